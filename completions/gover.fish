@@ -1,0 +1,72 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_gover_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_gover_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_gover_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_gover_using_subcommand
+    set -l cmd (__fish_gover_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c gover -n "__fish_gover_needs_command" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_needs_command" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_needs_command" -f -a "install" -d 'Download, verify and install a Go release'
+complete -c gover -n "__fish_gover_needs_command" -f -a "use" -d 'Set the global default version (repoints `current`)'
+complete -c gover -n "__fish_gover_needs_command" -f -a "local" -d 'Pin a version for this directory by writing .go-version'
+complete -c gover -n "__fish_gover_needs_command" -f -a "current" -d 'Show the active version and what chose it'
+complete -c gover -n "__fish_gover_needs_command" -f -a "list" -d 'List installed versions, or releases available to install'
+complete -c gover -n "__fish_gover_needs_command" -f -a "uninstall" -d 'Remove an installed version'
+complete -c gover -n "__fish_gover_needs_command" -f -a "which" -d 'Print the path of the binary a shim would run here'
+complete -c gover -n "__fish_gover_needs_command" -f -a "exec" -d 'Run a command with a given version first on PATH'
+complete -c gover -n "__fish_gover_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gover -n "__fish_gover_using_subcommand install" -l mirror -d 'Download archives from this base URL instead of GOVER_DIST_URL' -r
+complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand install" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand use" -l install -d 'Install the version first if it is not installed'
+complete -c gover -n "__fish_gover_using_subcommand use" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand use" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand local" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand local" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand current" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand list" -l remote -d 'List releases from the index instead of installed versions'
+complete -c gover -n "__fish_gover_using_subcommand list" -l all -d 'With --remote: include pre-releases and older (archived) releases'
+complete -c gover -n "__fish_gover_using_subcommand list" -l json -d 'Print JSON'
+complete -c gover -n "__fish_gover_using_subcommand list" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand list" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too)'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand which" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "install" -d 'Download, verify and install a Go release'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "use" -d 'Set the global default version (repoints `current`)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "local" -d 'Pin a version for this directory by writing .go-version'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "current" -d 'Show the active version and what chose it'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "list" -d 'List installed versions, or releases available to install'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "uninstall" -d 'Remove an installed version'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "which" -d 'Print the path of the binary a shim would run here'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "exec" -d 'Run a command with a given version first on PATH'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall which exec completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,92 @@
+//! `gover-shim`: what `$GOVER_HOME/shims/go` and `shims/gofmt` link to.
+//!
+//! On every call: tool name from argv[0] → active version (GOVER_VERSION, nearest
+//! .go-version, `current`) → `exec` of `versions/<v>/bin/<tool>` with the arguments untouched.
+//! No argument parsing, no index, no network: every `go` invocation pays for this file.
+
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use gover::env;
+use gover::error::exit;
+use gover::home::Home;
+use gover::resolve;
+
+/// More nested shim calls than this means a loop (e.g. a version's `bin/go` links back here).
+const MAX_DEPTH: u32 = 20;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args_os();
+    let argv0 = args.next().unwrap_or_default();
+    let mut tool = file_name(&argv0);
+    // Called as `gover-shim <tool> args…` (handy for tests and debugging).
+    if tool == "gover-shim" {
+        tool = args.next().map(|t| file_name(&t)).unwrap_or_default();
+    }
+    let (message, code) = run(&tool, args);
+    eprintln!("gover: {message}");
+    ExitCode::from(code)
+}
+
+/// Resolve and exec; returns only on failure, with the message and the exit code.
+fn run(tool: &str, args: std::env::ArgsOs) -> (String, u8) {
+    if tool.is_empty() {
+        return ("usage: gover-shim <tool> [args…]".into(), exit::USAGE);
+    }
+    let depth: u32 = env::var(env::GOVER_SHIM_DEPTH)
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    if depth >= MAX_DEPTH {
+        return (
+            format!(
+                "shim recursion: `{tool}` led back to a gover shim {depth} times; \
+                 check that no versions/*/bin/{tool} links to a shim and run `gover doctor`"
+            ),
+            exit::FAILURE,
+        );
+    }
+    let home = match Home::from_env() {
+        Ok(home) => home,
+        Err(e) => return (e.to_string(), exit::FAILURE),
+    };
+    let version = match resolve::active_here(&home).and_then(|a| a.installed(&home)) {
+        Ok(v) => v,
+        Err(e @ resolve::ResolveError::NotInstalled { .. }) => {
+            let hint = e.hint().unwrap_or_default();
+            return (format!("{e}; {hint}"), exit::NOT_FOUND);
+        }
+        Err(e) => {
+            let hint = e.hint().map(|h| format!("; {h}")).unwrap_or_default();
+            return (format!("{e}{hint}"), exit::FAILURE);
+        }
+    };
+    let root = home.version_dir(&version);
+    let exe = root.join("bin").join(tool);
+    let mut command = Command::new(&exe);
+    command
+        .args(args)
+        .env(env::GOROOT, &root)
+        .env(env::GOVER_SHIM_DEPTH, (depth + 1).to_string());
+    if std::env::var_os(env::GOTOOLCHAIN).is_none() {
+        command.env(env::GOTOOLCHAIN, "local");
+    }
+    let err = command.exec();
+    let code = if err.kind() == std::io::ErrorKind::NotFound {
+        exit::NOT_FOUND
+    } else {
+        exit::CANNOT_EXECUTE
+    };
+    (
+        format!("cannot run {} (Go {version}): {err}", exe.display()),
+        code,
+    )
+}
+
+fn file_name(path: &OsString) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,124 @@
+//! The command line, as clap derive types. No behaviour lives here.
+
+use std::ffi::OsString;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "gover",
+    version,
+    about = "Install Go releases, switch between them, and keep PATH clean",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Download, verify and install a Go release
+    Install(InstallArgs),
+    /// Set the global default version (repoints `current`)
+    Use(UseArgs),
+    /// Pin a version for this directory by writing .go-version
+    Local(LocalArgs),
+    /// Show the active version and what chose it
+    Current,
+    /// List installed versions, or releases available to install
+    List(ListArgs),
+    /// Remove an installed version
+    Uninstall(UninstallArgs),
+    /// Print the path of the binary a shim would run here
+    Which(WhichArgs),
+    /// Run a command with a given version first on PATH
+    Exec(ExecArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version
+    pub spec: Option<String>,
+    /// Download archives from this base URL instead of GOVER_DIST_URL
+    #[arg(long, value_name = "URL")]
+    pub mirror: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UseArgs {
+    /// `1.22.5`, `1.22` (newest installed 1.22.x), `latest` (newest installed stable)
+    pub spec: String,
+    /// Install the version first if it is not installed
+    #[arg(long)]
+    pub install: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LocalArgs {
+    /// The version to pin; a partial version is written as the exact release it resolves to
+    pub spec: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// List releases from the index instead of installed versions
+    #[arg(long)]
+    pub remote: bool,
+    /// With --remote: include pre-releases and older (archived) releases
+    #[arg(long, requires = "remote")]
+    pub all: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// The exact version to remove, e.g. `1.21.13`
+    #[arg(value_name = "VERSION")]
+    pub target: String,
+    /// Remove it even if it is the default (the `current` link is removed too)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhichArgs {
+    /// The tool to locate
+    #[arg(default_value = "go")]
+    pub tool: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The version to run with (`1.22.5`, `1.22`, `latest`), which must be installed
+    pub spec: String,
+    /// The command and its arguments, after `--`
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

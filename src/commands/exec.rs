@@ -1,0 +1,49 @@
+//! `gover exec SPEC -- CMD ARGS…`: run a command with a version first on PATH.
+
+use std::os::unix::process::CommandExt;
+use std::process::Command;
+
+use crate::cli::ExecArgs;
+use crate::env;
+use crate::error::Error;
+use crate::home::Home;
+use crate::inventory;
+use crate::version::VersionRequest;
+
+pub fn run(args: ExecArgs) -> Result<(), Error> {
+    let home = Home::from_env()?;
+    let request = VersionRequest::parse(&args.spec)?;
+    let version = request
+        .best_match(&inventory::installed(&home))
+        .cloned()
+        .ok_or_else(|| Error::NotInstalled {
+            version: args.spec.clone(),
+            hint: format!("run `gover install {}`", args.spec),
+        })?;
+    let root = home.version_dir(&version);
+    let mut path = vec![root.join("bin")];
+    if let Some(old) = std::env::var_os("PATH") {
+        path.extend(std::env::split_paths(&old));
+    }
+    let path = std::env::join_paths(path).map_err(|e| Error::Exec {
+        command: "PATH".into(),
+        source: std::io::Error::other(e),
+    })?;
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let mut command = Command::new(program);
+    command
+        .args(rest)
+        .env("PATH", path)
+        .env(env::GOROOT, &root)
+        // Nested shims and `gover` calls see the same version.
+        .env(env::GOVER_VERSION, version.to_string());
+    if env::var(env::GOTOOLCHAIN).is_none() {
+        command.env(env::GOTOOLCHAIN, "local");
+    }
+    // `exec` only returns on failure; on success this process becomes the command.
+    let source = command.exec();
+    Err(Error::Exec {
+        command: program.to_string_lossy().into_owned(),
+        source,
+    })
+}

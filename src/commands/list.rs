@@ -1,0 +1,92 @@
+//! `gover list [--remote [--all]] [--json]`.
+
+use serde::Serialize;
+
+use crate::cli::ListArgs;
+use crate::error::Error;
+use crate::home::Home;
+use crate::inventory;
+use crate::resolve;
+
+#[derive(Serialize)]
+struct Installed {
+    version: String,
+    path: String,
+    active: bool,
+    default: bool,
+}
+
+#[derive(Serialize)]
+struct Remote {
+    version: String,
+    stable: bool,
+    installed: bool,
+}
+
+pub fn run(args: ListArgs) -> Result<(), Error> {
+    let home = Home::from_env()?;
+    if args.remote {
+        remote(&home, args.all, args.json)
+    } else {
+        installed(&home, args.json)
+    }
+}
+
+fn installed(home: &Home, json: bool) -> Result<(), Error> {
+    let default = resolve::default_version(home)?;
+    // A broken .go-version must not stop the listing; it just marks nothing active.
+    let active = resolve::active_here(home)
+        .ok()
+        .and_then(|a| a.installed(home).ok());
+    let rows: Vec<Installed> = inventory::installed(home)
+        .into_iter()
+        .map(|v| Installed {
+            path: home.version_dir(&v).display().to_string(),
+            active: active.as_ref() == Some(&v),
+            default: default.as_ref() == Some(&v),
+            version: v.to_string(),
+        })
+        .collect();
+    if json {
+        return super::print(&to_json(&rows));
+    }
+    if rows.is_empty() {
+        eprintln!("No Go versions are installed; try `gover install latest`");
+        return Ok(());
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let marker = if row.active { "* " } else { "  " };
+        let suffix = if row.default { " (default)" } else { "" };
+        out.push_str(&format!("{marker}{}{suffix}\n", row.version));
+    }
+    super::print(&out)
+}
+
+fn remote(home: &Home, all: bool, json: bool) -> Result<(), Error> {
+    let index = super::install::fetch_index(home)?;
+    let rows: Vec<Remote> = index
+        .listed(all)
+        .into_iter()
+        .map(|(v, release)| Remote {
+            installed: inventory::is_installed(home, &v),
+            stable: release.stable,
+            version: v.to_string(),
+        })
+        .collect();
+    if json {
+        return super::print(&to_json(&rows));
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let suffix = if row.installed { " (installed)" } else { "" };
+        out.push_str(&format!("{}{suffix}\n", row.version));
+    }
+    super::print(&out)
+}
+
+fn to_json(value: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,43 @@
+//! `gover use SPEC`: repoint `current`, the global default.
+
+use crate::cli::UseArgs;
+use crate::error::Error;
+use crate::home::Home;
+use crate::inventory;
+use crate::resolve::{self, Source};
+use crate::shims;
+use crate::version::VersionRequest;
+
+pub fn run(args: UseArgs) -> Result<(), Error> {
+    let home = Home::from_env()?;
+    let request = VersionRequest::parse(&args.spec)?;
+    let version = match request.best_match(&inventory::installed(&home)) {
+        Some(v) => v.clone(),
+        None if args.install => super::install::install(&home, &request, None)?,
+        None => {
+            return Err(Error::NotInstalled {
+                version: args.spec.clone(),
+                hint: format!(
+                    "run `gover install {}`, or `gover use --install {}`",
+                    args.spec, args.spec
+                ),
+            });
+        }
+    };
+    {
+        let _lock = home.lock()?;
+        super::install::set_default(&home, &version)?;
+        shims::ensure(&home)?;
+    }
+    eprintln!("Now using Go {version} (global default)");
+    // Say so when something here outranks the default.
+    if let Ok(active) = resolve::active_here(&home)
+        && active.source != Source::Default
+    {
+        eprintln!(
+            "note: in this directory {} ({})",
+            active.request, active.source
+        );
+    }
+    Ok(())
+}

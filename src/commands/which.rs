@@ -1,0 +1,20 @@
+//! `gover which [TOOL]`: the real binary a shim would run here.
+
+use crate::cli::WhichArgs;
+use crate::error::Error;
+use crate::home::Home;
+use crate::resolve;
+
+pub fn run(args: WhichArgs) -> Result<(), Error> {
+    let home = Home::from_env()?;
+    let version = resolve::active_here(&home)?.installed(&home)?;
+    let path = home.tool_path(&version, &args.tool);
+    if !path.is_file() {
+        return Err(Error::NoSuchTool {
+            name: args.tool,
+            version: version.to_string(),
+            path,
+        });
+    }
+    super::print(&format!("{}\n", path.display()))
+}

@@ -1,0 +1,276 @@
+//! The go.dev release index (`/dl/?mode=json&include=all`): its JSON shape and the questions
+//! gover asks of it.
+
+use serde::{Deserialize, Serialize};
+
+use super::Platform;
+use crate::version::{GoVersion, VersionRequest};
+
+/// One release, as go.dev lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Release {
+    /// `go1.22.5`
+    pub version: String,
+    pub stable: bool,
+    #[serde(default)]
+    pub files: Vec<ArchiveFile>,
+}
+
+/// One downloadable file of a release.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ArchiveFile {
+    pub filename: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(default)]
+    pub arch: String,
+    #[serde(default)]
+    pub version: String,
+    /// Lowercase hex sha256 of the file.
+    pub sha256: String,
+    #[serde(default)]
+    pub size: u64,
+    /// `archive`, `installer` or `source`.
+    #[serde(default)]
+    pub kind: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the release index from {url} is not valid JSON of go.dev's format")]
+    Malformed {
+        url: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("no Go release matches `{request}` in the index from {url}")]
+    NoMatch {
+        request: VersionRequest,
+        url: String,
+    },
+    #[error("Go {version} has no {platform} archive in the index from {url}")]
+    NoArchive {
+        version: GoVersion,
+        platform: Platform,
+        url: String,
+    },
+    #[error("the index from {url} lists {filename} with an invalid sha256 `{sha256}`")]
+    BadChecksum {
+        url: String,
+        filename: String,
+        sha256: String,
+    },
+}
+
+impl IndexError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            IndexError::Malformed { .. } => Some(format!(
+                "check {} (it should point at a go.dev-format JSON index)",
+                crate::env::GOVER_INDEX_URL
+            )),
+            IndexError::NoMatch { .. } => {
+                Some("run `gover list --remote --all` to see the releases there are".into())
+            }
+            IndexError::NoArchive { .. } => {
+                Some("pick another version; `gover list --remote --all` shows them".into())
+            }
+            IndexError::BadChecksum { .. } => {
+                Some("the index is damaged; fix the mirror or use go.dev's index".into())
+            }
+        }
+    }
+}
+
+/// A parsed index, newest release first as go.dev serves it.
+#[derive(Debug, Clone)]
+pub struct Index {
+    pub url: String,
+    pub releases: Vec<Release>,
+}
+
+impl Index {
+    pub fn parse(bytes: &[u8], url: &str) -> Result<Index, IndexError> {
+        let releases = serde_json::from_slice(bytes).map_err(|source| IndexError::Malformed {
+            url: url.to_string(),
+            source,
+        })?;
+        Ok(Index {
+            url: url.to_string(),
+            releases,
+        })
+    }
+
+    /// Every release whose name gover understands, with its parsed version. Entries it does
+    /// not understand (there are none today) are skipped rather than failing the whole index.
+    pub fn versions(&self) -> impl Iterator<Item = (GoVersion, &Release)> {
+        self.releases
+            .iter()
+            .filter_map(|r| Some((GoVersion::parse(&r.version).ok()?, r)))
+    }
+
+    /// The newest release satisfying `request`.
+    pub fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, &Release), IndexError> {
+        self.versions()
+            .filter(|(v, r)| {
+                request.matches(v) && (r.stable || !matches!(request, VersionRequest::Latest))
+            })
+            .max_by(|(a, _), (b, _)| a.cmp(b))
+            .ok_or_else(|| IndexError::NoMatch {
+                request: request.clone(),
+                url: self.url.clone(),
+            })
+    }
+
+    /// The archive of `release` for `platform`, with a well-formed checksum.
+    pub fn archive<'a>(
+        &self,
+        version: &GoVersion,
+        release: &'a Release,
+        platform: Platform,
+    ) -> Result<&'a ArchiveFile, IndexError> {
+        let file = release
+            .files
+            .iter()
+            .find(|f| f.kind == "archive" && f.os == platform.os && f.arch == platform.arch)
+            .ok_or_else(|| IndexError::NoArchive {
+                version: version.clone(),
+                platform,
+                url: self.url.clone(),
+            })?;
+        let valid = file.sha256.len() == 64 && file.sha256.bytes().all(|b| b.is_ascii_hexdigit());
+        if !valid {
+            return Err(IndexError::BadChecksum {
+                url: self.url.clone(),
+                filename: file.filename.clone(),
+                sha256: file.sha256.clone(),
+            });
+        }
+        Ok(file)
+    }
+
+    /// Releases `gover list --remote` shows: by default the stable releases of the two newest
+    /// minor lines (what go.dev calls "stable"); with `all`, everything, rc/beta included.
+    pub fn listed(&self, all: bool) -> Vec<(GoVersion, &Release)> {
+        let mut releases: Vec<_> = self.versions().collect();
+        releases.sort_by(|(a, _), (b, _)| b.cmp(a));
+        if all {
+            return releases;
+        }
+        let mut lines: Vec<(u32, u32)> = releases
+            .iter()
+            .filter(|(v, r)| r.stable && !v.is_prerelease())
+            .map(|(v, _)| v.minor_line())
+            .collect();
+        lines.dedup();
+        lines.truncate(2);
+        releases
+            .into_iter()
+            .filter(|(v, r)| r.stable && !v.is_prerelease() && lines.contains(&v.minor_line()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLATFORM: Platform = Platform {
+        os: "linux",
+        arch: "amd64",
+    };
+
+    fn index() -> Index {
+        let sha = "a".repeat(64);
+        let rel = |v: &str, stable: bool| {
+            format!(
+                r#"{{"version":"go{v}","stable":{stable},"files":[
+                {{"filename":"go{v}.src.tar.gz","os":"","arch":"","version":"go{v}","sha256":"{sha}","size":1,"kind":"source"}},
+                {{"filename":"go{v}.linux-amd64.tar.gz","os":"linux","arch":"amd64","version":"go{v}","sha256":"{sha}","size":2,"kind":"archive"}},
+                {{"filename":"go{v}.darwin-arm64.pkg","os":"darwin","arch":"arm64","version":"go{v}","sha256":"{sha}","size":3,"kind":"installer"}}]}}"#
+            )
+        };
+        let json = format!(
+            "[{},{},{},{},{},{}]",
+            rel("1.23rc1", false),
+            rel("1.22.5", true),
+            rel("1.22.4", true),
+            rel("1.21.13", true),
+            rel("1.20", true),
+            r#"{"version":"go1.4-bootstrap-20171003","stable":true,"files":[]}"#
+        );
+        Index::parse(json.as_bytes(), "http://mirror/index.json").unwrap()
+    }
+
+    fn req(s: &str) -> VersionRequest {
+        VersionRequest::parse(s).unwrap()
+    }
+
+    #[test]
+    fn resolves_requests_to_the_newest_match() {
+        let idx = index();
+        assert_eq!(idx.resolve(&req("latest")).unwrap().0.to_string(), "1.22.5");
+        assert_eq!(idx.resolve(&req("1.22")).unwrap().0.to_string(), "1.22.5");
+        assert_eq!(idx.resolve(&req("1.20")).unwrap().0.to_string(), "1.20");
+        assert_eq!(idx.resolve(&req("1.22.4")).unwrap().0.to_string(), "1.22.4");
+        assert_eq!(
+            idx.resolve(&req("1.23rc1")).unwrap().0.to_string(),
+            "1.23rc1"
+        );
+        let err = idx.resolve(&req("1.19")).unwrap_err();
+        assert!(err.to_string().contains("1.19") && err.to_string().contains("http://mirror"));
+    }
+
+    #[test]
+    fn picks_the_archive_for_the_platform() {
+        let idx = index();
+        let (v, r) = idx.resolve(&req("1.22.5")).unwrap();
+        let f = idx.archive(&v, r, PLATFORM).unwrap();
+        assert_eq!(f.filename, "go1.22.5.linux-amd64.tar.gz");
+        let other = Platform {
+            os: "plan9",
+            arch: "arm",
+        };
+        assert!(matches!(
+            idx.archive(&v, r, other),
+            Err(IndexError::NoArchive { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_a_malformed_checksum() {
+        let json = r#"[{"version":"go1.22.5","stable":true,"files":[{"filename":"go1.22.5.linux-amd64.tar.gz","os":"linux","arch":"amd64","sha256":"../../etc","size":1,"kind":"archive"}]}]"#;
+        let idx = Index::parse(json.as_bytes(), "u").unwrap();
+        let (v, r) = idx.resolve(&req("1.22.5")).unwrap();
+        assert!(matches!(
+            idx.archive(&v, r, PLATFORM),
+            Err(IndexError::BadChecksum { .. })
+        ));
+    }
+
+    #[test]
+    fn lists_the_two_newest_stable_lines_by_default() {
+        let idx = index();
+        let names = |all| {
+            idx.listed(all)
+                .iter()
+                .map(|(v, _)| v.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(false), ["1.22.5", "1.22.4", "1.21.13"]);
+        assert_eq!(
+            names(true),
+            ["1.23rc1", "1.22.5", "1.22.4", "1.21.13", "1.20"]
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_an_error_not_a_panic() {
+        for bad in [&b""[..], b"{", b"[{\"version\":1}]", b"null", b"\xff\xff"] {
+            assert!(matches!(
+                Index::parse(bad, "u"),
+                Err(IndexError::Malformed { .. })
+            ));
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The error every command returns, its exit code, and how it is shown:
+//! `error: ...`, one `  caused by: ...` line per source, then `hint: ...`.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::archive::ArchiveError;
+use crate::dist::IndexError;
+use crate::download::DownloadError;
+use crate::home::HomeError;
+use crate::http::HttpError;
+use crate::resolve::ResolveError;
+use crate::version::ParseRequestError;
+
+/// Documented exit codes (README: "Exit codes").
+pub mod exit {
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const NO_MATCH: u8 = 4;
+    pub const NETWORK: u8 = 5;
+    pub const VERIFY: u8 = 6;
+    pub const FILESYSTEM: u8 = 7;
+    pub const CANNOT_EXECUTE: u8 = 126;
+    pub const NOT_FOUND: u8 = 127;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Request(#[from] ParseRequestError),
+    #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    Home(#[from] HomeError),
+    #[error("cannot fetch the release index")]
+    FetchIndex(#[source] HttpError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Download(#[from] DownloadError),
+    #[error("cannot unpack {url}")]
+    Archive {
+        url: String,
+        #[source]
+        source: ArchiveError,
+    },
+    #[error("Go {version} is not installed")]
+    NotInstalled { version: String, hint: String },
+    #[error("Go {version} is the default version")]
+    UninstallDefault { version: String },
+    #[error("`{name}` is not a tool of Go {version}")]
+    NoSuchTool {
+        name: String,
+        version: String,
+        path: PathBuf,
+    },
+    #[error("cannot run `{command}`")]
+    Exec {
+        command: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the gover-shim executable is missing next to {}", gover.display())]
+    ShimMissing { gover: PathBuf, shim: PathBuf },
+    #[error("{action} {}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// An I/O failure on a path, e.g. `Error::io("cannot remove", path)(e)`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io {
+            action,
+            path,
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        use exit::*;
+        match self {
+            Error::Request(_) => USAGE,
+            Error::Resolve(ResolveError::NotInstalled { .. }) => NOT_FOUND,
+            Error::Resolve(ResolveError::NoVersion) => NO_MATCH,
+            Error::Resolve(ResolveError::CurrentNotALink { .. } | ResolveError::Cwd(_)) => {
+                FILESYSTEM
+            }
+            Error::Resolve(_) => FAILURE,
+            Error::Index(IndexError::Malformed { .. } | IndexError::BadChecksum { .. }) => VERIFY,
+            Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
+            Error::FetchIndex(_) => NETWORK,
+            Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
+                NETWORK
+            }
+            Error::Download(DownloadError::Checksum { .. } | DownloadError::Size { .. }) => VERIFY,
+            Error::Archive {
+                source: ArchiveError::Write { .. },
+                ..
+            } => FILESYSTEM,
+            Error::Archive { .. } => VERIFY,
+            Error::Home(_) | Error::Download(DownloadError::Cache { .. }) | Error::Io { .. } => {
+                FILESYSTEM
+            }
+            Error::UninstallDefault { .. } => FAILURE,
+            Error::NoSuchTool { .. } => NOT_FOUND,
+            Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
+            Error::Exec { .. } => CANNOT_EXECUTE,
+            Error::ShimMissing { .. } => FAILURE,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Request(_) => Some(
+                "name a release such as 1.22.5, a minor line such as 1.22, or `latest`".into(),
+            ),
+            Error::Resolve(e) => e.hint(),
+            Error::Home(e) => e.hint(),
+            Error::FetchIndex(e) => e.hint().or_else(|| {
+                Some(format!(
+                    "check {} (default {})",
+                    crate::env::GOVER_INDEX_URL,
+                    crate::env::DEFAULT_INDEX_URL
+                ))
+            }),
+            Error::Index(e) => e.hint(),
+            Error::Download(e) => e.hint(),
+            Error::Archive {
+                source: ArchiveError::Write { .. },
+                ..
+            } => Some("check free space and permissions under GOVER_HOME".into()),
+            Error::Archive { .. } => Some(
+                "the archive is damaged or not an official Go release; nothing was installed"
+                    .into(),
+            ),
+            Error::NotInstalled { hint, .. } => Some(hint.clone()),
+            Error::UninstallDefault { .. } => Some(
+                "switch first with `gover use <other version>`, or pass --force to remove it and the default link"
+                    .into(),
+            ),
+            Error::NoSuchTool { path, .. } => Some(format!("{} does not exist", path.display())),
+            Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                Some("check the command name and PATH".into())
+            }
+            Error::Exec { .. } => None,
+            Error::ShimMissing { shim, .. } => Some(format!(
+                "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
+                shim.display()
+            )),
+            Error::Io { source, .. } => io_hint(source),
+        }
+    }
+}
+
+fn io_hint(e: &io::Error) -> Option<String> {
+    match e.kind() {
+        io::ErrorKind::StorageFull => Some("free some disk space and try again".into()),
+        io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied => Some(
+            "gover needs write access to GOVER_HOME; check its permissions or point GOVER_HOME elsewhere".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a broken pipe is anywhere in the chain (`gover list | head` must exit quietly).
+pub fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        cur = e.source();
+    }
+    false
+}
+
+/// Print `error:`, the `caused by:` chain and the hint to stderr.
+pub fn render(err: &Error) {
+    let mut out = io::stderr().lock();
+    let _ = writeln!(out, "error: {err}");
+    let mut source = std::error::Error::source(err);
+    // `transparent` variants repeat their inner message as the first source; skip duplicates.
+    let mut last = err.to_string();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if text != last {
+            let _ = writeln!(out, "  caused by: {text}");
+        }
+        last = text;
+        source = cause.source();
+    }
+    if let Some(hint) = err.hint() {
+        let _ = writeln!(out, "hint: {hint}");
+    }
+}

@@ -1,0 +1,191 @@
+//! The `$GOVER_HOME` layout: the one place that knows where things live, and the locks that
+//! serialize changes to it.
+//!
+//! ```text
+//! $GOVER_HOME/
+//!   versions/<v>/          complete GOROOTs, named like `1.22.5`, `1.20`, `1.23rc1`
+//!   current -> versions/<v> the global default (relative link; a stable GOROOT for IDEs)
+//!   shims/go, shims/gofmt  links to the gover-shim executable
+//!   cache/index.json       the last release index fetched
+//!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
+//!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
+//!   locks/                 lock files
+//! ```
+
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::env;
+use crate::version::GoVersion;
+
+/// The tools every Go release ships in `bin/`, and so the shims gover keeps.
+pub const SHIMMED_TOOLS: &[&str] = &["go", "gofmt"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum HomeError {
+    #[error("cannot find a home directory for gover")]
+    NoHome,
+    #[error("cannot create {}", path.display())]
+    Create {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot lock {}", path.display())]
+    Lock {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl HomeError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            HomeError::NoHome => Some(format!(
+                "set {} to the directory gover should use",
+                env::GOVER_HOME
+            )),
+            HomeError::Create { .. } | HomeError::Lock { .. } => Some(format!(
+                "check that {} is on a writable filesystem with free space",
+                env::GOVER_HOME
+            )),
+        }
+    }
+}
+
+/// Paths inside one gover home. Cheap to build: it touches no disk.
+#[derive(Debug, Clone)]
+pub struct Home {
+    root: PathBuf,
+}
+
+impl Home {
+    /// `$GOVER_HOME`, else `~/.gover`. A relative `GOVER_HOME` is taken from the current dir, so
+    /// the GOROOT handed to `go` is always absolute.
+    pub fn from_env() -> Result<Home, HomeError> {
+        let root = match std::env::var_os(env::GOVER_HOME).filter(|v| !v.is_empty()) {
+            Some(dir) => PathBuf::from(dir),
+            None => {
+                let home = std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .ok_or(HomeError::NoHome)?;
+                PathBuf::from(home).join(".gover")
+            }
+        };
+        let root = if root.is_absolute() {
+            root
+        } else {
+            std::env::current_dir()
+                .map_err(|_| HomeError::NoHome)?
+                .join(root)
+        };
+        Ok(Home { root })
+    }
+
+    pub fn at(root: impl Into<PathBuf>) -> Home {
+        Home { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn versions_dir(&self) -> PathBuf {
+        self.root.join("versions")
+    }
+
+    pub fn version_dir(&self, v: &GoVersion) -> PathBuf {
+        self.versions_dir().join(v.to_string())
+    }
+
+    pub fn tool_path(&self, v: &GoVersion, tool: &str) -> PathBuf {
+        self.version_dir(v).join("bin").join(tool)
+    }
+
+    pub fn current_link(&self) -> PathBuf {
+        self.root.join("current")
+    }
+
+    /// What `current` should point at for `v`: relative, so the home can be moved as a whole.
+    pub fn current_target(v: &GoVersion) -> PathBuf {
+        Path::new("versions").join(v.to_string())
+    }
+
+    pub fn shims_dir(&self) -> PathBuf {
+        self.root.join("shims")
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.root.join("cache")
+    }
+
+    pub fn index_cache(&self) -> PathBuf {
+        self.cache_dir().join("index.json")
+    }
+
+    pub fn downloads_dir(&self) -> PathBuf {
+        self.cache_dir().join("downloads")
+    }
+
+    pub fn download_path(&self, filename: &str) -> PathBuf {
+        self.downloads_dir().join(filename)
+    }
+
+    pub fn partial_path(&self, filename: &str) -> PathBuf {
+        self.downloads_dir().join(format!("{filename}.partial"))
+    }
+
+    pub fn staging_dir(&self) -> PathBuf {
+        self.root.join("staging")
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.root.join("locks")
+    }
+
+    /// Create `dir` (and parents), mapping the failure to a typed error.
+    pub fn ensure_dir(&self, dir: &Path) -> Result<(), HomeError> {
+        fs::create_dir_all(dir).map_err(|source| HomeError::Create {
+            path: dir.to_path_buf(),
+            source,
+        })
+    }
+
+    /// The home-wide lock: held briefly by anything that changes `current`, `shims/` or
+    /// `versions/` (the final rename of an install, `use`, `uninstall`, `prune`).
+    pub fn lock(&self) -> Result<HomeLock, HomeError> {
+        self.lock_file("home.lock")
+    }
+
+    /// The per-version lock: held for the whole download and unpack of one version, so two
+    /// installs of the same version share one download while other versions proceed.
+    pub fn lock_version(&self, v: &GoVersion) -> Result<HomeLock, HomeError> {
+        self.lock_file(&format!("version-{v}.lock"))
+    }
+
+    fn lock_file(&self, name: &str) -> Result<HomeLock, HomeError> {
+        let dir = self.locks_dir();
+        self.ensure_dir(&dir)?;
+        let path = dir.join(name);
+        let lock_err = |source| HomeError::Lock {
+            path: path.clone(),
+            source,
+        };
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(lock_err)?;
+        file.lock().map_err(lock_err)?;
+        Ok(HomeLock { _file: file })
+    }
+}
+
+/// An exclusive advisory lock, released when dropped (or when the process dies, even by `kill -9`).
+#[derive(Debug)]
+pub struct HomeLock {
+    _file: File,
+}

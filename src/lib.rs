@@ -1,0 +1,20 @@
+//! gover: a Go SDK version manager. The `gover` CLI and the `gover-shim` executable share
+//! this library; the shim uses only [`resolve`] and [`home`], which read no index and parse
+//! no config.
+
+pub mod archive;
+pub mod cli;
+pub mod commands;
+pub mod dist;
+pub mod download;
+pub mod env;
+pub mod error;
+pub mod home;
+pub mod http;
+pub mod inventory;
+pub mod link;
+pub mod progress;
+pub mod resolve;
+pub mod shims;
+pub mod version;
+pub mod version_file;

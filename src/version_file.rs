@@ -1,0 +1,181 @@
+//! `.go-version` files: finding the nearest one (walking up from a directory) and parsing it.
+//!
+//! This runs on the shim's hot path, so discovery costs one `open` per directory level and
+//! nothing else.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use crate::version::VersionRequest;
+
+pub const FILE_NAME: &str = ".go-version";
+
+/// A `.go-version` larger than this is not a version file (and is not read whole).
+const MAX_LEN: u64 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum VersionFileError {
+    #[error("cannot read {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{} does not name a Go version: {reason}", path.display())]
+    Invalid { path: PathBuf, reason: String },
+}
+
+impl VersionFileError {
+    pub fn hint(&self) -> Option<String> {
+        let path = match self {
+            VersionFileError::Read { path, .. } | VersionFileError::Invalid { path, .. } => path,
+        };
+        Some(format!(
+            "write one version such as `1.22.5` or `1.22` into {} (e.g. with `gover local 1.22.5`)",
+            path.display()
+        ))
+    }
+}
+
+/// A version file that was found, and what it asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionFile {
+    pub path: PathBuf,
+    pub request: VersionRequest,
+}
+
+/// The nearest `.go-version` in `dir` or any of its parents, parsed.
+pub fn find(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
+    for candidate in dir.ancestors() {
+        let path = candidate.join(FILE_NAME);
+        match File::open(&path) {
+            Ok(file) => match read_from(file, path) {
+                // Opening a directory succeeds on Unix; reading it is what fails.
+                Err(VersionFileError::Read { source, .. })
+                    if source.kind() == io::ErrorKind::IsADirectory => {}
+                other => return other.map(Some),
+            },
+            // A directory named `.go-version`, or one we cannot enter, is not a version file.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) => {}
+            Err(source) => return Err(VersionFileError::Read { path, source }),
+        }
+    }
+    Ok(None)
+}
+
+/// Read and parse the version file at `path`.
+pub fn read(path: &Path) -> Result<VersionFile, VersionFileError> {
+    let file = File::open(path).map_err(|source| VersionFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_from(file, path.to_path_buf())
+}
+
+fn read_from(file: File, path: PathBuf) -> Result<VersionFile, VersionFileError> {
+    let mut bytes = Vec::new();
+    if let Err(source) = file.take(MAX_LEN + 1).read_to_end(&mut bytes) {
+        return Err(VersionFileError::Read { path, source });
+    }
+    if bytes.len() as u64 > MAX_LEN {
+        return Err(VersionFileError::Invalid {
+            path,
+            reason: format!("larger than {MAX_LEN} bytes"),
+        });
+    }
+    match parse(&bytes) {
+        Ok(request) => Ok(VersionFile { path, request }),
+        Err(reason) => Err(VersionFileError::Invalid { path, reason }),
+    }
+}
+
+/// Parse the contents of a version file: the first line that is neither blank nor a `#`
+/// comment names the version. CRLF line ends and a trailing comment are tolerated.
+pub fn parse(bytes: &[u8]) -> Result<VersionRequest, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
+    let line = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .find(|l| !l.is_empty())
+        .ok_or_else(|| "it is empty".to_string())?;
+    VersionRequest::parse(line)
+        .map_err(|_| format!("`{}` is not a Go version", line.escape_debug()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::version::GoVersion;
+
+    fn exact(s: &str) -> VersionRequest {
+        VersionRequest::Exact(GoVersion::parse(s).unwrap())
+    }
+
+    #[test]
+    fn accepts_plain_prefixed_and_partial_versions() {
+        assert_eq!(parse(b"1.22.5\n").unwrap(), exact("1.22.5"));
+        assert_eq!(parse(b"go1.22.5").unwrap(), exact("1.22.5"));
+        assert_eq!(parse(b"1.22\n").unwrap(), VersionRequest::Minor(1, 22));
+    }
+
+    #[test]
+    fn tolerates_comments_blank_lines_and_crlf() {
+        let text = b"# pinned for the team\r\n\r\n  go1.21.3 # security fix\r\n1.99\r\n";
+        assert_eq!(parse(text).unwrap(), exact("1.21.3"));
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_garbage() {
+        assert!(parse(b"").unwrap_err().contains("empty"));
+        assert!(
+            parse(b"# only a comment\n\n")
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(parse(b"\xff\xfe1.22").unwrap_err().contains("UTF-8"));
+        assert!(parse(b"1..2").unwrap_err().contains("not a Go version"));
+        assert!(parse(b"\0\0\0").unwrap_err().contains("not a Go version"));
+    }
+
+    #[test]
+    fn finds_the_nearest_file_walking_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = tmp.path().join("a/b/c");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(
+            find(&deep).unwrap().map(|f| f.path).as_deref(),
+            None::<&Path>
+        );
+        std::fs::write(tmp.path().join("a/.go-version"), "1.21.0\n").unwrap();
+        let found = find(&deep).unwrap().unwrap();
+        assert_eq!(found.path, tmp.path().join("a/.go-version"));
+        assert_eq!(found.request, exact("1.21.0"));
+        std::fs::write(tmp.path().join("a/b/.go-version"), "1.22\n").unwrap();
+        assert_eq!(
+            find(&deep).unwrap().unwrap().request,
+            VersionRequest::Minor(1, 22)
+        );
+    }
+
+    #[test]
+    fn a_directory_named_go_version_is_skipped() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join("p/.go-version")).unwrap();
+        std::fs::write(tmp.path().join(".go-version"), "1.20\n").unwrap();
+        let found = find(&tmp.path().join("p")).unwrap().unwrap();
+        assert_eq!(found.path, tmp.path().join(".go-version"));
+    }
+
+    #[test]
+    fn oversized_file_is_invalid() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(".go-version");
+        std::fs::write(&path, "1.22.5\n".repeat(1000)).unwrap();
+        assert!(matches!(read(&path), Err(VersionFileError::Invalid { .. })));
+    }
+}
