@@ -40,31 +40,29 @@ pub fn run(args: PruneArgs) -> Result<(), Error> {
         eprintln!("note: {note}");
     }
 
+    // Everything is printed before it is applied; the links outside GOVER_HOME all come
+    // last, so they are all listed before the one question about them.
+    let first_consent = plan.items.partition_point(|i| !i.needs_consent());
     let mut statuses = Vec::with_capacity(plan.items.len());
-    let mut consent: Option<bool> = None;
-    for (i, item) in plan.items.iter().enumerate() {
+    for item in &plan.items[..first_consent] {
         if !args.json {
             super::print(&format!("{item}\n"))?;
         }
-        let status = if item.action == Action::Report {
-            Status::Reported
-        } else if args.dry_run {
-            Status::Planned
-        } else if item.needs_consent()
-            && !*consent.get_or_insert_with(|| agreed(&args, &plan.items[i..]))
-        {
-            Status::Skipped
+        statuses.push(apply(&home, item, args.dry_run));
+    }
+    let outside = &plan.items[first_consent..];
+    if !args.json {
+        for item in outside {
+            super::print(&format!("{item}\n"))?;
+        }
+    }
+    let consent = !outside.is_empty() && !args.dry_run && agreed(&args, outside.len());
+    for item in outside {
+        statuses.push(if consent || args.dry_run {
+            apply(&home, item, args.dry_run)
         } else {
-            match prune::apply(&home, item) {
-                Ok(()) => Status::Done,
-                Err(e) => {
-                    let message = chain(&e);
-                    eprintln!("error: {message}");
-                    Status::Failed(message)
-                }
-            }
-        };
-        statuses.push(status);
+            Status::Skipped
+        });
     }
 
     let count = |f: fn(&Status) -> bool| statuses.iter().filter(|s| f(s)).count();
@@ -98,17 +96,34 @@ pub fn run(args: PruneArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Consent for the links outside GOVER_HOME (the ones from `rest` on): `--yes`, or a `y`
-/// typed at a terminal. Without a terminal (scripts, CI, `--json`), no.
-fn agreed(args: &PruneArgs, rest: &[Item]) -> bool {
+/// Apply one item (or, in a dry run, only say it would be).
+fn apply(home: &Home, item: &Item, dry_run: bool) -> Status {
+    if item.action == Action::Report {
+        return Status::Reported;
+    }
+    if dry_run {
+        return Status::Planned;
+    }
+    match prune::apply(home, item) {
+        Ok(()) => Status::Done,
+        Err(e) => {
+            let message = chain(&e);
+            eprintln!("error: {message}");
+            Status::Failed(message)
+        }
+    }
+}
+
+/// Consent for the `n` links outside GOVER_HOME just listed: `--yes`, or a `y` typed at a
+/// terminal. Without a terminal (scripts, CI, `--json`), no.
+fn agreed(args: &PruneArgs, n: usize) -> bool {
     if args.yes {
         return true;
     }
     if args.json || !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return false;
     }
-    let n = rest.iter().filter(|i| i.needs_consent()).count();
-    eprint!("Remove the {n} link(s) outside GOVER_HOME listed from here on? [y/N] ");
+    eprint!("Remove the {n} link(s) outside GOVER_HOME listed above? [y/N] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
     if std::io::stdin().lock().read_line(&mut answer).is_err() {
