@@ -37,6 +37,9 @@ _gover() {
             gover,local)
                 cmd="gover__subcmd__local"
                 ;;
+            gover,prune)
+                cmd="gover__subcmd__prune"
+                ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
@@ -67,6 +70,9 @@ _gover() {
             gover__subcmd__help,local)
                 cmd="gover__subcmd__help__subcmd__local"
                 ;;
+            gover__subcmd__help,prune)
+                cmd="gover__subcmd__help__subcmd__prune"
+                ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
                 ;;
@@ -83,7 +89,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --help --version install use local current list uninstall which exec completions help"
+            opts="-h -V --help --version install use local current list uninstall prune which exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,7 +145,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall which exec completions help"
+            opts="install use local current list uninstall prune which exec completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +256,20 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -331,6 +351,24 @@ _gover() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__prune)
+            opts="-h -V --dry-run --json --keep --unused --system --yes --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

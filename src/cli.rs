@@ -30,6 +30,8 @@ pub enum Command {
     List(ListArgs),
     /// Remove an installed version
     Uninstall(UninstallArgs),
+    /// Remove stale links, leftovers of interrupted installs and, on request, old versions
+    Prune(PruneArgs),
     /// Print the path of the binary a shim would run here
     Which(WhichArgs),
     /// Run a command with a given version first on PATH
@@ -83,6 +85,28 @@ pub struct UninstallArgs {
     /// Remove it even if it is the default (the `current` link is removed too)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Print what would be done and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Also remove installed versions beyond the N newest (never the default or the one active here)
+    #[arg(long, value_name = "N")]
+    pub keep: Option<usize>,
+    /// Also remove versions that neither the default, the active version nor a recorded .go-version uses
+    #[arg(long)]
+    pub unused: bool,
+    /// Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims
+    #[arg(long)]
+    pub system: bool,
+    /// With --system: remove links outside GOVER_HOME without asking
+    #[arg(long, requires = "system")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -23,6 +23,11 @@ pub const GOROOT: &str = "GOROOT";
 /// toolchain gover did not choose.
 pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
 
+/// The filesystem root `gover prune --system` searches instead of `/`: it looks for
+/// `<root>/usr/local/go`, `<root>/usr/local/go*/`, `<root>/usr/local/bin/go`, `<root>/usr/bin/go`
+/// and reads `<root>/etc/profile` and `<root>/etc/profile.d/*.sh`. For tests. Default: `/`.
+pub const GOVER_SYSTEM_ROOT: &str = "GOVER_SYSTEM_ROOT";
+
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const DEFAULT_DIST_URL: &str = "https://go.dev/dl/";
 

@@ -60,6 +60,8 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    #[error("prune could not finish {failed} of its {total} changes")]
+    PruneIncomplete { failed: usize, total: usize },
     #[error("the gover-shim executable is missing next to {}", gover.display())]
     ShimMissing { gover: PathBuf, shim: PathBuf },
     #[error("{action} {}", path.display())]
@@ -112,6 +114,7 @@ impl Error {
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
             Error::Exec { .. } => CANNOT_EXECUTE,
             Error::ShimMissing { .. } => FAILURE,
+            Error::PruneIncomplete { .. } => FILESYSTEM,
         }
     }
 
@@ -154,6 +157,10 @@ impl Error {
                 shim.display()
             )),
             Error::Io { source, .. } => io_hint(source),
+            Error::PruneIncomplete { .. } => Some(
+                "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"
+                    .into(),
+            ),
         }
     }
 }

@@ -10,6 +10,7 @@
 //!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
 //!   locks/                 lock files
+//!   seen/                  one link per `.go-version` gover has resolved (see `seen.rs`)
 //! ```
 
 use std::fs::{self, File};
@@ -141,6 +142,11 @@ impl Home {
         self.root.join("staging")
     }
 
+    /// The record of `.go-version` files gover has resolved (see [`crate::seen`]).
+    pub fn seen_dir(&self) -> PathBuf {
+        self.root.join("seen")
+    }
+
     pub fn locks_dir(&self) -> PathBuf {
         self.root.join("locks")
     }
@@ -156,16 +162,44 @@ impl Home {
     /// The home-wide lock: held briefly by anything that changes `current`, `shims/` or
     /// `versions/` (the final rename of an install, `use`, `uninstall`, `prune`).
     pub fn lock(&self) -> Result<HomeLock, HomeError> {
-        self.lock_file("home.lock")
+        self.lock_file(HOME_LOCK)
     }
 
     /// The per-version lock: held for the whole download and unpack of one version, so two
     /// installs of the same version share one download while other versions proceed.
     pub fn lock_version(&self, v: &GoVersion) -> Result<HomeLock, HomeError> {
-        self.lock_file(&format!("version-{v}.lock"))
+        self.lock_file(&version_lock_name(v))
+    }
+
+    /// The file behind [`Home::lock`].
+    pub fn home_lock_path(&self) -> PathBuf {
+        self.locks_dir().join(HOME_LOCK)
+    }
+
+    /// The file behind [`Home::lock_version`].
+    pub fn version_lock_path(&self, v: &GoVersion) -> PathBuf {
+        self.locks_dir().join(version_lock_name(v))
+    }
+
+    /// [`Home::lock_version`] without waiting: `None` when another process (a running install)
+    /// holds it.
+    pub fn try_lock_version(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
+        let (file, path) = self.open_lock(&version_lock_name(v))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(HomeLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => Err(HomeError::Lock { path, source }),
+        }
     }
 
     fn lock_file(&self, name: &str) -> Result<HomeLock, HomeError> {
+        let (file, path) = self.open_lock(name)?;
+        file.lock()
+            .map_err(|source| HomeError::Lock { path, source })?;
+        Ok(HomeLock { _file: file })
+    }
+
+    fn open_lock(&self, name: &str) -> Result<(File, PathBuf), HomeError> {
         let dir = self.locks_dir();
         self.ensure_dir(&dir)?;
         let path = dir.join(name);
@@ -179,9 +213,14 @@ impl Home {
             .write(true)
             .open(&path)
             .map_err(lock_err)?;
-        file.lock().map_err(lock_err)?;
-        Ok(HomeLock { _file: file })
+        Ok((file, path))
     }
+}
+
+const HOME_LOCK: &str = "home.lock";
+
+fn version_lock_name(v: &GoVersion) -> String {
+    format!("version-{v}.lock")
 }
 
 /// An exclusive advisory lock, released when dropped (or when the process dies, even by `kill -9`).

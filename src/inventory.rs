@@ -3,6 +3,9 @@
 //! A version counts as installed when its dir has a valid release name and holds `bin/go`.
 //! Installs appear by one rename, so a dir without `bin/go` is damage, not work in progress.
 
+use std::fs;
+
+use crate::error::Error;
 use crate::home::Home;
 use crate::version::GoVersion;
 
@@ -23,3 +26,20 @@ pub fn installed(home: &Home) -> Vec<GoVersion> {
 pub fn is_installed(home: &Home, v: &GoVersion) -> bool {
     home.tool_path(v, "go").is_file()
 }
+
+/// Remove the dir of `v` (complete or not): rename it into `staging/` first, so the version
+/// vanishes in one step even if the delete is interrupted (`gover prune` clears what is left),
+/// then delete it. The caller holds the home lock. A link in its place is removed itself;
+/// `remove_dir_all` never follows links inside the tree.
+pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), Error> {
+    let dir = home.version_dir(v);
+    home.ensure_dir(&home.staging_dir())?;
+    let trash = home
+        .staging_dir()
+        .join(format!("{UNINSTALL_PREFIX}{v}-{}", std::process::id()));
+    fs::rename(&dir, &trash).map_err(Error::io("cannot remove", &dir))?;
+    fs::remove_dir_all(&trash).map_err(Error::io("cannot remove", &trash))
+}
+
+/// Name prefix, in `staging/`, of a version dir being removed.
+pub const UNINSTALL_PREFIX: &str = ".uninstall-";

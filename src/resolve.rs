@@ -6,6 +6,7 @@
 //! 3. the `current` link (the global default).
 //!
 //! The shim calls this on every `go` invocation, so it reads no index and parses no config.
+//! A `.go-version` that chooses the version is recorded in `seen/` (one syscall).
 
 use std::fmt;
 use std::io;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::env;
 use crate::home::Home;
 use crate::inventory;
+use crate::seen;
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file::{self, VersionFileError};
 
@@ -95,6 +97,8 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
         });
     }
     if let Some(file) = version_file::find(cwd)? {
+        // One symlink(2) call; what `gover prune --unused` uses to keep this version.
+        seen::record(home, &file.path);
         return Ok(Active {
             request: file.request,
             source: Source::VersionFile(file.path),

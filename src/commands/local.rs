@@ -26,6 +26,7 @@ pub fn run(args: LocalArgs) -> Result<(), Error> {
     let path = cwd.join(version_file::FILE_NAME);
     super::install::write_atomic(&path, format!("{version}\n").as_bytes())
         .map_err(Error::io("cannot write", &path))?;
+    crate::seen::record(&home, &path);
     eprintln!("Pinned Go {version} in {}", path.display());
     if !inventory::is_installed(&home, &version) {
         eprintln!("hint: Go {version} is not installed yet; run `gover install`");

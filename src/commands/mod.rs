@@ -6,6 +6,7 @@ mod exec;
 pub mod install;
 mod list;
 mod local;
+mod prune;
 mod uninstall;
 mod use_;
 mod which;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Current => current::run(),
         Command::List(args) => list::run(args),
         Command::Uninstall(args) => uninstall::run(args),
+        Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Completions(args) => completions::run(args),

@@ -34,13 +34,7 @@ pub fn run(args: UninstallArgs) -> Result<(), Error> {
         fs::remove_file(&current).map_err(Error::io("cannot remove", &current))?;
         eprintln!("Removed the default link {}", current.display());
     }
-    // Rename first so the version vanishes in one step even if the delete is interrupted.
-    home.ensure_dir(&home.staging_dir())?;
-    let trash = home
-        .staging_dir()
-        .join(format!(".uninstall-{version}-{}", std::process::id()));
-    fs::rename(&dir, &trash).map_err(Error::io("cannot remove", &dir))?;
-    fs::remove_dir_all(&trash).map_err(Error::io("cannot remove", &trash))?;
+    inventory::remove_version(&home, &version)?;
     eprintln!("Uninstalled Go {version}");
     Ok(())
 }
