@@ -37,6 +37,9 @@ _gover() {
             gover,local)
                 cmd="gover__subcmd__local"
                 ;;
+            gover,mirror)
+                cmd="gover__subcmd__mirror"
+                ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
@@ -67,6 +70,9 @@ _gover() {
             gover__subcmd__help,local)
                 cmd="gover__subcmd__help__subcmd__local"
                 ;;
+            gover__subcmd__help,mirror)
+                cmd="gover__subcmd__help__subcmd__mirror"
+                ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
                 ;;
@@ -76,6 +82,21 @@ _gover() {
             gover__subcmd__help,which)
                 cmd="gover__subcmd__help__subcmd__which"
                 ;;
+            gover__subcmd__help__subcmd__mirror,sync)
+                cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror,help)
+                cmd="gover__subcmd__mirror__subcmd__help"
+                ;;
+            gover__subcmd__mirror,sync)
+                cmd="gover__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror__subcmd__help,help)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__mirror__subcmd__help,sync)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +104,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --help --version install use local current list uninstall which exec completions help"
+            opts="-h -V --offline --help --version install use local current list uninstall which exec completions mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -97,7 +118,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-h -V --help --version bash zsh fish"
+            opts="-h -V --offline --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,7 +132,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,7 +146,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,7 +160,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall which exec completions help"
+            opts="install use local current list uninstall which exec completions mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +271,34 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__mirror)
+            opts="sync"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__mirror__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -293,7 +342,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --help --version"
+            opts="-h -V --mirror --allow-unverified --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,7 +360,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-h -V --remote --all --json --help --version"
+            opts="-h -V --remote --all --json --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +374,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__local)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -338,8 +387,86 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__mirror)
+            opts="-h -V --offline --help --version sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help)
+            opts="sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__sync)
+            opts="-h -V --platform --mirror --offline --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__uninstall)
-            opts="-h -V --force --help --version"
+            opts="-h -V --force --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,7 +480,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-h -V --install --help --version"
+            opts="-h -V --install --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -367,7 +494,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
