@@ -9,8 +9,12 @@ use mirror_support::{PLATFORM, Sandbox, Server, archive_name, sha256_hex};
 fn bad_mirror(sandbox: &Sandbox, version: &str) -> Server {
     let dir = sandbox.path("bad");
     std::fs::create_dir_all(&dir).unwrap();
-    let mut bytes = std::fs::read(sandbox.path("upstream").join(archive_name(version, PLATFORM)))
-        .unwrap();
+    let mut bytes = std::fs::read(
+        sandbox
+            .path("upstream")
+            .join(archive_name(version, PLATFORM)),
+    )
+    .unwrap();
     let last = bytes.len() - 1;
     bytes[last] ^= 0xff;
     std::fs::write(dir.join(archive_name(version, PLATFORM)), bytes).unwrap();

@@ -28,7 +28,11 @@ fn a_release_newer_than_a_fresh_cache_refetches_the_index() {
     let sb = Sandbox::new(&["1.21.3"]);
     sb.gover(&["list", "--remote"]).success();
     // A new release appears upstream within the TTL.
-    mirror_support::publish(&sb.path("upstream"), &["1.22.5", "1.21.3"], &["linux-amd64"]);
+    mirror_support::publish(
+        &sb.path("upstream"),
+        &["1.22.5", "1.21.3"],
+        &["linux-amd64"],
+    );
     sb.install("1.22.5");
     assert_eq!(sb.upstream.hits("/index.json"), 2);
 }
@@ -114,7 +118,8 @@ fn offline_uses_only_the_caches_and_says_so() {
 fn list_remote_works_offline_from_the_cache_and_shows_its_age() {
     let sb = Sandbox::new(&["1.22.5", "1.21.3"]);
     let run = sb.gover(&["--offline", "list", "--remote"]);
-    run.code(5).stderr_has("offline: there is no cached release index");
+    run.code(5)
+        .stderr_has("offline: there is no cached release index");
     sb.gover(&["list", "--remote"]).success();
     // Age the cache by two hours.
     let meta = sb.gover_home().join("cache/index-meta.json");

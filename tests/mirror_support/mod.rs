@@ -69,7 +69,9 @@ pub fn publish(dir: &Path, versions: &[&str], platforms: &[&str]) {
             }));
         }
         let stable = !v.contains(|c: char| c.is_ascii_alphabetic());
-        releases.push(serde_json::json!({"version": format!("go{v}"), "stable": stable, "files": files}));
+        releases.push(
+            serde_json::json!({"version": format!("go{v}"), "stable": stable, "files": files}),
+        );
     }
     std::fs::write(
         dir.join("index.json"),
@@ -122,8 +124,10 @@ impl Server {
                         r.extend(body);
                         r
                     }
-                    _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        .to_vec(),
+                    _ => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
                 };
                 let _ = stream.write_all(&response);
             }
