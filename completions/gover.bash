@@ -37,6 +37,9 @@ _gover() {
             gover,local)
                 cmd="gover__subcmd__local"
                 ;;
+            gover,mirror)
+                cmd="gover__subcmd__mirror"
+                ;;
             gover,prune)
                 cmd="gover__subcmd__prune"
                 ;;
@@ -70,6 +73,9 @@ _gover() {
             gover__subcmd__help,local)
                 cmd="gover__subcmd__help__subcmd__local"
                 ;;
+            gover__subcmd__help,mirror)
+                cmd="gover__subcmd__help__subcmd__mirror"
+                ;;
             gover__subcmd__help,prune)
                 cmd="gover__subcmd__help__subcmd__prune"
                 ;;
@@ -82,6 +88,21 @@ _gover() {
             gover__subcmd__help,which)
                 cmd="gover__subcmd__help__subcmd__which"
                 ;;
+            gover__subcmd__help__subcmd__mirror,sync)
+                cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror,help)
+                cmd="gover__subcmd__mirror__subcmd__help"
+                ;;
+            gover__subcmd__mirror,sync)
+                cmd="gover__subcmd__mirror__subcmd__sync"
+                ;;
+            gover__subcmd__mirror__subcmd__help,help)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__mirror__subcmd__help,sync)
+                cmd="gover__subcmd__mirror__subcmd__help__subcmd__sync"
+                ;;
             *)
                 ;;
         esac
@@ -89,7 +110,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --help --version install use local current list uninstall prune which exec completions help"
+            opts="-h -V --offline --help --version install use local current list uninstall prune which exec completions mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -103,7 +124,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-h -V --help --version bash zsh fish"
+            opts="-h -V --offline --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,7 +138,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -131,7 +152,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,7 +166,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall prune which exec completions help"
+            opts="install use local current list uninstall prune which exec completions mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +277,34 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__mirror)
+            opts="sync"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__mirror__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -313,7 +362,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --help --version"
+            opts="-h -V --mirror --allow-unverified --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -331,7 +380,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-h -V --remote --all --json --help --version"
+            opts="-h -V --remote --all --json --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,7 +394,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__local)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,8 +407,86 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__mirror)
+            opts="-h -V --offline --help --version sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help)
+            opts="sync help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__mirror__subcmd__sync)
+            opts="-h -V --platform --mirror --offline --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__prune)
-            opts="-h -V --dry-run --json --keep --unused --system --yes --help --version"
+            opts="-h -V --dry-run --json --keep --unused --system --yes --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,7 +504,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-h -V --force --help --version"
+            opts="-h -V --force --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,7 +518,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-h -V --install --help --version"
+            opts="-h -V --install --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +532,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --help --version"
+            opts="-h -V --offline --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

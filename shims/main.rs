@@ -3,11 +3,15 @@
 //! On every call: tool name from argv[0] → active version (GOVER_VERSION, nearest
 //! .go-version, `current`) → `exec` of `versions/<v>/bin/<tool>` with the arguments untouched.
 //! No argument parsing, no index, no network: every `go` invocation pays for this file.
+//!
+//! The one exception is off the normal path: with `GOVER_AUTO_INSTALL=1`, a version that is
+//! not installed is installed first by running the `gover` beside this executable.
 
 use std::ffi::OsString;
+use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 use gover::env;
 use gover::error::exit;
@@ -51,7 +55,16 @@ fn run(tool: &str, args: std::env::ArgsOs) -> (String, u8) {
         Ok(home) => home,
         Err(e) => return (e.to_string(), exit::FAILURE),
     };
-    let version = match resolve::active_here(&home).and_then(|a| a.installed(&home)) {
+    let mut resolved = resolve::active_here(&home).and_then(|a| a.installed(&home));
+    if let Err(resolve::ResolveError::NotInstalled { request, .. }) = &resolved
+        && env::flag(env::GOVER_AUTO_INSTALL).unwrap_or(false)
+    {
+        if let Err((message, code)) = auto_install(&resolve::install_spec(request)) {
+            return (message, code);
+        }
+        resolved = resolve::active_here(&home).and_then(|a| a.installed(&home));
+    }
+    let version = match resolved {
         Ok(v) => v,
         Err(e @ resolve::ResolveError::NotInstalled { .. }) => {
             let hint = e.hint().unwrap_or_default();
@@ -82,6 +95,49 @@ fn run(tool: &str, args: std::env::ArgsOs) -> (String, u8) {
         format!("cannot run {} (Go {version}): {err}", exe.display()),
         code,
     )
+}
+
+/// `gover install <spec>` with the `gover` beside this executable. Its messages and progress
+/// go to stderr (its stdout too, so the tool's own output stays clean); it takes the install
+/// locks, so concurrent shims wait for one download.
+fn auto_install(spec: &str) -> Result<(), (String, u8)> {
+    let gover = std::env::current_exe()
+        .map(|exe| exe.with_file_name("gover"))
+        .map_err(|e| {
+            (
+                format!("cannot locate gover to auto-install Go {spec}: {e}"),
+                exit::FAILURE,
+            )
+        })?;
+    let stdout: Stdio = match std::io::stderr().as_fd().try_clone_to_owned() {
+        Ok(fd) => fd.into(),
+        Err(_) => Stdio::null(),
+    };
+    eprintln!(
+        "gover: Go {spec} is not installed; installing it ({} is set)",
+        env::GOVER_AUTO_INSTALL
+    );
+    let status = Command::new(&gover)
+        .args(["install", spec])
+        .stdout(stdout)
+        .status()
+        .map_err(|e| {
+            let message = format!(
+                "cannot run {} to auto-install Go {spec}: {e}",
+                gover.display()
+            );
+            (message, exit::CANNOT_EXECUTE)
+        })?;
+    if status.success() {
+        Ok(())
+    } else {
+        // gover has already said why; pass its exit code on.
+        let code = status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .unwrap_or(exit::FAILURE);
+        Err((format!("auto-install of Go {spec} failed"), code))
+    }
 }
 
 fn file_name(path: &OsString) -> String {

@@ -12,6 +12,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     propagate_version = true
 )]
 pub struct Cli {
+    /// Use only the cached release index and the download cache (also GOVER_OFFLINE=1)
+    #[arg(long, global = true)]
+    pub offline: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -38,15 +41,41 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
+    /// Build and maintain a fleet mirror (a go.dev-layout directory)
+    #[command(subcommand)]
+    Mirror(MirrorCommand),
 }
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version, go.work or go.mod
     pub spec: Option<String>,
-    /// Download archives from this base URL instead of GOVER_DIST_URL
-    #[arg(long, value_name = "URL")]
-    pub mirror: Option<String>,
+    /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL
+    #[arg(long, value_name = "URL", value_delimiter = ',')]
+    pub mirror: Vec<String>,
+    /// With no release index at all (none fetched, none cached), install without checksum verification
+    #[arg(long)]
+    pub allow_unverified: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MirrorCommand {
+    /// Download verified archives into DIR and write DIR/index.json (go.dev's layout)
+    Sync(MirrorSyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MirrorSyncArgs {
+    /// The mirror directory (created if missing)
+    pub dir: std::path::PathBuf,
+    /// Releases to sync: `1.22.5`, `1.22` (newest 1.22.x), `latest`; default: the newest release of each of the two stable lines
+    pub specs: Vec<String>,
+    /// Platforms to sync, as GOOS-GOARCH (comma-separated or repeated); default: this machine's
+    #[arg(long, value_name = "OS-ARCH", value_delimiter = ',')]
+    pub platform: Vec<String>,
+    /// Download archives from these base URLs (comma-separated or repeated) instead of GOVER_DIST_URL
+    #[arg(long, value_name = "URL", value_delimiter = ',')]
+    pub mirror: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -157,6 +157,18 @@ impl ArchiveStream {
         Ok(())
     }
 
+    /// Read to the end and return the sha256 without checking it against anything: only for
+    /// `--allow-unverified` installs, when there is no index to check against.
+    pub fn finish_unverified(mut self) -> Result<String, DownloadError> {
+        if let Err(e) = io::copy(&mut self, &mut io::sink()) {
+            return Err(self.take_failure().unwrap_or(DownloadError::Interrupted {
+                url: self.origin.clone(),
+                source: e,
+            }));
+        }
+        Ok(hex(&self.hasher.finalize_reset()))
+    }
+
     /// The failure of the source or of the cache copy behind a read error, if that was the
     /// cause; `None` means the bytes themselves were bad.
     pub fn take_failure(&mut self) -> Option<DownloadError> {

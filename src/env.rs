@@ -28,10 +28,33 @@ pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
 /// and reads `<root>/etc/profile` and `<root>/etc/profile.d/*.sh`. For tests. Default: `/`.
 pub const GOVER_SYSTEM_ROOT: &str = "GOVER_SYSTEM_ROOT";
 
+/// `0` turns off go.work/go.mod awareness: without a `.go-version`, the global default decides.
+pub const GOVER_GOMOD: &str = "GOVER_GOMOD";
+
+/// `1`: a shim whose version is not installed runs `gover install` for it first.
+pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
+
+/// `1`: use only the cached index and the download cache; never touch the network.
+pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
+
+/// How long a cached release index is used before it is fetched again: seconds, or a number
+/// with `s`, `m`, `h` or `d`. `0` fetches every time. Default: one hour.
+pub const GOVER_INDEX_TTL: &str = "GOVER_INDEX_TTL";
+
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const DEFAULT_DIST_URL: &str = "https://go.dev/dl/";
 
 /// A variable's value, treating an empty value as unset.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether a boolean switch is on: set to anything but `0`, `false`, `no` or `off`.
+pub fn flag(name: &str) -> Option<bool> {
+    var(name).map(|v| {
+        !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        )
+    })
 }

@@ -64,6 +64,18 @@ pub enum Error {
     PruneIncomplete { failed: usize, total: usize },
     #[error("the gover-shim executable is missing next to {}", gover.display())]
     ShimMissing { gover: PathBuf, shim: PathBuf },
+    #[error("offline: {what}")]
+    Offline { what: String, hint: String },
+    #[error("{name}=`{value}` is not valid")]
+    BadEnv {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("`{platform}` is not a Go platform")]
+    BadPlatform { platform: String },
+    #[error("cannot install `{request}` without a release index")]
+    NeedsIndex { request: String },
     #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
@@ -115,6 +127,9 @@ impl Error {
             Error::Exec { .. } => CANNOT_EXECUTE,
             Error::ShimMissing { .. } => FAILURE,
             Error::PruneIncomplete { .. } => FILESYSTEM,
+            Error::Offline { .. } => NETWORK,
+            Error::BadEnv { .. } | Error::BadPlatform { .. } => USAGE,
+            Error::NeedsIndex { .. } => NO_MATCH,
         }
     }
 
@@ -125,13 +140,15 @@ impl Error {
             ),
             Error::Resolve(e) => e.hint(),
             Error::Home(e) => e.hint(),
-            Error::FetchIndex(e) => e.hint().or_else(|| {
-                Some(format!(
+            Error::FetchIndex(e) => Some(format!(
+                "{}; there is no cached index to fall back on (`gover install --allow-unverified` \
+                 installs without checksums, not recommended)",
+                e.hint().unwrap_or_else(|| format!(
                     "check {} (default {})",
                     crate::env::GOVER_INDEX_URL,
                     crate::env::DEFAULT_INDEX_URL
                 ))
-            }),
+            )),
             Error::Index(e) => e.hint(),
             Error::Download(e) => e.hint(),
             Error::Archive {
@@ -156,11 +173,32 @@ impl Error {
                 "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
                 shim.display()
             )),
+            Error::Offline { hint, .. } => Some(format!(
+                "{hint}, or go online (drop --offline, unset {})",
+                crate::env::GOVER_OFFLINE
+            )),
+            Error::BadEnv { name, expected, .. } => Some(format!("set {name} to {expected}")),
+            Error::BadPlatform { .. } => Some(
+                "name platforms as GOOS-GOARCH, e.g. linux-amd64,darwin-arm64,windows-amd64".into(),
+            ),
+            Error::NeedsIndex { .. } => Some(
+                "without an index only an exact release (e.g. 1.22.5) can be installed".into(),
+            ),
             Error::Io { source, .. } => io_hint(source),
             Error::PruneIncomplete { .. } => Some(
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"
                     .into(),
             ),
+        }
+    }
+
+    /// Whether another mirror might succeed where this one failed: an HTTP error, a dropped
+    /// connection, or bytes that are not the release the index describes.
+    pub fn is_mirror_fault(&self) -> bool {
+        match self {
+            Error::Download(e) => !matches!(e, DownloadError::Cache { .. }),
+            Error::Archive { source, .. } => !matches!(source, ArchiveError::Write { .. }),
+            _ => false,
         }
     }
 }

@@ -6,7 +6,8 @@
 //!   versions/<v>/          complete GOROOTs, named like `1.22.5`, `1.20`, `1.23rc1`
 //!   current -> versions/<v> the global default (relative link; a stable GOROOT for IDEs)
 //!   shims/go, shims/gofmt  links to the gover-shim executable
-//!   cache/index.json       the last release index fetched
+//!   cache/index.json       the last release index fetched (go.dev's format, as served)
+//!   cache/index-meta.json  where and when it was fetched (for the TTL and `list --remote`)
 //!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
 //!   locks/                 lock files
@@ -124,6 +125,10 @@ impl Home {
 
     pub fn index_cache(&self) -> PathBuf {
         self.cache_dir().join("index.json")
+    }
+
+    pub fn index_meta(&self) -> PathBuf {
+        self.cache_dir().join("index-meta.json")
     }
 
     pub fn downloads_dir(&self) -> PathBuf {

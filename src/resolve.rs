@@ -3,9 +3,16 @@
 //! Precedence, first match wins:
 //! 1. `GOVER_VERSION`;
 //! 2. the nearest `.go-version` in the current directory or a parent;
-//! 3. the `current` link (the global default).
+//! 3. when there is no `.go-version` anywhere up the tree, the nearest `go.work` or `go.mod`
+//!    (unless `GOVER_GOMOD=0`): its `toolchain` line exactly, else its `go` line as a minimum;
+//! 4. the `current` link (the global default).
 //!
-//! The shim calls this on every `go` invocation, so it reads no index and parses no config.
+//! 2 and 3 are one walk up the tree: at each level `.go-version` is tried, then (until one is
+//! found) `go.work` and `go.mod`. A `.go-version` in a parent beats a go.mod in a child: it
+//! is an explicit pin (say, a monorepo's team toolchain), while a `go` line is only a minimum.
+//!
+//! The shim calls this on every `go` invocation, so it reads no index, costs one `open`
+//! attempt per file name per level, and parses at most one module file.
 //! A `.go-version` that chooses the version is recorded in `seen/` (one syscall).
 
 use std::fmt;
@@ -13,6 +20,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::env;
+use crate::gomod::{self, GoModError};
 use crate::home::Home;
 use crate::inventory;
 use crate::seen;
@@ -24,6 +32,11 @@ use crate::version_file::{self, VersionFileError};
 pub enum Source {
     Env,
     VersionFile(PathBuf),
+    /// A go.work or go.mod, and the line (1-based) that decided.
+    GoMod {
+        path: PathBuf,
+        line: usize,
+    },
     Default,
 }
 
@@ -32,6 +45,7 @@ impl fmt::Display for Source {
         match self {
             Source::Env => write!(f, "set by {}", env::GOVER_VERSION),
             Source::VersionFile(path) => write!(f, "set by {}", path.display()),
+            Source::GoMod { path, line } => write!(f, "set by {}:{line}", path.display()),
             Source::Default => f.write_str("global default"),
         }
     }
@@ -46,12 +60,14 @@ pub struct Active {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("no Go version is active: no {var}, no .go-version here or above, and no default", var = env::GOVER_VERSION)]
+    #[error("no Go version is active: no {var}, no .go-version or go.mod here or above, and no default", var = env::GOVER_VERSION)]
     NoVersion,
     #[error("{var}=`{value}` is not a Go version", var = env::GOVER_VERSION)]
     BadEnv { value: String },
     #[error(transparent)]
     VersionFile(#[from] VersionFileError),
+    #[error(transparent)]
+    GoMod(#[from] GoModError),
     #[error("{} is not a symlink to a version", path.display())]
     CurrentNotALink { path: PathBuf },
     #[error("cannot read the current directory")]
@@ -75,13 +91,14 @@ impl ResolveError {
                 env::GOVER_VERSION
             )),
             ResolveError::VersionFile(e) => e.hint(),
+            ResolveError::GoMod(e) => e.hint(),
             ResolveError::CurrentNotALink { path } => Some(format!(
                 "move {} out of the way, then run `gover use <version>`",
                 path.display()
             )),
             ResolveError::Cwd(_) => None,
             ResolveError::NotInstalled { request, .. } => {
-                Some(format!("run `gover install {request}`"))
+                Some(format!("run `gover install {}`", install_spec(request)))
             }
         }
     }
@@ -96,13 +113,12 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
             source: Source::Env,
         });
     }
-    if let Some(file) = version_file::find(cwd)? {
-        // One symlink(2) call; what `gover prune --unused` uses to keep this version.
-        seen::record(home, &file.path);
-        return Ok(Active {
-            request: file.request,
-            source: Source::VersionFile(file.path),
-        });
+    if let Some(pinned) = pinned(cwd)? {
+        if let Source::VersionFile(path) = &pinned.source {
+            // One symlink(2) call; what `gover prune --unused` uses to keep this version.
+            seen::record(home, path);
+        }
+        return Ok(pinned);
     }
     match default_version(home)? {
         Some(v) => Ok(Active {
@@ -110,6 +126,52 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
             source: Source::Default,
         }),
         None => Err(ResolveError::NoVersion),
+    }
+}
+
+/// Steps 2 and 3 of the precedence: the nearest `.go-version`, else the nearest go.work or
+/// go.mod that names a version. `None` when neither says anything.
+pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
+    let gomod_on = env::flag(env::GOVER_GOMOD).unwrap_or(true);
+    // The first module file seen, opened but not read: a `.go-version` further up still wins.
+    let mut module = None;
+    for dir in cwd.ancestors() {
+        if let Some(file) = version_file::in_dir(dir)? {
+            return Ok(Some(Active {
+                request: file.request,
+                source: Source::VersionFile(file.path),
+            }));
+        }
+        if gomod_on && module.is_none() {
+            module = gomod::open_in(dir)?.map(|opened| (dir, opened));
+        }
+    }
+    let Some((dir, (path, file))) = module else {
+        return Ok(None);
+    };
+    let parsed = match gomod::read_opened(file, path)? {
+        Some(parsed) => Some(parsed),
+        // It was a directory named go.work/go.mod: look again from there, reading as we go.
+        None => gomod::find(dir)?,
+    };
+    Ok(parsed.and_then(|m| {
+        let requirement = m.requirement()?;
+        Some(Active {
+            request: requirement.request,
+            source: Source::GoMod {
+                path: m.path,
+                line: requirement.line,
+            },
+        })
+    }))
+}
+
+/// The SPEC to pass to `gover install` for `request`: a go.mod minimum installs the release
+/// its `go` line names.
+pub fn install_spec(request: &VersionRequest) -> String {
+    match request {
+        VersionRequest::AtLeast(v) => v.to_string(),
+        other => other.to_string(),
     }
 }
 
@@ -145,5 +207,93 @@ impl Active {
             request: self.request.clone(),
             origin: self.source.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn pinned_at(dir: &Path) -> Option<Active> {
+        pinned(dir).unwrap()
+    }
+
+    #[test]
+    fn go_mod_decides_when_there_is_no_go_version() {
+        let tmp = tempfile::tempdir().unwrap();
+        let module = tmp.path().join("m");
+        write(&module.join("go.mod"), "module m\n\ngo 1.22\n");
+        std::fs::create_dir_all(module.join("sub/dir")).unwrap();
+        let active = pinned_at(&module.join("sub/dir")).unwrap();
+        assert_eq!(
+            active.request,
+            VersionRequest::AtLeast(GoVersion::parse("1.22.0").unwrap())
+        );
+        assert_eq!(
+            active.source.to_string(),
+            format!("set by {}:3", module.join("go.mod").display())
+        );
+    }
+
+    #[test]
+    fn a_go_version_anywhere_up_beats_a_nearer_go_mod() {
+        let tmp = tempfile::tempdir().unwrap();
+        let module = tmp.path().join("repo/svc");
+        write(
+            &module.join("go.mod"),
+            "module svc\ngo 1.21\ntoolchain go1.22.5\n",
+        );
+        write(&tmp.path().join("repo/.go-version"), "1.22.1\n");
+        let active = pinned_at(&module).unwrap();
+        assert_eq!(
+            active.source,
+            Source::VersionFile(tmp.path().join("repo/.go-version"))
+        );
+        // Without the pin the toolchain line decides.
+        std::fs::remove_file(tmp.path().join("repo/.go-version")).unwrap();
+        let active = pinned_at(&module).unwrap();
+        assert_eq!(
+            active.request,
+            VersionRequest::Exact(GoVersion::parse("1.22.5").unwrap())
+        );
+        assert_eq!(
+            active.source,
+            Source::GoMod {
+                path: module.join("go.mod"),
+                line: 3
+            }
+        );
+    }
+
+    #[test]
+    fn nearest_module_file_wins_and_go_work_beats_go_mod() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join("go.work"), "go 1.23.0\n");
+        let module = tmp.path().join("m");
+        write(&module.join("go.mod"), "module m\ngo 1.21.3\n");
+        let line = |dir: &Path| match pinned_at(dir).unwrap().source {
+            Source::GoMod { path, .. } => path,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(line(&module), module.join("go.mod"));
+        assert_eq!(line(tmp.path()), tmp.path().join("go.work"));
+        write(&module.join("go.work"), "go 1.22\n");
+        assert_eq!(line(&module), module.join("go.work"));
+    }
+
+    #[test]
+    fn a_module_file_without_go_or_toolchain_says_nothing_and_a_bad_one_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join("go.mod"), "module m\n");
+        assert_eq!(pinned_at(tmp.path()), None);
+        write(&tmp.path().join("go.mod"), "module m\ngo 1.x\n");
+        let err = pinned(tmp.path()).unwrap_err();
+        assert!(matches!(err, ResolveError::GoMod(_)));
+        assert!(err.to_string().contains("go.mod:2"), "{err}");
     }
 }

@@ -163,6 +163,9 @@ pub enum VersionRequest {
     Minor(u32, u32),
     /// `1.22.5`, `1.23rc1`: exactly that release.
     Exact(GoVersion),
+    /// The `go 1.22.3` line of a go.mod: the newest release of that minor line at or above
+    /// the release it names (never built from user input; see [`crate::gomod`]).
+    AtLeast(GoVersion),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -196,6 +199,16 @@ impl VersionRequest {
                 !v.is_prerelease() && v.major == *major && v.minor == *minor
             }
             VersionRequest::Exact(want) => want == v,
+            VersionRequest::AtLeast(min) => v.minor_line() == min.minor_line() && v >= min,
+        }
+    }
+
+    /// The release `gover install` fetches for this request when nothing installed satisfies
+    /// it and there is no index to ask: only exact and minimum requests name one.
+    pub fn release_name(&self) -> Option<&GoVersion> {
+        match self {
+            VersionRequest::Exact(v) | VersionRequest::AtLeast(v) => Some(v),
+            VersionRequest::Latest | VersionRequest::Minor(..) => None,
         }
     }
 
@@ -214,6 +227,7 @@ impl fmt::Display for VersionRequest {
             VersionRequest::Latest => f.write_str("latest"),
             VersionRequest::Minor(major, minor) => write!(f, "{major}.{minor}"),
             VersionRequest::Exact(v) => v.fmt(f),
+            VersionRequest::AtLeast(v) => write!(f, ">={v}"),
         }
     }
 }
@@ -379,5 +393,21 @@ mod tests {
         assert_eq!(req("1.22").best_match(&all), None);
         assert_eq!(req("latest").best_match(&all), Some(&v("1.21.0")));
         assert_eq!(req("1.22rc1").best_match(&all), Some(&v("1.22rc1")));
+    }
+
+    #[test]
+    fn at_least_stays_in_its_minor_line() {
+        let all: Vec<GoVersion> = ["1.21.9", "1.22rc1", "1.22.0", "1.22.3", "1.23.1"]
+            .iter()
+            .map(|s| v(s))
+            .collect();
+        let at_least = |s| VersionRequest::AtLeast(v(s));
+        assert_eq!(at_least("1.22.0").best_match(&all), Some(&v("1.22.3")));
+        assert_eq!(at_least("1.22.3").best_match(&all), Some(&v("1.22.3")));
+        assert_eq!(at_least("1.22.4").best_match(&all), None);
+        assert_eq!(at_least("1.21.10").best_match(&all), None);
+        assert!(!at_least("1.22.0").matches(&v("1.22rc1")));
+        assert!(at_least("1.22rc1").matches(&v("1.22rc1")));
+        assert_eq!(at_least("1.22.0").to_string(), ">=1.22.0");
     }
 }

@@ -48,24 +48,46 @@ pub struct VersionFile {
 /// The nearest `.go-version` in `dir` or any of its parents, parsed.
 pub fn find(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
     for candidate in dir.ancestors() {
-        let path = candidate.join(FILE_NAME);
-        match File::open(&path) {
-            Ok(file) => match read_from(file, path) {
-                // Opening a directory succeeds on Unix; reading it is what fails.
-                Err(VersionFileError::Read { source, .. })
-                    if source.kind() == io::ErrorKind::IsADirectory => {}
-                other => return other.map(Some),
-            },
-            // A directory named `.go-version`, or one we cannot enter, is not a version file.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-                ) => {}
-            Err(source) => return Err(VersionFileError::Read { path, source }),
+        if let Some(found) = in_dir(candidate)? {
+            return Ok(Some(found));
         }
     }
     Ok(None)
+}
+
+/// The `.go-version` directly in `dir`, parsed: one `open` attempt, nothing else.
+pub fn in_dir(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
+    let path = dir.join(FILE_NAME);
+    match File::open(&path) {
+        Ok(file) => match read_from(file, path) {
+            // Opening a directory succeeds on Unix; reading it is what fails.
+            Err(VersionFileError::Read { source, .. })
+                if source.kind() == io::ErrorKind::IsADirectory =>
+            {
+                Ok(None)
+            }
+            other => other.map(Some),
+        },
+        // A directory named `.go-version`, or one we cannot enter, is not a version file.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(source) => Err(VersionFileError::Read { path, source }),
+    }
+}
+
+/// The 1-based line of the version file at `path` that names the version (for messages that
+/// point at it); `None` if it cannot be read or names none.
+pub fn request_line(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines()
+        .position(|l| !l.split('#').next().unwrap_or("").trim().is_empty())
+        .map(|i| i + 1)
 }
 
 /// Read and parse the version file at `path`.

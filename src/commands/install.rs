@@ -9,60 +9,93 @@ use std::path::Path;
 
 use crate::archive;
 use crate::cli::InstallArgs;
-use crate::dist::{self, ArchiveFile, Index, Platform};
+use crate::dist::{self, Access, ArchiveFile, Index, Platform, cache};
 use crate::download::{ArchiveStream, DownloadError, Origin};
 use crate::error::Error;
 use crate::home::Home;
-use crate::http;
 use crate::inventory;
 use crate::link;
 use crate::progress::InstallProgress;
-use crate::resolve;
+use crate::resolve::{self, Source};
 use crate::shims;
 use crate::version::{GoVersion, VersionRequest};
-use crate::version_file;
 
-pub fn run(args: InstallArgs) -> Result<(), Error> {
+pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
+    let access = Access {
+        allow_unverified: args.allow_unverified,
+        ..access.with_mirrors(&args.mirror)
+    };
+    if access.allow_unverified {
+        eprintln!(
+            "warning: --allow-unverified: if no release index can be fetched or found in the \
+             cache, the archive is installed without any checksum verification"
+        );
+    }
     let request = match args.spec {
         Some(spec) => VersionRequest::parse(&spec)?,
-        None => requested_here()?,
+        None => requested_here(&home)?,
     };
-    install(&home, &request, args.mirror.as_deref())?;
+    install(&home, &request, &access)?;
     Ok(())
 }
 
-/// The request of the nearest `.go-version`, for `gover install` with no SPEC.
-fn requested_here() -> Result<VersionRequest, Error> {
+/// For `gover install` with no SPEC: the request of the nearest `.go-version`, else of the
+/// nearest go.work/go.mod. A `go` line minimum that an installed release already satisfies
+/// names that release; otherwise the exact release the line names.
+fn requested_here(home: &Home) -> Result<VersionRequest, Error> {
     let cwd = std::env::current_dir().map_err(resolve::ResolveError::Cwd)?;
-    match version_file::find(&cwd).map_err(resolve::ResolveError::from)? {
-        Some(file) => {
-            eprintln!("Installing the version named by {}", file.path.display());
-            Ok(file.request)
-        }
-        None => Err(resolve::ResolveError::NoVersion.into()),
-    }
+    let Some(active) = resolve::pinned(&cwd)? else {
+        return Err(resolve::ResolveError::NoVersion.into());
+    };
+    let named_by = match &active.source {
+        Source::GoMod { path, line } => format!("{}:{line}", path.display()),
+        Source::VersionFile(path) => path.display().to_string(),
+        other => other.to_string(),
+    };
+    eprintln!("Installing the version named by {named_by}");
+    Ok(match &active.request {
+        VersionRequest::AtLeast(min) => match active.installed(home) {
+            Ok(installed) => VersionRequest::Exact(installed),
+            Err(_) => VersionRequest::Exact(min.clone()),
+        },
+        request => request.clone(),
+    })
 }
 
 /// Install the newest release matching `request` unless it is already installed.
 /// Returns the installed version.
-pub fn install(
-    home: &Home,
-    request: &VersionRequest,
-    mirror: Option<&str>,
-) -> Result<GoVersion, Error> {
+pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result<GoVersion, Error> {
     // An exact version that is already here needs no index at all.
     if let VersionRequest::Exact(v) = request
         && inventory::is_installed(home, v)
     {
         return already_installed(home, v);
     }
-    let index = fetch_index(home)?;
+    let Some(mut loaded) = cache::load(home, access, false)? else {
+        return install_unverified(home, request, access);
+    };
+    // A cached index younger than the TTL may still predate the release asked for.
+    if loaded.index.resolve(request).is_err()
+        && matches!(
+            loaded.origin,
+            cache::Origin::Cached {
+                why: cache::CacheUse::Fresh,
+                ..
+            }
+        )
+        && let Some(fresh) = cache::load(home, access, true)?
+    {
+        loaded = fresh;
+    }
+    let index = &loaded.index;
     let (version, release) = index.resolve(request)?;
     if inventory::is_installed(home, &version) {
         return already_installed(home, &version);
     }
-    let file = index.archive(&version, release, Platform::current())?;
+    let file = index
+        .archive(&version, release, Platform::current())?
+        .clone();
 
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
@@ -75,11 +108,46 @@ pub fn install(
     fetch_and_unpack(
         home,
         &version,
-        file,
-        &dist::dist_url(mirror),
+        &file.filename,
+        Some(&file),
+        access,
         staging.path(),
     )?;
+    finish(home, version, staging)
+}
 
+/// `--allow-unverified` with no index at all: only an exact release can be named, and its
+/// archive is installed without a checksum, loudly.
+fn install_unverified(
+    home: &Home,
+    request: &VersionRequest,
+    access: &Access,
+) -> Result<GoVersion, Error> {
+    let version = request
+        .release_name()
+        .cloned()
+        .ok_or_else(|| Error::NeedsIndex {
+            request: request.to_string(),
+        })?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
+    let _version_lock = home.lock_version(&version)?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    eprintln!(
+        "warning: installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
+    );
+    let staging = new_staging(home, &version)?;
+    fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
+    finish(home, version, staging)
+}
+
+/// Move a complete staging dir into `versions/`, refresh the shims, and make it the default
+/// if there is none.
+fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result<GoVersion, Error> {
     let _home_lock = home.lock()?;
     let dest = home.version_dir(&version);
     clear_damaged(home, &dest)?;
@@ -103,14 +171,16 @@ fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
     Ok(v.clone())
 }
 
-/// Fetch and parse the index, keeping a copy in the cache.
-pub fn fetch_index(home: &Home) -> Result<Index, Error> {
-    let url = dist::index_url();
-    let bytes = http::get_bytes(&url).map_err(Error::FetchIndex)?;
-    let index = Index::parse(&bytes, &url)?;
-    // The cached copy is a convenience; failing to write it must not fail the command.
-    let _ = write_atomic(&home.index_cache(), &bytes);
-    Ok(index)
+/// The release index for commands that need one (never `None`: `--allow-unverified` is an
+/// install-only escape hatch). Says so on stderr when the cached copy is used.
+pub fn fetch_index(home: &Home, access: &Access) -> Result<Index, Error> {
+    let access = Access {
+        allow_unverified: false,
+        ..access.clone()
+    };
+    let loaded =
+        cache::load(home, &access, false)?.expect("verified access always yields an index");
+    Ok(loaded.index)
 }
 
 /// Point `current` at `v`, atomically.
@@ -142,50 +212,68 @@ fn new_staging(home: &Home, v: &GoVersion) -> Result<tempfile::TempDir, Error> {
         .map_err(Error::io("cannot create a staging dir in", dir))
 }
 
-/// Stream the archive (from the download cache if a copy is there, else from the mirror)
-/// into `staging`, verifying it against the index entry.
+/// Stream the archive into `staging`: from the download cache if a copy is there, else from
+/// each mirror in turn. Checked against `expected` (the index entry), unless there is none
+/// (`--allow-unverified`). Only verified archives are kept in the download cache.
 fn fetch_and_unpack(
     home: &Home,
     version: &GoVersion,
-    file: &ArchiveFile,
-    dist_url: &str,
+    filename: &str,
+    expected: Option<&ArchiveFile>,
+    access: &Access,
     staging: &Path,
 ) -> Result<(), Error> {
-    let cached = home.download_path(&file.filename);
+    let cached = home.download_path(filename);
     if cached.is_file() {
-        match unpack_from(version, file, &Origin::Cache(cached.clone()), staging) {
-            Ok(()) => return Ok(()),
+        match unpack_from(version, expected, &Origin::Cache(cached.clone()), staging) {
+            Ok(()) => {
+                eprintln!("Used the cached download {}", cached.display());
+                return Ok(());
+            }
             Err(e) => {
                 // A damaged cache entry is dropped and the archive fetched again.
-                eprintln!(
-                    "warning: the cached {} is unusable ({e}); downloading it again",
-                    file.filename
-                );
+                eprintln!("warning: the cached {filename} is unusable ({e}); downloading it again");
                 let _ = fs::remove_file(&cached);
                 empty_dir(staging)?;
             }
         }
     }
-    let partial = home.partial_path(&file.filename);
-    let origin = Origin::Remote {
-        url: dist::archive_url(dist_url, &file.filename),
-        partial: partial.clone(),
-    };
-    let result = unpack_from(version, file, &origin, staging);
-    if result.is_err() {
+    if access.offline {
+        return Err(Error::Offline {
+            what: format!("{filename} is not in the download cache"),
+            hint: "download it once while online (`gover install`, or `gover mirror sync` for a fleet)"
+                .into(),
+        });
+    }
+    let partial = home.partial_path(filename);
+    dist::try_mirrors(&access.mirrors, filename, |url| {
+        let origin = Origin::Remote {
+            url: url.to_string(),
+            partial: partial.clone(),
+        };
+        let result = unpack_from(version, expected, &origin, staging);
+        if result.is_err() {
+            let _ = fs::remove_file(&partial);
+            empty_dir(staging)?;
+        }
+        result
+    })?;
+    if expected.is_none() {
+        // Unverified bytes never enter the cache of verified archives.
         let _ = fs::remove_file(&partial);
-        return result;
+        return Ok(());
     }
     fs::rename(&partial, &cached).map_err(Error::io("cannot store the download as", &cached))
 }
 
 fn unpack_from(
     version: &GoVersion,
-    file: &ArchiveFile,
+    expected: Option<&ArchiveFile>,
     origin: &Origin,
     staging: &Path,
 ) -> Result<(), Error> {
-    let progress = InstallProgress::new(&version.to_string(), Some(file.size).filter(|s| *s > 0));
+    let size = expected.map(|f| f.size).filter(|s| *s > 0);
+    let progress = InstallProgress::new(&version.to_string(), size);
     let bytes_bar = progress.bytes.clone();
     let (mut stream, _len) = ArchiveStream::open(origin, Box::new(move |n| bytes_bar.inc(n)))?;
     let unpacked = archive::unpack(&mut stream, staging, || progress.files.inc(1));
@@ -196,17 +284,27 @@ fn unpack_from(
         }
         // Bytes that do not match the index explain a broken archive better than the
         // unpacker's complaint does.
-        return match stream.verify(file) {
-            Err(e @ (DownloadError::Checksum { .. } | DownloadError::Size { .. })) => Err(e.into()),
-            _ => Err(Error::Archive {
-                url: origin_name(origin),
-                source,
-            }),
-        };
+        if let Some(file) = expected
+            && let Err(e @ (DownloadError::Checksum { .. } | DownloadError::Size { .. })) =
+                stream.verify(file)
+        {
+            return Err(e.into());
+        }
+        return Err(Error::Archive {
+            url: origin_name(origin),
+            source,
+        });
     }
-    let verified = stream.verify(file);
+    let result = match expected {
+        Some(file) => stream.verify(file).map_err(Error::from),
+        None => stream.finish_unverified().map(|digest| {
+            eprintln!(
+                "warning: Go {version} was installed UNVERIFIED (sha256 of what was received: {digest})"
+            );
+        }).map_err(Error::from),
+    };
     progress.finish();
-    Ok(verified?)
+    result
 }
 
 fn origin_name(origin: &Origin) -> String {

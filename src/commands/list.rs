@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::ListArgs;
+use crate::dist::{Access, cache};
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
@@ -23,10 +24,10 @@ struct Remote {
     installed: bool,
 }
 
-pub fn run(args: ListArgs) -> Result<(), Error> {
+pub fn run(args: ListArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     if args.remote {
-        remote(&home, args.all, args.json)
+        remote(&home, &access, args.all, args.json)
     } else {
         installed(&home, args.json)
     }
@@ -63,8 +64,18 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
     super::print(&out)
 }
 
-fn remote(home: &Home, all: bool, json: bool) -> Result<(), Error> {
-    let index = super::install::fetch_index(home)?;
+fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Error> {
+    let loaded = cache::load(home, access, false)?.expect("verified access always yields an index");
+    // Offline and fallback use were announced by `load`; a cache hit within the TTL is told here.
+    if let cache::Origin::Cached {
+        why: cache::CacheUse::Fresh,
+        ..
+    } = loaded.origin
+        && let Some(note) = loaded.origin.describe()
+    {
+        eprintln!("Note: {note}");
+    }
+    let index = loaded.index;
     let rows: Vec<Remote> = index
         .listed(all)
         .into_iter()

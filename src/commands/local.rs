@@ -1,13 +1,14 @@
 //! `gover local SPEC`: pin a version for this directory in `.go-version`.
 
 use crate::cli::LocalArgs;
+use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
 use crate::version::VersionRequest;
 use crate::version_file;
 
-pub fn run(args: LocalArgs) -> Result<(), Error> {
+pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let request = VersionRequest::parse(&args.spec)?;
     // A partial request is pinned as the exact release it means: the newest installed match,
@@ -17,7 +18,7 @@ pub fn run(args: LocalArgs) -> Result<(), Error> {
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
             None => {
-                let index = super::install::fetch_index(&home)?;
+                let index = super::install::fetch_index(&home, &access)?;
                 index.resolve(other)?.0
             }
         },

@@ -6,6 +6,7 @@ mod exec;
 pub mod install;
 mod list;
 mod local;
+mod mirror;
 mod prune;
 mod uninstall;
 mod use_;
@@ -14,20 +15,23 @@ mod which;
 use std::io::Write;
 
 use crate::cli::{Cli, Command};
+use crate::dist::Access;
 use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    let access = Access::from_env(cli.offline);
     match cli.command {
-        Command::Install(args) => install::run(args),
-        Command::Use(args) => use_::run(args),
-        Command::Local(args) => local::run(args),
+        Command::Install(args) => install::run(args, access),
+        Command::Use(args) => use_::run(args, access),
+        Command::Local(args) => local::run(args, access),
         Command::Current => current::run(),
-        Command::List(args) => list::run(args),
+        Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
         Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Mirror(command) => mirror::run(command, access),
     }
 }
 

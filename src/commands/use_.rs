@@ -1,6 +1,7 @@
 //! `gover use SPEC`: repoint `current`, the global default.
 
 use crate::cli::UseArgs;
+use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
@@ -8,12 +9,12 @@ use crate::resolve::{self, Source};
 use crate::shims;
 use crate::version::VersionRequest;
 
-pub fn run(args: UseArgs) -> Result<(), Error> {
+pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let request = VersionRequest::parse(&args.spec)?;
     let version = match request.best_match(&inventory::installed(&home)) {
         Some(v) => v.clone(),
-        None if args.install => super::install::install(&home, &request, None)?,
+        None if args.install => super::install::install(&home, &request, &access)?,
         None => {
             return Err(Error::NotInstalled {
                 version: args.spec.clone(),

@@ -1,5 +1,6 @@
 //! Go's official distribution: the release index, its files, and where they come from.
 
+pub mod cache;
 pub mod index;
 pub mod platform;
 
@@ -7,18 +8,90 @@ pub use index::{ArchiveFile, Index, IndexError, Release};
 pub use platform::Platform;
 
 use crate::env;
+use crate::error::Error;
 
 /// The index URL in force: `GOVER_INDEX_URL`, else go.dev's full index.
 pub fn index_url() -> String {
     env::var(env::GOVER_INDEX_URL).unwrap_or_else(|| env::DEFAULT_INDEX_URL.to_string())
 }
 
-/// The archive base URL in force: `--mirror`, else `GOVER_DIST_URL`, else go.dev.
-pub fn dist_url(mirror: Option<&str>) -> String {
-    mirror
-        .map(str::to_string)
-        .or_else(|| env::var(env::GOVER_DIST_URL))
-        .unwrap_or_else(|| env::DEFAULT_DIST_URL.to_string())
+/// How a command may reach Go's distribution.
+#[derive(Debug, Clone)]
+pub struct Access {
+    /// Only the cached index and the download cache (`--offline`, `GOVER_OFFLINE=1`).
+    pub offline: bool,
+    /// With no index at all (none fetched, none cached), install without checksums.
+    pub allow_unverified: bool,
+    /// Archive base URLs, tried in order.
+    pub mirrors: Vec<String>,
+}
+
+impl Access {
+    /// `offline_flag` or `GOVER_OFFLINE`; the mirrors of [`dist_urls`] with no `--mirror`.
+    pub fn from_env(offline_flag: bool) -> Access {
+        Access {
+            offline: offline_flag || env::flag(env::GOVER_OFFLINE).unwrap_or(false),
+            allow_unverified: false,
+            mirrors: dist_urls(&[]),
+        }
+    }
+
+    /// The same access with `--mirror` URLs, if any were given.
+    pub fn with_mirrors(mut self, flags: &[String]) -> Access {
+        self.mirrors = dist_urls(flags);
+        self
+    }
+}
+
+/// The archive base URLs in force, in the order they are tried: the `--mirror` URLs, else the
+/// comma-separated `GOVER_DIST_URL`, else go.dev. Blank entries are dropped.
+pub fn dist_urls(flags: &[String]) -> Vec<String> {
+    let split = |text: &str| -> Vec<String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let from_flags: Vec<String> = flags.iter().flat_map(|f| split(f)).collect();
+    if !from_flags.is_empty() {
+        return from_flags;
+    }
+    match env::var(env::GOVER_DIST_URL).map(|v| split(&v)) {
+        Some(urls) if !urls.is_empty() => urls,
+        _ => vec![env::DEFAULT_DIST_URL.to_string()],
+    }
+}
+
+/// Run `attempt` on `<base>/<filename>` for each mirror in turn until one succeeds. A failure
+/// that another mirror could fix (HTTP error, dropped connection, bytes that do not match the
+/// index) is reported on stderr and the next mirror is tried; the last failure is returned.
+/// Any other failure (a full disk) stops at once.
+pub fn try_mirrors<T>(
+    mirrors: &[String],
+    filename: &str,
+    mut attempt: impl FnMut(&str) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut bases = mirrors.iter().peekable();
+    loop {
+        let Some(base) = bases.next() else {
+            unreachable!("dist_urls always yields at least one mirror");
+        };
+        match attempt(&archive_url(base, filename)) {
+            Ok(value) => return Ok(value),
+            Err(e) if e.is_mirror_fault() && bases.peek().is_some() => {
+                eprintln!("warning: {e}");
+                if let Some(cause) = std::error::Error::source(&e) {
+                    eprintln!("  caused by: {cause}");
+                }
+                eprintln!(
+                    "trying the next mirror: {}",
+                    archive_url(bases.peek().expect("peeked"), filename)
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// `<base>/<filename>`, with exactly one slash between them.
@@ -29,6 +102,16 @@ pub fn archive_url(base: &str, filename: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn mirror_flags_split_on_commas_and_win() {
+        let flags = [
+            "http://a/, http://b/".to_string(),
+            "".to_string(),
+            "http://c".into(),
+        ];
+        assert_eq!(dist_urls(&flags), ["http://a/", "http://b/", "http://c"]);
+    }
 
     #[test]
     fn archive_url_joins_with_one_slash() {

@@ -1,0 +1,292 @@
+//! The cached release index: when to use it instead of fetching, and the fallbacks when the
+//! index cannot be fetched.
+//!
+//! Checksums only ever come from an index: the one fetched from `GOVER_INDEX_URL` now, or a
+//! copy of one fetched earlier (`cache/index.json`). Never from the mirror serving the bytes.
+//!
+//! Loading, in order:
+//! 1. offline (`--offline`, `GOVER_OFFLINE=1`): the cached copy, whatever its age, and say so;
+//! 2. a cached copy of the same URL younger than the TTL (`GOVER_INDEX_TTL`, default 1h);
+//! 3. a fresh fetch, which refreshes the cache;
+//! 4. if the fetch fails, the cached copy (any age, any URL), with a warning;
+//! 5. with no copy at all: an error, unless `--allow-unverified` (then no index, and a warning).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Access, Index};
+use crate::env;
+use crate::error::Error;
+use crate::home::Home;
+use crate::http;
+
+pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+
+/// Where and when the cached index was fetched.
+#[derive(Debug, Serialize, Deserialize)]
+struct Meta {
+    url: String,
+    /// Seconds since the Unix epoch.
+    fetched_at: u64,
+}
+
+/// An index and how it was obtained.
+#[derive(Debug)]
+pub struct Loaded {
+    pub index: Index,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Fetched just now.
+    Fetched,
+    /// The cached copy, fetched `age` ago from `url`.
+    Cached {
+        age: Duration,
+        url: String,
+        why: CacheUse,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// Younger than the TTL.
+    Fresh,
+    /// Offline mode.
+    Offline,
+    /// The index could not be fetched.
+    Fallback,
+}
+
+impl Origin {
+    /// `release index from <url>, cached 5 minutes ago (offline)`, for messages.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            Origin::Fetched => None,
+            Origin::Cached { age, url, why } => {
+                let why = match why {
+                    CacheUse::Fresh => "",
+                    CacheUse::Offline => "",
+                    CacheUse::Fallback => " (the index could not be fetched)",
+                };
+                Some(format!(
+                    "using the release index from {url}, cached {}{why}",
+                    human_age(*age)
+                ))
+            }
+        }
+    }
+}
+
+/// The index to use for `access`. `Ok(None)` only with `--allow-unverified` when there is no
+/// index at all. With `refresh`, a fresh cache is not enough (a release newer than the cached
+/// copy was asked for).
+pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded>, Error> {
+    let url = super::index_url();
+    if access.offline {
+        return match read(home) {
+            Some((index, meta_url, age)) => {
+                let origin = Origin::Cached {
+                    age,
+                    url: meta_url,
+                    why: CacheUse::Offline,
+                };
+                eprintln!("Offline: {}", origin.describe().unwrap_or_default());
+                Ok(Some(Loaded { index, origin }))
+            }
+            None if access.allow_unverified => {
+                eprintln!(
+                    "warning: offline with no cached release index: nothing can be verified"
+                );
+                Ok(None)
+            }
+            None => Err(Error::Offline {
+                what: "there is no cached release index".into(),
+                hint: "run any command that reads the index (e.g. `gover list --remote`) once while online"
+                    .into(),
+            }),
+        };
+    }
+    let ttl = ttl()?;
+    if !refresh
+        && let Some((index, meta_url, age)) = read(home)
+        && meta_url == url
+        && age < ttl
+    {
+        let origin = Origin::Cached {
+            age,
+            url: meta_url,
+            why: CacheUse::Fresh,
+        };
+        return Ok(Some(Loaded { index, origin }));
+    }
+    let failure = match http::get_bytes(&url) {
+        Ok(bytes) => match Index::parse(&bytes, &url) {
+            Ok(index) => {
+                // The cached copy is a convenience; failing to write it must not fail the command.
+                let _ = write(home, &url, &bytes);
+                return Ok(Some(Loaded {
+                    index,
+                    origin: Origin::Fetched,
+                }));
+            }
+            Err(e) => Error::Index(e),
+        },
+        Err(e) => Error::FetchIndex(e),
+    };
+    let reason = match root_cause(&failure) {
+        Some(cause) => format!("{failure}: {cause}"),
+        None => failure.to_string(),
+    };
+    match read(home) {
+        Some((index, meta_url, age)) => {
+            eprintln!("warning: {reason}");
+            let origin = Origin::Cached {
+                age,
+                url: meta_url,
+                why: CacheUse::Fallback,
+            };
+            eprintln!("warning: {}", origin.describe().unwrap_or_default());
+            Ok(Some(Loaded { index, origin }))
+        }
+        None if access.allow_unverified => {
+            eprintln!("warning: {reason}; there is no cached copy");
+            Ok(None)
+        }
+        None => Err(failure),
+    }
+}
+
+/// The innermost cause of an error, for one-line warnings.
+fn root_cause(err: &Error) -> Option<String> {
+    let mut cause = std::error::Error::source(err)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
+}
+
+/// The cached index, its source URL and its age. A missing or unreadable cache is `None`: it
+/// is only ever a convenience.
+fn read(home: &Home) -> Option<(Index, String, Duration)> {
+    let bytes = std::fs::read(home.index_cache()).ok()?;
+    let meta: Option<Meta> = std::fs::read(home.index_meta())
+        .ok()
+        .and_then(|m| serde_json::from_slice(&m).ok());
+    let now = SystemTime::now();
+    let (url, fetched) = match meta {
+        Some(meta) => (meta.url, UNIX_EPOCH + Duration::from_secs(meta.fetched_at)),
+        // A cache written before there was metadata: unknown source, age from the file.
+        None => (
+            "an unknown URL".to_string(),
+            std::fs::metadata(home.index_cache())
+                .and_then(|m| m.modified())
+                .ok()?,
+        ),
+    };
+    let age = now.duration_since(fetched).unwrap_or_default();
+    let index = Index::parse(&bytes, &url).ok()?;
+    Some((index, url, age))
+}
+
+fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let fetched_at = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs();
+    let meta = serde_json::to_vec(&Meta {
+        url: url.to_string(),
+        fetched_at,
+    })
+    .map_err(std::io::Error::other)?;
+    crate::commands::install::write_atomic(&home.index_cache(), bytes)?;
+    crate::commands::install::write_atomic(&home.index_meta(), &meta)
+}
+
+/// The cache TTL in force.
+pub fn ttl() -> Result<Duration, Error> {
+    match env::var(env::GOVER_INDEX_TTL) {
+        None => Ok(DEFAULT_TTL),
+        Some(value) => parse_ttl(&value).ok_or_else(|| Error::BadEnv {
+            name: env::GOVER_INDEX_TTL,
+            value,
+            expected: "a duration such as 3600, 90s, 30m, 1h or 2d (0 fetches every time)",
+        }),
+    }
+}
+
+/// `3600`, `90s`, `30m`, `1h`, `2d`.
+pub fn parse_ttl(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (digits, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return None,
+    };
+    Some(Duration::from_secs(n.checked_mul(secs)?))
+}
+
+/// `just now`, `1 minute ago`, `3 hours ago`, `2 days ago`.
+pub fn human_age(age: Duration) -> String {
+    let secs = age.as_secs();
+    let (n, unit) = match secs {
+        0..60 => return "just now".into(),
+        60..3600 => (secs / 60, "minute"),
+        3600..86400 => (secs / 3600, "hour"),
+        _ => (secs / 86400, "day"),
+    };
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {unit}{s} ago")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_accepts_seconds_and_units() {
+        assert_eq!(parse_ttl("0"), Some(Duration::ZERO));
+        assert_eq!(parse_ttl("3600"), Some(Duration::from_secs(3600)));
+        assert_eq!(parse_ttl("90s"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_ttl("30m"), Some(Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_ttl("1d"), Some(Duration::from_secs(86400)));
+        for bad in ["", "h", "1w", "-1", "1.5h", "99999999999999999999", "1h30m"] {
+            assert_eq!(parse_ttl(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn ages_read_like_speech() {
+        assert_eq!(human_age(Duration::from_secs(5)), "just now");
+        assert_eq!(human_age(Duration::from_secs(60)), "1 minute ago");
+        assert_eq!(human_age(Duration::from_secs(3599)), "59 minutes ago");
+        assert_eq!(human_age(Duration::from_secs(7200)), "2 hours ago");
+        assert_eq!(human_age(Duration::from_secs(86400 * 3)), "3 days ago");
+    }
+
+    #[test]
+    fn a_written_cache_reads_back_with_its_url() {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = Home::at(tmp.path());
+        assert!(read(&home).is_none());
+        let json = br#"[{"version":"go1.22.5","stable":true,"files":[]}]"#;
+        write(&home, "http://example/index.json", json).unwrap();
+        let (index, url, age) = read(&home).unwrap();
+        assert_eq!(index.releases[0].version, "go1.22.5");
+        assert_eq!(url, "http://example/index.json");
+        assert!(age < Duration::from_secs(60));
+        // A damaged cache is no cache.
+        std::fs::write(home.index_cache(), b"{").unwrap();
+        assert!(read(&home).is_none());
+    }
+}
