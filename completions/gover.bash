@@ -293,7 +293,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --help --version"
+            opts="-h -V --mirror --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,7 +311,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-h -V --remote --all --json --help --version"
+            opts="-h -V --remote --all --json --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,7 +325,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__local)
-            opts="-h -V --help --version"
+            opts="-h -V --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,7 +353,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-h -V --install --help --version"
+            opts="-h -V --install --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -45,6 +45,10 @@ pub struct InstallArgs {
     /// Download archives from this base URL instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL")]
     pub mirror: Option<String>,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long)]
+    pub allow_insecure: bool,
 }
 
 #[derive(Debug, Args)]
@@ -54,12 +58,20 @@ pub struct UseArgs {
     /// Install the version first if it is not installed
     #[arg(long)]
     pub install: bool,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long)]
+    pub allow_insecure: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct LocalArgs {
     /// The version to pin; a partial version is written as the exact release it resolves to
     pub spec: String,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long)]
+    pub allow_insecure: bool,
 }
 
 #[derive(Debug, Args)]
@@ -73,6 +85,10 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long)]
+    pub allow_insecure: bool,
 }
 
 #[derive(Debug, Args)]

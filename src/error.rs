@@ -98,7 +98,11 @@ impl Error {
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
                 NETWORK
             }
-            Error::Download(DownloadError::Checksum { .. } | DownloadError::Size { .. }) => VERIFY,
+            Error::Download(
+                DownloadError::Checksum { .. }
+                | DownloadError::Size { .. }
+                | DownloadError::TooLong { .. },
+            ) => VERIFY,
             Error::Archive {
                 source: ArchiveError::Write { .. },
                 ..

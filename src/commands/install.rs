@@ -81,6 +81,7 @@ pub fn install(
     )?;
 
     let _home_lock = home.lock()?;
+    test_pause("rename");
     let dest = home.version_dir(&version);
     clear_damaged(home, &dest)?;
     home.ensure_dir(&home.versions_dir())?;
@@ -106,7 +107,7 @@ fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
 /// Fetch and parse the index, keeping a copy in the cache.
 pub fn fetch_index(home: &Home) -> Result<Index, Error> {
     let url = dist::index_url();
-    let bytes = http::get_bytes(&url).map_err(Error::FetchIndex)?;
+    let bytes = http::get_index(&url).map_err(Error::FetchIndex)?;
     let index = Index::parse(&bytes, &url)?;
     // The cached copy is a convenience; failing to write it must not fail the command.
     let _ = write_atomic(&home.index_cache(), &bytes);
@@ -171,7 +172,17 @@ fn fetch_and_unpack(
         url: dist::archive_url(dist_url, &file.filename),
         partial: partial.clone(),
     };
-    let result = unpack_from(version, file, &origin, staging);
+    let had_partial = partial.is_file();
+    let mut result = unpack_from(version, file, &origin, staging);
+    if had_partial && matches!(&result, Err(e) if e.exit_code() == crate::error::exit::VERIFY) {
+        // The partial an earlier run left may hold other bytes than this mirror serves.
+        eprintln!(
+            "warning: the resumed download did not verify; downloading it again from the start"
+        );
+        let _ = fs::remove_file(&partial);
+        empty_dir(staging)?;
+        result = unpack_from(version, file, &origin, staging);
+    }
     if result.is_err() {
         let _ = fs::remove_file(&partial);
         return result;
@@ -187,8 +198,23 @@ fn unpack_from(
 ) -> Result<(), Error> {
     let progress = InstallProgress::new(&version.to_string(), Some(file.size).filter(|s| *s > 0));
     let bytes_bar = progress.bytes.clone();
-    let (mut stream, _len) = ArchiveStream::open(origin, Box::new(move |n| bytes_bar.inc(n)))?;
-    let unpacked = archive::unpack(&mut stream, staging, || progress.files.inc(1));
+    let mut paused_download = false;
+    let on_read = move |n| {
+        bytes_bar.inc(n);
+        if !paused_download {
+            paused_download = true;
+            test_pause("download");
+        }
+    };
+    let (mut stream, _len) = ArchiveStream::open(origin, file, Box::new(on_read))?;
+    let mut paused_unpack = false;
+    let unpacked = archive::unpack(&mut stream, staging, || {
+        progress.files.inc(1);
+        if !paused_unpack {
+            paused_unpack = true;
+            test_pause("unpack");
+        }
+    });
     if let Err(source) = unpacked {
         progress.finish();
         if let Some(failure) = stream.take_failure() {
@@ -207,6 +233,15 @@ fn unpack_from(
     let verified = stream.verify(file);
     progress.finish();
     Ok(verified?)
+}
+
+/// Test-only: with `GOVER_TEST_PAUSE_AT=<point>`, say so on stderr and sleep, so a crash test
+/// can `kill -9` the install at a known moment (see [`crate::env::GOVER_TEST_PAUSE_AT`]).
+fn test_pause(point: &str) {
+    if crate::env::var(crate::env::GOVER_TEST_PAUSE_AT).as_deref() == Some(point) {
+        eprintln!("gover-test: paused at {point}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }
 
 fn origin_name(origin: &Origin) -> String {

@@ -16,6 +16,13 @@ use crate::cli::{Cli, Command};
 use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    if let Command::Install(crate::cli::InstallArgs { allow_insecure, .. })
+    | Command::Use(crate::cli::UseArgs { allow_insecure, .. })
+    | Command::Local(crate::cli::LocalArgs { allow_insecure, .. })
+    | Command::List(crate::cli::ListArgs { allow_insecure, .. }) = &cli.command
+    {
+        crate::http::set_allow_insecure(*allow_insecure);
+    }
     match cli.command {
         Command::Install(args) => install::run(args),
         Command::Use(args) => use_::run(args),
