@@ -70,6 +70,8 @@ pub fn install(
     if inventory::is_installed(home, &version) {
         return already_installed(home, &version);
     }
+    // A broken `current` would fail the install only after the download; say so first.
+    resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
     let staging = new_staging(home, &version)?;
     fetch_and_unpack(
