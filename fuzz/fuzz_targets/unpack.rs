@@ -16,7 +16,11 @@ fn unpack_checked(archive: &[u8]) {
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(outside, ["stage"], "the unpacker wrote outside its destination");
+    assert_eq!(
+        outside,
+        ["stage"],
+        "the unpacker wrote outside its destination"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -8,7 +8,10 @@ fuzz_target!(|data: &[u8]| {
         Ok(request) => {
             // What `gover local` would write back must parse to the same request.
             let written = format!("{request}\n");
-            assert_eq!(gover::version_file::parse(written.as_bytes()).unwrap(), request);
+            assert_eq!(
+                gover::version_file::parse(written.as_bytes()).unwrap(),
+                request
+            );
         }
         Err(reason) => assert!(!reason.is_empty()),
     }
