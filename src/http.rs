@@ -218,9 +218,13 @@ impl Retry {
     }
 }
 
-/// The error and its first cause on one line, for a retry warning.
+/// The error and its root cause on one line, for a retry warning.
 fn describe(err: &HttpError) -> String {
-    match std::error::Error::source(err) {
+    let mut root = std::error::Error::source(err);
+    while let Some(next) = root.and_then(|e| e.source()) {
+        root = Some(next);
+    }
+    match root {
         Some(cause) => format!("{err}: {cause}"),
         None => err.to_string(),
     }
