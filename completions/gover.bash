@@ -110,7 +110,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --help --version install use local current list uninstall prune which exec completions mirror help"
+            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall prune which exec completions mirror help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,7 +124,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-h -V --offline --help --version bash zsh fish"
+            opts="-h -V --offline --allow-insecure --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,7 +138,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --offline --help --version"
+            opts="-h -V --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -152,7 +152,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-h -V --offline --help --version"
+            opts="-h -V --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,7 +362,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --allow-unverified --offline --help --version"
+            opts="-h -V --mirror --allow-unverified --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -380,7 +380,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-h -V --remote --all --json --offline --help --version"
+            opts="-h -V --remote --all --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -394,7 +394,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__local)
-            opts="-h -V --offline --help --version"
+            opts="-h -V --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,7 +408,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-h -V --offline --help --version sync help"
+            opts="-h -V --offline --allow-insecure --help --version sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,7 +464,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-h -V --platform --mirror --offline --help --version"
+            opts="-h -V --platform --mirror --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,7 +486,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-h -V --dry-run --json --keep --unused --system --yes --offline --help --version"
+            opts="-h -V --dry-run --json --keep --unused --system --yes --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,7 +504,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-h -V --force --offline --help --version"
+            opts="-h -V --force --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -518,7 +518,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-h -V --install --offline --help --version"
+            opts="-h -V --install --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -532,7 +532,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --offline --help --version"
+            opts="-h -V --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

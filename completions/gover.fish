@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gover_global_optspecs
-    string join \n offline h/help V/version
+    string join \n offline allow-insecure h/help V/version
 end
 
 function __fish_gover_needs_command
@@ -25,6 +25,7 @@ function __fish_gover_using_subcommand
 end
 
 complete -c gover -n "__fish_gover_needs_command" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_needs_command" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_needs_command" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_needs_command" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_needs_command" -f -a "install" -d 'Download, verify and install a Go release'
@@ -42,26 +43,32 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this me
 complete -c gover -n "__fish_gover_using_subcommand install" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL' -r
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), install without checksum verification'
 complete -c gover -n "__fish_gover_using_subcommand install" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand install" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand install" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand use" -l install -d 'Install the version first if it is not installed'
 complete -c gover -n "__fish_gover_using_subcommand use" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand use" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand use" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand use" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand local" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand local" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand local" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand local" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand current" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand current" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand current" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand list" -l remote -d 'List releases from the index instead of installed versions'
 complete -c gover -n "__fish_gover_using_subcommand list" -l all -d 'With --remote: include pre-releases and older (archived) releases'
 complete -c gover -n "__fish_gover_using_subcommand list" -l json -d 'Print JSON'
 complete -c gover -n "__fish_gover_using_subcommand list" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand list" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand list" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand list" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l keep -d 'Also remove installed versions beyond the N newest (never the default or the one active here)' -r
@@ -71,18 +78,23 @@ complete -c gover -n "__fish_gover_using_subcommand prune" -l unused -d 'Also re
 complete -c gover -n "__fish_gover_using_subcommand prune" -l system -d 'Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l yes -d 'With --system: remove links outside GOVER_HOME without asking'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand prune" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand which" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand which" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand which" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand exec" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand exec" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand completions" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand completions" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -f -a "sync" -d 'Download verified archives into DIR and write DIR/index.json (go.dev\'s layout)'
@@ -90,6 +102,7 @@ complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l platform -d 'Platforms to sync, as GOOS-GOARCH (comma-separated or repeated); default: this machine\'s' -r
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated) instead of GOVER_DIST_URL' -r
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
+complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Download verified archives into DIR and write DIR/index.json (go.dev\'s layout)'

@@ -15,6 +15,10 @@ pub struct Cli {
     /// Use only the cached release index and the download cache (also GOVER_OFFLINE=1)
     #[arg(long, global = true)]
     pub offline: bool,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long, global = true)]
+    pub allow_insecure: bool,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -1,14 +1,26 @@
 //! The archive byte stream of an install: hashed while it is read, counted, and copied into
 //! the download cache as `<filename>.partial`, which becomes `<filename>` only once verified.
+//!
+//! Interruptions are survived without breaking the single pass (download → hash → unpack):
+//! - mid-stream, a dropped or stalled connection is reopened with `Range: bytes=N-` for
+//!   exactly the bytes not yet delivered; if the server ignores the range (200), the first N
+//!   bytes of the new body are skipped. Either way the hasher and the unpacker see every byte
+//!   of the file once, in order.
+//! - across runs, a `.partial` left by a killed install is resumed: its bytes are re-fed
+//!   through the hasher and the unpacker (`partial` file, then the ranged body) and only the
+//!   new bytes are appended. A server that answers 200 restarts the file from byte 0.
+//!
+//! The stream stops as soon as it is longer than the index says, so a lying server cannot
+//! fill the disk; a shorter one fails in [`ArchiveStream::verify`].
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use crate::dist::ArchiveFile;
-use crate::http::{self, HttpError};
+use crate::http::{self, Answer, Body, HttpError, Retry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -30,6 +42,8 @@ pub enum DownloadError {
         expected: String,
         actual: String,
     },
+    #[error("{url} is longer than the {expected} bytes the index lists")]
+    TooLong { url: String, expected: u64 },
     #[error("size mismatch for {url}: the index says {expected} bytes, got {actual}")]
     Size {
         url: String,
@@ -51,12 +65,21 @@ impl DownloadError {
             DownloadError::Interrupted { .. } => {
                 Some("check your network connection, then run the command again".into())
             }
-            DownloadError::Checksum { .. } | DownloadError::Size { .. } => Some(
+            DownloadError::Checksum { .. }
+            | DownloadError::Size { .. }
+            | DownloadError::TooLong { .. } => Some(
                 "the file is not the official release; nothing was installed. Try another mirror \
                  (--mirror or GOVER_DIST_URL)"
                     .into(),
             ),
-            DownloadError::Cache { .. } => None,
+            DownloadError::Cache { source, .. } if source.kind() == io::ErrorKind::StorageFull => {
+                Some("free some disk space under GOVER_HOME and try again".into())
+            }
+            DownloadError::Cache { .. } => Some(
+                "gover needs write access to GOVER_HOME; check its permissions or point \
+                 GOVER_HOME elsewhere"
+                    .into(),
+            ),
         }
     }
 }
@@ -65,7 +88,8 @@ impl DownloadError {
 pub enum Origin {
     /// A verified archive already in the download cache.
     Cache(PathBuf),
-    /// A URL; the bytes are copied into the cache's partial file as they pass.
+    /// A URL; the bytes are copied into the cache's partial file as they pass (resuming a
+    /// partial file an earlier run left, when the server supports ranges).
     Remote { url: String, partial: PathBuf },
 }
 
@@ -73,43 +97,42 @@ pub enum Origin {
 /// and remembers when the source or the cache copy failed, so a consumer's read error can be
 /// told apart from bad data.
 pub struct ArchiveStream {
-    source: Box<dyn Read + Send>,
+    source: Source,
     origin: String,
     hasher: Sha256,
     len: u64,
-    tee: Option<(File, PathBuf)>,
+    /// The size the index lists; reading past it fails at once.
+    limit: Option<u64>,
     failure: Option<DownloadError>,
     on_read: Box<dyn FnMut(u64) + Send>,
 }
 
+enum Source {
+    Cache(File),
+    Remote(Box<Remote>),
+}
+
 impl ArchiveStream {
-    /// Open the stream. `on_read` is called with the byte count of every chunk (for progress).
+    /// Open the stream. `limit` is the size the index lists, when known: a body longer than
+    /// that fails at once. `on_read` is called with the byte count of every chunk (progress).
     pub fn open(
         origin: &Origin,
+        limit: Option<u64>,
         on_read: Box<dyn FnMut(u64) + Send>,
     ) -> Result<(ArchiveStream, Option<u64>), DownloadError> {
-        let (source, len, tee, name): (Box<dyn Read + Send>, _, _, _) = match origin {
+        let (source, len, name) = match origin {
             Origin::Cache(path) => {
                 let file = File::open(path).map_err(|source| DownloadError::Cache {
                     path: path.clone(),
                     source,
                 })?;
                 let len = file.metadata().ok().map(|m| m.len());
-                (Box::new(file), len, None, path.display().to_string())
+                (Source::Cache(file), len, path.display().to_string())
             }
             Origin::Remote { url, partial } => {
-                let body = http::get(url).map_err(|source| DownloadError::Http {
-                    url: url.clone(),
-                    source,
-                })?;
-                let len = body.len;
-                let file = create_partial(partial)?;
-                (
-                    Box::new(body),
-                    len,
-                    Some((file, partial.clone())),
-                    url.clone(),
-                )
+                let remote = Remote::open(url, partial, limit)?;
+                let len = remote.total_len();
+                (Source::Remote(Box::new(remote)), len, url.clone())
             }
         };
         let stream = ArchiveStream {
@@ -117,7 +140,7 @@ impl ArchiveStream {
             origin: name,
             hasher: Sha256::new(),
             len: 0,
-            tee,
+            limit,
             failure: None,
             on_read,
         };
@@ -133,11 +156,14 @@ impl ArchiveStream {
                 source: e,
             }));
         }
-        if let Some((file, path)) = &self.tee {
-            file.sync_data().map_err(|source| DownloadError::Cache {
-                path: path.clone(),
-                source,
-            })?;
+        if let Source::Remote(remote) = &self.source {
+            remote
+                .out
+                .sync_data()
+                .map_err(|source| DownloadError::Cache {
+                    path: remote.out_path.clone(),
+                    source,
+                })?;
         }
         let actual = hex(&self.hasher.finalize_reset());
         if expected.size > 0 && self.len != expected.size {
@@ -174,48 +200,225 @@ impl ArchiveStream {
     pub fn take_failure(&mut self) -> Option<DownloadError> {
         self.failure.take()
     }
+
+    /// Whether this stream continued a partial file an earlier run left.
+    pub fn resumed(&self) -> bool {
+        matches!(&self.source, Source::Remote(r) if r.resumed_from > 0)
+    }
+
+    fn fail(&mut self, failure: DownloadError) -> io::Error {
+        let seen = io::Error::other(failure.to_string());
+        self.failure = Some(failure);
+        seen
+    }
 }
 
 impl Read for ArchiveStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = match self.source.read(buf) {
-            Ok(n) => n,
-            Err(e) => {
-                let seen = io::Error::new(e.kind(), e.to_string());
-                self.failure = Some(DownloadError::Interrupted {
-                    url: self.origin.clone(),
-                    source: e,
-                });
-                return Err(seen);
-            }
-        };
-        let chunk = &buf[..n];
-        self.hasher.update(chunk);
-        self.len += n as u64;
-        if let Some((file, path)) = &mut self.tee
-            && let Err(e) = file.write_all(chunk)
-        {
-            let seen = io::Error::new(e.kind(), e.to_string());
-            self.failure = Some(DownloadError::Cache {
-                path: path.clone(),
-                source: e,
-            });
-            return Err(seen);
+        if self.failure.is_some() {
+            return Err(io::Error::other("the download already failed"));
         }
+        let read = match &mut self.source {
+            Source::Cache(file) => file.read(buf).map_err(|source| DownloadError::Interrupted {
+                url: self.origin.clone(),
+                source,
+            }),
+            Source::Remote(remote) => remote.read(buf),
+        };
+        let n = match read {
+            Ok(n) => n,
+            Err(failure) => return Err(self.fail(failure)),
+        };
+        if let Some(limit) = self.limit
+            && self.len + n as u64 > limit
+        {
+            return Err(self.fail(DownloadError::TooLong {
+                url: self.origin.clone(),
+                expected: limit,
+            }));
+        }
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
         (self.on_read)(n as u64);
         Ok(n)
     }
 }
 
-fn create_partial(path: &Path) -> Result<File, DownloadError> {
-    let err = |source| DownloadError::Cache {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(err)?;
+/// The bytes of a URL as one resumable stream: first the partial file an earlier run left
+/// (if the server agreed to continue it), then the body, reopened with a range after every
+/// interruption. Every byte that comes off the network is appended to the partial file.
+struct Remote {
+    url: String,
+    /// The partial file's bytes, re-fed to the consumer before the body.
+    prefix: Option<File>,
+    resumed_from: u64,
+    body: Option<Body>,
+    /// What the current body has delivered, and the length it announced.
+    body_read: u64,
+    body_len: Option<u64>,
+    /// Bytes still to discard from the current body (a server that ignored the range).
+    skip: u64,
+    /// Bytes in the partial file (= bytes of the file delivered once the prefix is read).
+    written: u64,
+    /// The file's size from the index, when known.
+    limit: Option<u64>,
+    done: bool,
+    out: File,
+    out_path: PathBuf,
+    retry: Retry,
+}
+
+impl Remote {
+    fn open(url: &str, partial: &Path, limit: Option<u64>) -> Result<Remote, DownloadError> {
+        let cache_err = |source| DownloadError::Cache {
+            path: partial.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = partial.parent() {
+            fs::create_dir_all(dir).map_err(cache_err)?;
+        }
+        let http_err = |source| DownloadError::Http {
+            url: url.to_string(),
+            source,
+        };
+        let mut retry = Retry::new();
+        // A partial file at least as long as the whole file cannot be continued.
+        let existing = fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+        let from = if limit.is_some_and(|l| existing >= l) {
+            0
+        } else {
+            existing
+        };
+        let (mut body, mut answer) =
+            http::open_with_retry(url, from, &mut retry).map_err(http_err)?;
+        if answer == Answer::Unsatisfiable {
+            (body, answer) = http::open_with_retry(url, 0, &mut retry).map_err(http_err)?;
+        }
+        let (prefix, out, written) = if answer == Answer::Partial {
+            eprintln!("Resuming {url} from byte {from}");
+            let prefix = File::open(partial).map_err(cache_err)?;
+            let out = OpenOptions::new()
+                .append(true)
+                .open(partial)
+                .map_err(cache_err)?;
+            (Some(prefix), out, from)
+        } else {
+            (None, File::create(partial).map_err(cache_err)?, 0)
+        };
+        Ok(Remote {
+            url: url.to_string(),
+            prefix,
+            resumed_from: written,
+            body_len: body.len,
+            body: Some(body),
+            body_read: 0,
+            skip: 0,
+            written,
+            limit,
+            done: false,
+            out,
+            out_path: partial.to_path_buf(),
+            retry,
+        })
     }
-    File::create(path).map_err(err)
+
+    /// The whole file's length as far as the server told.
+    fn total_len(&self) -> Option<u64> {
+        self.body_len.map(|l| l + self.written)
+    }
+
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, DownloadError> {
+        if let Some(prefix) = &mut self.prefix {
+            let n = prefix.read(buf).map_err(|source| DownloadError::Cache {
+                path: self.out_path.clone(),
+                source,
+            })?;
+            if n > 0 {
+                return Ok(n);
+            }
+            self.prefix = None;
+        }
+        loop {
+            if self.done {
+                return Ok(0);
+            }
+            let Some(body) = &mut self.body else {
+                self.reopen()?;
+                continue;
+            };
+            let failure = match body.read(buf) {
+                Ok(0) => {
+                    let body_complete = self.body_len.is_some_and(|l| self.body_read >= l);
+                    let want_more = self.limit.is_some_and(|l| self.written < l);
+                    // Without a length to hold the server to, a closed connection looks like
+                    // the end of the file; the index size tells the two apart.
+                    if body_complete || !want_more {
+                        return Ok(0);
+                    }
+                    io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        format!("the connection closed after {} bytes", self.written),
+                    )
+                }
+                Ok(mut n) => {
+                    self.body_read += n as u64;
+                    if self.skip > 0 {
+                        let k = self.skip.min(n as u64) as usize;
+                        self.skip -= k as u64;
+                        buf.copy_within(k..n, 0);
+                        n -= k;
+                        if n == 0 {
+                            continue;
+                        }
+                    }
+                    self.out
+                        .write_all(&buf[..n])
+                        .map_err(|source| DownloadError::Cache {
+                            path: self.out_path.clone(),
+                            source,
+                        })?;
+                    self.written += n as u64;
+                    self.retry.progressed();
+                    return Ok(n);
+                }
+                Err(e) => e,
+            };
+            self.body = None;
+            let err = HttpError::Body {
+                url: self.url.clone(),
+                source: failure,
+            };
+            match self.retry.after(&err) {
+                Some(delay) => std::thread::sleep(delay),
+                None => {
+                    let HttpError::Body { url, source } = err else {
+                        unreachable!()
+                    };
+                    return Err(DownloadError::Interrupted { url, source });
+                }
+            }
+        }
+    }
+
+    /// Continue from `written` after an interruption.
+    fn reopen(&mut self) -> Result<(), DownloadError> {
+        let (body, answer) = http::open_with_retry(&self.url, self.written, &mut self.retry)
+            .map_err(|source| DownloadError::Http {
+                url: self.url.clone(),
+                source,
+            })?;
+        match answer {
+            Answer::Partial => self.skip = 0,
+            Answer::Full => self.skip = self.written,
+            // The server's file ends where ours does: it is shorter than the index says,
+            // which verify reports.
+            Answer::Unsatisfiable => self.done = true,
+        }
+        self.body_len = body.len;
+        self.body_read = 0;
+        self.body = Some(body);
+        Ok(())
+    }
 }
 
 /// Lowercase hex of a digest.

@@ -41,6 +41,19 @@ pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
 /// with `s`, `m`, `h` or `d`. `0` fetches every time. Default: one hour.
 pub const GOVER_INDEX_TTL: &str = "GOVER_INDEX_TTL";
 
+/// Seconds a connect, or a read in the middle of a transfer, may stall before the attempt
+/// fails (and is retried). Default: 30.
+pub const GOVER_HTTP_TIMEOUT: &str = "GOVER_HTTP_TIMEOUT";
+
+/// The first retry delay in milliseconds; each further retry doubles it (up to a cap).
+/// Default: 500. Tests set it low to keep fault-injection runs short.
+pub const GOVER_RETRY_BASE_MS: &str = "GOVER_RETRY_BASE_MS";
+
+/// TEST-ONLY: `download`, `unpack` or `rename`. Makes `gover install` print
+/// `gover-test: paused at <point>` to stderr and sleep there, so the crash tests can
+/// `kill -9` it at a known moment. Never set it outside the test suite.
+pub const GOVER_TEST_PAUSE_AT: &str = "GOVER_TEST_PAUSE_AT";
+
 pub const DEFAULT_INDEX_URL: &str = "https://go.dev/dl/?mode=json&include=all";
 pub const DEFAULT_DIST_URL: &str = "https://go.dev/dl/";
 

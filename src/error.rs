@@ -112,7 +112,11 @@ impl Error {
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
                 NETWORK
             }
-            Error::Download(DownloadError::Checksum { .. } | DownloadError::Size { .. }) => VERIFY,
+            Error::Download(
+                DownloadError::Checksum { .. }
+                | DownloadError::Size { .. }
+                | DownloadError::TooLong { .. },
+            ) => VERIFY,
             Error::Archive {
                 source: ArchiveError::Write { .. },
                 ..
@@ -152,9 +156,10 @@ impl Error {
             Error::Index(e) => e.hint(),
             Error::Download(e) => e.hint(),
             Error::Archive {
-                source: ArchiveError::Write { .. },
+                source: ArchiveError::Write { source, .. },
                 ..
-            } => Some("check free space and permissions under GOVER_HOME".into()),
+            } => io_hint(source)
+                .or_else(|| Some("check free space and permissions under GOVER_HOME".into())),
             Error::Archive { .. } => Some(
                 "the archive is damaged or not an official Go release; nothing was installed"
                     .into(),
@@ -205,7 +210,9 @@ impl Error {
 
 fn io_hint(e: &io::Error) -> Option<String> {
     match e.kind() {
-        io::ErrorKind::StorageFull => Some("free some disk space and try again".into()),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            Some("free some disk space under GOVER_HOME and try again".into())
+        }
         io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied => Some(
             "gover needs write access to GOVER_HOME; check its permissions or point GOVER_HOME elsewhere".into(),
         ),

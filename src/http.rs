@@ -1,14 +1,53 @@
-//! Fetching bytes from `https://`, `http://` and `file://` URLs as a stream.
+//! Fetching bytes from `https://`, `http://` and `file://` URLs: the transport policy
+//! (timeouts, proxies, redirects, which URLs the index may come from) and the retry policy
+//! (which failures are transient, how long to back off).
+//!
+//! Trust model: the index carries the sha256 of every archive, so it must come over
+//! `https://`, from `file://`, or from a loopback address (a mirror on this machine); a
+//! plain-`http` index elsewhere is refused unless the user passes `--allow-insecure`.
+//! Archives may come over plain `http` because their hash is checked against that index.
+//! A redirect from `https` to `http` is refused for every request.
+//!
+//! Proxies: reqwest reads `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their
+//! lowercase forms) from the environment; nothing here turns that off.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::net::IpAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use reqwest::Url;
+use reqwest::header::{CONTENT_RANGE, RANGE, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
 
-/// How long one connect or one read may stall before the transfer fails.
-const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::env;
+
+/// Default for [`env::GOVER_HTTP_TIMEOUT`].
+const DEFAULT_TIMEOUT_SECS: u64 = 30;
+/// Default for [`env::GOVER_RETRY_BASE_MS`].
+const DEFAULT_RETRY_BASE_MS: u64 = 500;
+/// Retries after the first attempt, counted since the last attempt that made progress.
+pub const MAX_RETRIES: u32 = 4;
+/// Interruptions one download may survive in total, progress or not.
+const MAX_INTERRUPTIONS: u32 = 20;
+/// The longest backoff between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+/// A `Retry-After` up to this long is honoured; a longer one ends the retries.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Redirects followed before giving up.
+const MAX_REDIRECTS: usize = 10;
+
+static ALLOW_INSECURE: AtomicBool = AtomicBool::new(false);
+
+/// `--allow-insecure`: accept a plain-`http` index from a non-loopback host.
+pub fn set_allow_insecure(allow: bool) {
+    ALLOW_INSECURE.store(allow, Ordering::Relaxed);
+}
+
+fn allow_insecure() -> bool {
+    ALLOW_INSECURE.load(Ordering::Relaxed)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -16,6 +55,8 @@ pub enum HttpError {
     BadUrl { url: String },
     #[error("unsupported URL scheme in {url} (use https://, http:// or file://)")]
     Scheme { url: String },
+    #[error("refusing to fetch the release index over plain http from {url}")]
+    InsecureIndex { url: String },
     #[error("request to {url} failed")]
     Request {
         url: String,
@@ -25,7 +66,14 @@ pub enum HttpError {
     #[error("{url} answered HTTP {status}")]
     Status {
         url: String,
-        status: reqwest::StatusCode,
+        status: StatusCode,
+        retry_after: Option<Duration>,
+    },
+    #[error("{url} answered a range request with `{content_range}` instead of bytes {from}-")]
+    BadRange {
+        url: String,
+        from: u64,
+        content_range: String,
     },
     #[error("cannot read {}", path.display())]
     File {
@@ -44,27 +92,159 @@ pub enum HttpError {
 impl HttpError {
     pub fn hint(&self) -> Option<String> {
         match self {
-            HttpError::Request { .. } | HttpError::Body { .. } => Some(
-                "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY)".into(),
+            HttpError::Request { source, .. } if source.is_redirect() => Some(
+                "the server redirected to a plain-http URL or in a loop; use an https:// URL that \
+                 does not downgrade"
+                    .into(),
             ),
+            HttpError::Request { .. } | HttpError::Body { .. } => Some(format!(
+                "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY); \
+                 {} sets the stall timeout in seconds",
+                env::GOVER_HTTP_TIMEOUT
+            )),
             HttpError::Status { status, .. } if status.as_u16() == 404 => {
                 Some("the mirror does not have this file; try another mirror".into())
             }
-            HttpError::Status { .. } => Some("the server failed; try again later".into()),
+            HttpError::Status { .. } | HttpError::BadRange { .. } => {
+                Some("the server failed; try again later".into())
+            }
+            HttpError::InsecureIndex { .. } => Some(format!(
+                "the index carries the checksums every install is verified against, so it must \
+                 come over https://, from file:// or from a loopback address; point {} at such \
+                 a URL, or pass --allow-insecure if you trust the network path",
+                env::GOVER_INDEX_URL
+            )),
             HttpError::BadUrl { .. } | HttpError::Scheme { .. } => Some(format!(
                 "check {} and {}",
-                crate::env::GOVER_INDEX_URL,
-                crate::env::GOVER_DIST_URL
+                env::GOVER_INDEX_URL,
+                env::GOVER_DIST_URL
             )),
             HttpError::File { .. } => None,
         }
     }
+
+    /// Whether another attempt may succeed: resets, timeouts, 5xx, 429 and 408.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            HttpError::Request { source, .. } => {
+                !source.is_redirect()
+                    && !source.is_builder()
+                    && (source.is_timeout()
+                        || source.is_connect()
+                        || source.is_request()
+                        || source.is_body())
+            }
+            HttpError::Status { status, .. } => {
+                status.is_server_error()
+                    || *status == StatusCode::TOO_MANY_REQUESTS
+                    || *status == StatusCode::REQUEST_TIMEOUT
+            }
+            HttpError::Body { .. } => true,
+            _ => false,
+        }
+    }
+
+    fn retry_after(&self) -> Option<Duration> {
+        match self {
+            HttpError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// The retry budget of one transfer: bounded exponential backoff.
+#[derive(Debug)]
+pub struct Retry {
+    /// Failures since the last attempt that made progress.
+    failures: u32,
+    /// Failures in total.
+    interruptions: u32,
+    base: Duration,
+}
+
+impl Default for Retry {
+    fn default() -> Self {
+        Retry::new()
+    }
+}
+
+impl Retry {
+    pub fn new() -> Retry {
+        let base_ms = env::var(env::GOVER_RETRY_BASE_MS)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(DEFAULT_RETRY_BASE_MS);
+        Retry {
+            failures: 0,
+            interruptions: 0,
+            base: Duration::from_millis(base_ms),
+        }
+    }
+
+    /// Bytes arrived since the last failure: the next failure starts a fresh count.
+    pub fn progressed(&mut self) {
+        self.failures = 0;
+    }
+
+    /// After a failure: the delay before the next attempt, or `None` when the failure is not
+    /// transient or the budget is spent. Warns on stderr when it retries.
+    pub fn after(&mut self, err: &HttpError) -> Option<Duration> {
+        if !err.is_transient() {
+            return None;
+        }
+        let delay = self.next_delay(err.retry_after())?;
+        eprintln!(
+            "warning: {}; retrying in {:.1}s ({} of {MAX_RETRIES})",
+            describe(err),
+            delay.as_secs_f64(),
+            self.failures
+        );
+        Some(delay)
+    }
+
+    fn next_delay(&mut self, retry_after: Option<Duration>) -> Option<Duration> {
+        if self.failures >= MAX_RETRIES || self.interruptions >= MAX_INTERRUPTIONS {
+            return None;
+        }
+        if retry_after.is_some_and(|d| d > MAX_RETRY_AFTER) {
+            return None;
+        }
+        self.failures += 1;
+        self.interruptions += 1;
+        let backoff = self
+            .base
+            .saturating_mul(1 << (self.failures - 1).min(16))
+            .min(MAX_BACKOFF);
+        Some(retry_after.map_or(backoff, |d| d.max(backoff)))
+    }
+}
+
+/// The error and its root cause on one line, for a retry warning.
+fn describe(err: &HttpError) -> String {
+    let mut root = std::error::Error::source(err);
+    while let Some(next) = root.and_then(|e| e.source()) {
+        root = Some(next);
+    }
+    match root {
+        Some(cause) => format!("{err}: {cause}"),
+        None => err.to_string(),
+    }
+}
+
+/// How a server answered a request for the bytes from some offset on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// The whole file from byte 0 (the server ignored the range, or none was asked).
+    Full,
+    /// The file from the requested offset on (HTTP 206).
+    Partial,
+    /// The requested offset is at or past the end of the file (HTTP 416).
+    Unsatisfiable,
 }
 
 /// A response body being streamed.
 pub struct Body {
     inner: Box<dyn Read + Send>,
-    /// The length the server announced, if any.
+    /// The length the server announced for this body, if any.
     pub len: Option<u64>,
 }
 
@@ -74,71 +254,346 @@ impl Read for Body {
     }
 }
 
-/// Open `url` for reading.
+/// The stall timeout in force (`GOVER_HTTP_TIMEOUT`, seconds).
+pub fn timeout() -> Duration {
+    let secs = env::var(env::GOVER_HTTP_TIMEOUT)
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(DEFAULT_TIMEOUT_SECS);
+    Duration::from_secs(secs)
+}
+
+/// Open `url` for reading from byte `from` on, in one attempt.
+pub fn open(url: &str, from: u64) -> Result<(Body, Answer), HttpError> {
+    open_with(url, from, false)
+}
+
+/// Open `url` from byte `from` on, retrying transient failures within `retry`'s budget.
+pub fn open_with_retry(
+    url: &str,
+    from: u64,
+    retry: &mut Retry,
+) -> Result<(Body, Answer), HttpError> {
+    loop {
+        match open(url, from) {
+            Ok(answer) => return Ok(answer),
+            Err(e) => match retry.after(&e) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return Err(e),
+            },
+        }
+    }
+}
+
+/// Open `url` for reading, retrying transient failures.
 pub fn get(url: &str) -> Result<Body, HttpError> {
+    open_with_retry(url, 0, &mut Retry::new()).map(|(body, _)| body)
+}
+
+/// Fetch `url` whole (for small documents such as the index), retrying transient failures
+/// of the request and of the body.
+pub fn get_bytes(url: &str) -> Result<Vec<u8>, HttpError> {
+    fetch_whole(url, false)
+}
+
+/// Fetch the release index: like [`get_bytes`], but only from a trusted transport (see the
+/// module docs), and redirects must stay trusted too.
+pub fn get_index(url: &str) -> Result<Vec<u8>, HttpError> {
+    let strict = !allow_insecure();
+    if strict {
+        let parsed = Url::parse(url).map_err(|_| HttpError::BadUrl {
+            url: url.to_string(),
+        })?;
+        if !trusted_for_index(&parsed) {
+            return Err(HttpError::InsecureIndex {
+                url: url.to_string(),
+            });
+        }
+    }
+    fetch_whole(url, strict)
+}
+
+fn fetch_whole(url: &str, strict: bool) -> Result<Vec<u8>, HttpError> {
+    let mut retry = Retry::new();
+    loop {
+        let attempt = open_with(url, 0, strict).and_then(|(mut body, _)| {
+            let mut bytes = Vec::new();
+            body.read_to_end(&mut bytes)
+                .map_err(|source| HttpError::Body {
+                    url: url.to_string(),
+                    source,
+                })?;
+            Ok(bytes)
+        });
+        match attempt {
+            Ok(bytes) => return Ok(bytes),
+            Err(e) => match retry.after(&e) {
+                Some(delay) => std::thread::sleep(delay),
+                None => return Err(e),
+            },
+        }
+    }
+}
+
+/// `https://`, `file://`, or `http://` to a loopback host.
+pub fn trusted_for_index(url: &Url) -> bool {
+    match url.scheme() {
+        "https" | "file" => true,
+        "http" => is_loopback(url),
+        _ => false,
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+/// Whether following a redirect from `previous` (oldest first) to `next` is allowed: never
+/// from https down to http, and in `strict` (index) mode only to URLs trusted for the index.
+pub fn redirect_allowed(previous: &[Url], next: &Url, strict: bool) -> Result<(), &'static str> {
+    if previous.len() >= MAX_REDIRECTS {
+        return Err("too many redirects");
+    }
+    if next.scheme() == "http" && previous.iter().any(|u| u.scheme() == "https") {
+        return Err("refusing a redirect from https to plain http");
+    }
+    if strict && !trusted_for_index(next) {
+        return Err("refusing to follow the index to plain http on a non-loopback host");
+    }
+    Ok(())
+}
+
+fn open_with(url: &str, from: u64, strict: bool) -> Result<(Body, Answer), HttpError> {
     let parsed = Url::parse(url).map_err(|_| HttpError::BadUrl {
         url: url.to_string(),
     })?;
     match parsed.scheme() {
-        "file" => {
-            let path = parsed.to_file_path().map_err(|_| HttpError::BadUrl {
-                url: url.to_string(),
-            })?;
-            let file = File::open(&path).map_err(|source| HttpError::File {
-                path: path.clone(),
-                source,
-            })?;
-            let len = file.metadata().ok().map(|m| m.len());
-            Ok(Body {
-                inner: Box::new(file),
-                len,
-            })
-        }
-        "http" | "https" => {
-            let request_err = |source| HttpError::Request {
-                url: url.to_string(),
-                source,
-            };
-            let response = client()
-                .map_err(request_err)?
-                .get(parsed)
-                .send()
-                .map_err(request_err)?;
-            let status = response.status();
-            if !status.is_success() {
-                return Err(HttpError::Status {
-                    url: url.to_string(),
-                    status,
-                });
-            }
-            let len = response.content_length();
-            Ok(Body {
-                inner: Box::new(response),
-                len,
-            })
-        }
+        "file" => open_file(url, &parsed, from),
+        "http" | "https" => open_http(url, parsed, from, strict),
         _ => Err(HttpError::Scheme {
             url: url.to_string(),
         }),
     }
 }
 
-/// Fetch `url` whole (for small documents such as the index).
-pub fn get_bytes(url: &str) -> Result<Vec<u8>, HttpError> {
-    let mut body = get(url)?;
-    let mut bytes = Vec::new();
-    body.read_to_end(&mut bytes)
-        .map_err(|source| HttpError::Body {
-            url: url.to_string(),
-            source,
-        })?;
-    Ok(bytes)
+fn open_file(url: &str, parsed: &Url, from: u64) -> Result<(Body, Answer), HttpError> {
+    let path = parsed.to_file_path().map_err(|_| HttpError::BadUrl {
+        url: url.to_string(),
+    })?;
+    let file_err = |source| HttpError::File {
+        path: path.clone(),
+        source,
+    };
+    let mut file = File::open(&path).map_err(file_err)?;
+    let len = file.metadata().map_err(file_err)?.len();
+    let answer = match from {
+        0 => Answer::Full,
+        n if n >= len => Answer::Unsatisfiable,
+        n => {
+            file.seek(SeekFrom::Start(n)).map_err(file_err)?;
+            Answer::Partial
+        }
+    };
+    Ok((
+        Body {
+            inner: Box::new(file),
+            len: Some(len.saturating_sub(from)),
+        },
+        answer,
+    ))
 }
 
-fn client() -> reqwest::Result<reqwest::blocking::Client> {
+fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, Answer), HttpError> {
+    let request_err = |source| HttpError::Request {
+        url: url.to_string(),
+        source,
+    };
+    let mut request = client(strict).map_err(request_err)?.get(parsed);
+    if from > 0 {
+        request = request.header(RANGE, format!("bytes={from}-"));
+    }
+    let response = request.send().map_err(request_err)?;
+    let status = response.status();
+    let answer = match status {
+        StatusCode::PARTIAL_CONTENT if from > 0 => {
+            let content_range = response
+                .headers()
+                .get(CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            if range_start(&content_range) != Some(from) {
+                return Err(HttpError::BadRange {
+                    url: url.to_string(),
+                    from,
+                    content_range,
+                });
+            }
+            Answer::Partial
+        }
+        StatusCode::RANGE_NOT_SATISFIABLE if from > 0 => Answer::Unsatisfiable,
+        s if s.is_success() && s != StatusCode::PARTIAL_CONTENT => Answer::Full,
+        _ => {
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Err(HttpError::Status {
+                url: url.to_string(),
+                status,
+                retry_after,
+            });
+        }
+    };
+    let len = response.content_length();
+    Ok((
+        Body {
+            inner: Box::new(response),
+            len,
+        },
+        answer,
+    ))
+}
+
+/// `bytes 100-199/200` → `Some(100)`.
+fn range_start(content_range: &str) -> Option<u64> {
+    let spec = content_range.trim().strip_prefix("bytes ")?;
+    spec.split('-').next()?.trim().parse().ok()
+}
+
+fn client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
+    let stall = timeout();
     reqwest::blocking::Client::builder()
         .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(STALL_TIMEOUT)
-        .timeout(STALL_TIMEOUT)
+        .connect_timeout(stall)
+        // The blocking client applies this to each wait (the response head, then every read
+        // of the body), so it bounds a stall, not the length of a large download.
+        .timeout(stall)
+        .redirect(reqwest::redirect::Policy::custom(
+            move |attempt| match redirect_allowed(attempt.previous(), attempt.url(), strict) {
+                Ok(()) => attempt.follow(),
+                Err(reason) => attempt.error(reason),
+            },
+        ))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn the_index_is_trusted_only_over_https_file_or_loopback() {
+        for ok in [
+            "https://go.dev/dl/?mode=json",
+            "file:///srv/index.json",
+            "http://127.0.0.1:8080/index.json",
+            "http://127.5.6.7/index.json",
+            "http://[::1]:9/index.json",
+            "http://localhost/index.json",
+        ] {
+            assert!(trusted_for_index(&url(ok)), "{ok}");
+        }
+        for bad in [
+            "http://go.dev/dl/?mode=json",
+            "http://10.0.0.1/index.json",
+            "http://localhost.evil.example/index.json",
+            "ftp://go.dev/index.json",
+        ] {
+            assert!(!trusted_for_index(&url(bad)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirects_never_downgrade_https_to_http() {
+        let https = [url("https://go.dev/dl/x")];
+        assert!(redirect_allowed(&https, &url("http://go.dev/dl/x"), false).is_err());
+        assert!(redirect_allowed(&https, &url("http://127.0.0.1/x"), false).is_err());
+        assert!(redirect_allowed(&https, &url("https://dl.google.com/x"), false).is_ok());
+        let http = [url("http://127.0.0.1/x")];
+        assert!(redirect_allowed(&http, &url("http://mirror.example/x"), false).is_ok());
+        assert!(redirect_allowed(&http, &url("http://mirror.example/x"), true).is_err());
+        assert!(redirect_allowed(&http, &url("https://mirror.example/x"), true).is_ok());
+        let many: Vec<Url> = (0..MAX_REDIRECTS)
+            .map(|i| url(&format!("https://a.example/{i}")))
+            .collect();
+        assert!(redirect_allowed(&many, &url("https://a.example/z"), false).is_err());
+    }
+
+    #[test]
+    fn backoff_doubles_is_capped_and_bounded() {
+        let mut r = Retry {
+            failures: 0,
+            interruptions: 0,
+            base: Duration::from_millis(100),
+        };
+        let delays: Vec<_> = std::iter::from_fn(|| r.next_delay(None)).collect();
+        assert_eq!(
+            delays,
+            [100, 200, 400, 800].map(Duration::from_millis).to_vec()
+        );
+        r.progressed();
+        assert_eq!(r.next_delay(None), Some(Duration::from_millis(100)));
+        // A small Retry-After is honoured; a long one ends the retries.
+        assert_eq!(
+            r.next_delay(Some(Duration::from_secs(2))),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(r.next_delay(Some(Duration::from_secs(3600))), None);
+        let mut big = Retry {
+            failures: 0,
+            interruptions: 0,
+            base: Duration::from_secs(8),
+        };
+        big.next_delay(None);
+        assert_eq!(big.next_delay(None), Some(MAX_BACKOFF));
+    }
+
+    #[test]
+    fn total_interruptions_are_bounded_even_with_progress() {
+        let mut r = Retry {
+            failures: 0,
+            interruptions: 0,
+            base: Duration::ZERO,
+        };
+        let mut n = 0;
+        while r.next_delay(None).is_some() {
+            r.progressed();
+            n += 1;
+        }
+        assert_eq!(n, MAX_INTERRUPTIONS);
+    }
+
+    #[test]
+    fn content_range_start_is_parsed() {
+        assert_eq!(range_start("bytes 100-199/200"), Some(100));
+        assert_eq!(range_start("bytes 0-0/*"), Some(0));
+        assert_eq!(range_start("items 1-2/3"), None);
+        assert_eq!(range_start(""), None);
+    }
+
+    #[test]
+    fn file_urls_support_ranges() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("f");
+        std::fs::write(&path, b"0123456789").unwrap();
+        let u = Url::from_file_path(&path).unwrap().to_string();
+        let (mut body, answer) = open(&u, 4).unwrap();
+        let mut s = String::new();
+        body.read_to_string(&mut s).unwrap();
+        assert_eq!((answer, s.as_str()), (Answer::Partial, "456789"));
+        assert_eq!(open(&u, 10).unwrap().1, Answer::Unsatisfiable);
+        assert_eq!(open(&u, 0).unwrap().1, Answer::Full);
+    }
 }

@@ -217,8 +217,12 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
                 url: url.to_string(),
                 partial: partial.clone(),
             };
-            let result = ArchiveStream::open(&origin, Box::new(|_| {}))
-                .and_then(|(stream, _)| stream.verify(file));
+            let result = ArchiveStream::open(
+                &origin,
+                Some(file.size).filter(|s| *s > 0),
+                Box::new(|_| {}),
+            )
+            .and_then(|(stream, _)| stream.verify(file));
             if result.is_err() {
                 let _ = fs::remove_file(&partial);
             }

@@ -103,6 +103,8 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
     if inventory::is_installed(home, &version) {
         return already_installed(home, &version);
     }
+    // A broken `current` would fail the install only after the download; say so first.
+    resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
     let staging = new_staging(home, &version)?;
     fetch_and_unpack(
@@ -149,6 +151,7 @@ fn install_unverified(
 /// if there is none.
 fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result<GoVersion, Error> {
     let _home_lock = home.lock()?;
+    test_pause("rename");
     let dest = home.version_dir(&version);
     clear_damaged(home, &dest)?;
     home.ensure_dir(&home.versions_dir())?;
@@ -251,7 +254,17 @@ fn fetch_and_unpack(
             url: url.to_string(),
             partial: partial.clone(),
         };
-        let result = unpack_from(version, expected, &origin, staging);
+        let had_partial = partial.is_file();
+        let mut result = unpack_from(version, expected, &origin, staging);
+        if had_partial && matches!(&result, Err(e) if e.exit_code() == crate::error::exit::VERIFY) {
+            // The partial an earlier run left may hold other bytes than this mirror serves.
+            eprintln!(
+                "warning: the resumed download did not verify; downloading it again from the start"
+            );
+            let _ = fs::remove_file(&partial);
+            empty_dir(staging)?;
+            result = unpack_from(version, expected, &origin, staging);
+        }
         if result.is_err() {
             let _ = fs::remove_file(&partial);
             empty_dir(staging)?;
@@ -275,8 +288,23 @@ fn unpack_from(
     let size = expected.map(|f| f.size).filter(|s| *s > 0);
     let progress = InstallProgress::new(&version.to_string(), size);
     let bytes_bar = progress.bytes.clone();
-    let (mut stream, _len) = ArchiveStream::open(origin, Box::new(move |n| bytes_bar.inc(n)))?;
-    let unpacked = archive::unpack(&mut stream, staging, || progress.files.inc(1));
+    let mut paused_download = false;
+    let on_read = move |n| {
+        bytes_bar.inc(n);
+        if !paused_download {
+            paused_download = true;
+            test_pause("download");
+        }
+    };
+    let (mut stream, _len) = ArchiveStream::open(origin, size, Box::new(on_read))?;
+    let mut paused_unpack = false;
+    let unpacked = archive::unpack(&mut stream, staging, || {
+        progress.files.inc(1);
+        if !paused_unpack {
+            paused_unpack = true;
+            test_pause("unpack");
+        }
+    });
     if let Err(source) = unpacked {
         progress.finish();
         if let Some(failure) = stream.take_failure() {
@@ -305,6 +333,15 @@ fn unpack_from(
     };
     progress.finish();
     result
+}
+
+/// Test-only: with `GOVER_TEST_PAUSE_AT=<point>`, say so on stderr and sleep, so a crash test
+/// can `kill -9` the install at a known moment (see [`crate::env::GOVER_TEST_PAUSE_AT`]).
+fn test_pause(point: &str) {
+    if crate::env::var(crate::env::GOVER_TEST_PAUSE_AT).as_deref() == Some(point) {
+        eprintln!("gover-test: paused at {point}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }
 
 fn origin_name(origin: &Origin) -> String {
