@@ -22,6 +22,12 @@ _gover() {
             gover,current)
                 cmd="gover__subcmd__current"
                 ;;
+            gover,doctor)
+                cmd="gover__subcmd__doctor"
+                ;;
+            gover,env)
+                cmd="gover__subcmd__env"
+                ;;
             gover,exec)
                 cmd="gover__subcmd__exec"
                 ;;
@@ -36,6 +42,9 @@ _gover() {
                 ;;
             gover,local)
                 cmd="gover__subcmd__local"
+                ;;
+            gover,setup)
+                cmd="gover__subcmd__setup"
                 ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
@@ -52,6 +61,12 @@ _gover() {
             gover__subcmd__help,current)
                 cmd="gover__subcmd__help__subcmd__current"
                 ;;
+            gover__subcmd__help,doctor)
+                cmd="gover__subcmd__help__subcmd__doctor"
+                ;;
+            gover__subcmd__help,env)
+                cmd="gover__subcmd__help__subcmd__env"
+                ;;
             gover__subcmd__help,exec)
                 cmd="gover__subcmd__help__subcmd__exec"
                 ;;
@@ -66,6 +81,9 @@ _gover() {
                 ;;
             gover__subcmd__help,local)
                 cmd="gover__subcmd__help__subcmd__local"
+                ;;
+            gover__subcmd__help,setup)
+                cmd="gover__subcmd__help__subcmd__setup"
                 ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
@@ -83,7 +101,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --help --version install use local current list uninstall which exec completions help"
+            opts="-h -V --help --version install use local current list uninstall which exec completions env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -124,6 +142,38 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__doctor)
+            opts="-h -V --json --strict --fix --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__env)
+            opts="-h -V --shell --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "bash zsh fish sh" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__exec)
             opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -139,7 +189,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall which exec completions help"
+            opts="install use local current list uninstall which exec completions env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +217,34 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__env)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -237,6 +315,20 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__local)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -331,6 +423,24 @@ _gover() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__setup)
+            opts="-h -V --shell --systemd --remove --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "bash zsh fish sh" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

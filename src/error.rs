@@ -62,6 +62,12 @@ pub enum Error {
     },
     #[error("the gover-shim executable is missing next to {}", gover.display())]
     ShimMissing { gover: PathBuf, shim: PathBuf },
+    #[error("gover doctor found {errors} error(s) and {warnings} warning(s)")]
+    DoctorFound {
+        errors: usize,
+        warnings: usize,
+        strict: bool,
+    },
     #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
@@ -112,6 +118,7 @@ impl Error {
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
             Error::Exec { .. } => CANNOT_EXECUTE,
             Error::ShimMissing { .. } => FAILURE,
+            Error::DoctorFound { .. } => FAILURE,
         }
     }
 
@@ -153,6 +160,11 @@ impl Error {
                 "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
                 shim.display()
             )),
+            Error::DoctorFound { strict, errors, .. } => Some(if *strict && *errors == 0 {
+                "--strict fails on warnings; `gover doctor --fix` repairs the safe ones".into()
+            } else {
+                "`gover doctor --fix` repairs the safe ones and prints commands for the rest".into()
+            }),
             Error::Io { source, .. } => io_hint(source),
         }
     }

@@ -2,10 +2,13 @@
 
 mod completions;
 mod current;
+mod doctor;
+mod env;
 mod exec;
 pub mod install;
 mod list;
 mod local;
+mod setup;
 mod uninstall;
 mod use_;
 mod which;
@@ -26,6 +29,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Completions(args) => completions::run(args),
+        Command::Env(args) => env::run(args),
+        Command::Setup(args) => setup::run(args),
+        Command::Doctor(args) => doctor::run(args),
     }
 }
 
@@ -35,4 +41,16 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::io("cannot write to", "stdout"))
+}
+
+/// The library's shell for a `--shell` value.
+pub(crate) fn shell_of(arg: crate::cli::ShellArg) -> crate::shell::Shell {
+    use crate::cli::ShellArg;
+    use crate::shell::Shell;
+    match arg {
+        ShellArg::Bash => Shell::Bash,
+        ShellArg::Zsh => Shell::Zsh,
+        ShellArg::Fish => Shell::Fish,
+        ShellArg::Sh => Shell::Sh,
+    }
 }
