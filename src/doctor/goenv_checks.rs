@@ -60,7 +60,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
             let command = lines
                 .iter()
                 .find(|v| !v.file.starts_with("/etc"))
-                .map(|v| format!("sed -i.bak '{}s/^/# /' {}", v.line, v.file.display()));
+                .map(|v| Scan::comment_out(&v.file, v.line));
             out.push(Finding {
                 id: "goroot-mismatch",
                 severity,

@@ -138,7 +138,7 @@ fn overridden(ctx: &Context, probe: &Probe, found: &str, go: Option<&str>, path:
     let command = culprits
         .iter()
         .find(|e| !e.file.starts_with("/etc"))
-        .map(|e| format!("sed -i.bak '{}s/^/# /' {}", e.line, e.file.display()));
+        .map(|e| Scan::comment_out(&e.file, e.line));
     Finding {
         id: "startup-mode",
         severity: Severity::Warning,

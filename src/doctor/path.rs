@@ -89,7 +89,7 @@ pub fn missing_system_dirs(ctx: &Context) -> Vec<Finding> {
     let command = overwrites
         .iter()
         .find(|e| !e.file.starts_with("/etc"))
-        .map(|e| format!("sed -i.bak '{}s/^/# /' {}", e.line, e.file.display()));
+        .map(|e| Scan::comment_out(&e.file, e.line));
     vec![Finding {
         id: "path-missing-system-dirs",
         severity: Severity::Error,

@@ -38,6 +38,14 @@ impl Scan {
         format!("{}:{line}", file.display())
     }
 
+    /// A command that comments out one line of a file, keeping a `.bak` copy.
+    pub fn comment_out(file: &Path, line: usize) -> String {
+        format!(
+            "sed -i.bak '{line}s/^/# /' {}",
+            crate::shell::posix::quote(&file.display().to_string())
+        )
+    }
+
     /// The lines that add `dir`.
     pub fn adding<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a PathEdit> + 'a {
         self.edits

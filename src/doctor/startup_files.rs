@@ -7,7 +7,7 @@ use super::{Context, Finding, Fix, Severity};
 
 fn comment_out(file: &std::path::Path, line: usize) -> Option<String> {
     // System files need root; we print the command either way.
-    Some(format!("sed -i.bak '{line}s/^/# /' {}", file.display()))
+    Some(Scan::comment_out(file, line))
 }
 
 pub fn overwrites_path(ctx: &Context) -> Vec<Finding> {
@@ -43,16 +43,26 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
     dirs.into_iter()
         .filter_map(|dir| {
             let lines: Vec<_> = ctx.scan.adding(dir).filter(|e| e.keeps_path).collect();
+            let ours = std::path::Path::new(dir) == ctx.shims;
             (lines.len() > 1).then(|| Finding {
                 id: "startup-duplicate-append",
-                severity: Severity::Warning,
+                // gover's block adds the shims anyway and drops duplicates: only clutter.
+                severity: if ours {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                },
                 title: format!("`{dir}` is added to PATH by {} lines", lines.len()),
                 evidence: lines
                     .iter()
                     .map(|e| format!("{}: {}", Scan::file_line(&e.file, e.line), e.text))
                     .collect(),
                 fix: Fix::manual(
-                    "keep one of them (none, if it is a Go SDK dir: gover's shims replace it)",
+                    if ours {
+                        "gover's setup block adds this dir already: remove these lines"
+                    } else {
+                        "keep one of them (none, if it is a Go SDK dir: gover's shims replace it)"
+                    },
                     lines
                         .iter()
                         .skip(1)
