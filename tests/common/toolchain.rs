@@ -1,0 +1,226 @@
+//! Real Go toolchains (Debian's `/usr/lib/go-1.NN`) repackaged as official release archives, so end-to-end tests
+//! and benchmarks can install genuine toolchains from the loopback mirror without the internet.
+//!
+//! The archive matches go.dev's layout: one top dir `go/`, symlinks dereferenced (Debian links `src`, `api`,
+//! `misc`, `test` into `/usr/share`), named `go<V>.<os>-<arch>.tar.gz` with `<V>` from the `VERSION` file.
+//! Packing ~13k files costs seconds, so archives are cached by version and reused across runs.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use sha2::{Digest, Sha256};
+
+use super::release::{archive_name, hex};
+
+/// Bump when the packing changes, so stale cached archives are not reused.
+const FORMAT: &str = "v1";
+
+/// A repackaged toolchain ready to be served.
+#[derive(Clone, Debug)]
+pub struct RealToolchain {
+    /// Without the `go` prefix, e.g. `1.22.12`.
+    pub version: String,
+    pub filename: String,
+    pub archive: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// Where Debian's `golang-1.NN-go` package puts the GOROOT for `minor` (`"1.22"`).
+pub fn debian_goroot(minor: &str) -> PathBuf {
+    PathBuf::from(format!("/usr/lib/go-{minor}"))
+}
+
+/// The cache shared by every test binary: `target/e2e-cache/<format>/`.
+pub fn cache_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR has a parent (the target dir)")
+        .join("e2e-cache")
+        .join(FORMAT)
+}
+
+/// The release name in `<goroot>/VERSION` (first line, e.g. `go1.22.12`) without the `go` prefix.
+pub fn goroot_version(goroot: &Path) -> io::Result<String> {
+    let mut first = String::new();
+    BufReader::new(File::open(goroot.join("VERSION"))?).read_line(&mut first)?;
+    let version = first
+        .trim()
+        .strip_prefix("go")
+        .unwrap_or(first.trim())
+        .to_owned();
+    if version.is_empty() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "empty VERSION file",
+        ));
+    }
+    Ok(version)
+}
+
+/// The archive for `goroot`, built into `cache` unless a finished one is already there.
+///
+/// Built under a temporary name and renamed into place, with its digest written the same way afterwards: an
+/// interrupted or concurrent build never leaves a truncated archive that a later run would trust.
+pub fn repackage(goroot: &Path, cache: &Path) -> io::Result<RealToolchain> {
+    let version = goroot_version(goroot)?;
+    let filename = archive_name(&version);
+    let archive = cache.join(&filename);
+    let digest_file = cache.join(format!("{filename}.sha256"));
+    if let Some(cached) = cached(&digest_file, &archive) {
+        let (sha256, size) = cached;
+        return Ok(RealToolchain {
+            version,
+            filename,
+            archive,
+            sha256,
+            size,
+        });
+    }
+    std::fs::create_dir_all(cache)?;
+    let temp = tempfile::NamedTempFile::new_in(cache)?;
+    let mut hashing = HashingWriter {
+        inner: BufWriter::new(temp.reopen()?),
+        hasher: Sha256::new(),
+        size: 0,
+    };
+    {
+        let mut builder = tar::Builder::new(GzEncoder::new(&mut hashing, Compression::fast()));
+        builder.follow_symlinks(true);
+        builder.mode(tar::HeaderMode::Deterministic);
+        builder.append_dir_all("go", goroot)?;
+        builder.into_inner()?.finish()?;
+    }
+    hashing.inner.flush()?;
+    hashing.inner.get_ref().sync_all()?;
+    let sha256 = hex(&hashing.hasher.finalize());
+    let size = hashing.size;
+    temp.persist(&archive).map_err(|err| err.error)?;
+    let digest_temp = tempfile::NamedTempFile::new_in(cache)?;
+    std::fs::write(digest_temp.path(), format!("{sha256} {size}\n"))?;
+    digest_temp.persist(&digest_file).map_err(|err| err.error)?;
+    Ok(RealToolchain {
+        version,
+        filename,
+        archive,
+        sha256,
+        size,
+    })
+}
+
+/// The recorded (digest, size) of a finished cached archive, if its size still matches.
+fn cached(digest_file: &Path, archive: &Path) -> Option<(String, u64)> {
+    let recorded = std::fs::read_to_string(digest_file).ok()?;
+    let (sha256, size) = recorded.trim().split_once(' ')?;
+    let size: u64 = size.parse().ok()?;
+    (std::fs::metadata(archive).ok()?.len() == size).then(|| (sha256.to_owned(), size))
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        self.hasher.update(&buf[..written]);
+        self.size += written as u64;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl RealToolchain {
+    /// The index entry for this archive (go.dev format).
+    pub fn index_entry(&self) -> serde_json::Value {
+        let (os, arch) = super::release::host_platform();
+        serde_json::json!({
+            "version": format!("go{}", self.version),
+            "stable": true,
+            "files": [{
+                "filename": self.filename, "os": os, "arch": arch, "version": format!("go{}", self.version),
+                "sha256": self.sha256, "size": self.size, "kind": "archive",
+            }],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn repackaging_dereferences_links_under_a_go_top_dir_and_is_cached() {
+        let scratch = tempfile::tempdir().unwrap();
+        let goroot = scratch.path().join("go-1.99");
+        let shared = scratch.path().join("share");
+        std::fs::create_dir_all(goroot.join("bin")).unwrap();
+        std::fs::create_dir_all(shared.join("src/fmt")).unwrap();
+        std::fs::write(
+            goroot.join("VERSION"),
+            "go1.99.1\ntime 2025-01-01T00:00:00Z\n",
+        )
+        .unwrap();
+        std::fs::write(goroot.join("bin/go"), "#!/bin/sh\n").unwrap();
+        std::fs::write(shared.join("src/fmt/print.go"), "package fmt\n").unwrap();
+        std::os::unix::fs::symlink(shared.join("src"), goroot.join("src")).unwrap();
+        let cache = scratch.path().join("cache");
+
+        let built = repackage(&goroot, &cache).unwrap();
+        assert_eq!(built.version, "1.99.1");
+        assert_eq!(built.filename, archive_name("1.99.1"));
+        let bytes = std::fs::read(&built.archive).unwrap();
+        assert_eq!(built.sha256, super::super::release::sha256_hex(&bytes));
+        assert_eq!(built.size, bytes.len() as u64);
+
+        let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]));
+        let mut found = Vec::new();
+        for entry in tar.entries().unwrap() {
+            let mut entry = entry.unwrap();
+            let path = entry.path().unwrap().to_string_lossy().into_owned();
+            assert!(
+                !entry.header().entry_type().is_symlink(),
+                "{path} should be dereferenced"
+            );
+            if path == "go/src/fmt/print.go" {
+                let mut text = String::new();
+                entry.read_to_string(&mut text).unwrap();
+                assert_eq!(text, "package fmt\n");
+            }
+            found.push(path);
+        }
+        assert!(
+            found.iter().all(|p| p == "go" || p.starts_with("go/")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&"go/src/fmt/print.go".to_owned()),
+            "{found:?}"
+        );
+
+        // A second call reuses the cached archive instead of rebuilding it.
+        let mtime = std::fs::metadata(&built.archive)
+            .unwrap()
+            .modified()
+            .unwrap();
+        std::fs::remove_file(goroot.join("bin/go")).unwrap();
+        let again = repackage(&goroot, &cache).unwrap();
+        assert_eq!(again.sha256, built.sha256);
+        assert_eq!(
+            std::fs::metadata(&again.archive)
+                .unwrap()
+                .modified()
+                .unwrap(),
+            mtime
+        );
+    }
+}
