@@ -3,9 +3,9 @@
 //! evidence, and after `gover setup` / `gover doctor --fix`, `go version` must run gover's
 //! version in every installed shell mode (real bash, zsh, fish and dash).
 
-mod shell_support;
+mod common;
 
-use shell_support::{MANAGED, Sandbox, evidence, findings};
+use common::shells::{MANAGED, Sandbox, evidence, findings};
 
 fn mode<'a>(report: &'a serde_json::Value, label: &str) -> Option<&'a serde_json::Value> {
     report["modes"]
@@ -202,7 +202,7 @@ fn cause4_config_only_some_modes_read() {
     let base = "/usr/bin:/bin";
 
     let (_, report) = sb.doctor(&["--strict"], base);
-    if shell_support::have("bash") {
+    if common::shells::have("bash") {
         assert_eq!(
             mode(&report, "bash -ic").unwrap()["gover"],
             true,
@@ -214,7 +214,7 @@ fn cause4_config_only_some_modes_read() {
             "{report:#}"
         );
     }
-    if shell_support::have("zsh") {
+    if common::shells::have("zsh") {
         assert_eq!(
             mode(&report, "zsh -lic").unwrap()["gover"],
             true,
@@ -341,8 +341,8 @@ fn goroot_and_gotoolchain_mismatches() {
         .join(MANAGED)
         .display()
         .to_string();
-    for (shell, flags, label) in shell_support::MODES {
-        if !shell_support::have(shell) {
+    for (shell, flags, label) in common::shells::MODES {
+        if !common::shells::have(shell) {
             continue;
         }
         let path = if *label == "bash -c" {

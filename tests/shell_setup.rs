@@ -1,8 +1,8 @@
 //! `gover env` and `gover setup`, checked by evaluating their output in the real shells.
 
-mod shell_support;
+mod common;
 
-use shell_support::{MODES, Sandbox, have};
+use common::shells::{MODES, Sandbox, have};
 
 /// A PATH with duplicates, an empty entry and dirs whose names need quoting.
 fn awkward_path(sb: &Sandbox) -> (String, Vec<String>) {
@@ -28,7 +28,7 @@ fn awkward_path(sb: &Sandbox) -> (String, Vec<String>) {
 fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
     let sb = Sandbox::new();
     let (path, weird) = awkward_path(&sb);
-    let gover = shell_support::gover_bin().display().to_string();
+    let gover = common::shells::gover_bin().display().to_string();
     let gobin = sb.home.join("go/bin").display().to_string();
     let expected: Vec<String> = [
         sb.shims().display().to_string(),

@@ -3,8 +3,6 @@
 //! script), fake hand-installed SDKs to pollute PATH with, and helpers that run the real
 //! installed shells in each start-up mode with a clean environment.
 
-#![allow(dead_code)]
-
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
