@@ -22,6 +22,12 @@ _gover() {
             gover,current)
                 cmd="gover__subcmd__current"
                 ;;
+            gover,doctor)
+                cmd="gover__subcmd__doctor"
+                ;;
+            gover,env)
+                cmd="gover__subcmd__env"
+                ;;
             gover,exec)
                 cmd="gover__subcmd__exec"
                 ;;
@@ -43,6 +49,9 @@ _gover() {
             gover,prune)
                 cmd="gover__subcmd__prune"
                 ;;
+            gover,setup)
+                cmd="gover__subcmd__setup"
+                ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
@@ -57,6 +66,12 @@ _gover() {
                 ;;
             gover__subcmd__help,current)
                 cmd="gover__subcmd__help__subcmd__current"
+                ;;
+            gover__subcmd__help,doctor)
+                cmd="gover__subcmd__help__subcmd__doctor"
+                ;;
+            gover__subcmd__help,env)
+                cmd="gover__subcmd__help__subcmd__env"
                 ;;
             gover__subcmd__help,exec)
                 cmd="gover__subcmd__help__subcmd__exec"
@@ -78,6 +93,9 @@ _gover() {
                 ;;
             gover__subcmd__help,prune)
                 cmd="gover__subcmd__help__subcmd__prune"
+                ;;
+            gover__subcmd__help,setup)
+                cmd="gover__subcmd__help__subcmd__setup"
                 ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
@@ -110,7 +128,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall prune which exec completions mirror help"
+            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +169,38 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__doctor)
+            opts="-h -V --json --strict --fix --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__env)
+            opts="-h -V --shell --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "bash zsh fish sh" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__exec)
             opts="-h -V --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -166,7 +216,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall prune which exec completions mirror help"
+            opts="install use local current list uninstall prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -194,6 +244,34 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__current)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__env)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -306,6 +384,20 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__setup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -494,6 +586,24 @@ _gover() {
             case "${prev}" in
                 --keep)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__setup)
+            opts="-h -V --shell --systemd --remove --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --shell)
+                    COMPREPLY=($(compgen -W "bash zsh fish sh" -- "${cur}"))
                     return 0
                     ;;
                 *)

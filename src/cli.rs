@@ -48,6 +48,12 @@ pub enum Command {
     /// Build and maintain a fleet mirror (a go.dev-layout directory)
     #[command(subcommand)]
     Mirror(MirrorCommand),
+    /// Print shell code that puts the gover shims first on PATH (for `eval`)
+    Env(EnvArgs),
+    /// Write gover's PATH block into your shells' startup files
+    Setup(SetupArgs),
+    /// Find and explain what keeps the right `go` from running, and fix what is safe
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +167,47 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     pub shell: CompletionShell,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvArgs {
+    /// The shell to print code for; default: from $SHELL
+    #[arg(long, value_enum)]
+    pub shell: Option<ShellArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// Only this shell's files (repeatable); default: bash, zsh and fish if installed, and sh
+    #[arg(long, value_enum)]
+    pub shell: Vec<ShellArg>,
+    /// Also write ~/.config/environment.d/gover.conf for systemd user services and desktop sessions
+    #[arg(long)]
+    pub systemd: bool,
+    /// Take gover's blocks out again, leaving the rest of each file as it was
+    #[arg(long)]
+    pub remove: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Exit non-zero on warnings too, not only on errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Apply the safe repairs and print each change; riskier ones are printed as commands
+    #[arg(long)]
+    pub fix: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShellArg {
+    Bash,
+    Zsh,
+    Fish,
+    Sh,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -71,3 +71,13 @@ pub fn flag(name: &str) -> Option<bool> {
         )
     })
 }
+
+/// Set by GitHub Actions: a file whose lines are prepended to PATH for later steps.
+/// `gover setup` appends the shims dir to it.
+pub const GITHUB_PATH: &str = "GITHUB_PATH";
+
+/// Where `go env -w` keeps its settings (`off` disables it). Default: `~/.config/go/env`.
+pub const GOENV: &str = "GOENV";
+
+/// Set to disable colour in `gover doctor` (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";

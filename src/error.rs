@@ -76,6 +76,12 @@ pub enum Error {
     BadPlatform { platform: String },
     #[error("cannot install `{request}` without a release index")]
     NeedsIndex { request: String },
+    #[error("gover doctor found {errors} error(s) and {warnings} warning(s)")]
+    DoctorFound {
+        errors: usize,
+        warnings: usize,
+        strict: bool,
+    },
     #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
@@ -134,6 +140,7 @@ impl Error {
             Error::Offline { .. } => NETWORK,
             Error::BadEnv { .. } | Error::BadPlatform { .. } => USAGE,
             Error::NeedsIndex { .. } => NO_MATCH,
+            Error::DoctorFound { .. } => FAILURE,
         }
     }
 
@@ -189,6 +196,11 @@ impl Error {
             Error::NeedsIndex { .. } => Some(
                 "without an index only an exact release (e.g. 1.22.5) can be installed".into(),
             ),
+            Error::DoctorFound { strict, errors, .. } => Some(if *strict && *errors == 0 {
+                "--strict fails on warnings; `gover doctor --fix` repairs the safe ones".into()
+            } else {
+                "`gover doctor --fix` repairs the safe ones and prints commands for the rest".into()
+            }),
             Error::Io { source, .. } => io_hint(source),
             Error::PruneIncomplete { .. } => Some(
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"

@@ -2,12 +2,15 @@
 
 mod completions;
 mod current;
+mod doctor;
+mod env;
 mod exec;
 pub mod install;
 mod list;
 mod local;
 mod mirror;
 mod prune;
+mod setup;
 mod uninstall;
 mod use_;
 mod which;
@@ -33,6 +36,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Exec(args) => exec::run(args),
         Command::Completions(args) => completions::run(args),
         Command::Mirror(command) => mirror::run(command, access),
+        Command::Env(args) => env::run(args),
+        Command::Setup(args) => setup::run(args),
+        Command::Doctor(args) => doctor::run(args),
     }
 }
 
@@ -42,4 +48,16 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::io("cannot write to", "stdout"))
+}
+
+/// The library's shell for a `--shell` value.
+pub(crate) fn shell_of(arg: crate::cli::ShellArg) -> crate::shell::Shell {
+    use crate::cli::ShellArg;
+    use crate::shell::Shell;
+    match arg {
+        ShellArg::Bash => Shell::Bash,
+        ShellArg::Zsh => Shell::Zsh,
+        ShellArg::Fish => Shell::Fish,
+        ShellArg::Sh => Shell::Sh,
+    }
 }

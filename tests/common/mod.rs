@@ -11,6 +11,7 @@
 pub mod context;
 pub mod mirror;
 pub mod release;
+pub mod shells;
 pub mod toolchain;
 
 #[allow(unused_imports)]

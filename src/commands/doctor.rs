@@ -1,0 +1,107 @@
+//! `gover doctor [--json] [--strict] [--fix]`: run the checks, optionally apply the safe
+//! repairs (then check again), and report. Exits 1 when an error remains, or with `--strict`
+//! a warning.
+
+use std::io::IsTerminal;
+
+use crate::cli::DoctorArgs;
+use crate::doctor::{self, Context, Repair, Severity, report};
+use crate::error::Error;
+use crate::{goenv, setup, shims};
+
+pub fn run(args: DoctorArgs) -> Result<(), Error> {
+    let mut ctx = Context::gather(true)?;
+    let mut findings = doctor::run(&ctx);
+    let mut fixed = Vec::new();
+    if args.fix {
+        let mut repairs: Vec<Repair> = Vec::new();
+        for f in &findings {
+            if let Some(r) = &f.fix.repair
+                && !repairs.contains(r)
+            {
+                repairs.push(r.clone());
+            }
+        }
+        for r in &repairs {
+            fixed.extend(apply(&ctx, r)?);
+        }
+        for line in &fixed {
+            eprintln!("fixed: {line}");
+        }
+        if fixed.is_empty() {
+            eprintln!("nothing to fix automatically");
+        } else {
+            // Look again, so the report shows what is left.
+            ctx = Context::gather(true)?;
+            findings = doctor::run(&ctx);
+        }
+    }
+    let text = if args.json {
+        report::json(&ctx, &findings, &fixed)
+    } else {
+        let color =
+            std::io::stdout().is_terminal() && crate::env::var(crate::env::NO_COLOR).is_none();
+        report::human(&ctx, &findings, color)
+    };
+    super::print(&text)?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    if errors > 0 || (args.strict && warnings > 0) {
+        return Err(Error::DoctorFound {
+            errors,
+            warnings,
+            strict: args.strict,
+        });
+    }
+    Ok(())
+}
+
+/// Apply one safe repair; returns a line per change made.
+fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
+    let mut out = Vec::new();
+    match repair {
+        Repair::Setup => {
+            let systemd = ctx.dirs.systemd_env_file().exists();
+            let targets = setup::targets(&ctx.home, &ctx.dirs, &ctx.setup_shells, systemd);
+            for e in setup::apply(&targets)? {
+                let backup = e
+                    .backup
+                    .map(|b| format!(" (backup: {})", b.display()))
+                    .unwrap_or_default();
+                out.push(format!(
+                    "wrote the gover block to {}{backup}",
+                    e.path.display()
+                ));
+            }
+        }
+        Repair::GoEnvUnset { file, key } => {
+            if let Some(e) = goenv::unset(file, key).map_err(Error::io("cannot edit", file))? {
+                let backup = e
+                    .backup
+                    .map(|b| format!(" (backup: {})", b.display()))
+                    .unwrap_or_default();
+                out.push(format!(
+                    "go env -u {key}: removed it from {}{backup}",
+                    file.display()
+                ));
+            }
+        }
+        Repair::EnsureShims => {
+            for p in shims::ensure(&ctx.home)? {
+                out.push(format!("repointed {}", p.display()));
+            }
+        }
+        Repair::RemoveLink(link) => {
+            let _lock = ctx.home.lock()?;
+            std::fs::remove_file(link).map_err(Error::io("cannot remove", link))?;
+            out.push(format!("removed the dangling link {}", link.display()));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,94 @@
+//! `gover setup [--shell SHELL]… [--systemd] [--remove]`: write (or take out) gover's PATH
+//! block in the startup files of the user's shells.
+
+use std::path::Path;
+
+use crate::cli::SetupArgs;
+use crate::edit::Edited;
+use crate::error::Error;
+use crate::home::Home;
+use crate::setup;
+use crate::shell::{Shell, UserDirs};
+use crate::shims;
+
+pub fn run(args: SetupArgs) -> Result<(), Error> {
+    let home = Home::from_env()?;
+    let dirs = UserDirs::from_env()?;
+    let shells: Vec<Shell> = if args.shell.is_empty() {
+        setup::default_shells()
+    } else {
+        args.shell.iter().copied().map(super::shell_of).collect()
+    };
+
+    if args.remove {
+        let paths = if args.shell.is_empty() {
+            setup::all_paths(&dirs)
+        } else {
+            let mut paths: Vec<_> = setup::targets(&home, &dirs, &shells, args.systemd)
+                .into_iter()
+                .map(|t| t.path)
+                .collect();
+            if args.systemd {
+                paths.push(dirs.systemd_env_file());
+            }
+            paths
+        };
+        let changed = setup::remove(&paths)?;
+        if changed.is_empty() {
+            eprintln!("No gover block found; nothing to remove");
+        }
+        for e in &changed {
+            eprintln!("{}", describe(e, "removed the gover block from"));
+        }
+        return Ok(());
+    }
+
+    // The block points PATH at the shims; make sure they exist (a no-op when they do).
+    if let Err(e) = shims::ensure(&home) {
+        eprintln!("warning: {e}");
+    }
+    let targets = setup::targets(&home, &dirs, &shells, args.systemd);
+    let changed = setup::apply(&targets)?;
+    for t in &targets {
+        match changed.iter().find(|e| e.path == t.path) {
+            Some(e) => eprintln!(
+                "{} (read by {})",
+                describe(e, "wrote the gover block to"),
+                t.read_by
+            ),
+            None => eprintln!("{} is already set up", t.path.display()),
+        }
+    }
+    if let Some(file) = setup::github_path(&home)? {
+        eprintln!(
+            "added {} to {} for later CI steps",
+            home.shims_dir().display(),
+            file.display()
+        );
+    }
+    if !changed.is_empty() {
+        eprintln!(
+            "Open a new shell (or run `eval \"$(gover env)\"`) for this one to pick it up. \
+             `bash -c`, cron and CI jobs read no startup file: they inherit PATH from whatever starts them."
+        );
+    }
+    Ok(())
+}
+
+fn describe(e: &Edited, action: &str) -> String {
+    let mut line = format!("{action} {}", e.path.display());
+    if e.created {
+        line.push_str(" (new file)");
+    }
+    if e.deleted {
+        line = format!("deleted {} (gover had created it)", e.path.display());
+    }
+    if let Some(b) = &e.backup {
+        line.push_str(&format!("; backup: {}", short(b)));
+    }
+    line
+}
+
+fn short(p: &Path) -> String {
+    p.display().to_string()
+}

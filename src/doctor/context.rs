@@ -1,0 +1,230 @@
+//! Everything the checks look at, gathered once: this process's PATH, what gover would run
+//! here, the go env file, the startup files and what they do, and the shell probes.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use super::probe::{self, Probe};
+use super::scan::{self, Scan};
+use crate::error::Error;
+use crate::goenv::{self, Setting};
+use crate::home::Home;
+use crate::pathenv;
+use crate::resolve::{self, Active};
+use crate::setup;
+use crate::shell::{Shell, UserDirs, is_executable};
+use crate::version::GoVersion;
+
+pub struct Context {
+    pub home: Home,
+    pub dirs: UserDirs,
+    /// This process's PATH.
+    pub path: String,
+    pub shims: PathBuf,
+    pub gobin: PathBuf,
+    /// What is asked for here, or why nothing is.
+    pub active: Result<Active, String>,
+    /// The installed version the shims run here.
+    pub active_version: Option<GoVersion>,
+    pub goenv_file: Option<PathBuf>,
+    pub goenv: Vec<Setting>,
+    pub probes: Vec<Probe>,
+    /// The shells `gover setup` (and `--fix`) covers.
+    pub setup_shells: Vec<Shell>,
+    pub startup_files: Vec<PathBuf>,
+    pub scan: Scan,
+    versions: RefCell<HashMap<PathBuf, Option<String>>>,
+}
+
+impl Context {
+    /// Look at everything; `probe` runs the shells (slow-ish: each up to [`probe::TIMEOUT`]).
+    pub fn gather(probe: bool) -> Result<Context, Error> {
+        let home = Home::from_env()?;
+        let dirs = UserDirs::from_env()?;
+        let shims = home.shims_dir();
+        let gobin = pathenv::go_user_bin(&dirs.home);
+        let active = resolve::active_here(&home).map_err(|e| {
+            let hint = e.hint().map(|h| format!("; {h}")).unwrap_or_default();
+            format!("{e}{hint}")
+        });
+        let active_version = active.as_ref().ok().and_then(|a| a.installed(&home).ok());
+        let goenv_file = goenv::file(&dirs.config);
+        let goenv = goenv_file
+            .as_deref()
+            .and_then(|f| std::fs::read_to_string(f).ok())
+            .map(|t| goenv::parse(&t))
+            .unwrap_or_default();
+        let setup_shells = setup::default_shells();
+        let mut startup_files: Vec<PathBuf> = Vec::new();
+        for mode in probe::MODES
+            .iter()
+            .filter(|m| setup_shells.contains(&m.shell))
+        {
+            for f in mode.reads(&dirs) {
+                if !startup_files.contains(&f) {
+                    startup_files.push(f);
+                }
+            }
+        }
+        for f in ["/etc/environment"].map(PathBuf::from) {
+            if f.is_file() && !startup_files.contains(&f) {
+                startup_files.push(f);
+            }
+        }
+        let scan = scan::scan(&startup_files, &dirs.home);
+        let probes = if probe {
+            probe::run_all(&shims)
+        } else {
+            Vec::new()
+        };
+        Ok(Context {
+            path: std::env::var("PATH").unwrap_or_default(),
+            home,
+            dirs,
+            shims,
+            gobin,
+            active,
+            active_version,
+            goenv_file,
+            goenv,
+            probes,
+            setup_shells,
+            startup_files,
+            scan,
+            versions: RefCell::new(HashMap::new()),
+        })
+    }
+
+    /// Whether every file `gover setup` would write already holds the current block.
+    pub fn setup_is_current(&self) -> bool {
+        setup::targets(&self.home, &self.dirs, &self.setup_shells, false)
+            .iter()
+            .all(|t| setup::is_current(&t.path, &t.body))
+    }
+
+    /// The fix for "this shell's PATH is wrong": write the block, or if it is already
+    /// written, start a new shell.
+    pub fn new_shell_fix(&self, what: &str) -> super::Fix {
+        if self.setup_is_current() {
+            super::Fix::manual(
+                format!(
+                    "gover's setup block is in place: {what}open a new shell, or run `eval \"$(gover env)\"` in this one"
+                ),
+                None,
+            )
+        } else {
+            super::Fix::safe(
+                format!(
+                    "write gover's setup block, {what}then open a new shell (this one: `eval \"$(gover env)\"`)"
+                ),
+                super::Repair::Setup,
+            )
+        }
+    }
+
+    /// PATH's entries, empty ones included.
+    pub fn entries(&self) -> Vec<&str> {
+        pathenv::entries(&self.path)
+    }
+
+    /// The version gover would run here, with its reason: `1.22.5 (global default)`.
+    pub fn active_label(&self) -> String {
+        match (&self.active, &self.active_version) {
+            (Ok(a), Some(v)) => format!("{v} ({})", a.source),
+            (Ok(a), None) => format!("{} ({}; not installed)", a.request, a.source),
+            (Err(_), _) => "none".into(),
+        }
+    }
+
+    pub fn is_shim(&self, exe: &Path) -> bool {
+        exe.parent() == Some(self.shims.as_path())
+    }
+
+    /// Where `dir` (a PATH entry, possibly relative or empty) points from here.
+    pub fn resolve_entry(dir: &str) -> PathBuf {
+        if dir.is_empty() {
+            return std::env::current_dir().unwrap_or_default();
+        }
+        let p = PathBuf::from(dir);
+        if p.is_absolute() {
+            p
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        }
+    }
+
+    /// The `go` that a lookup of `path` finds: (entry index, executable).
+    pub fn which_go(path: &str) -> Option<(usize, PathBuf)> {
+        pathenv::entries(path)
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i, Context::resolve_entry(d).join("go")))
+            .find(|(_, exe)| is_executable(exe))
+    }
+
+    /// The Go version an executable `go` reports, as `1.22.5`; the shims report gover's
+    /// active version without being run.
+    pub fn go_version(&self, exe: &Path) -> Option<String> {
+        if self.is_shim(exe) {
+            return self.active_version.as_ref().map(|v| v.to_string());
+        }
+        if let Some(v) = self.cached(exe) {
+            return v;
+        }
+        let mut cmd = Command::new(exe);
+        cmd.arg("version").env(crate::env::GOTOOLCHAIN, "local");
+        let v = probe::output_with_timeout(cmd, Duration::from_secs(5))
+            .ok()
+            .flatten()
+            .and_then(|out| parse_go_version(&out));
+        self.versions
+            .borrow_mut()
+            .insert(exe.to_path_buf(), v.clone());
+        v
+    }
+
+    fn cached(&self, exe: &Path) -> Option<Option<String>> {
+        self.versions.borrow().get(exe).cloned()
+    }
+
+    /// `path/to/go (go1.21.0)`, or `(version unknown)`.
+    pub fn describe_go(&self, exe: &Path) -> String {
+        match self.go_version(exe) {
+            Some(v) => format!("{} (go{v})", exe.display()),
+            None => format!("{} (version unknown)", exe.display()),
+        }
+    }
+
+    /// file:line of each startup line that adds `dir` to PATH.
+    pub fn lines_adding(&self, dir: &str) -> Vec<String> {
+        self.scan
+            .adding(dir)
+            .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text))
+            .collect()
+    }
+}
+
+/// `go version go1.22.5 linux/amd64` → `1.22.5`.
+pub fn parse_go_version(out: &str) -> Option<String> {
+    out.split_whitespace()
+        .find_map(|w| {
+            w.strip_prefix("go")
+                .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn go_version_output_is_parsed() {
+        assert_eq!(
+            super::parse_go_version("go version go1.22.5 linux/amd64\n").as_deref(),
+            Some("1.22.5")
+        );
+        assert_eq!(super::parse_go_version("nonsense"), None);
+    }
+}

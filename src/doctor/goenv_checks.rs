@@ -1,0 +1,154 @@
+//! `goroot-mismatch` (GOROOT in the environment or persisted by `go env -w` naming another
+//! release than the one gover runs) and `gotoolchain-persisted` (GOTOOLCHAIN saved by
+//! `go env -w`, which lets `go` download and switch to a toolchain gover did not choose).
+
+use std::path::{Path, PathBuf};
+
+use super::scan::Scan;
+use super::{Context, Finding, Fix, Repair, Severity};
+use crate::goenv;
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+pub fn goroot(ctx: &Context) -> Vec<Finding> {
+    let Some(active) = &ctx.active_version else {
+        return Vec::new();
+    };
+    let expected = ctx.home.version_dir(active);
+    let shim_wins = Context::which_go(&ctx.path).is_some_and(|(_, exe)| ctx.is_shim(&exe));
+    // Through the shim, `go` gets the right GOROOT anyway; other tools (IDEs, scripts
+    // running $GOROOT/bin/go) still see the wrong one.
+    let severity = if shim_wins {
+        Severity::Warning
+    } else {
+        Severity::Error
+    };
+    let describe = |root: &Path| match ctx.go_version(&root.join("bin").join("go")) {
+        Some(v) => format!("{} (go{v})", root.display()),
+        None => format!("{} (no go there)", root.display()),
+    };
+    let mut out = Vec::new();
+    if let Some(value) = crate::env::var(crate::env::GOROOT) {
+        let root = PathBuf::from(&value);
+        if !same_dir(&root, &expected) {
+            let mut evidence = vec![
+                format!("GOROOT={} in the environment", describe(&root)),
+                format!(
+                    "gover runs {} from {}",
+                    ctx.active_label(),
+                    expected.display()
+                ),
+            ];
+            let lines: Vec<_> = ctx
+                .scan
+                .vars
+                .iter()
+                .filter(|v| v.name == "GOROOT")
+                .collect();
+            for v in &lines {
+                evidence.push(format!(
+                    "{} sets GOROOT={}",
+                    Scan::file_line(&v.file, v.line),
+                    v.value
+                ));
+            }
+            let command = lines
+                .iter()
+                .find(|v| !v.file.starts_with("/etc"))
+                .map(|v| Scan::comment_out(&v.file, v.line));
+            out.push(Finding {
+                id: "goroot-mismatch",
+                severity,
+                title: "GOROOT names a different Go release than gover runs".into(),
+                evidence,
+                fix: Fix::manual(
+                    "stop exporting GOROOT (the shim sets it for each `go` it runs), then `unset GOROOT`",
+                    command.or(Some("unset GOROOT".into())),
+                ),
+            });
+        }
+    }
+    if let (Some(file), Some(s)) = (&ctx.goenv_file, goenv::get(&ctx.goenv, "GOROOT"))
+        && !same_dir(Path::new(&s.value), &expected)
+    {
+        out.push(Finding {
+            id: "goroot-mismatch",
+            severity,
+            title: "`go env -w` persisted a GOROOT of a different Go release".into(),
+            evidence: vec![
+                format!(
+                    "{} sets GOROOT={}",
+                    Scan::file_line(file, s.line),
+                    describe(Path::new(&s.value))
+                ),
+                format!(
+                    "gover runs {} from {}",
+                    ctx.active_label(),
+                    expected.display()
+                ),
+            ],
+            fix: Fix::safe(
+                format!(
+                    "`go env -u GOROOT`: remove it from {} (backed up first)",
+                    file.display()
+                ),
+                Repair::GoEnvUnset {
+                    file: file.clone(),
+                    key: "GOROOT".into(),
+                },
+            ),
+        });
+    }
+    out
+}
+
+pub fn gotoolchain(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let (Some(file), Some(s)) = (&ctx.goenv_file, goenv::get(&ctx.goenv, "GOTOOLCHAIN"))
+        && s.value != "local"
+    {
+        out.push(Finding {
+            id: "gotoolchain-persisted",
+            severity: Severity::Warning,
+            title: format!("`go env -w` persisted GOTOOLCHAIN={}", s.value),
+            evidence: vec![
+                format!(
+                    "{} sets GOTOOLCHAIN={}",
+                    Scan::file_line(file, s.line),
+                    s.value
+                ),
+                "`go` run outside the shims may download and switch to another toolchain".into(),
+            ],
+            fix: Fix::safe(
+                format!(
+                    "`go env -u GOTOOLCHAIN`: remove it from {} (backed up first)",
+                    file.display()
+                ),
+                Repair::GoEnvUnset {
+                    file: file.clone(),
+                    key: "GOTOOLCHAIN".into(),
+                },
+            ),
+        });
+    }
+    if let Some(value) = crate::env::var(crate::env::GOTOOLCHAIN).filter(|v| v != "local") {
+        out.push(Finding {
+            id: "gotoolchain-env",
+            severity: Severity::Info,
+            title: format!("GOTOOLCHAIN={value} is exported"),
+            evidence: vec![
+                "the shims respect it, so `go` may switch away from the version gover chose".into(),
+            ],
+            fix: Fix::manual(
+                "unset it unless you mean it",
+                Some("unset GOTOOLCHAIN".into()),
+            ),
+        });
+    }
+    out
+}

@@ -1,0 +1,166 @@
+//! This process's PATH itself: duplicates and runaway length (`path-duplicates`,
+//! `path-too-long`), lost system dirs (`path-missing-system-dirs`), empty or relative entries
+//! (`path-relative-entry`), and dirs that do not exist (`path-missing-dir`).
+
+use std::path::Path;
+
+use super::scan::Scan;
+use super::{Context, Finding, Fix, Severity};
+
+/// Longer than this is a PATH that keeps growing (each nested shell appends again).
+const TOO_LONG: usize = 4096;
+
+pub fn duplicates(ctx: &Context) -> Vec<Finding> {
+    let entries = ctx.entries();
+    let mut counted: Vec<(&str, usize)> = Vec::new();
+    for e in entries.iter().filter(|e| !e.is_empty()) {
+        match counted.iter_mut().find(|(d, _)| d == e) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((e, 1)),
+        }
+    }
+    let dups: Vec<_> = counted.into_iter().filter(|(_, n)| *n > 1).collect();
+    let mut out = Vec::new();
+    let fix = || {
+        ctx.new_shell_fix(
+            "remove the repeated lines that add them (see startup-duplicate-append), ",
+        )
+    };
+    if !dups.is_empty() {
+        let mut evidence: Vec<String> = dups
+            .iter()
+            .map(|(d, n)| format!("`{d}` appears {n} times"))
+            .collect();
+        for (d, _) in &dups {
+            evidence.extend(ctx.lines_adding(d));
+        }
+        out.push(Finding {
+            id: "path-duplicates",
+            severity: Severity::Warning,
+            title: format!(
+                "{} PATH entr{} repeated",
+                dups.len(),
+                if dups.len() == 1 { "y is" } else { "ies are" }
+            ),
+            evidence,
+            fix: fix(),
+        });
+    }
+    if ctx.path.len() > TOO_LONG {
+        out.push(Finding {
+            id: "path-too-long",
+            severity: Severity::Warning,
+            title: format!(
+                "PATH is {} bytes with {} entries: it keeps growing",
+                ctx.path.len(),
+                entries.len()
+            ),
+            evidence: vec![
+                "a startup file read by every nested shell appends to PATH unconditionally".into(),
+            ],
+            fix: fix(),
+        });
+    }
+    out
+}
+
+pub fn missing_system_dirs(ctx: &Context) -> Vec<Finding> {
+    let present: Vec<_> = ctx
+        .entries()
+        .iter()
+        .filter_map(|e| std::fs::canonicalize(e).ok())
+        .collect();
+    let missing: Vec<&str> = ["/usr/bin", "/bin"]
+        .into_iter()
+        .filter(|d| std::fs::canonicalize(d).is_ok_and(|real| !present.contains(&real)))
+        .collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let mut evidence = vec![format!("PATH={}", ctx.path)];
+    let overwrites: Vec<_> = ctx.scan.edits.iter().filter(|e| !e.keeps_path).collect();
+    for e in &overwrites {
+        evidence.push(format!(
+            "{} sets PATH without $PATH: {}",
+            Scan::file_line(&e.file, e.line),
+            e.text
+        ));
+    }
+    let command = overwrites
+        .iter()
+        .find(|e| !e.file.starts_with("/etc"))
+        .map(|e| Scan::comment_out(&e.file, e.line));
+    vec![Finding {
+        id: "path-missing-system-dirs",
+        severity: Severity::Error,
+        title: format!(
+            "PATH lacks {}: most commands will not be found",
+            missing.join(" and ")
+        ),
+        evidence,
+        fix: Fix::manual(
+            "a startup line replaced PATH instead of adding to it: comment it out, or make it keep the \
+             old PATH (`export PATH=\"/dir:$PATH\"`); then open a new shell",
+            command,
+        ),
+    }]
+}
+
+pub fn relative_entries(ctx: &Context) -> Vec<Finding> {
+    let mut evidence = Vec::new();
+    for (i, e) in ctx.entries().iter().enumerate() {
+        if e.is_empty() {
+            evidence.push(format!(
+                "entry #{} is empty, which means the current directory",
+                i + 1
+            ));
+        } else if !Path::new(e).is_absolute() {
+            evidence.push(format!(
+                "entry #{} `{e}` is relative to the current directory",
+                i + 1
+            ));
+            evidence.extend(ctx.lines_adding(e));
+        }
+    }
+    if evidence.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding {
+        id: "path-relative-entry",
+        severity: Severity::Error,
+        title: "PATH has empty or relative entries: any directory you cd into can supply `go`"
+            .into(),
+        evidence,
+        fix: Fix::manual(
+            "remove `.`, relative dirs and empty entries (`::`, a leading or trailing `:`) where PATH is set; \
+             gover's setup block drops empty ones",
+            None,
+        ),
+    }]
+}
+
+pub fn missing_dirs(ctx: &Context) -> Vec<Finding> {
+    let mut evidence = Vec::new();
+    for (i, e) in ctx.entries().iter().enumerate() {
+        let p = Path::new(e);
+        // The Go user bin dir appears with the first `go install`; the shims are checked elsewhere.
+        if !p.is_absolute() || p == ctx.gobin || p == ctx.shims || p.exists() {
+            continue;
+        }
+        evidence.push(format!("entry #{} `{e}` does not exist", i + 1));
+        evidence.extend(ctx.lines_adding(e));
+    }
+    if evidence.is_empty() {
+        return Vec::new();
+    }
+    vec![Finding {
+        id: "path-missing-dir",
+        severity: Severity::Info,
+        title: "PATH names directories that do not exist".into(),
+        evidence,
+        fix: Fix::manual(
+            "remove them where PATH is set (often a Go SDK that was deleted)",
+            None,
+        ),
+    }]
+}

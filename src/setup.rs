@@ -1,0 +1,150 @@
+//! What `gover setup` writes and where, shared by `gover setup` and `gover doctor --fix`.
+//!
+//! Each shell's startup files get one marked block (see [`crate::shell::block`]); `--systemd`
+//! adds `~/.config/environment.d/gover.conf`. Every edit backs the file up first (see
+//! [`crate::edit`]); content that is already right is left alone, so a second run changes
+//! nothing and makes no backup.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::edit::{self, Edited};
+use crate::error::Error;
+use crate::home::Home;
+use crate::shell::{self, Shell, UserDirs, block};
+
+/// One file setup manages.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: PathBuf,
+    pub read_by: String,
+    pub body: String,
+}
+
+/// The shells setup covers when none is named: bash, zsh and fish when installed, and POSIX
+/// sh (`~/.profile`) always.
+pub fn default_shells() -> Vec<Shell> {
+    Shell::ALL
+        .into_iter()
+        .filter(|s| *s == Shell::Sh || s.program().is_some())
+        .collect()
+}
+
+/// The files to write for `shells` (and systemd), each once.
+pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) -> Vec<Target> {
+    let shims = home.shims_dir();
+    let mut out: Vec<Target> = Vec::new();
+    for sh in shells {
+        let integration = sh.integration();
+        for file in integration.startup_files(dirs) {
+            match out.iter_mut().find(|t| t.path == file.path) {
+                Some(t) => t.read_by = format!("{}, {}", t.read_by, file.read_by),
+                None => out.push(Target {
+                    path: file.path,
+                    read_by: file.read_by.to_string(),
+                    body: integration.setup_body(&shims),
+                }),
+            }
+        }
+    }
+    if systemd {
+        out.push(Target {
+            path: dirs.systemd_env_file(),
+            read_by: "systemd user services and graphical sessions".to_string(),
+            body: shell::systemd_body(&shims),
+        });
+    }
+    out
+}
+
+/// Whether `path` already holds exactly the block `body`.
+pub fn is_current(path: &Path, body: &str) -> bool {
+    edit::read_optional(path)
+        .ok()
+        .flatten()
+        .is_some_and(|text| block::body(&text) == Some(body))
+}
+
+/// Write or refresh the block in each target. Returns the files that changed.
+pub fn apply(targets: &[Target]) -> Result<Vec<Edited>, Error> {
+    let mut changed = Vec::new();
+    for t in targets {
+        let old = edit::read_optional(&t.path).map_err(Error::io("cannot read", &t.path))?;
+        let new = block::install(old.as_deref(), &t.body);
+        if let Some(e) =
+            edit::write(&t.path, Some(&new)).map_err(Error::io("cannot write", &t.path))?
+        {
+            changed.push(e);
+        }
+    }
+    Ok(changed)
+}
+
+/// Take the block out of each of `paths` that has one, restoring the rest byte-for-byte (and
+/// deleting files setup created that hold nothing else).
+pub fn remove(paths: &[PathBuf]) -> Result<Vec<Edited>, Error> {
+    let mut changed = Vec::new();
+    for path in paths {
+        let Some(text) = edit::read_optional(path).map_err(Error::io("cannot read", path))? else {
+            continue;
+        };
+        if block::find(&text).is_none() {
+            continue;
+        }
+        let rest = block::remove(&text);
+        if let Some(e) =
+            edit::write(path, rest.as_deref()).map_err(Error::io("cannot write", path))?
+        {
+            changed.push(e);
+        }
+    }
+    Ok(changed)
+}
+
+/// Every file any shell's setup could have written, plus the systemd file.
+pub fn all_paths(dirs: &UserDirs) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for sh in Shell::ALL {
+        for f in sh.integration().startup_files(dirs) {
+            if !paths.contains(&f.path) {
+                paths.push(f.path);
+            }
+        }
+    }
+    // bash reads only one login file; setup may have written any of them over time.
+    for name in [".bash_profile", ".bash_login", ".profile"] {
+        let p = dirs.home.join(name);
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    paths.push(dirs.systemd_env_file());
+    paths
+}
+
+/// Append the shims dir to the file named by `$GITHUB_PATH` (GitHub Actions prepends each
+/// line to PATH for later steps), unless it is already listed. Returns the file if changed.
+pub fn github_path(home: &Home) -> Result<Option<PathBuf>, Error> {
+    let Some(file) = crate::env::var(crate::env::GITHUB_PATH).map(PathBuf::from) else {
+        return Ok(None);
+    };
+    let shims = home.shims_dir().display().to_string();
+    let text = edit::read_optional(&file)
+        .map_err(Error::io("cannot read", &file))?
+        .unwrap_or_default();
+    if text.lines().any(|l| l == shims) {
+        return Ok(None);
+    }
+    let mut out = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&file)
+        .map_err(Error::io("cannot open", &file))?;
+    let sep = if text.is_empty() || text.ends_with('\n') {
+        ""
+    } else {
+        "\n"
+    };
+    writeln!(out, "{sep}{shims}").map_err(Error::io("cannot write", &file))?;
+    Ok(Some(file))
+}

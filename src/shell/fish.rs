@@ -1,0 +1,57 @@
+//! fish: every fish sources `~/.config/fish/conf.d/*.fish`, so gover gets a file of its own.
+
+use std::path::Path;
+
+use super::{Integration, StartupFile, UserDirs};
+
+pub struct Fish;
+
+/// `'…'` with `\` and `'` escaped (fish's single-quote rules).
+pub fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+impl Integration for Fish {
+    fn name(&self) -> &'static str {
+        "fish"
+    }
+
+    fn quote(&self, word: &str) -> String {
+        quote(word)
+    }
+
+    fn env_snippet(&self, entries: &[String]) -> String {
+        let words: Vec<String> = entries.iter().map(|e| quote(e)).collect();
+        format!("set -gx PATH {}\n", words.join(" "))
+    }
+
+    fn setup_body(&self, shims: &Path) -> String {
+        let shims = quote(&shims.display().to_string());
+        format!(
+            r#"begin
+    set -l shims {shims}
+    set -l bin $HOME/go/bin
+    if test -n "$GOBIN"
+        set bin $GOBIN
+    else if test -n "$GOPATH[1]"
+        set bin $GOPATH[1]/bin
+    end
+    set -l rest
+    for d in $PATH
+        if test -n "$d" -a "$d" != .; and not contains -- $d $shims $bin $rest
+            set -a rest $d
+        end
+    end
+    set -gx PATH $shims $bin $rest
+end
+"#
+        )
+    }
+
+    fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile> {
+        vec![StartupFile {
+            path: dirs.config.join("fish").join("conf.d").join("gover.fish"),
+            read_by: "every fish",
+        }]
+    }
+}

@@ -1,0 +1,168 @@
+//! The shells gover integrates with, one file each behind [`Integration`]: how to quote a
+//! word, the `gover env` snippet, the `gover setup` block, and which startup files get it.
+
+pub mod bash;
+pub mod block;
+pub mod fish;
+pub mod posix;
+pub mod sh;
+pub mod zsh;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::home::HomeError;
+
+/// A shell gover knows how to set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    /// POSIX sh (dash, ash, ksh…): reads `~/.profile` as a login shell.
+    Sh,
+}
+
+impl Shell {
+    pub const ALL: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Sh];
+
+    pub fn integration(self) -> &'static dyn Integration {
+        match self {
+            Shell::Bash => &bash::Bash,
+            Shell::Zsh => &zsh::Zsh,
+            Shell::Fish => &fish::Fish,
+            Shell::Sh => &sh::Sh,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.integration().name()
+    }
+
+    /// The shell a program path or name (`/bin/zsh`, `-bash`, `dash`) stands for; POSIX
+    /// shells we have no file of their own for count as `sh`.
+    pub fn from_program(program: &str) -> Option<Shell> {
+        let name = Path::new(program.trim_start_matches('-'))
+            .file_name()?
+            .to_str()?;
+        match name {
+            "bash" => Some(Shell::Bash),
+            "zsh" => Some(Shell::Zsh),
+            "fish" => Some(Shell::Fish),
+            "sh" | "dash" | "ash" | "ksh" | "mksh" | "posh" | "busybox" => Some(Shell::Sh),
+            _ => None,
+        }
+    }
+
+    /// The user's shell according to `$SHELL`, defaulting to POSIX sh.
+    pub fn from_env() -> Shell {
+        std::env::var("SHELL")
+            .ok()
+            .and_then(|s| Shell::from_program(&s))
+            .unwrap_or(Shell::Sh)
+    }
+
+    /// The program that runs this shell, if it is installed (searched on PATH and in the usual
+    /// system dirs, so a PATH that lost `/usr/bin` still finds it).
+    pub fn program(self) -> Option<PathBuf> {
+        let name = match self {
+            Shell::Sh => "sh",
+            other => other.name(),
+        };
+        find_program(name)
+    }
+}
+
+impl fmt::Display for Shell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `name` on PATH, else in `/usr/local/bin`, `/usr/bin`, `/bin`.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var("PATH").unwrap_or_default();
+    path.split(':')
+        .filter(|d| d.starts_with('/'))
+        .chain(["/usr/local/bin", "/usr/bin", "/bin"])
+        .map(|d| Path::new(d).join(name))
+        .find(|p| is_executable(p))
+}
+
+pub fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
+}
+
+/// The user's home and config dirs, from `$HOME` and `$XDG_CONFIG_HOME` (default `~/.config`).
+#[derive(Debug, Clone)]
+pub struct UserDirs {
+    pub home: PathBuf,
+    pub config: PathBuf,
+}
+
+impl UserDirs {
+    pub fn from_env() -> Result<UserDirs, HomeError> {
+        let home = std::env::var_os("HOME")
+            .filter(|h| !h.is_empty())
+            .map(PathBuf::from)
+            .ok_or(HomeError::NoHome)?;
+        let config = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|c| c.is_absolute())
+            .unwrap_or_else(|| home.join(".config"));
+        Ok(UserDirs { home, config })
+    }
+
+    /// `~/.config/environment.d/gover.conf`, read by systemd user services and most graphical
+    /// sessions.
+    pub fn systemd_env_file(&self) -> PathBuf {
+        self.config.join("environment.d").join("gover.conf")
+    }
+}
+
+/// A startup file `gover setup` writes, and which shells or modes read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StartupFile {
+    pub path: PathBuf,
+    pub read_by: &'static str,
+}
+
+/// What one shell needs from gover.
+pub trait Integration: Sync {
+    fn name(&self) -> &'static str;
+    /// `word` as one literal word of this shell's language.
+    fn quote(&self, word: &str) -> String;
+    /// Code that sets PATH to exactly `entries`, for `gover env`.
+    fn env_snippet(&self, entries: &[String]) -> String;
+    /// The code inside the setup block: puts `shims` first and the Go user bin dir after it,
+    /// and drops duplicate and empty entries, without spawning any process.
+    fn setup_body(&self, shims: &Path) -> String;
+    /// The files setup writes for this shell.
+    fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile>;
+}
+
+/// The body of `~/.config/environment.d/gover.conf` (systemd's `KEY=VALUE` with `${VAR}`
+/// expansion).
+pub fn systemd_body(shims: &Path) -> String {
+    format!("PATH={}:${{PATH}}\n", shims.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shells_are_recognised_from_their_program_names() {
+        assert_eq!(Shell::from_program("/usr/bin/zsh"), Some(Shell::Zsh));
+        assert_eq!(Shell::from_program("-bash"), Some(Shell::Bash));
+        assert_eq!(Shell::from_program("/bin/dash"), Some(Shell::Sh));
+        assert_eq!(
+            Shell::from_program("/usr/local/bin/fish"),
+            Some(Shell::Fish)
+        );
+        assert_eq!(Shell::from_program("/usr/bin/nu"), None);
+    }
+}

@@ -1,0 +1,35 @@
+//! What bash and POSIX sh share: single-quote quoting, `export PATH=…`, and the setup block
+//! written in plain POSIX sh so dash, bash and ksh all run it.
+
+use std::path::Path;
+
+/// `'…'`, with each `'` written as `'\''`.
+pub fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+pub fn env_snippet(entries: &[String]) -> String {
+    format!("export PATH={}\n", quote(&entries.join(":")))
+}
+
+/// The setup block body. It splits PATH on `:` with globbing off (restoring the caller's
+/// `IFS` and `-f` afterwards), keeps the first occurrence of each dir, and drops empty and `.`
+/// entries, which mean "the current directory". Builtins only: it costs no process at shell start-up.
+pub fn setup_body(shims: &Path) -> String {
+    let shims = quote(&shims.display().to_string());
+    format!(
+        r#"__gover_shims={shims}
+if [ -n "${{GOBIN:-}}" ]; then __gover_bin=$GOBIN; else __gover_bin=${{GOPATH:-$HOME/go}}; __gover_bin=${{__gover_bin%%:*}}/bin; fi
+__gover_rest= __gover_opts=$- __gover_ifs=$IFS __gover_ifs_set=${{IFS+set}}
+set -f; IFS=:
+for __gover_d in $PATH; do
+  case $__gover_d in ''|.|"$__gover_shims"|"$__gover_bin") continue ;; esac
+  case :$__gover_rest: in *:"$__gover_d":*) ;; *) __gover_rest=${{__gover_rest:+$__gover_rest:}}$__gover_d ;; esac
+done
+if [ -n "$__gover_ifs_set" ]; then IFS=$__gover_ifs; else unset IFS; fi
+case $__gover_opts in *f*) ;; *) set +f ;; esac
+PATH=$__gover_shims:$__gover_bin${{__gover_rest:+:$__gover_rest}}; export PATH
+unset __gover_shims __gover_bin __gover_rest __gover_opts __gover_ifs __gover_ifs_set __gover_d
+"#
+    )
+}

@@ -1,0 +1,60 @@
+//! zsh: every zsh reads `~/.zshenv`; interactive ones then read `~/.zshrc` (after
+//! `/etc/zprofile`, where macOS's path_helper reorders PATH), so the block goes in both.
+
+use std::path::Path;
+
+use super::{Integration, StartupFile, UserDirs, posix};
+
+pub struct Zsh;
+
+impl Integration for Zsh {
+    fn name(&self) -> &'static str {
+        "zsh"
+    }
+
+    fn quote(&self, word: &str) -> String {
+        posix::quote(word)
+    }
+
+    fn env_snippet(&self, entries: &[String]) -> String {
+        posix::env_snippet(entries)
+    }
+
+    /// Uses zsh's `path` array in an anonymous function with local options, so the user's
+    /// `setopt`s (e.g. `SH_WORD_SPLIT`) cannot change how it behaves.
+    fn setup_body(&self, shims: &Path) -> String {
+        let shims = posix::quote(&shims.display().to_string());
+        format!(
+            r#"() {{
+  emulate -L zsh
+  local shims={shims} bin d
+  local -a rest
+  if [[ -n ${{GOBIN-}} ]]; then bin=$GOBIN; else bin=${{${{GOPATH:-$HOME/go}}%%:*}}/bin; fi
+  for d in "${{path[@]}}"; do
+    [[ -z $d || $d == . || $d == "$shims" || $d == "$bin" ]] && continue
+    (( ${{rest[(Ie)$d]}} )) || rest+=("$d")
+  done
+  path=("$shims" "$bin" "${{rest[@]}}")
+}}
+export PATH
+"#
+        )
+    }
+
+    fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile> {
+        let zdot = std::env::var_os("ZDOTDIR")
+            .map(std::path::PathBuf::from)
+            .filter(|d| d.is_absolute())
+            .unwrap_or_else(|| dirs.home.clone());
+        vec![
+            StartupFile {
+                path: zdot.join(".zshenv"),
+                read_by: "every zsh",
+            },
+            StartupFile {
+                path: zdot.join(".zshrc"),
+                read_by: "interactive zsh",
+            },
+        ]
+    }
+}

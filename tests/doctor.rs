@@ -1,0 +1,464 @@
+//! `gover doctor`: for each classic cause of a `go` that "doesn't run", a sandbox HOME with the
+//! polluted startup files and fake hand-installed SDKs; the doctor must name the cause with its
+//! evidence, and after `gover setup` / `gover doctor --fix`, `go version` must run gover's
+//! version in every installed shell mode (real bash, zsh, fish and dash).
+
+mod common;
+
+use common::shells::{MANAGED, Sandbox, evidence, findings};
+
+fn mode<'a>(report: &'a serde_json::Value, label: &str) -> Option<&'a serde_json::Value> {
+    report["modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["mode"] == label)
+}
+
+/// Cause 1: the same `export PATH=$PATH:/usr/local/go/bin` appended again and again.
+#[test]
+fn cause1_repeated_appends_are_found_and_fixed() {
+    let sb = Sandbox::new();
+    let go121 = sb.sdk_bin("go1.21");
+    let line = format!("export PATH=$PATH:{go121}\n");
+    sb.write(".bashrc", &format!("# rc\n{line}{line}"));
+    sb.write(".profile", &line);
+    // What a nested interactive shell ends up with: the dir many times over.
+    let polluted = format!("/usr/bin:/bin:{go121}:{go121}:{go121}");
+
+    let (code, report) = sb.doctor(&[], &polluted);
+    assert_eq!(code, 1, "an SDK instead of gover's shim is an error");
+    let dups = evidence(&report, "path-duplicates");
+    assert!(
+        dups.contains(&format!("`{go121}` appears 3 times")),
+        "{dups}"
+    );
+    let appends = evidence(&report, "startup-duplicate-append");
+    let bashrc = sb.home.join(".bashrc").display().to_string();
+    let profile = sb.home.join(".profile").display().to_string();
+    for place in [
+        format!("{bashrc}:2"),
+        format!("{bashrc}:3"),
+        format!("{profile}:1"),
+    ] {
+        assert!(appends.contains(&place), "{place} missing from {appends}");
+    }
+    let shims = evidence(&report, "shims-not-on-path");
+    assert!(shims.contains(&format!("{go121}/go (go1.21.0)")), "{shims}");
+
+    let out = sb.gover(&["setup"]).output().unwrap();
+    assert!(out.status.success());
+    sb.assert_every_mode_runs_managed_go(&polluted);
+    // The interactive shell no longer carries the duplicates.
+    let out = sb.run_mode("bash", &["-i", "-c"], "printf %s \"$PATH\"", &polluted);
+    let path = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(path.matches(&go121).count(), 1, "{path}");
+    // Started from the fixed session, the doctor finds no duplicates any more.
+    let (_, after) = sb.doctor(&[], &path);
+    assert!(findings(&after, "path-duplicates").is_empty(), "{after:#}");
+    assert!(
+        findings(&after, "shims-not-on-path").is_empty(),
+        "{after:#}"
+    );
+}
+
+/// Cause 2: `PATH=/usr/local/go/bin` without `$PATH`, dropping /usr/bin and /bin.
+#[test]
+fn cause2_path_overwritten_without_dollar_path() {
+    let sb = Sandbox::new();
+    let go121 = sb.sdk_bin("go1.21");
+    sb.write(".bashrc", &format!("alias ll='ls -l'\nPATH={go121}\n"));
+    let (code, report) = sb.doctor(&[], &go121);
+    assert_eq!(code, 1);
+    let missing = findings(&report, "path-missing-system-dirs");
+    assert_eq!(missing.len(), 1, "{report:#}");
+    assert_eq!(missing[0]["severity"], "error");
+    assert!(missing[0]["title"].as_str().unwrap().contains("/usr/bin"));
+    let bashrc = sb.home.join(".bashrc").display().to_string();
+    let overwrite = findings(&report, "startup-overwrites-path");
+    assert_eq!(overwrite.len(), 1, "{report:#}");
+    assert!(
+        overwrite[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{bashrc}:2"))
+    );
+    assert_eq!(
+        overwrite[0]["fix"]["command"],
+        format!("sed -i.bak '2s/^/# /' '{bashrc}'").as_str()
+    );
+
+    let out = sb
+        .gover_with_path(&["doctor", "--fix"], &go121)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "fixed: wrote the gover block to {bashrc} (backup: {bashrc}.gover-backup-"
+        )),
+        "{stderr}"
+    );
+    sb.assert_every_mode_runs_managed_go("/usr/bin:/bin");
+    // Even the shell that lost /usr/bin runs gover's go: the shim needs no PATH.
+    let out = sb.run_mode("bash", &["-i", "-c"], "go version", "/usr/bin:/bin");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("go{MANAGED}")));
+    // The overwrite itself is riskier to repair; it stays reported, with its command.
+    let (_, after) = sb.doctor(&[], "/usr/bin:/bin");
+    assert_eq!(findings(&after, "startup-overwrites-path").len(), 1);
+}
+
+/// Cause 3: several SDKs on PATH in the wrong order, and a stale /usr/local/go-style link.
+#[test]
+fn cause3_several_sdks_and_stale_links() {
+    let sb = Sandbox::new();
+    let go121 = sb.sdk_bin("go1.21");
+    let go122 = sb.sdk_bin("go1.22");
+    let link = sb.sdk.join("go");
+    std::os::unix::fs::symlink(sb.sdk.join("go1.21"), &link).unwrap();
+    let gone = sb.sdk.join("go-gone");
+    std::os::unix::fs::symlink(sb.sdk.join("go1.19"), &gone).unwrap();
+    let shims = sb.shims().display().to_string();
+    let path = format!(
+        "{go122}:{}/bin:{shims}:{go121}:{}/bin:/usr/bin:/bin",
+        link.display(),
+        gone.display()
+    );
+    sb.write(".profile", &format!("export PATH=\"{go122}:$PATH\"\n"));
+
+    let (code, report) = sb.doctor(&[], &path);
+    assert_eq!(code, 1);
+    let shadowed = findings(&report, "path-go-shadowed");
+    assert_eq!(shadowed.len(), 1, "{report:#}");
+    assert_eq!(
+        shadowed[0]["title"],
+        "`go` runs go1.22.0 instead of gover's shim"
+    );
+    let ev = evidence(&report, "path-go-shadowed");
+    assert!(
+        ev.contains(&format!(
+            "PATH entry #1 `{go122}` comes before the shims (entry #3)"
+        )),
+        "{ev}"
+    );
+    assert!(
+        ev.contains(&format!("gover would run {MANAGED} (global default)")),
+        "{ev}"
+    );
+    assert!(
+        ev.contains(&format!("{}:1 adds it", sb.home.join(".profile").display())),
+        "{ev}"
+    );
+    let sdks = evidence(&report, "path-go-sdks");
+    assert!(
+        sdks.contains(&format!("{go121}/go (go1.21.0), after the shims (unused)")),
+        "{sdks}"
+    );
+    assert!(
+        sdks.contains(&format!("{}/bin/go (go1.21.0)", link.display())),
+        "{sdks}"
+    );
+    let stale = evidence(&report, "stale-link");
+    assert!(
+        stale.contains(&format!(
+            "{} -> {}",
+            link.display(),
+            sb.sdk.join("go1.21").display()
+        )),
+        "{stale}"
+    );
+    assert!(
+        stale.contains(&format!("it holds go1.21.0; gover runs {MANAGED}")),
+        "{stale}"
+    );
+    assert!(
+        stale.contains(&format!(
+            "{} -> {}",
+            gone.display(),
+            sb.sdk.join("go1.19").display()
+        )),
+        "{stale}"
+    );
+
+    let out = sb
+        .gover_with_path(&["doctor", "--fix"], &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "this shell's PATH is still wrong until a new shell starts"
+    );
+    sb.assert_every_mode_runs_managed_go(&path);
+}
+
+/// Cause 4: PATH set only in files some shells read (~/.bashrc and ~/.zshrc).
+#[test]
+fn cause4_config_only_some_modes_read() {
+    let sb = Sandbox::new();
+    let line = format!("export PATH=\"{}:$PATH\"\n", sb.shims().display());
+    sb.write(".bashrc", &line);
+    sb.write(".zshrc", &line);
+    let base = "/usr/bin:/bin";
+
+    let (_, report) = sb.doctor(&["--strict"], base);
+    if common::shells::have("bash") {
+        assert_eq!(
+            mode(&report, "bash -ic").unwrap()["gover"],
+            true,
+            "{report:#}"
+        );
+        assert_eq!(
+            mode(&report, "bash -lc").unwrap()["gover"],
+            false,
+            "{report:#}"
+        );
+    }
+    if common::shells::have("zsh") {
+        assert_eq!(
+            mode(&report, "zsh -lic").unwrap()["gover"],
+            true,
+            "{report:#}"
+        );
+        assert_eq!(
+            mode(&report, "zsh -c").unwrap()["gover"],
+            false,
+            "{report:#}"
+        );
+    }
+    let modes = evidence(&report, "startup-mode");
+    assert!(
+        modes.contains("`sh -lc` finds no go; needs the block in"),
+        "{modes}"
+    );
+    assert!(
+        modes.contains(&format!(
+            "`bash -lc` finds no go; needs the block in {}",
+            sb.home.join(".profile").display()
+        )),
+        "{modes}"
+    );
+
+    let out = sb
+        .gover_with_path(&["doctor", "--fix"], base)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed: wrote the gover block to"));
+    sb.assert_every_mode_runs_managed_go(base);
+    // Run from the new session, the doctor is satisfied, even with --strict.
+    let session = sb.session_path(base);
+    let (code, after) = sb.doctor(&["--strict"], &session);
+    let modes = after["modes"].as_array().unwrap();
+    assert!(modes.iter().all(|m| m["gover"] == true), "{after:#}");
+    assert!(
+        after["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] == "info"),
+        "{after:#}"
+    );
+    assert_eq!(code, 0);
+}
+
+/// GOROOT exported and persisted by `go env -w`, and GOTOOLCHAIN persisted.
+#[test]
+fn goroot_and_gotoolchain_mismatches() {
+    let sb = Sandbox::new();
+    let old_root = sb.sdk.join("go1.21");
+    sb.write(
+        ".bashrc",
+        &format!("export GOROOT={}\n", old_root.display()),
+    );
+    let env_file = sb.write(
+        ".config/go/env",
+        &format!(
+            "GOPROXY=direct\nGOROOT={}\nGOTOOLCHAIN=go1.23.0+auto\n",
+            old_root.display()
+        ),
+    );
+    assert!(sb.gover(&["setup"]).status().unwrap().success());
+    let session = sb.session_path("/usr/bin:/bin");
+
+    let mut cmd = sb.gover_with_path(&["doctor", "--json"], &session);
+    cmd.env("GOROOT", &old_root);
+    let out = cmd.output().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let goroot = findings(&report, "goroot-mismatch");
+    assert_eq!(goroot.len(), 2, "{report:#}");
+    let ev = evidence(&report, "goroot-mismatch");
+    assert!(
+        ev.contains(&format!(
+            "GOROOT={} (go1.21.0) in the environment",
+            old_root.display()
+        )),
+        "{ev}"
+    );
+    assert!(
+        ev.contains(&format!(
+            "{}:1 sets GOROOT=",
+            sb.home.join(".bashrc").display()
+        )),
+        "{ev}"
+    );
+    assert!(
+        ev.contains(&format!("{}:2 sets GOROOT=", env_file.display())),
+        "{ev}"
+    );
+    assert_eq!(findings(&report, "gotoolchain-persisted").len(), 1);
+
+    let mut cmd = sb.gover_with_path(&["doctor", "--fix"], &session);
+    cmd.env("GOROOT", &old_root);
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed: go env -u GOROOT"), "{stderr}");
+    assert!(stderr.contains("fixed: go env -u GOTOOLCHAIN"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&env_file).unwrap(),
+        "GOPROXY=direct\n"
+    );
+    let backup = std::fs::read_dir(env_file.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("env.gover-backup-")
+        })
+        .expect("a backup of the go env file");
+    assert!(
+        std::fs::read_to_string(backup.path())
+            .unwrap()
+            .contains("GOTOOLCHAIN=go1.23.0+auto")
+    );
+
+    sb.assert_every_mode_runs_managed_go("/usr/bin:/bin");
+    // Every mode (with the stale GOROOT exported by ~/.bashrc where bash reads it) runs go
+    // with gover's GOROOT: the shim sets it.
+    let want = sb
+        .gover_home
+        .join("versions")
+        .join(MANAGED)
+        .display()
+        .to_string();
+    for (shell, flags, label) in common::shells::MODES {
+        if !common::shells::have(shell) {
+            continue;
+        }
+        let path = if *label == "bash -c" {
+            session.as_str()
+        } else {
+            "/usr/bin:/bin"
+        };
+        let out = sb.run_mode(shell, flags, "go env GOROOT", path);
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want, "{label}");
+    }
+}
+
+#[test]
+fn strict_fails_on_warnings_and_people_output_is_plain_when_piped() {
+    let sb = Sandbox::new();
+    assert!(sb.gover(&["setup"]).status().unwrap().success());
+    let session = sb.session_path("/usr/bin:/bin");
+    // A persisted GOTOOLCHAIN is a warning only.
+    sb.write(".config/go/env", "GOTOOLCHAIN=go1.23.0\n");
+    let out = sb.gover_with_path(&["doctor"], &session).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "no colour when piped: {text}");
+    assert!(
+        text.contains(&format!("gover runs {MANAGED} (global default) here")),
+        "{text}"
+    );
+    assert!(text.contains("warning gotoolchain-persisted"), "{text}");
+    let out = sb
+        .gover_with_path(&["doctor", "--strict"], &session)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("error: gover doctor found 0 error(s) and 1 warning(s)")
+    );
+}
+
+#[test]
+fn fix_repairs_gover_own_stale_links() {
+    let sb = Sandbox::new();
+    let shim = sb.shims().join("go");
+    std::fs::remove_file(&shim).unwrap();
+    std::os::unix::fs::symlink(sb.root().join("no-such-gover-shim"), &shim).unwrap();
+    let current = sb.gover_home.join("current");
+    std::fs::remove_file(&current).unwrap();
+    std::os::unix::fs::symlink("versions/1.9.9", &current).unwrap();
+    let (_, report) = sb.doctor(&[], "/usr/bin:/bin");
+    let stale = evidence(&report, "stale-link");
+    assert!(
+        stale.contains(&format!(
+            "{} -> {} (missing)",
+            shim.display(),
+            sb.root().join("no-such-gover-shim").display()
+        )),
+        "{stale}"
+    );
+    assert!(
+        stale.contains(&format!("{} -> versions/1.9.9", current.display())),
+        "{stale}"
+    );
+    let out = sb.gover(&["doctor", "--fix"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("fixed: repointed {}", shim.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "fixed: removed the dangling link {}",
+            current.display()
+        )),
+        "{stderr}"
+    );
+    assert!(shim.exists());
+    assert!(!current.exists() && !gover::link::is_symlink(&current));
+}
+
+/// A `.go-version` that pins an older release than the module's `go` line: with
+/// GOTOOLCHAIN=local the build would fail, so the doctor says so with both files and lines.
+#[test]
+fn a_go_version_pin_older_than_the_go_mod_go_line_is_a_warning() {
+    let sb = Sandbox::new();
+    let pin = sb.write("repo/.go-version", "# team toolchain\n1.21.5\n");
+    let module = sb.write("repo/svc/go.mod", "module example.com/svc\n\ngo 1.22.0\n");
+    let svc = module.parent().unwrap();
+    let out = sb
+        .gover_with_path(&["doctor", "--json"], "/usr/bin:/bin")
+        .current_dir(svc)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = findings(&report, "go-version-older-than-go-mod");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0]["severity"], "warning");
+    let ev = evidence(&report, "go-version-older-than-go-mod");
+    assert!(
+        ev.contains(&format!("{}:2 pins 1.21.5", pin.display())),
+        "{ev}"
+    );
+    assert!(
+        ev.contains(&format!("{}:3 requires go >= 1.22.0", module.display())),
+        "{ev}"
+    );
+
+    // Raising the pin clears it.
+    std::fs::write(&pin, "1.22.3\n").unwrap();
+    let out = sb
+        .gover_with_path(&["doctor", "--json"], "/usr/bin:/bin")
+        .current_dir(svc)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        findings(&report, "go-version-older-than-go-mod").is_empty(),
+        "{report:#}"
+    );
+}

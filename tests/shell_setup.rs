@@ -1,0 +1,300 @@
+//! `gover env` and `gover setup`, checked by evaluating their output in the real shells.
+
+mod common;
+
+use common::shells::{MODES, Sandbox, have};
+
+/// A PATH with duplicates, an empty entry and dirs whose names need quoting.
+fn awkward_path(sb: &Sandbox) -> (String, Vec<String>) {
+    let weird = [
+        sb.root().join("it's here"),
+        sb.root().join("with space"),
+        sb.root().join("dollar$HOME and \\back"),
+    ];
+    for d in &weird {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let w: Vec<String> = weird.iter().map(|d| d.display().to_string()).collect();
+    let path = format!(
+        "{a}:/usr/bin::{b}:/bin:{a}:{c}:/usr/bin",
+        a = w[0],
+        b = w[1],
+        c = w[2]
+    );
+    (path, w)
+}
+
+#[test]
+fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
+    let sb = Sandbox::new();
+    let (path, weird) = awkward_path(&sb);
+    let gover = common::shells::gover_bin().display().to_string();
+    let gobin = sb.home.join("go/bin").display().to_string();
+    let expected: Vec<String> = [
+        sb.shims().display().to_string(),
+        gobin,
+        weird[0].clone(),
+        "/usr/bin".into(),
+        weird[1].clone(),
+        "/bin".into(),
+        weird[2].clone(),
+    ]
+    .into();
+    let cases = [
+        (
+            "bash",
+            "bash",
+            "eval \"$('{g}' env --shell bash)\"; A=$PATH; eval \"$('{g}' env --shell bash)\"; [ \"$A\" = \"$PATH\" ] && printf %s \"$PATH\"",
+        ),
+        (
+            "zsh",
+            "zsh",
+            "eval \"$('{g}' env --shell zsh)\"; A=$PATH; eval \"$('{g}' env --shell zsh)\"; [ \"$A\" = \"$PATH\" ] && printf %s \"$PATH\"",
+        ),
+        (
+            "dash",
+            "sh",
+            "eval \"$('{g}' env --shell sh)\"; A=$PATH; eval \"$('{g}' env --shell sh)\"; [ \"$A\" = \"$PATH\" ] && printf %s \"$PATH\"",
+        ),
+        (
+            "fish",
+            "fish",
+            "'{g}' env --shell fish | source; set A \"$PATH\"; '{g}' env --shell fish | source; test \"$A\" = \"$PATH\"; and printf %s \"$PATH\"",
+        ),
+    ];
+    for (program, _, script) in cases {
+        if !have(program) {
+            continue;
+        }
+        let script = script.replace("{g}", &gover);
+        let out = sb.run_mode(program, &["-c"], &script, &path);
+        let got = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(
+            got.split(':').collect::<Vec<_>>(),
+            expected,
+            "{program}: stderr {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn env_detects_the_shell_from_the_shell_variable() {
+    let sb = Sandbox::new();
+    let out = sb
+        .gover(&["env"])
+        .env("SHELL", "/usr/bin/fish")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("set -gx PATH '")
+    );
+    let out = sb
+        .gover(&["env"])
+        .env("SHELL", "/bin/zsh")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("export PATH='")
+    );
+}
+
+#[test]
+fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
+    let sb = Sandbox::new();
+    let bashrc = "# my bashrc\nalias ll='ls -l'\nexport EDITOR=vi"; // no final newline
+    let profile = "export LANG=C.UTF-8\n";
+    sb.write(".bashrc", bashrc);
+    sb.write(".profile", profile);
+    let github_path = sb.root().join("github_path");
+    std::fs::write(&github_path, "/already/there\n").unwrap();
+
+    let out = sb
+        .gover(&["setup", "--systemd"])
+        .env("GITHUB_PATH", &github_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after_first = snapshot(&sb);
+    for f in [".bashrc", ".profile"] {
+        let text = sb.read(f);
+        assert_eq!(text.matches("# >>> gover >>>").count(), 1, "{f}: {text}");
+        assert!(text.contains(&sb.shims().display().to_string().replace('\'', "'\\''")));
+    }
+    if have("zsh") {
+        assert!(sb.read(".zshenv").contains("# >>> gover >>>"));
+        assert!(sb.read(".zshrc").contains("# >>> gover >>>"));
+    }
+    if have("fish") {
+        assert!(
+            sb.read(".config/fish/conf.d/gover.fish")
+                .contains("set -gx PATH $shims $bin $rest")
+        );
+    }
+    assert_eq!(
+        sb.read(".config/environment.d/gover.conf")
+            .lines()
+            .nth(2)
+            .unwrap(),
+        format!("PATH={}:${{PATH}}", sb.shims().display())
+    );
+    let first_backups = backups(&sb);
+    assert_eq!(first_backups.len(), 2, "{first_backups:?}"); // .bashrc and .profile existed
+    let bashrc_backup = first_backups
+        .iter()
+        .find(|b| b.starts_with(".bashrc.gover-backup-"))
+        .unwrap();
+    assert_eq!(sb.read(bashrc_backup), bashrc);
+    assert_eq!(
+        std::fs::read_to_string(&github_path).unwrap(),
+        format!("/already/there\n{}\n", sb.shims().display())
+    );
+
+    // Twice: nothing changes, no new backup, GITHUB_PATH not appended again.
+    let out = sb
+        .gover(&["setup", "--systemd"])
+        .env("GITHUB_PATH", &github_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(snapshot(&sb), after_first);
+    assert_eq!(backups(&sb), first_backups);
+    assert_eq!(
+        std::fs::read_to_string(&github_path)
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+
+    let out = sb.gover(&["setup", "--remove"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(sb.read(".bashrc"), bashrc);
+    assert_eq!(sb.read(".profile"), profile);
+    for created in [
+        ".zshenv",
+        ".zshrc",
+        ".config/fish/conf.d/gover.fish",
+        ".config/environment.d/gover.conf",
+    ] {
+        assert!(!sb.home.join(created).exists(), "{created} should be gone");
+    }
+}
+
+#[test]
+fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() {
+    let sb = Sandbox::new();
+    let out = sb.gover(&["setup"]).output().unwrap();
+    assert!(out.status.success());
+    // gover itself is not on this PATH: the block must not need it.
+    let inherited = format!("{}:/usr/bin::/bin:/usr/bin", sb.sdk_bin("go1.21"));
+    let session = sb.session_path(&inherited);
+    for (shell, flags, label) in MODES {
+        if !have(shell) {
+            continue;
+        }
+        let path = if *label == "bash -c" {
+            session.as_str()
+        } else {
+            inherited.as_str()
+        };
+        // Nested: a shell started from a set-up shell must not grow PATH.
+        let script = format!(
+            "printf '%s\\n' \"$PATH\"; {shell} {} 'printf %s \"$PATH\"'",
+            flags.join(" ")
+        );
+        let out = sb.run_mode(shell, flags, &script, path);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        let outer = lines.first().copied().unwrap_or_default();
+        let entries: Vec<&str> = outer.split(':').collect();
+        assert_eq!(
+            entries[0],
+            sb.shims().display().to_string(),
+            "{label}: {outer}"
+        );
+        assert_eq!(
+            entries[1],
+            sb.home.join("go/bin").display().to_string(),
+            "{label}"
+        );
+        let mut unique = entries.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            entries.len(),
+            "{label}: duplicates in {outer}"
+        );
+        assert!(!entries.contains(&""), "{label}: empty entry in {outer}");
+        assert_eq!(
+            lines.last().copied(),
+            Some(outer),
+            "{label}: nested shell changed PATH"
+        );
+    }
+    sb.assert_every_mode_runs_managed_go(&inherited);
+}
+
+#[test]
+fn setup_honours_gobin_and_gopath_at_shell_start() {
+    let sb = Sandbox::new();
+    assert!(
+        sb.gover(&["setup", "--shell", "bash"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cases = [
+        ("GOBIN=/opt/gobin", "/opt/gobin"),
+        ("GOPATH=/gp1:/gp2", "/gp1/bin"),
+    ];
+    for (assign, want) in cases {
+        let out = sb.run_mode(
+            "bash",
+            &["-c"],
+            &format!("export {assign}; . ~/.bashrc; printf %s \"$PATH\""),
+            "/usr/bin:/bin",
+        );
+        let path = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(path.split(':').nth(1), Some(want), "{assign}: {path}");
+    }
+}
+
+fn snapshot(sb: &Sandbox) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for f in [
+        ".bashrc",
+        ".profile",
+        ".zshenv",
+        ".zshrc",
+        ".config/fish/conf.d/gover.fish",
+        ".config/environment.d/gover.conf",
+    ] {
+        files.push((f.to_string(), sb.read(f)));
+    }
+    files
+}
+
+fn backups(sb: &Sandbox) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(&sb.home)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".gover-backup-"))
+        .collect();
+    names.sort();
+    names
+}
