@@ -396,17 +396,15 @@ fn install_rejects_an_archive_without_the_go_top_directory() {
 }
 
 #[test]
-fn install_never_writes_outside_its_staging_directory() {
+fn install_rejects_an_archive_with_entries_that_escape_the_target() {
     let ctx = TestContext::new();
     let escape = "go/../../../../../../../../../../gover-escaped-by-tar";
-    ctx.publish(Release::from_archive(
-        "1.22.5",
-        fake_archive_with_raw_entry("1.22.5", escape, b"owned\n"),
-    ));
+    let archive = fake_archive_with_raw_entry("1.22.5", escape, b"owned\n");
+    ctx.publish(Release::from_archive("1.22.5", archive));
 
     let out = ctx.gover(["install", "1.22.5"]);
 
-    out.assert_no_panic();
+    out.assert_error(6);
     let escaped: Vec<_> = walk(&ctx.root)
         .into_iter()
         .filter(|p| p.ends_with("gover-escaped-by-tar"))
@@ -419,10 +417,7 @@ fn install_never_writes_outside_its_staging_directory() {
         !Path::new("/gover-escaped-by-tar").exists(),
         "a `..` entry escaped to /\n{out}"
     );
-    if !out.status.success() {
-        out.assert_error(6);
-        assert!(ctx.installed().is_empty());
-    }
+    assert!(ctx.installed().is_empty());
     ctx.assert_no_leftovers();
 }
 
@@ -914,6 +909,20 @@ fn which_follows_go_version_for_any_tool() {
 }
 
 #[test]
+fn which_honours_gover_version() {
+    let ctx = installed(&["1.22.5", "1.21.13"]);
+    ctx.write_go_version(&ctx.project, "1.22.5\n");
+
+    let out = ctx
+        .gover_cmd(["which"])
+        .env("GOVER_VERSION", "1.21.13")
+        .run();
+
+    out.assert_success()
+        .assert_stdout(&format!("{}\n", ctx.tool_path("1.21.13", "go").display()));
+}
+
+#[test]
 fn which_exits_127_when_the_selected_version_is_not_installed() {
     let ctx = installed(&["1.22.5"]);
     ctx.write_go_version(&ctx.project, "1.21.13\n");
@@ -1021,6 +1030,15 @@ fn exec_of_a_command_that_does_not_exist_exits_127() {
     ctx.gover(["exec", "1.22.5", "--", "no-such-command-gover-test"])
         .assert_error(127)
         .assert_stderr_contains("no-such-command-gover-test");
+}
+
+#[test]
+fn exec_of_a_file_that_is_not_executable_exits_126() {
+    let ctx = installed(&["1.22.5"]);
+    std::fs::write(ctx.project.join("build.sh"), "#!/bin/sh\necho built\n").unwrap();
+
+    ctx.gover(["exec", "1.22.5", "--", "./build.sh"])
+        .assert_error(126);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1277,6 +1295,35 @@ fn shim_names_gover_version_when_it_selected_a_missing_version() {
 }
 
 #[test]
+fn shim_for_a_partial_version_with_no_installed_match_suggests_installing_it() {
+    let ctx = installed(&["1.22.5"]);
+    ctx.write_go_version(&ctx.project, "1.21\n");
+
+    let out = ctx.shim("go", ["version"]);
+
+    out.assert_exit(127)
+        .assert_stderr_contains("gover install 1.21");
+    assert_eq!(
+        out.stderr.trim_end().lines().count(),
+        1,
+        "one line on stderr\n{out}"
+    );
+}
+
+#[test]
+fn shim_exits_126_when_the_tool_cannot_be_executed() {
+    use std::os::unix::fs::PermissionsExt;
+    let ctx = installed(&["1.22.5"]);
+    let go = ctx.tool_path("1.22.5", "go");
+    std::fs::set_permissions(&go, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let out = ctx.shim("go", ["version"]);
+
+    out.assert_exit(126)
+        .assert_stderr_contains(&go.display().to_string());
+}
+
+#[test]
 fn shim_refuses_to_recurse_when_the_toolchain_links_back_to_the_shims() {
     let ctx = installed(&["1.22.5"]);
     let go = ctx.tool_path("1.22.5", "go");
@@ -1309,10 +1356,42 @@ fn shim_refuses_to_recurse_when_the_toolchain_is_the_shim_binary() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// usage and completions
+// errors, usage and completions
 
 #[test]
-fn unknown_subcommand_is_a_usage_error() {
+fn errors_render_as_error_then_causes_then_hint() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    let nowhere = format!("http://127.0.0.1:{}/index.json", closed_port());
+
+    let out = ctx
+        .gover_cmd(["install", "1.22"])
+        .env("GOVER_INDEX_URL", &nowhere)
+        .run();
+
+    out.assert_error(5);
+    let block: Vec<&str> = out.error_message().lines().collect();
+    let (first, rest) = block.split_first().unwrap();
+    assert!(first.starts_with("error: "), "{out}");
+    assert!(
+        out.error_message().contains(&nowhere),
+        "the error names the URL\n{out}"
+    );
+    let hints = rest
+        .iter()
+        .filter(|line| line.starts_with("hint: "))
+        .count();
+    assert!(hints <= 1, "at most one hint\n{out}");
+    for (i, line) in rest.iter().enumerate() {
+        let is_last = i == rest.len() - 1;
+        assert!(
+            line.starts_with("  caused by: ") || (line.starts_with("hint: ") && is_last),
+            "after `error:` come `  caused by:` lines, then one `hint:` line\n{out}"
+        );
+    }
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error_with_exit_2() {
     let ctx = TestContext::new();
 
     let out = ctx.gover(["frobnicate"]);

@@ -135,6 +135,13 @@ fn real_go_toolchains_install_switch_and_build_through_the_shims() {
         .assert_success()
         .assert_stdout(&format!("{}\n", ctx.version_dir(&new.version).display()));
 
+    // gofmt dispatches through its own shim to the real gofmt.
+    ctx.shim_cmd("gofmt", ["-l", "."])
+        .cwd(&hello)
+        .run()
+        .assert_success()
+        .assert_stdout("");
+
     // It builds and runs a module.
     timed(&format!("go{} run .", new.version), || {
         go(&ctx, &hello, &["run", "."])
