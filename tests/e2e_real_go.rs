@@ -59,7 +59,14 @@ fn publish(ctx: &TestContext, toolchains: &[&RealToolchain]) {
 }
 
 /// `go ARGS…` through `$GOVER_HOME/shims/go`, in `dir`, with Go's caches inside the sandbox and no network.
+/// `go ARGS` through the shim with the default, `gover use` and `.go-version` deciding: the
+/// test modules' `go 1.19` lines are kept out of it (`GOVER_GOMOD=0`); go.mod awareness has its
+/// own step at the end.
 fn go(ctx: &TestContext, dir: &Path, args: &[&str]) -> common::Outcome {
+    go_cmd(ctx, dir, args).env("GOVER_GOMOD", "0").run()
+}
+
+fn go_cmd(ctx: &TestContext, dir: &Path, args: &[&str]) -> common::Run {
     ctx.shim_cmd("go", args)
         .cwd(dir)
         .env("GOCACHE", ctx.root.join("gocache"))
@@ -69,7 +76,6 @@ fn go(ctx: &TestContext, dir: &Path, args: &[&str]) -> common::Outcome {
         .env("GOPROXY", "off")
         .env("GOTELEMETRY", "off")
         .deadline(SLOW)
-        .run()
 }
 
 /// A hello-world module in `dir` that any Go since 1.19 builds.
@@ -192,4 +198,32 @@ fn real_go_toolchains_install_switch_and_build_through_the_shims() {
     go(&ctx, &legacy, &["env", "GOROOT"])
         .assert_success()
         .assert_stdout(&format!("{}\n", ctx.version_dir(&old.version).display()));
+
+    // With no .go-version, a module's go.mod decides: `go 1.22` runs the newest installed
+    // 1.22.x even though the default is the older release.
+    ctx.gover(["use", &old.version]).assert_success();
+    let modern = ctx.project.join("modern");
+    write_hello_module(&modern, "hello from go.mod");
+    std::fs::write(
+        modern.join("go.mod"),
+        "module example.com/modern\n\ngo 1.22\n",
+    )
+    .unwrap();
+    go_cmd(&ctx, &modern, &["version"])
+        .run()
+        .assert_success()
+        .assert_stdout(&version_line(&new));
+    go_cmd(&ctx, &modern, &["run", "."])
+        .run()
+        .assert_success()
+        .assert_stdout("hello from go.mod\n");
+    ctx.gover_cmd(["current"])
+        .cwd(&modern)
+        .run()
+        .assert_success()
+        .assert_stdout(&format!(
+            "{} (set by {}:3)\n",
+            new.version,
+            modern.join("go.mod").display()
+        ));
 }

@@ -220,6 +220,9 @@ impl TestContext {
             .env("GOVER_HOME", &self.gover_home)
             .env("GOVER_INDEX_URL", self.mirror.index_url())
             .env("GOVER_DIST_URL", self.mirror.dist_url())
+            // Tests change the mirror's index between commands; the index cache (tested in
+            // tests/offline.rs) would hide that for its TTL.
+            .env("GOVER_INDEX_TTL", "0")
             .env("PATH", self.sandbox_path())
             .env("TMPDIR", &self.root)
             .env("COLUMNS", "100")

@@ -15,7 +15,7 @@ pub mod shells;
 pub mod toolchain;
 
 #[allow(unused_imports)]
-pub use context::{Outcome, TestContext, gover_exe, shim_exe, walk};
+pub use context::{Outcome, Run, TestContext, gover_exe, shim_exe, walk};
 #[allow(unused_imports)]
 pub use mirror::{Fault, Mirror};
 #[allow(unused_imports)]
