@@ -16,6 +16,10 @@ pub const GOVER_VERSION: &str = "GOVER_VERSION";
 /// misconfigured PATH or a version dir that links back to a shim from looping forever.
 pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
 
+/// How many threads write files while an archive is unpacked (default 8). Creating inodes
+/// dominates install time on slow disks, and it parallelizes.
+pub const GOVER_UNPACK_THREADS: &str = "GOVER_UNPACK_THREADS";
+
 /// Set by the shim and by `gover exec` to the root of the version being run.
 pub const GOROOT: &str = "GOROOT";
 

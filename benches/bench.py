@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""gover's benchmark: every row of the README's Performance table, each measured side by side
+with its baseline in the same run, interleaved (A B, B A, A B, ...), reporting min/median/max of
+each side and the median of the pairwise ratios.
+
+Timings on shared 2-core machines are noisy, so nothing here asserts; it prints. Run it with
+`scripts/bench.sh` (which builds the release binaries first).
+
+Rows:
+  shim     `go version` through the shim vs the real binary (and from a dir 30 levels deep)
+  install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`
+  use      `gover use VERSION` vs `ln -sfn versions/VERSION current`
+  shell    `bash -ic true` with gover's setup block vs a bare `bash -ic true`
+  memory   peak RSS of `gover install` (from the install row)
+"""
+
+import argparse
+import functools
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "target" / "release"
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def go_version_of(go_dir: Path) -> str:
+    first = (go_dir / "VERSION").read_text().splitlines()[0].strip()
+    assert first.startswith("go"), f"{go_dir}/VERSION does not start with a go version"
+    return first[2:]
+
+
+def repackage(go_dir: Path, version: str, out_dir: Path) -> Path:
+    """The Debian toolchain in the official layout: top dir `go/`, symlinks dereferenced."""
+    out = out_dir / f"go{version}.linux-amd64.tar.gz"
+    if out.exists():
+        return out
+    log(f"repackaging {go_dir} as {out.name} ...")
+    tmp = out.with_suffix(".tmp")
+    subprocess.run(
+        ["tar", "--dereference", "-C", str(go_dir.parent), "-czf", str(tmp),
+         f"--transform=s,^{go_dir.name},go,", go_dir.name],
+        check=True,
+    )
+    tmp.rename(out)
+    return out
+
+
+def write_index(mirror: Path, version: str, archive: Path):
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    entry = {
+        "version": f"go{version}", "stable": True,
+        "files": [{"filename": archive.name, "os": "linux", "arch": "amd64",
+                   "version": f"go{version}", "sha256": digest,
+                   "size": archive.stat().st_size, "kind": "archive"}],
+    }
+    (mirror / "index.json").write_text(json.dumps([entry]))
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory: Path) -> str:
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def stats(values):
+    return min(values), statistics.median(values), max(values)
+
+
+def fmt_time(seconds):
+    return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def hyperfine_medians(a: str, b: str, env, cwd, runs: int):
+    """One hyperfine round of both commands; returns (median A, median B) in seconds."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run(
+            ["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--style", "none",
+             "--export-json", out.name, a, b],
+            check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+        )
+        results = json.load(open(out.name))["results"]
+    return results[0]["median"], results[1]["median"]
+
+
+def interleaved(rounds: int, measure_a, measure_b):
+    """Alternate the order each round; returns (a values, b values, per-round ratios)."""
+    a_vals, b_vals, ratios = [], [], []
+    for i in range(rounds):
+        if i % 2 == 0:
+            a, b = measure_a(), measure_b()
+        else:
+            b, a = measure_b(), measure_a()
+        a_vals.append(a)
+        b_vals.append(b)
+        ratios.append(a / b)
+    return a_vals, b_vals, ratios
+
+
+def hyperfine_rows(rounds, runs, a, b, env, cwd):
+    a_vals, b_vals, ratios = [], [], []
+    for i in range(rounds):
+        if i % 2 == 0:
+            ma, mb = hyperfine_medians(a, b, env, cwd, runs)
+        else:
+            mb, ma = hyperfine_medians(b, a, env, cwd, runs)
+        a_vals.append(ma)
+        b_vals.append(mb)
+        ratios.append(ma / mb)
+    return a_vals, b_vals, ratios
+
+
+def timed(cmd, env, cwd=None):
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--go-dir", default="/usr/lib/go-1.22", type=Path,
+                        help="a Go toolchain to repackage as the release (default /usr/lib/go-1.22)")
+    parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
+    parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
+    parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
+    parser.add_argument("--rows", default="shim,install,use,shell")
+    parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
+    args = parser.parse_args()
+    rows = set(args.rows.split(","))
+
+    gover = RELEASE / "gover"
+    for exe in (gover, RELEASE / "gover-shim"):
+        if not exe.exists():
+            sys.exit(f"{exe} is missing: run scripts/bench.sh (it builds the release binaries)")
+    for tool in ("hyperfine", "curl", "tar"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed (apt-get install {tool})")
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    mirror = args.work / "mirror"
+    mirror.mkdir(exist_ok=True)
+    version = go_version_of(args.go_dir)
+    archive = repackage(args.go_dir, version, mirror)
+    write_index(mirror, version, archive)
+    base = serve(mirror)
+    url = f"{base}/{archive.name}"
+
+    scratch = Path(tempfile.mkdtemp(prefix="gover-bench-", dir=args.work))
+    home = scratch / "home"
+    env = dict(os.environ, GOVER_HOME=str(home), GOVER_INDEX_URL=f"{base}/index.json",
+               GOVER_DIST_URL=f"{base}/", GOVER_INDEX_TTL="0")
+    env.pop("GOVER_VERSION", None)
+    subprocess.run([str(gover), "install", version], check=True, env=env, stderr=subprocess.DEVNULL)
+
+    table = []
+
+    def row(name, baseline, a_vals, b_vals, ratios, target):
+        table.append((name, baseline, stats(a_vals), stats(b_vals), statistics.median(ratios), target))
+        log(f"{name}: median ratio {statistics.median(ratios):.3f}x")
+
+    real_go = home / "versions" / version / "bin" / "go"
+    shim = home / "shims" / "go"
+    if "shim" in rows:
+        log("shim rows ...")
+        a, b, r = hyperfine_rows(args.rounds, args.runs, f"{shim} version", f"{real_go} version", env, scratch)
+        row("`go version` via shim", "real `go version`", a, b, r, "<= 1.15x")
+        deep = scratch.joinpath(*[f"d{i}" for i in range(30)])
+        deep.mkdir(parents=True)
+        a, b, r = hyperfine_rows(args.rounds, args.runs, f"{shim} version", f"{real_go} version", env, deep)
+        row("same, 30 dirs deep", "real `go version`", a, b, r, "<= 1.15x")
+
+    peak_kb = []
+    if "install" in rows:
+        log("install rows ...")
+        inst_home = scratch / "inst"
+        out = scratch / "out"
+
+        def gover_install():
+            shutil.rmtree(inst_home, ignore_errors=True)
+            os.sync()
+            e = dict(env, GOVER_HOME=str(inst_home))
+            start = time.perf_counter()
+            p = subprocess.run(["/usr/bin/time", "-v", str(gover), "install", version], env=e,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+            took = time.perf_counter() - start
+            for line in p.stderr.splitlines():
+                if "Maximum resident set size" in line:
+                    peak_kb.append(int(line.split(":")[1]))
+            return took
+
+        def curl_tar():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            os.sync()
+            return timed(["sh", "-c", f"curl -s {url} | tar -xz -C {out}"], env)
+
+        a, b, r = interleaved(args.rounds, gover_install, curl_tar)
+        row("`gover install` (70 MB, verified)", "`curl -s URL | tar -xz`", a, b, r, "<= 0.80x")
+        for t in filter(None, args.threads.split(",")):
+            env_t = dict(env, GOVER_UNPACK_THREADS=t)
+            saved = dict(env)
+            env.clear()
+            env.update(env_t)
+            a, b, r = interleaved(args.rounds, gover_install, curl_tar)
+            env.clear()
+            env.update(saved)
+            row(f"`gover install`, {t} writer thread(s)", "`curl -s URL | tar -xz`", a, b, r, "(tuning)")
+        shutil.rmtree(inst_home, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+    if "use" in rows:
+        log("use rows ...")
+        links = scratch / "links"
+        (links / "versions" / version).mkdir(parents=True)
+        a, b, r = hyperfine_rows(args.rounds, args.runs, f"{gover} use {version}",
+                                 f"ln -sfn versions/{version} current", env, links)
+        row("`gover use VERSION`", "`ln -sfn A current`", a, b, r, "<= 2x")
+
+    if "shell" in rows and shutil.which("bash"):
+        log("shell rows ...")
+        bare, setup = scratch / "bare", scratch / "setup"
+        for h in (bare, setup):
+            h.mkdir()
+            (h / ".bashrc").write_text("")
+        subprocess.run([str(gover), "setup", "--shell", "bash"], check=True,
+                       env=dict(env, HOME=str(setup)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        a, b, r = hyperfine_rows(args.rounds, args.runs, f"env HOME={setup} bash -ic true",
+                                 f"env HOME={bare} bash -ic true", env, scratch)
+        row("`bash -ic true` with setup block", "bare `bash -ic true`", a, b, r, "<= 1.2x")
+
+    shutil.rmtree(scratch, ignore_errors=True)
+
+    cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
+                         capture_output=True, text=True).stdout.strip()
+    print(f"gover benchmark, {time.strftime('%Y-%m-%d')}, Go {version} ({archive.stat().st_size // 1_000_000} MB), "
+          f"{os.cpu_count()} cores ({cpu}), {args.rounds} interleaved rounds"
+          + (f" x {args.runs} hyperfine runs" if rows & {'shim', 'use', 'shell'} else ""))
+    print()
+    print("| what | baseline | gover min / median / max | baseline min / median / max | median ratio | target |")
+    print("|---|---|---|---|---|---|")
+    for name, baseline, (amin, amed, amax), (bmin, bmed, bmax), ratio, target in table:
+        print(f"| {name} | {baseline} | {fmt_time(amin)} / {fmt_time(amed)} / {fmt_time(amax)} | "
+              f"{fmt_time(bmin)} / {fmt_time(bmed)} / {fmt_time(bmax)} | **{ratio:.2f}x** | {target} |")
+    if peak_kb:
+        mib = [k / 1024 for k in peak_kb]
+        print(f"| peak memory of `gover install` | — | {min(mib):.1f} / {statistics.median(mib):.1f} / {max(mib):.1f} MiB | — | — | <= 32 MiB |")
+
+
+if __name__ == "__main__":
+    main()
