@@ -4,14 +4,21 @@
 //! .go-version, `current`) → `exec` of `versions/<v>/bin/<tool>` with the arguments untouched.
 //! No argument parsing, no index, no network: every `go` invocation pays for this file.
 //!
+//! `#![no_main]`: this is the C `main`, so std's runtime set-up (signal handlers, reading
+//! `/proc/self/maps` for the stack guard) is skipped; argv still reaches `std::env::args_os`
+//! (glibc hands it to std's `.init_array` hook). SIGPIPE keeps the caller's disposition, so
+//! `go` inherits exactly what it would have without a shim.
+//!
 //! The one exception is off the normal path: with `GOVER_AUTO_INSTALL=1`, a version that is
 //! not installed is installed first by running the `gover` beside this executable.
 
-use std::ffi::OsString;
+#![no_main]
+
+use std::ffi::{OsString, c_char, c_int};
 use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 
 use gover::env;
 use gover::error::exit;
@@ -21,7 +28,8 @@ use gover::resolve;
 /// More nested shim calls than this means a loop (e.g. a version's `bin/go` links back here).
 const MAX_DEPTH: u32 = 20;
 
-fn main() -> ExitCode {
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     let mut args = std::env::args_os();
     let argv0 = args.next().unwrap_or_default();
     let mut tool = file_name(&argv0);
@@ -31,7 +39,7 @@ fn main() -> ExitCode {
     }
     let (message, code) = run(&tool, args);
     eprintln!("gover: {message}");
-    ExitCode::from(code)
+    c_int::from(code)
 }
 
 /// Resolve and exec; returns only on failure, with the message and the exit code.

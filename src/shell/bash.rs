@@ -1,27 +1,13 @@
 //! bash: login shells read `~/.bash_profile` (or, without it, `~/.bash_login`/`~/.profile`);
 //! interactive non-login shells read `~/.bashrc`; `bash -c` reads only `$BASH_ENV`.
 
-use std::path::Path;
-
-use super::{Integration, StartupFile, UserDirs, posix};
+use super::{Integration, StartupFile, UserDirs};
 
 pub struct Bash;
 
 impl Integration for Bash {
     fn name(&self) -> &'static str {
         "bash"
-    }
-
-    fn quote(&self, word: &str) -> String {
-        posix::quote(word)
-    }
-
-    fn env_snippet(&self, entries: &[String]) -> String {
-        posix::env_snippet(entries)
-    }
-
-    fn setup_body(&self, shims: &Path) -> String {
-        posix::setup_body(shims)
     }
 
     fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile> {

@@ -131,15 +131,23 @@ pub struct StartupFile {
 }
 
 /// What one shell needs from gover.
+///
+/// The language methods default to POSIX sh; fish (and zsh's setup block) override them.
 pub trait Integration: Sync {
     fn name(&self) -> &'static str;
     /// `word` as one literal word of this shell's language.
-    fn quote(&self, word: &str) -> String;
+    fn quote(&self, word: &str) -> String {
+        posix::quote(word)
+    }
     /// Code that sets PATH to exactly `entries`, for `gover env`.
-    fn env_snippet(&self, entries: &[String]) -> String;
+    fn env_snippet(&self, entries: &[String]) -> String {
+        posix::env_snippet(entries)
+    }
     /// The code inside the setup block: puts `shims` first and the Go user bin dir after it,
     /// and drops duplicate and empty entries, without spawning any process.
-    fn setup_body(&self, shims: &Path) -> String;
+    fn setup_body(&self, shims: &Path) -> String {
+        posix::setup_body(shims)
+    }
     /// The files setup writes for this shell.
     fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile>;
 }

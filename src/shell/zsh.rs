@@ -12,14 +12,6 @@ impl Integration for Zsh {
         "zsh"
     }
 
-    fn quote(&self, word: &str) -> String {
-        posix::quote(word)
-    }
-
-    fn env_snippet(&self, entries: &[String]) -> String {
-        posix::env_snippet(entries)
-    }
-
     /// Uses zsh's `path` array in an anonymous function with local options, so the user's
     /// `setopt`s (e.g. `SH_WORD_SPLIT`) cannot change how it behaves.
     fn setup_body(&self, shims: &Path) -> String {
