@@ -90,16 +90,30 @@ def fmt_time(seconds):
     return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def hyperfine_medians(a: str, b: str, env, cwd, runs: int):
-    """One hyperfine round of both commands; returns (median A, median B) in seconds."""
+def hyperfine_medians(commands, env, cwd, runs: int):
+    """One hyperfine round of `commands`; returns their medians in seconds, in order."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run(
             ["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--style", "none",
-             "--export-json", out.name, a, b],
+             "--export-json", out.name, *commands],
             check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
         )
         results = json.load(open(out.name))["results"]
-    return results[0]["median"], results[1]["median"]
+    return [r["median"] for r in results]
+
+
+def hyperfine_group(rounds, runs, commands, env, cwd):
+    """`rounds` hyperfine rounds over `commands`, reversing their order every other round.
+    Returns, per command, the list of its per-round medians."""
+    per_command = [[] for _ in commands]
+    for i in range(rounds):
+        order = list(range(len(commands)))
+        if i % 2:
+            order.reverse()
+        medians = hyperfine_medians([commands[j] for j in order], env, cwd, runs)
+        for j, m in zip(order, medians):
+            per_command[j].append(m)
+    return per_command
 
 
 def interleaved(rounds: int, measure_a, measure_b):
@@ -117,16 +131,23 @@ def interleaved(rounds: int, measure_a, measure_b):
 
 
 def hyperfine_rows(rounds, runs, a, b, env, cwd):
-    a_vals, b_vals, ratios = [], [], []
-    for i in range(rounds):
-        if i % 2 == 0:
-            ma, mb = hyperfine_medians(a, b, env, cwd, runs)
-        else:
-            mb, ma = hyperfine_medians(b, a, env, cwd, runs)
-        a_vals.append(ma)
-        b_vals.append(mb)
-        ratios.append(ma / mb)
-    return a_vals, b_vals, ratios
+    a_vals, b_vals = hyperfine_group(rounds, runs, [a, b], env, cwd)
+    return a_vals, b_vals, [x / y for x, y in zip(a_vals, b_vals)]
+
+
+def c_exec_shim(work: Path, target: Path, static: bool):
+    """A minimal C shim that only `execv`s `target`: the floor for any exec-based shim."""
+    if shutil.which("cc") is None:
+        return None
+    d = work / ("c-shim-static" if static else "c-shim")
+    d.mkdir(exist_ok=True)
+    src = d / "shim.c"
+    src.write_text('#include <unistd.h>\nint main(int c, char **v) { (void)c; '
+                   f'execv("{target}", v); return 127; }}\n')
+    cmd = ["cc", "-O2", *(["-static"] if static else []), "-o", str(d / "go"), str(src)]
+    if subprocess.run(cmd, stderr=subprocess.DEVNULL).returncode != 0:
+        return None
+    return d / "go"
 
 
 def timed(cmd, env, cwd=None):
@@ -144,9 +165,12 @@ def main():
     parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
     parser.add_argument("--rows", default="shim,install,use,shell")
+    parser.add_argument("--static-dir", type=Path, default=None,
+                        help="dir holding a statically linked gover-shim to compare too (scripts/bench.sh builds one)")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
+    static_dir = args.static_dir
 
     gover = RELEASE / "gover"
     for exe in (gover, RELEASE / "gover-shim"):
@@ -182,12 +206,29 @@ def main():
     shim = home / "shims" / "go"
     if "shim" in rows:
         log("shim rows ...")
-        a, b, r = hyperfine_rows(args.rounds, args.runs, f"{shim} version", f"{real_go} version", env, scratch)
-        row("`go version` via shim", "real `go version`", a, b, r, "<= 1.15x")
+        # The shims under test, each a `go` link in its own dir (the shim dispatches on argv[0]).
+        shims = [("`go version` via shim (`cargo install` build)", shim)]
+        static_exe = (static_dir / "gover-shim").resolve() if static_dir else None
+        if static_exe and static_exe.exists():
+            d = scratch / "static-shims"
+            d.mkdir()
+            (d / "go").symlink_to(static_exe)
+            shims.append(("`go version` via shim (static build)", d / "go"))
+        for static in (False, True):
+            c = c_exec_shim(scratch, real_go, static)
+            if c:
+                shims.append((f"reference: minimal C `execv` shim ({'static' if static else 'dynamic'})", c))
         deep = scratch.joinpath(*[f"d{i}" for i in range(30)])
         deep.mkdir(parents=True)
-        a, b, r = hyperfine_rows(args.rounds, args.runs, f"{shim} version", f"{real_go} version", env, deep)
-        row("same, 30 dirs deep", "real `go version`", a, b, r, "<= 1.15x")
+        for where, cwd in (("", scratch), (", 30 dirs deep", deep)):
+            commands = [f"{exe} version" for _, exe in shims] + [f"{real_go} version"]
+            medians = hyperfine_group(args.rounds, args.runs, commands, env, cwd)
+            base = medians[-1]
+            for (name, _), vals in zip(shims, medians):
+                if where and name.startswith("reference"):
+                    continue
+                row(name + where, "real `go version`", vals, base,
+                    [x / y for x, y in zip(vals, base)], "<= 1.15x" if not name.startswith("reference") else "—")
 
     peak_kb = []
     if "install" in rows:
@@ -215,7 +256,7 @@ def main():
             return timed(["sh", "-c", f"curl -s {url} | tar -xz -C {out}"], env)
 
         a, b, r = interleaved(args.rounds, gover_install, curl_tar)
-        row("`gover install` (70 MB, verified)", "`curl -s URL | tar -xz`", a, b, r, "<= 0.80x")
+        row("`gover install` (70 MB, verified)", "`curl -s URL \\| tar -xz`", a, b, r, "<= 0.80x")
         for t in filter(None, args.threads.split(",")):
             env_t = dict(env, GOVER_UNPACK_THREADS=t)
             saved = dict(env)
@@ -224,7 +265,7 @@ def main():
             a, b, r = interleaved(args.rounds, gover_install, curl_tar)
             env.clear()
             env.update(saved)
-            row(f"`gover install`, {t} writer thread(s)", "`curl -s URL | tar -xz`", a, b, r, "(tuning)")
+            row(f"`gover install`, {t} writer thread(s)", "`curl -s URL \\| tar -xz`", a, b, r, "(tuning)")
         shutil.rmtree(inst_home, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
 

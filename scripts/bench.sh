@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # Build release binaries, then run every row of the README's Performance table, each side by side
-# with its baseline, interleaved. Needs hyperfine, curl and a Go toolchain from Debian
-# (golang-1.22-go from bookworm-backports, or pass --go-dir). Options: see `benches/bench.py --help`.
+# with its baseline, interleaved. Needs hyperfine, curl, python3, cc and a Go toolchain from Debian
+# (golang-1.22-go from bookworm-backports, or pass --go-dir). Options: `benches/bench.py --help`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --bins
-exec python3 benches/bench.py "$@"
+static=()
+# On Linux/glibc also build the statically linked variant the README recommends installing.
+host=$(rustc -vV | sed -n 's/^host: //p')
+if [[ "$host" == *-linux-gnu ]]; then
+    RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --bins --target "$host"
+    static=(--static-dir "target/$host/release")
+fi
+exec python3 benches/bench.py "${static[@]}" "$@"
