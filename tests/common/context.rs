@@ -183,6 +183,11 @@ impl TestContext {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The index the mirror serves now, parsed.
+    pub fn index(&self) -> serde_json::Value {
+        serde_json::from_str(&index_json(&self.releases())).expect("the index is JSON")
+    }
+
     /// The published release of `version`.
     pub fn release(&self, version: &str) -> Release {
         self.releases()
