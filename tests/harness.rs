@@ -336,13 +336,10 @@ mod release {
             Release::fake("1.22.5"),
         ];
         let index: serde_json::Value = serde_json::from_str(&index_json(&releases)).unwrap();
-        let versions: Vec<&str> = index
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["version"].as_str().unwrap())
-            .collect();
-        assert_eq!(versions, ["go1.23rc1", "go1.22.5", "go1.21.13"]);
+        assert_eq!(
+            index_versions(&index),
+            ["go1.23rc1", "go1.22.5", "go1.21.13"]
+        );
         let (os, arch) = host_platform();
         let ours: Vec<&serde_json::Value> = index[1]["files"]
             .as_array()

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::release::{flip_byte, sha256_hex};
+use common::release::{flip_byte, index_versions, sha256_hex};
 use common::{Mirror, Release, TestContext};
 
 /// Another mirror, holding a corrupted copy of `version`'s archive (right name, wrong bytes).
@@ -212,13 +212,7 @@ fn fleet_mirror_sync_serve_and_install() {
     assert_eq!(ctx.mirror.archive_hits(), upstream_gets + 1);
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fleet.join("index.json")).unwrap()).unwrap();
-    let versions: Vec<&str> = index
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["version"].as_str().unwrap())
-        .collect();
-    assert_eq!(versions, ["go1.22.5", "go1.22.0", "go1.21.3"]);
+    assert_eq!(index_versions(&index), ["go1.22.5", "go1.22.0", "go1.21.3"]);
 }
 
 #[test]

@@ -194,6 +194,16 @@ pub fn index_json(releases: &[Release]) -> String {
     serde_json::to_string_pretty(&entries).expect("index serializes")
 }
 
+/// The `version` of each release in a go.dev-format index, in order.
+pub fn index_versions(index: &serde_json::Value) -> Vec<&str> {
+    index
+        .as_array()
+        .expect("the index is an array")
+        .iter()
+        .map(|release| release["version"].as_str().expect("a version string"))
+        .collect()
+}
+
 /// Orders Go versions: `1.20rc3 < 1.20 < 1.20.1`, `1.21rc1 < 1.21.0`, `1.9 < 1.10`, beta < rc < release.
 pub fn version_key(version: &str) -> (Vec<u64>, u8, u64) {
     let version = version.strip_prefix("go").unwrap_or(version);
