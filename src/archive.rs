@@ -59,8 +59,7 @@ pub fn unpack(reader: impl Read, dest: &Path, on_file: impl FnMut()) -> Result<(
     read?;
     written?;
     for (link, target) in hard_links {
-        fs::hard_link(&target, &link)
-            .map_err(|source| ArchiveError::Write { path: link, source })?;
+        fs::hard_link(&target, &link).map_err(|source| ArchiveError::Write { path: link, source })?;
     }
     if !dest.join("bin/go").is_file() {
         return Err(ArchiveError::NoGoBinary);
@@ -106,9 +105,7 @@ fn read_entries(
                 let mode = (entry.header().mode().map_err(ArchiveError::Corrupt)? & 0o777) | 0o600;
                 if entry.size() <= SMALL_FILE {
                     let mut data = Vec::with_capacity(entry.size() as usize);
-                    entry
-                        .read_to_end(&mut data)
-                        .map_err(ArchiveError::Corrupt)?;
+                    entry.read_to_end(&mut data).map_err(ArchiveError::Corrupt)?;
                     pool.write(target, mode, data);
                 } else {
                     write_file(&mut entry, &target, mode)?;
