@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::shells::{MANAGED, Sandbox, evidence, findings};
+use common::shells::{self, MANAGED, Shells, evidence, findings};
 
 fn mode<'a>(report: &'a serde_json::Value, label: &str) -> Option<&'a serde_json::Value> {
     report["modes"]
@@ -18,11 +18,11 @@ fn mode<'a>(report: &'a serde_json::Value, label: &str) -> Option<&'a serde_json
 /// Cause 1: the same `export PATH=$PATH:/usr/local/go/bin` appended again and again.
 #[test]
 fn cause1_repeated_appends_are_found_and_fixed() {
-    let sb = Sandbox::new();
+    let sb = shells::sandbox();
     let go121 = sb.sdk_bin("go1.21");
     let line = format!("export PATH=$PATH:{go121}\n");
-    sb.write(".bashrc", &format!("# rc\n{line}{line}"));
-    sb.write(".profile", &line);
+    sb.write_home(".bashrc", &format!("# rc\n{line}{line}"));
+    sb.write_home(".profile", &line);
     // What a nested interactive shell ends up with: the dir many times over.
     let polluted = format!("/usr/bin:/bin:{go121}:{go121}:{go121}");
 
@@ -46,12 +46,12 @@ fn cause1_repeated_appends_are_found_and_fixed() {
     let shims = evidence(&report, "shims-not-on-path");
     assert!(shims.contains(&format!("{go121}/go (go1.21.0)")), "{shims}");
 
-    let out = sb.gover(&["setup"]).output().unwrap();
+    let out = sb.gover(["setup"]);
     assert!(out.status.success());
     sb.assert_every_mode_runs_managed_go(&polluted);
     // The interactive shell no longer carries the duplicates.
     let out = sb.run_mode("bash", &["-i", "-c"], "printf %s \"$PATH\"", &polluted);
-    let path = String::from_utf8(out.stdout).unwrap();
+    let path = out.stdout;
     assert_eq!(path.matches(&go121).count(), 1, "{path}");
     // Started from the fixed session, the doctor finds no duplicates any more.
     let (_, after) = sb.doctor(&[], &path);
@@ -65,9 +65,9 @@ fn cause1_repeated_appends_are_found_and_fixed() {
 /// Cause 2: `PATH=/usr/local/go/bin` without `$PATH`, dropping /usr/bin and /bin.
 #[test]
 fn cause2_path_overwritten_without_dollar_path() {
-    let sb = Sandbox::new();
+    let sb = shells::sandbox();
     let go121 = sb.sdk_bin("go1.21");
-    sb.write(".bashrc", &format!("alias ll='ls -l'\nPATH={go121}\n"));
+    sb.write_home(".bashrc", &format!("alias ll='ls -l'\nPATH={go121}\n"));
     let (code, report) = sb.doctor(&[], &go121);
     assert_eq!(code, 1);
     let missing = findings(&report, "path-missing-system-dirs");
@@ -88,11 +88,8 @@ fn cause2_path_overwritten_without_dollar_path() {
         format!("sed -i.bak '2s/^/# /' '{bashrc}'").as_str()
     );
 
-    let out = sb
-        .gover_with_path(&["doctor", "--fix"], &go121)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = sb.gover_with_path(&["doctor", "--fix"], &go121).run();
+    let stderr = &out.stderr;
     assert!(
         stderr.contains(&format!(
             "fixed: wrote the gover block to {bashrc} (backup: {bashrc}.gover-backup-"
@@ -102,7 +99,7 @@ fn cause2_path_overwritten_without_dollar_path() {
     sb.assert_every_mode_runs_managed_go("/usr/bin:/bin");
     // Even the shell that lost /usr/bin runs gover's go: the shim needs no PATH.
     let out = sb.run_mode("bash", &["-i", "-c"], "go version", "/usr/bin:/bin");
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("go{MANAGED}")));
+    assert!(out.stdout.contains(&format!("go{MANAGED}")));
     // The overwrite itself is riskier to repair; it stays reported, with its command.
     let (_, after) = sb.doctor(&[], "/usr/bin:/bin");
     assert_eq!(findings(&after, "startup-overwrites-path").len(), 1);
@@ -111,20 +108,20 @@ fn cause2_path_overwritten_without_dollar_path() {
 /// Cause 3: several SDKs on PATH in the wrong order, and a stale /usr/local/go-style link.
 #[test]
 fn cause3_several_sdks_and_stale_links() {
-    let sb = Sandbox::new();
+    let sb = shells::sandbox();
     let go121 = sb.sdk_bin("go1.21");
     let go122 = sb.sdk_bin("go1.22");
-    let link = sb.sdk.join("go");
-    std::os::unix::fs::symlink(sb.sdk.join("go1.21"), &link).unwrap();
-    let gone = sb.sdk.join("go-gone");
-    std::os::unix::fs::symlink(sb.sdk.join("go1.19"), &gone).unwrap();
-    let shims = sb.shims().display().to_string();
+    let link = sb.sdk().join("go");
+    std::os::unix::fs::symlink(sb.sdk().join("go1.21"), &link).unwrap();
+    let gone = sb.sdk().join("go-gone");
+    std::os::unix::fs::symlink(sb.sdk().join("go1.19"), &gone).unwrap();
+    let shims = sb.shims_dir().display().to_string();
     let path = format!(
         "{go122}:{}/bin:{shims}:{go121}:{}/bin:/usr/bin:/bin",
         link.display(),
         gone.display()
     );
-    sb.write(".profile", &format!("export PATH=\"{go122}:$PATH\"\n"));
+    sb.write_home(".profile", &format!("export PATH=\"{go122}:$PATH\"\n"));
 
     let (code, report) = sb.doctor(&[], &path);
     assert_eq!(code, 1);
@@ -163,7 +160,7 @@ fn cause3_several_sdks_and_stale_links() {
         stale.contains(&format!(
             "{} -> {}",
             link.display(),
-            sb.sdk.join("go1.21").display()
+            sb.sdk().join("go1.21").display()
         )),
         "{stale}"
     );
@@ -175,15 +172,12 @@ fn cause3_several_sdks_and_stale_links() {
         stale.contains(&format!(
             "{} -> {}",
             gone.display(),
-            sb.sdk.join("go1.19").display()
+            sb.sdk().join("go1.19").display()
         )),
         "{stale}"
     );
 
-    let out = sb
-        .gover_with_path(&["doctor", "--fix"], &path)
-        .output()
-        .unwrap();
+    let out = sb.gover_with_path(&["doctor", "--fix"], &path).run();
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -195,10 +189,10 @@ fn cause3_several_sdks_and_stale_links() {
 /// Cause 4: PATH set only in files some shells read (~/.bashrc and ~/.zshrc).
 #[test]
 fn cause4_config_only_some_modes_read() {
-    let sb = Sandbox::new();
-    let line = format!("export PATH=\"{}:$PATH\"\n", sb.shims().display());
-    sb.write(".bashrc", &line);
-    sb.write(".zshrc", &line);
+    let sb = shells::sandbox();
+    let line = format!("export PATH=\"{}:$PATH\"\n", sb.shims_dir().display());
+    sb.write_home(".bashrc", &line);
+    sb.write_home(".zshrc", &line);
     let base = "/usr/bin:/bin";
 
     let (_, report) = sb.doctor(&["--strict"], base);
@@ -239,11 +233,12 @@ fn cause4_config_only_some_modes_read() {
         "{modes}"
     );
 
-    let out = sb
-        .gover_with_path(&["doctor", "--fix"], base)
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stderr).contains("fixed: wrote the gover block to"));
+    let out = sb.gover_with_path(&["doctor", "--fix"], base).run();
+    assert!(
+        out.stderr
+            .as_str()
+            .contains("fixed: wrote the gover block to")
+    );
     sb.assert_every_mode_runs_managed_go(base);
     // Run from the new session, the doctor is satisfied, even with --strict.
     let session = sb.session_path(base);
@@ -264,26 +259,27 @@ fn cause4_config_only_some_modes_read() {
 /// GOROOT exported and persisted by `go env -w`, and GOTOOLCHAIN persisted.
 #[test]
 fn goroot_and_gotoolchain_mismatches() {
-    let sb = Sandbox::new();
-    let old_root = sb.sdk.join("go1.21");
-    sb.write(
+    let sb = shells::sandbox();
+    let old_root = sb.sdk().join("go1.21");
+    sb.write_home(
         ".bashrc",
         &format!("export GOROOT={}\n", old_root.display()),
     );
-    let env_file = sb.write(
+    let env_file = sb.write_home(
         ".config/go/env",
         &format!(
             "GOPROXY=direct\nGOROOT={}\nGOTOOLCHAIN=go1.23.0+auto\n",
             old_root.display()
         ),
     );
-    assert!(sb.gover(&["setup"]).status().unwrap().success());
+    assert!(sb.gover(["setup"]).status.success());
     let session = sb.session_path("/usr/bin:/bin");
 
-    let mut cmd = sb.gover_with_path(&["doctor", "--json"], &session);
-    cmd.env("GOROOT", &old_root);
-    let out = cmd.output().unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = sb
+        .gover_with_path(&["doctor", "--json"], &session)
+        .env("GOROOT", &old_root)
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let goroot = findings(&report, "goroot-mismatch");
     assert_eq!(goroot.len(), 2, "{report:#}");
     let ev = evidence(&report, "goroot-mismatch");
@@ -307,10 +303,11 @@ fn goroot_and_gotoolchain_mismatches() {
     );
     assert_eq!(findings(&report, "gotoolchain-persisted").len(), 1);
 
-    let mut cmd = sb.gover_with_path(&["doctor", "--fix"], &session);
-    cmd.env("GOROOT", &old_root);
-    let out = cmd.output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = sb
+        .gover_with_path(&["doctor", "--fix"], &session)
+        .env("GOROOT", &old_root)
+        .run();
+    let stderr = &out.stderr;
     assert!(stderr.contains("fixed: go env -u GOROOT"), "{stderr}");
     assert!(stderr.contains("fixed: go env -u GOTOOLCHAIN"), "{stderr}");
     assert_eq!(
@@ -351,43 +348,41 @@ fn goroot_and_gotoolchain_mismatches() {
             "/usr/bin:/bin"
         };
         let out = sb.run_mode(shell, flags, "go env GOROOT", path);
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), want, "{label}");
+        assert_eq!(out.stdout.trim(), want, "{label}");
     }
 }
 
 #[test]
 fn strict_fails_on_warnings_and_people_output_is_plain_when_piped() {
-    let sb = Sandbox::new();
-    assert!(sb.gover(&["setup"]).status().unwrap().success());
+    let sb = shells::sandbox();
+    assert!(sb.gover(["setup"]).status.success());
     let session = sb.session_path("/usr/bin:/bin");
     // A persisted GOTOOLCHAIN is a warning only.
-    sb.write(".config/go/env", "GOTOOLCHAIN=go1.23.0\n");
-    let out = sb.gover_with_path(&["doctor"], &session).output().unwrap();
+    sb.write_home(".config/go/env", "GOTOOLCHAIN=go1.23.0\n");
+    let out = sb.gover_with_path(&["doctor"], &session).run();
     assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = out.stdout;
     assert!(!text.contains('\x1b'), "no colour when piped: {text}");
     assert!(
         text.contains(&format!("gover runs {MANAGED} (global default) here")),
         "{text}"
     );
     assert!(text.contains("warning gotoolchain-persisted"), "{text}");
-    let out = sb
-        .gover_with_path(&["doctor", "--strict"], &session)
-        .output()
-        .unwrap();
+    let out = sb.gover_with_path(&["doctor", "--strict"], &session).run();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&out.stderr)
+        out.stderr
+            .as_str()
             .contains("error: gover doctor found 0 error(s) and 1 warning(s)")
     );
 }
 
 #[test]
 fn fix_repairs_gover_own_stale_links() {
-    let sb = Sandbox::new();
-    let shim = sb.shims().join("go");
+    let sb = shells::sandbox();
+    let shim = sb.shims_dir().join("go");
     std::fs::remove_file(&shim).unwrap();
-    std::os::unix::fs::symlink(sb.root().join("no-such-gover-shim"), &shim).unwrap();
+    std::os::unix::fs::symlink(sb.root.join("no-such-gover-shim"), &shim).unwrap();
     let current = sb.gover_home.join("current");
     std::fs::remove_file(&current).unwrap();
     std::os::unix::fs::symlink("versions/1.9.9", &current).unwrap();
@@ -397,7 +392,7 @@ fn fix_repairs_gover_own_stale_links() {
         stale.contains(&format!(
             "{} -> {} (missing)",
             shim.display(),
-            sb.root().join("no-such-gover-shim").display()
+            sb.root.join("no-such-gover-shim").display()
         )),
         "{stale}"
     );
@@ -405,8 +400,8 @@ fn fix_repairs_gover_own_stale_links() {
         stale.contains(&format!("{} -> versions/1.9.9", current.display())),
         "{stale}"
     );
-    let out = sb.gover(&["doctor", "--fix"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = sb.gover(["doctor", "--fix"]);
+    let stderr = &out.stderr;
     assert!(
         stderr.contains(&format!("fixed: repointed {}", shim.display())),
         "{stderr}"
@@ -426,16 +421,15 @@ fn fix_repairs_gover_own_stale_links() {
 /// GOTOOLCHAIN=local the build would fail, so the doctor says so with both files and lines.
 #[test]
 fn a_go_version_pin_older_than_the_go_mod_go_line_is_a_warning() {
-    let sb = Sandbox::new();
-    let pin = sb.write("repo/.go-version", "# team toolchain\n1.21.5\n");
-    let module = sb.write("repo/svc/go.mod", "module example.com/svc\n\ngo 1.22.0\n");
+    let sb = shells::sandbox();
+    let pin = sb.write_home("repo/.go-version", "# team toolchain\n1.21.5\n");
+    let module = sb.write_home("repo/svc/go.mod", "module example.com/svc\n\ngo 1.22.0\n");
     let svc = module.parent().unwrap();
     let out = sb
         .gover_with_path(&["doctor", "--json"], "/usr/bin:/bin")
-        .current_dir(svc)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .cwd(svc)
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let found = findings(&report, "go-version-older-than-go-mod");
     assert_eq!(found.len(), 1, "{report:#}");
     assert_eq!(found[0]["severity"], "warning");
@@ -453,10 +447,9 @@ fn a_go_version_pin_older_than_the_go_mod_go_line_is_a_warning() {
     std::fs::write(&pin, "1.22.3\n").unwrap();
     let out = sb
         .gover_with_path(&["doctor", "--json"], "/usr/bin:/bin")
-        .current_dir(svc)
-        .output()
-        .unwrap();
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .cwd(svc)
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert!(
         findings(&report, "go-version-older-than-go-mod").is_empty(),
         "{report:#}"

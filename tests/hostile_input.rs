@@ -2,44 +2,45 @@
 //! exit code, never a panic, and leaves nothing behind (no version, no staging, nothing
 //! written outside the staging dir, `current` unchanged).
 
-#[path = "common/faults.rs"]
-mod faults;
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use faults::{Entry, Mirror, Sandbox, release_entries, targz};
+use common::release::{Entry, archive_name, fake_entries, targz};
+use common::{Release, TestContext};
 
 const GOOD: &str = "1.21.0";
 
-fn go_bin() -> Entry<'static> {
-    Entry::File("go/bin/go", b"#!/bin/sh\necho hostile\n".to_vec(), 0o755)
+fn go_bin() -> Entry {
+    Entry::file("go/bin/go", b"#!/bin/sh\necho hostile\n".to_vec(), 0o755)
 }
 
 /// Install a hostile archive (listed with its true sha256, so only the unpacker can stop
 /// it) and check that it is refused and leaves no trace.
 #[track_caller]
 fn refused(version: &str, entries: Vec<Entry>, needle: &str, canaries: &[PathBuf]) {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
-    mirror.add(version, targz(&entries));
-    let sb = Sandbox::new(&mirror);
-    sb.run(&["install", GOOD]).ok();
-    let current = sb.current();
-    sb.run(&["install", version]).fails(6, needle);
-    assert_eq!(sb.versions(), [GOOD]);
-    assert!(sb.staging().is_empty(), "staging: {:?}", sb.staging());
+    let ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
+    ctx.publish(Release::from_archive(version, targz(&entries)));
+    ctx.gover(["install", GOOD]).assert_success();
+    let current = ctx.current_link();
+    ctx.gover(["install", version]).assert_fails(6, needle);
+    assert_eq!(ctx.installed(), [GOOD]);
+    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
     assert_eq!(
-        sb.downloads(),
-        [faults::archive_name(GOOD)],
+        ctx.downloads(),
+        [archive_name(GOOD)],
         "no cached hostile archive"
     );
-    assert_eq!(sb.current(), current);
-    // Nothing escaped: not next to the staging dir, not in the home, not in the sandbox.
+    assert_eq!(ctx.current_link(), current);
+    // Nothing escaped: not next to the staging dir, not in GOVER_HOME, HOME, the working dir or the sandbox.
     for dir in [
-        sb.home.join("staging"),
-        sb.home.clone(),
-        sb.dir.path().to_path_buf(),
+        ctx.gover_home.join("staging"),
+        ctx.gover_home.clone(),
+        ctx.home.clone(),
+        ctx.project.clone(),
+        ctx.root.clone(),
     ] {
         assert!(
             !dir.join("pwned").exists(),
@@ -64,7 +65,7 @@ fn unique_tmp(name: &str) -> PathBuf {
 fn an_entry_outside_the_top_dir_is_refused() {
     refused(
         "1.90.1",
-        vec![go_bin(), Entry::File("pwned", b"x".to_vec(), 0o644)],
+        vec![go_bin(), Entry::file("pwned", b"x".to_vec(), 0o644)],
         "outside the top dir go/",
         &[],
     );
@@ -74,10 +75,9 @@ fn an_entry_outside_the_top_dir_is_refused() {
 fn an_absolute_path_is_refused() {
     let target = unique_tmp("abs");
     let name = target.to_str().unwrap().to_string();
-    let name: &'static str = Box::leak(name.into_boxed_str());
     refused(
         "1.90.2",
-        vec![go_bin(), Entry::File(name, b"x".to_vec(), 0o644)],
+        vec![go_bin(), Entry::file(&name, b"x".to_vec(), 0o644)],
         "absolute path",
         &[target],
     );
@@ -89,7 +89,7 @@ fn dot_dot_components_are_refused() {
         "1.90.3",
         vec![
             go_bin(),
-            Entry::File("go/../../pwned", b"x".to_vec(), 0o644),
+            Entry::file("go/../../pwned", b"x".to_vec(), 0o644),
         ],
         "`..` in the path",
         &[],
@@ -102,20 +102,20 @@ fn a_symlink_leaving_the_version_dir_is_refused() {
         "1.90.4",
         vec![
             go_bin(),
-            Entry::Symlink("go/esc", "../../.."),
-            Entry::File("go/esc/pwned", b"x".to_vec(), 0o644),
+            Entry::symlink("go/esc", "../../.."),
+            Entry::file("go/esc/pwned", b"x".to_vec(), 0o644),
         ],
         "symlink pointing outside the version dir",
         &[],
     );
     let target = unique_tmp("symabs");
-    let t: &'static str = Box::leak(target.to_str().unwrap().to_string().into_boxed_str());
+    let t = target.to_str().unwrap().to_string();
     refused(
         "1.90.5",
         vec![
             go_bin(),
-            Entry::Symlink("go/abs", t),
-            Entry::File("go/abs/pwned", b"x".to_vec(), 0o644),
+            Entry::symlink("go/abs", &t),
+            Entry::file("go/abs/pwned", b"x".to_vec(), 0o644),
         ],
         "symlink to an absolute path",
         &[target.join("pwned")],
@@ -126,13 +126,13 @@ fn a_symlink_leaving_the_version_dir_is_refused() {
 fn a_hardlink_leaving_the_version_dir_is_refused() {
     refused(
         "1.90.6",
-        vec![go_bin(), Entry::Hardlink("go/h", "/etc/passwd")],
+        vec![go_bin(), Entry::hardlink("go/h", "/etc/passwd")],
         "absolute path",
         &[],
     );
     refused(
         "1.90.7",
-        vec![go_bin(), Entry::Hardlink("go/h", "go/../../../etc/passwd")],
+        vec![go_bin(), Entry::hardlink("go/h", "go/../../../etc/passwd")],
         "`..` in the path",
         &[],
     );
@@ -142,13 +142,13 @@ fn a_hardlink_leaving_the_version_dir_is_refused() {
 fn device_and_fifo_entries_are_refused() {
     refused(
         "1.90.8",
-        vec![go_bin(), Entry::Fifo("go/fifo")],
+        vec![go_bin(), Entry::Fifo("go/fifo".into())],
         "not a file, dir or link",
         &[],
     );
     refused(
         "1.90.9",
-        vec![go_bin(), Entry::CharDevice("go/null")],
+        vec![go_bin(), Entry::CharDevice("go/null".into())],
         "not a file, dir or link",
         &[],
     );
@@ -156,16 +156,15 @@ fn device_and_fifo_entries_are_refused() {
 
 #[test]
 fn an_archive_without_go_bin_go_is_refused() {
-    let mut entries = release_entries("1.91.0", 100);
-    entries.retain(|e| !matches!(e, Entry::File("go/bin/go", ..)));
+    let mut entries = fake_entries("1.91.0");
+    entries.retain(|e| e.path() != "go/bin/go");
     refused("1.91.0", entries, "no go/bin/go", &[]);
 }
 
 #[test]
 fn garbage_specs_are_usage_errors() {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
-    let sb = Sandbox::new(&mirror);
+    let ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
     for spec in [
         "1..2",
         "go",
@@ -182,69 +181,69 @@ fn garbage_specs_are_usage_errors() {
             &["local", "--", spec],
             &["exec", spec, "--", "true"],
         ] {
-            sb.run(cmd).fails(2, "error: ");
+            ctx.gover(cmd).assert_fails(2, "error: ");
         }
     }
-    assert!(sb.versions().is_empty());
-    assert!(!sb.dir.path().join(".go-version").exists());
+    assert!(ctx.installed().is_empty());
+    assert!(!ctx.project.join(".go-version").exists());
     assert!(
-        mirror.server.seen().is_empty(),
+        ctx.mirror.requests().is_empty(),
         "a bad SPEC must not reach the network"
     );
 }
 
 /// A sandbox with GOOD installed and `.go-version` in its working dir made by `make`.
-fn with_version_file(make: impl FnOnce(&Path)) -> (Mirror, Sandbox) {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
-    let sb = Sandbox::new(&mirror);
-    sb.run(&["install", GOOD]).ok();
-    make(&sb.dir.path().join(".go-version"));
-    (mirror, sb)
+fn with_version_file(make: impl FnOnce(&Path)) -> TestContext {
+    let ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
+    ctx.gover(["install", GOOD]).assert_success();
+    make(&ctx.project.join(".go-version"));
+    ctx
 }
 
 #[test]
 fn a_binary_go_version_is_a_clear_error() {
-    let (_m, sb) = with_version_file(|p| std::fs::write(p, b"\xff\xfe\x00\x01garbage").unwrap());
-    sb.run(&["current"])
-        .fails(1, "does not name a Go version: it is not UTF-8 text");
-    sb.run(&["install"]).fails(1, "does not name a Go version");
-    let shim = sb.go(&["version"]).output().unwrap();
-    let err = String::from_utf8_lossy(&shim.stderr);
-    assert_ne!(shim.status.code(), Some(0));
+    let ctx = with_version_file(|p| std::fs::write(p, b"\xff\xfe\x00\x01garbage").unwrap());
+    ctx.gover(["current"])
+        .assert_fails(1, "does not name a Go version: it is not UTF-8 text");
+    ctx.gover(["install"])
+        .assert_fails(1, "does not name a Go version");
+    let shim = ctx.shim("go", ["version"]);
+    let err = &shim.stderr;
+    assert_ne!(shim.code(), Some(0));
     assert!(
         err.contains(".go-version") && !err.contains("panicked"),
         "{err}"
     );
-    assert_eq!(sb.versions(), [GOOD]);
+    assert_eq!(ctx.installed(), [GOOD]);
 }
 
 #[test]
 fn an_unreadable_go_version_is_a_clear_error() {
     // Tests run as root, so chmod 000 would not stop a read; a symlink loop does (ELOOP).
-    let (_m, sb) = with_version_file(|p| std::os::unix::fs::symlink(".go-version", p).unwrap());
-    sb.run(&["current"]).fails(1, "cannot read");
-    sb.run(&["install"]).fails(1, "cannot read");
-    assert_eq!(sb.versions(), [GOOD]);
+    let ctx = with_version_file(|p| std::os::unix::fs::symlink(".go-version", p).unwrap());
+    ctx.gover(["current"]).assert_fails(1, "cannot read");
+    ctx.gover(["install"]).assert_fails(1, "cannot read");
+    assert_eq!(ctx.installed(), [GOOD]);
 }
 
 #[test]
 fn a_current_that_is_a_directory_is_a_filesystem_error() {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
-    mirror.add_release("1.22.5", 1000);
-    let sb = Sandbox::new(&mirror);
-    sb.run(&["install", GOOD]).ok();
-    std::fs::remove_file(sb.home.join("current")).unwrap();
-    std::fs::create_dir_all(sb.home.join("current/keep")).unwrap();
-    sb.run(&["install", "1.22.5"]).fails(7, "is not a symlink");
-    sb.run(&["use", GOOD]).fails(7, "is not a symlink");
-    sb.run(&["current"]).fails(7, "is not a symlink");
+    let ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
+    ctx.publish(Release::padded("1.22.5", 1000));
+    ctx.gover(["install", GOOD]).assert_success();
+    std::fs::remove_file(ctx.gover_home.join("current")).unwrap();
+    std::fs::create_dir_all(ctx.gover_home.join("current/keep")).unwrap();
+    ctx.gover(["install", "1.22.5"])
+        .assert_fails(7, "is not a symlink");
+    ctx.gover(["use", GOOD]).assert_fails(7, "is not a symlink");
+    ctx.gover(["current"]).assert_fails(7, "is not a symlink");
     // Refused before downloading anything; the directory (and what is in it) is left alone.
-    assert_eq!(sb.versions(), [GOOD]);
-    assert!(mirror.archive_requests("1.22.5").is_empty());
-    assert!(sb.home.join("current/keep").is_dir());
-    assert!(sb.home.join("current/keep").is_dir());
+    assert_eq!(ctx.installed(), [GOOD]);
+    assert!(ctx.archive_requests("1.22.5").is_empty());
+    assert!(ctx.gover_home.join("current/keep").is_dir());
+    assert!(ctx.gover_home.join("current/keep").is_dir());
 }
 
 /// A tmpfs mounted for one test; unmounted when dropped.
@@ -289,62 +288,59 @@ impl Drop for TmpMount {
 
 #[test]
 fn a_read_only_gover_home_fails_writes_cleanly_and_still_serves_reads() {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
-    mirror.add_release("1.22.5", 1000);
-    let mut sb = Sandbox::new(&mirror);
-    let mnt = sb.dir.path().join("ro");
+    let mut ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
+    ctx.publish(Release::padded("1.22.5", 1000));
+    let mnt = ctx.root.join("ro");
     let Some(mount) = TmpMount::new(&mnt, "4m") else {
         return;
     };
-    sb.home = mnt.join("home");
-    sb.run(&["install", GOOD]).ok();
+    ctx.gover_home = mnt.join("home");
+    ctx.gover(["install", GOOD]).assert_success();
     mount.remount_ro();
 
-    sb.run(&["install", "1.22.5"])
-        .fails(7, "Read-only file system");
-    sb.run(&["use", GOOD]).fails(7, "Read-only file system");
-    sb.run(&["uninstall", "--force", GOOD])
-        .fails(7, "Read-only file system");
+    ctx.gover(["install", "1.22.5"])
+        .assert_fails(7, "Read-only file system");
+    ctx.gover(["use", GOOD])
+        .assert_fails(7, "Read-only file system");
+    ctx.gover(["uninstall", "--force", GOOD])
+        .assert_fails(7, "Read-only file system");
     // Reading needs no write access.
-    sb.run(&["list"]).ok();
-    assert!(sb.run(&["current"]).ok().stdout().contains(GOOD));
-    let out = sb.go(&["version"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("go{GOOD} ")));
-    assert_eq!(sb.versions(), [GOOD]);
+    ctx.gover(["list"]).assert_success();
+    ctx.gover(["current"])
+        .assert_success()
+        .assert_stdout_contains(GOOD);
+    ctx.shim("go", ["version"])
+        .assert_stdout_contains(&format!("go{GOOD} "));
+    assert_eq!(ctx.installed(), [GOOD]);
 }
 
 #[test]
 fn a_full_filesystem_fails_the_install_and_leaves_nothing() {
-    let mirror = Mirror::start();
-    mirror.add_release(GOOD, 1000);
+    let mut ctx = TestContext::new();
+    ctx.publish(Release::padded(GOOD, 1000));
     // Incompressible: the archive alone is bigger than the filesystem.
-    mirror.add_release("1.22.5", 2_000_000);
-    let mut sb = Sandbox::new(&mirror);
-    let mnt = sb.dir.path().join("full");
+    ctx.publish(Release::padded("1.22.5", 2_000_000));
+    let mnt = ctx.root.join("full");
     let Some(_mount) = TmpMount::new(&mnt, "1m") else {
         return;
     };
-    sb.home = mnt.join("home");
-    sb.run(&["install", GOOD]).ok();
-    let current = sb.current();
+    ctx.gover_home = mnt.join("home");
+    ctx.gover(["install", GOOD]).assert_success();
+    let current = ctx.current_link();
 
-    let run = sb.run(&["install", "1.22.5"]);
-    run.fails(7, "No space left on device");
-    assert!(
-        run.stderr().contains("hint: free some disk space"),
-        "{}",
-        run.describe()
-    );
-    assert_eq!(sb.versions(), [GOOD]);
-    assert!(sb.staging().is_empty(), "staging: {:?}", sb.staging());
+    let run = ctx.gover(["install", "1.22.5"]);
+    run.assert_fails(7, "No space left on device");
+    run.assert_stderr_contains("hint: free some disk space");
+    assert_eq!(ctx.installed(), [GOOD]);
+    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
     assert_eq!(
-        sb.downloads(),
-        [faults::archive_name(GOOD)],
+        ctx.downloads(),
+        [archive_name(GOOD)],
         "the partial is removed"
     );
-    assert_eq!(sb.current(), current);
+    assert_eq!(ctx.current_link(), current);
     // The space is back: GOOD still runs.
-    let out = sb.go(&["version"]).output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("go{GOOD} ")));
+    ctx.shim("go", ["version"])
+        .assert_stdout_contains(&format!("go{GOOD} "));
 }

@@ -1,80 +1,81 @@
 //! Mirror lists and fleet mirrors (issue 7): archives from a list of mirrors tried in order,
 //! checksums only from the index, and `gover mirror sync` served over loopback HTTP.
 
-mod mirror_support;
+mod common;
 
-use mirror_support::{PLATFORM, Sandbox, Server, archive_name, sha256_hex};
+use common::release::{flip_byte, index_versions, sha256_hex};
+use common::{Mirror, Release, TestContext};
 
-/// A mirror dir holding a corrupted copy of `version`'s archive (right name, wrong bytes).
-fn bad_mirror(sandbox: &Sandbox, version: &str) -> Server {
-    let dir = sandbox.path("bad");
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut bytes = std::fs::read(
-        sandbox
-            .path("upstream")
-            .join(archive_name(version, PLATFORM)),
-    )
-    .unwrap();
-    let last = bytes.len() - 1;
-    bytes[last] ^= 0xff;
-    std::fs::write(dir.join(archive_name(version, PLATFORM)), bytes).unwrap();
-    Server::serve(&dir)
+/// Another mirror, holding a corrupted copy of `version`'s archive (right name, wrong bytes).
+fn bad_mirror(ctx: &TestContext, version: &str) -> Mirror {
+    let release = ctx.release(version);
+    let bad = Mirror::start();
+    bad.serve_bytes(
+        &Mirror::archive_path(&release.filename),
+        flip_byte(&release.archive, release.archive.len() - 1),
+    );
+    bad
+}
+
+/// A sandbox whose mirror publishes `versions`, each also for `platforms`.
+fn with_platforms(versions: &[&str], platforms: &[&str]) -> TestContext {
+    let ctx = TestContext::new();
+    for version in versions {
+        ctx.publish(Release::fake(version).also_for(platforms));
+    }
+    ctx
 }
 
 #[test]
 fn dist_url_list_is_tried_in_order_past_a_404() {
-    let mut sb = Sandbox::new(&["1.22.5"]);
-    let list = format!("{},{}", sb.upstream.url("/missing/"), sb.upstream.url("/"));
-    sb.set("GOVER_DIST_URL", &list);
-    sb.gover(&["install", "1.22.5"])
-        .success()
-        .stderr_has("404")
-        .stderr_has(&format!(
+    let mut ctx = TestContext::with_releases(&["1.22.5"]);
+    let list = format!("{},{}", ctx.mirror.url("/missing/"), ctx.mirror.dist_url());
+    ctx.set_env("GOVER_DIST_URL", list);
+    ctx.gover(["install", "1.22.5"])
+        .assert_success()
+        .assert_stderr_contains("404")
+        .assert_stderr_contains(&format!(
             "trying the next mirror: {}",
-            sb.upstream.url("/go1.22.5.linux-amd64.tar.gz")
+            ctx.mirror.url("/dl/go1.22.5.linux-amd64.tar.gz")
         ));
-    assert_eq!(sb.installed(), ["1.22.5"]);
-    assert_eq!(sb.upstream.hits("/missing/go1.22.5.linux-amd64.tar.gz"), 1);
-    assert_eq!(sb.upstream.hits("/go1.22.5.linux-amd64.tar.gz"), 1);
+    assert_eq!(ctx.installed(), ["1.22.5"]);
+    assert_eq!(ctx.mirror.hits("/missing/go1.22.5.linux-amd64.tar.gz"), 1);
+    assert_eq!(ctx.mirror.hits("/dl/go1.22.5.linux-amd64.tar.gz"), 1);
 }
 
 #[test]
 fn a_mirror_serving_wrong_bytes_is_a_sha256_mismatch_and_the_next_one_is_tried() {
-    let mut sb = Sandbox::new(&["1.22.5"]);
-    let bad = bad_mirror(&sb, "1.22.5");
-    sb.set(
-        "GOVER_DIST_URL",
-        &format!("{},{}", bad.url("/"), sb.upstream.url("/")),
-    );
-    sb.gover(&["install", "1.22.5"])
-        .success()
-        .stderr_has(&format!(
+    let mut ctx = TestContext::with_releases(&["1.22.5"]);
+    let bad = bad_mirror(&ctx, "1.22.5");
+    let list = format!("{},{}", bad.dist_url(), ctx.mirror.dist_url());
+    ctx.set_env("GOVER_DIST_URL", list);
+    ctx.gover(["install", "1.22.5"])
+        .assert_success()
+        .assert_stderr_contains(&format!(
             "sha256 mismatch for {}",
-            bad.url("/go1.22.5.linux-amd64.tar.gz")
+            bad.url("/dl/go1.22.5.linux-amd64.tar.gz")
         ))
-        .stderr_has("trying the next mirror");
-    assert_eq!(sb.installed(), ["1.22.5"]);
+        .assert_stderr_contains("trying the next mirror");
+    assert_eq!(ctx.installed(), ["1.22.5"]);
     // The cache holds the good bytes, not the bad mirror's.
-    let good = std::fs::read(sb.path("upstream/go1.22.5.linux-amd64.tar.gz")).unwrap();
-    let cached = std::fs::read(sb.cached_download("1.22.5")).unwrap();
+    let good = ctx.release("1.22.5").archive;
+    let cached = std::fs::read(ctx.cached_download("1.22.5")).unwrap();
     assert_eq!(sha256_hex(&cached), sha256_hex(&good));
 }
 
 #[test]
 fn when_every_mirror_is_bad_nothing_is_installed_and_the_exit_code_is_verification() {
-    let mut sb = Sandbox::new(&["1.22.5"]);
-    let bad = bad_mirror(&sb, "1.22.5");
-    sb.set(
-        "GOVER_DIST_URL",
-        &format!("{},{}", sb.upstream.url("/missing"), bad.url("/")),
-    );
-    sb.gover(&["install", "1.22.5"])
-        .code(6)
-        .stderr_has("error: sha256 mismatch");
-    assert!(sb.installed().is_empty());
-    assert!(!sb.cached_download("1.22.5").exists());
+    let mut ctx = TestContext::with_releases(&["1.22.5"]);
+    let bad = bad_mirror(&ctx, "1.22.5");
+    let list = format!("{},{}", ctx.mirror.url("/missing"), bad.dist_url());
+    ctx.set_env("GOVER_DIST_URL", list);
+    ctx.gover(["install", "1.22.5"])
+        .assert_exit(6)
+        .assert_stderr_contains("error: sha256 mismatch");
+    assert!(ctx.installed().is_empty());
+    assert!(!ctx.cached_download("1.22.5").exists());
     assert!(
-        !sb.gover_home()
+        !ctx.gover_home
             .join("cache/downloads/go1.22.5.linux-amd64.tar.gz.partial")
             .exists()
     );
@@ -82,29 +83,29 @@ fn when_every_mirror_is_bad_nothing_is_installed_and_the_exit_code_is_verificati
 
 #[test]
 fn mirror_flag_replaces_the_list_for_one_run() {
-    let mut sb = Sandbox::new(&["1.22.5", "1.21.3"]);
-    sb.set("GOVER_DIST_URL", "http://127.0.0.1:1/");
-    let flag = format!("--mirror={}", sb.upstream.url("/"));
-    sb.gover(&["install", "1.22.5", &flag]).success();
-    assert_eq!(sb.installed(), ["1.22.5"]);
+    let mut ctx = TestContext::with_releases(&["1.22.5", "1.21.3"]);
+    ctx.set_env("GOVER_DIST_URL", "http://127.0.0.1:1/");
+    let flag = format!("--mirror={}", ctx.mirror.dist_url());
+    ctx.gover(["install", "1.22.5", &flag]).assert_success();
+    assert_eq!(ctx.installed(), ["1.22.5"]);
     // Without the flag the (dead) env list is used.
-    sb.gover(&["install", "1.21.3"])
-        .code(5)
-        .stderr_has("http://127.0.0.1:1/go1.21.3.linux-amd64.tar.gz");
-    assert_eq!(sb.installed(), ["1.22.5"]);
+    ctx.gover(["install", "1.21.3"])
+        .assert_exit(5)
+        .assert_stderr_contains("http://127.0.0.1:1/go1.21.3.linux-amd64.tar.gz");
+    assert_eq!(ctx.installed(), ["1.22.5"]);
 }
 
 /// The fleet mirror end to end: sync from the upstream mirror, serve the synced dir over
 /// loopback HTTP, install from it with a fresh home, then sync again (nothing downloaded).
 #[test]
 fn fleet_mirror_sync_serve_and_install() {
-    let sb = Sandbox::with_platforms(
+    let ctx = with_platforms(
         &["1.23rc1", "1.22.5", "1.22.0", "1.21.3"],
-        &[PLATFORM, "darwin-arm64", "windows-amd64"],
+        &["darwin-arm64", "windows-amd64"],
     );
-    let fleet = sb.path("fleet");
+    let fleet = ctx.root.join("fleet");
     let fleet_arg = fleet.to_str().unwrap();
-    sb.gover(&[
+    ctx.gover([
         "mirror",
         "sync",
         fleet_arg,
@@ -113,8 +114,8 @@ fn fleet_mirror_sync_serve_and_install() {
         "--platform",
         "linux-amd64,darwin-arm64",
     ])
-    .success()
-    .stderr_has("4 downloaded, 0 already there");
+    .assert_success()
+    .assert_stderr_contains("4 downloaded, 0 already there");
     let mut names: Vec<String> = std::fs::read_dir(&fleet)
         .unwrap()
         .flatten()
@@ -138,8 +139,7 @@ fn fleet_mirror_sync_serve_and_install() {
     // index.json is go.dev's format with only the synced files, checksums from upstream.
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fleet.join("index.json")).unwrap()).unwrap();
-    let upstream: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(sb.path("upstream/index.json")).unwrap()).unwrap();
+    let upstream = ctx.index();
     let releases = index.as_array().unwrap();
     assert_eq!(releases.len(), 2);
     assert_eq!(releases[0]["version"], "go1.22.5");
@@ -167,26 +167,32 @@ fn fleet_mirror_sync_serve_and_install() {
     }
 
     // Serve the dir and install from it with a fresh home; upstream is not touched.
-    let served = Server::serve(&fleet);
-    let upstream_gets = sb.upstream.archive_hits();
-    let mut client = Sandbox::new(&[]);
-    client.set("GOVER_INDEX_URL", &served.url("/index.json"));
-    client.set("GOVER_DIST_URL", &served.url("/"));
-    client.gover(&["install", "1.22"]).success();
+    let served = Mirror::start();
+    served.serve_dir("/", &fleet);
+    let upstream_gets = ctx.mirror.archive_hits();
+    let mut client = TestContext::new();
+    client
+        .set_env("GOVER_INDEX_URL", served.url("/index.json"))
+        .set_env("GOVER_DIST_URL", served.url("/"));
+    client.gover(["install", "1.22"]).assert_success();
     assert_eq!(client.installed(), ["1.22.5"]);
     client
-        .go_shim(&client.work(), &["version"], &[])
-        .success()
-        .stdout_is(&format!(
-            "go version go1.22.5 linux/amd64 ({})\n",
-            client.gover_home().join("versions/1.22.5/bin/go").display()
+        .shim("go", ["version"])
+        .assert_success()
+        .assert_stdout("go version go1.22.5 linux/amd64\n");
+    client
+        .shim("go", ["print-self"])
+        .assert_success()
+        .assert_stdout(&format!(
+            "{}\n",
+            client.gover_home.join("versions/1.22.5/bin/go").display()
         ));
     assert_eq!(served.hits("/go1.22.5.linux-amd64.tar.gz"), 1);
-    client.gover(&["install", "1.22.0"]).code(4);
-    assert_eq!(sb.upstream.archive_hits(), upstream_gets);
+    client.gover(["install", "1.22.0"]).assert_exit(4);
+    assert_eq!(ctx.mirror.archive_hits(), upstream_gets);
 
     // Sync again: everything is there and verifies, so nothing is downloaded.
-    sb.gover(&[
+    ctx.gover([
         "mirror",
         "sync",
         fleet_arg,
@@ -195,43 +201,37 @@ fn fleet_mirror_sync_serve_and_install() {
         "--platform",
         "linux-amd64,darwin-arm64",
     ])
-    .success()
-    .stderr_has("0 downloaded, 4 already there");
-    assert_eq!(sb.upstream.archive_hits(), upstream_gets);
+    .assert_success()
+    .assert_stderr_contains("0 downloaded, 4 already there");
+    assert_eq!(ctx.mirror.archive_hits(), upstream_gets);
 
     // Adding a release keeps the earlier ones listed and fetches only the new file.
-    sb.gover(&["mirror", "sync", fleet_arg, "1.22.0"])
-        .success()
-        .stderr_has("1 downloaded");
-    assert_eq!(sb.upstream.archive_hits(), upstream_gets + 1);
+    ctx.gover(["mirror", "sync", fleet_arg, "1.22.0"])
+        .assert_success()
+        .assert_stderr_contains("1 downloaded");
+    assert_eq!(ctx.mirror.archive_hits(), upstream_gets + 1);
     let index: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fleet.join("index.json")).unwrap()).unwrap();
-    let versions: Vec<&str> = index
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["version"].as_str().unwrap())
-        .collect();
-    assert_eq!(versions, ["go1.22.5", "go1.22.0", "go1.21.3"]);
+    assert_eq!(index_versions(&index), ["go1.22.5", "go1.22.0", "go1.21.3"]);
 }
 
 #[test]
 fn mirror_sync_redownloads_a_damaged_archive_and_defaults_to_the_two_stable_lines() {
-    let sb = Sandbox::new(&["1.23rc1", "1.22.5", "1.22.0", "1.21.3", "1.20"]);
-    let fleet = sb.path("fleet");
+    let ctx = TestContext::with_releases(&["1.23rc1", "1.22.5", "1.22.0", "1.21.3", "1.20"]);
+    let fleet = ctx.root.join("fleet");
     let fleet_arg = fleet.to_str().unwrap();
-    sb.gover(&["mirror", "sync", fleet_arg])
-        .success()
-        .stderr_has("2 downloaded");
+    ctx.gover(["mirror", "sync", fleet_arg])
+        .assert_success()
+        .assert_stderr_contains("2 downloaded");
     assert!(fleet.join("go1.22.5.linux-amd64.tar.gz").is_file());
     assert!(fleet.join("go1.21.3.linux-amd64.tar.gz").is_file());
     assert!(!fleet.join("go1.22.0.linux-amd64.tar.gz").exists());
     assert!(!fleet.join("go1.23rc1.linux-amd64.tar.gz").exists());
     std::fs::write(fleet.join("go1.21.3.linux-amd64.tar.gz"), b"damaged").unwrap();
-    sb.gover(&["mirror", "sync", fleet_arg])
-        .success()
-        .stderr_has("1 downloaded, 1 already there");
-    let good = std::fs::read(sb.path("upstream/go1.21.3.linux-amd64.tar.gz")).unwrap();
+    ctx.gover(["mirror", "sync", fleet_arg])
+        .assert_success()
+        .assert_stderr_contains("1 downloaded, 1 already there");
+    let good = ctx.release("1.21.3").archive;
     assert_eq!(
         std::fs::read(fleet.join("go1.21.3.linux-amd64.tar.gz")).unwrap(),
         good
@@ -240,14 +240,14 @@ fn mirror_sync_redownloads_a_damaged_archive_and_defaults_to_the_two_stable_line
 
 #[test]
 fn mirror_sync_rejects_unknown_platforms_and_missing_archives() {
-    let sb = Sandbox::new(&["1.22.5"]);
-    let fleet = sb.path("fleet");
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    let fleet = ctx.root.join("fleet");
     let fleet_arg = fleet.to_str().unwrap();
-    sb.gover(&["mirror", "sync", fleet_arg, "--platform", "linux-amd46"])
-        .code(2)
-        .stderr_has("`linux-amd46` is not a Go platform");
-    sb.gover(&["mirror", "sync", fleet_arg, "--platform", "darwin-arm64"])
-        .code(4)
-        .stderr_has("no darwin-arm64 archive");
+    ctx.gover(["mirror", "sync", fleet_arg, "--platform", "linux-amd46"])
+        .assert_exit(2)
+        .assert_stderr_contains("`linux-amd46` is not a Go platform");
+    ctx.gover(["mirror", "sync", fleet_arg, "--platform", "darwin-arm64"])
+        .assert_exit(4)
+        .assert_stderr_contains("no darwin-arm64 archive");
     assert!(!fleet.join("index.json").exists());
 }

@@ -2,14 +2,15 @@
 
 mod common;
 
-use common::shells::{MODES, Sandbox, have};
+use common::TestContext;
+use common::shells::{self, MODES, Shells, have};
 
 /// A PATH with duplicates, an empty entry and dirs whose names need quoting.
-fn awkward_path(sb: &Sandbox) -> (String, Vec<String>) {
+fn awkward_path(sb: &TestContext) -> (String, Vec<String>) {
     let weird = [
-        sb.root().join("it's here"),
-        sb.root().join("with space"),
-        sb.root().join("dollar$HOME and \\back"),
+        sb.root.join("it's here"),
+        sb.root.join("with space"),
+        sb.root.join("dollar$HOME and \\back"),
     ];
     for d in &weird {
         std::fs::create_dir_all(d).unwrap();
@@ -26,12 +27,12 @@ fn awkward_path(sb: &Sandbox) -> (String, Vec<String>) {
 
 #[test]
 fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
-    let sb = Sandbox::new();
+    let sb = shells::sandbox();
     let (path, weird) = awkward_path(&sb);
-    let gover = common::shells::gover_bin().display().to_string();
+    let gover = common::gover_exe().display().to_string();
     let gobin = sb.home.join("go/bin").display().to_string();
     let expected: Vec<String> = [
-        sb.shims().display().to_string(),
+        sb.shims_dir().display().to_string(),
         gobin,
         weird[0].clone(),
         "/usr/bin".into(),
@@ -68,83 +69,62 @@ fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
         }
         let script = script.replace("{g}", &gover);
         let out = sb.run_mode(program, &["-c"], &script, &path);
-        let got = String::from_utf8(out.stdout).unwrap();
+        let got = out.stdout;
         assert_eq!(
             got.split(':').collect::<Vec<_>>(),
             expected,
             "{program}: stderr {}",
-            String::from_utf8_lossy(&out.stderr)
+            out.stderr
         );
     }
 }
 
 #[test]
 fn env_detects_the_shell_from_the_shell_variable() {
-    let sb = Sandbox::new();
-    let out = sb
-        .gover(&["env"])
-        .env("SHELL", "/usr/bin/fish")
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .starts_with("set -gx PATH '")
-    );
-    let out = sb
-        .gover(&["env"])
-        .env("SHELL", "/bin/zsh")
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .starts_with("export PATH='")
-    );
+    let sb = shells::sandbox();
+    let out = sb.gover_cmd(["env"]).env("SHELL", "/usr/bin/fish").run();
+    assert!(out.stdout.starts_with("set -gx PATH '"));
+    let out = sb.gover_cmd(["env"]).env("SHELL", "/bin/zsh").run();
+    assert!(out.stdout.starts_with("export PATH='"));
 }
 
 #[test]
 fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
-    let sb = Sandbox::new();
+    let sb = shells::sandbox();
     let bashrc = "# my bashrc\nalias ll='ls -l'\nexport EDITOR=vi"; // no final newline
     let profile = "export LANG=C.UTF-8\n";
-    sb.write(".bashrc", bashrc);
-    sb.write(".profile", profile);
-    let github_path = sb.root().join("github_path");
+    sb.write_home(".bashrc", bashrc);
+    sb.write_home(".profile", profile);
+    let github_path = sb.root.join("github_path");
     std::fs::write(&github_path, "/already/there\n").unwrap();
 
     let out = sb
-        .gover(&["setup", "--systemd"])
+        .gover_cmd(["setup", "--systemd"])
         .env("GITHUB_PATH", &github_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run();
+    assert!(out.status.success(), "{}", out.stderr);
     let after_first = snapshot(&sb);
     for f in [".bashrc", ".profile"] {
-        let text = sb.read(f);
+        let text = sb.read_home(f);
         assert_eq!(text.matches("# >>> gover >>>").count(), 1, "{f}: {text}");
-        assert!(text.contains(&sb.shims().display().to_string().replace('\'', "'\\''")));
+        assert!(text.contains(&sb.shims_dir().display().to_string().replace('\'', "'\\''")));
     }
     if have("zsh") {
-        assert!(sb.read(".zshenv").contains("# >>> gover >>>"));
-        assert!(sb.read(".zshrc").contains("# >>> gover >>>"));
+        assert!(sb.read_home(".zshenv").contains("# >>> gover >>>"));
+        assert!(sb.read_home(".zshrc").contains("# >>> gover >>>"));
     }
     if have("fish") {
         assert!(
-            sb.read(".config/fish/conf.d/gover.fish")
+            sb.read_home(".config/fish/conf.d/gover.fish")
                 .contains("set -gx PATH $shims $bin $rest")
         );
     }
     assert_eq!(
-        sb.read(".config/environment.d/gover.conf")
+        sb.read_home(".config/environment.d/gover.conf")
             .lines()
             .nth(2)
             .unwrap(),
-        format!("PATH={}:${{PATH}}", sb.shims().display())
+        format!("PATH={}:${{PATH}}", sb.shims_dir().display())
     );
     let first_backups = backups(&sb);
     assert_eq!(first_backups.len(), 2, "{first_backups:?}"); // .bashrc and .profile existed
@@ -152,18 +132,17 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
         .iter()
         .find(|b| b.starts_with(".bashrc.gover-backup-"))
         .unwrap();
-    assert_eq!(sb.read(bashrc_backup), bashrc);
+    assert_eq!(sb.read_home(bashrc_backup), bashrc);
     assert_eq!(
         std::fs::read_to_string(&github_path).unwrap(),
-        format!("/already/there\n{}\n", sb.shims().display())
+        format!("/already/there\n{}\n", sb.shims_dir().display())
     );
 
     // Twice: nothing changes, no new backup, GITHUB_PATH not appended again.
     let out = sb
-        .gover(&["setup", "--systemd"])
+        .gover_cmd(["setup", "--systemd"])
         .env("GITHUB_PATH", &github_path)
-        .output()
-        .unwrap();
+        .run();
     assert!(out.status.success());
     assert_eq!(snapshot(&sb), after_first);
     assert_eq!(backups(&sb), first_backups);
@@ -175,14 +154,10 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
         2
     );
 
-    let out = sb.gover(&["setup", "--remove"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(sb.read(".bashrc"), bashrc);
-    assert_eq!(sb.read(".profile"), profile);
+    let out = sb.gover(["setup", "--remove"]);
+    assert!(out.status.success(), "{}", out.stderr);
+    assert_eq!(sb.read_home(".bashrc"), bashrc);
+    assert_eq!(sb.read_home(".profile"), profile);
     for created in [
         ".zshenv",
         ".zshrc",
@@ -195,8 +170,8 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
 
 #[test]
 fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() {
-    let sb = Sandbox::new();
-    let out = sb.gover(&["setup"]).output().unwrap();
+    let sb = shells::sandbox();
+    let out = sb.gover(["setup"]);
     assert!(out.status.success());
     // gover itself is not on this PATH: the block must not need it.
     let inherited = format!("{}:/usr/bin::/bin:/usr/bin", sb.sdk_bin("go1.21"));
@@ -216,13 +191,13 @@ fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() 
             flags.join(" ")
         );
         let out = sb.run_mode(shell, flags, &script, path);
-        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stdout = out.stdout;
         let lines: Vec<&str> = stdout.lines().collect();
         let outer = lines.first().copied().unwrap_or_default();
         let entries: Vec<&str> = outer.split(':').collect();
         assert_eq!(
             entries[0],
-            sb.shims().display().to_string(),
+            sb.shims_dir().display().to_string(),
             "{label}: {outer}"
         );
         assert_eq!(
@@ -250,13 +225,8 @@ fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() 
 
 #[test]
 fn setup_honours_gobin_and_gopath_at_shell_start() {
-    let sb = Sandbox::new();
-    assert!(
-        sb.gover(&["setup", "--shell", "bash"])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let sb = shells::sandbox();
+    assert!(sb.gover(["setup", "--shell", "bash"]).status.success());
     let cases = [
         ("GOBIN=/opt/gobin", "/opt/gobin"),
         ("GOPATH=/gp1:/gp2", "/gp1/bin"),
@@ -268,12 +238,12 @@ fn setup_honours_gobin_and_gopath_at_shell_start() {
             &format!("export {assign}; . ~/.bashrc; printf %s \"$PATH\""),
             "/usr/bin:/bin",
         );
-        let path = String::from_utf8(out.stdout).unwrap();
+        let path = out.stdout;
         assert_eq!(path.split(':').nth(1), Some(want), "{assign}: {path}");
     }
 }
 
-fn snapshot(sb: &Sandbox) -> Vec<(String, String)> {
+fn snapshot(sb: &TestContext) -> Vec<(String, String)> {
     let mut files = Vec::new();
     for f in [
         ".bashrc",
@@ -283,12 +253,12 @@ fn snapshot(sb: &Sandbox) -> Vec<(String, String)> {
         ".config/fish/conf.d/gover.fish",
         ".config/environment.d/gover.conf",
     ] {
-        files.push((f.to_string(), sb.read(f)));
+        files.push((f.to_string(), sb.read_home(f)));
     }
     files
 }
 
-fn backups(sb: &Sandbox) -> Vec<String> {
+fn backups(sb: &TestContext) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(&sb.home)
         .unwrap()
         .flatten()

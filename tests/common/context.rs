@@ -1,18 +1,17 @@
 //! `TestContext`: one sandbox per test (HOME, GOVER_HOME, a project directory, a mirror) and the helpers to
 //! run `gover` and the shims inside it and to assert on what they did.
 
-use std::cell::RefCell;
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::Write;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::{Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::Duration;
 
-use super::mirror::Mirror;
+use super::mirror::{Mirror, Request};
 use super::release::{Release, index_json};
 
 /// The `gover` binary under test.
@@ -26,6 +25,9 @@ pub fn shim_exe() -> PathBuf {
 }
 
 /// A sandbox: its own HOME, GOVER_HOME, project directory and mirror; deleted when dropped.
+///
+/// `TestContext::new()` is the usual layout (`<root>/home`, `<root>/home/.gover`, `<root>/project`);
+/// [`TestContext::builder`] changes it (e.g. paths with spaces, the project dir being HOME) and the environment.
 pub struct TestContext {
     _root: tempfile::TempDir,
     /// The sandbox root (canonical: no symlinks, so paths printed by gover compare equal).
@@ -35,32 +37,105 @@ pub struct TestContext {
     /// The working directory of every command unless a test says otherwise.
     pub project: PathBuf,
     pub mirror: Mirror,
-    releases: RefCell<Vec<Release>>,
+    releases: Mutex<Vec<Release>>,
+    /// Environment changes applied to every command after the defaults: `None` removes the variable.
+    env: Vec<(String, Option<String>)>,
 }
 
-impl TestContext {
-    /// A sandbox whose mirror publishes an empty index.
-    pub fn new() -> TestContext {
+/// Options for a [`TestContext`]; paths are relative to the sandbox root.
+pub struct Builder {
+    home: String,
+    gover_home: Option<String>,
+    project: String,
+    env: Vec<(String, Option<String>)>,
+}
+
+impl Builder {
+    /// HOME (default `home`).
+    pub fn home(mut self, rel: &str) -> Builder {
+        self.home = rel.to_owned();
+        self
+    }
+
+    /// GOVER_HOME (default `<home>/.gover`).
+    pub fn gover_home(mut self, rel: &str) -> Builder {
+        self.gover_home = Some(rel.to_owned());
+        self
+    }
+
+    /// The working directory of commands (default `project`); may be HOME itself.
+    pub fn project(mut self, rel: &str) -> Builder {
+        self.project = rel.to_owned();
+        self
+    }
+
+    /// Sets `key` for every command, overriding the sandbox default (`PATH`, `GOVER_INDEX_TTL`, …).
+    pub fn env(mut self, key: &str, value: &str) -> Builder {
+        self.env.push((key.to_owned(), Some(value.to_owned())));
+        self
+    }
+
+    /// Removes `key` (a sandbox default) from every command.
+    pub fn env_remove(mut self, key: &str) -> Builder {
+        self.env.push((key.to_owned(), None));
+        self
+    }
+
+    pub fn build(self) -> TestContext {
         let root_dir = tempfile::Builder::new()
             .prefix("gover-test-")
             .tempdir()
             .expect("temp dir");
         let root = root_dir.path().canonicalize().expect("canonical temp dir");
-        let home = root.join("home");
-        let project = root.join("project");
+        let home = root.join(&self.home);
+        let project = root.join(&self.project);
         std::fs::create_dir_all(&home).expect("create HOME");
         std::fs::create_dir_all(&project).expect("create project dir");
         let context = TestContext {
             _root: root_dir,
-            gover_home: home.join(".gover"),
+            gover_home: match &self.gover_home {
+                Some(rel) => root.join(rel),
+                None => home.join(".gover"),
+            },
             home,
             project,
             root,
             mirror: Mirror::start(),
-            releases: RefCell::new(Vec::new()),
+            releases: Mutex::new(Vec::new()),
+            env: self.env,
         };
         context.republish();
         context
+    }
+}
+
+impl TestContext {
+    /// A sandbox whose mirror publishes an empty index.
+    pub fn new() -> TestContext {
+        TestContext::builder().build()
+    }
+
+    /// A sandbox with another layout or environment.
+    pub fn builder() -> Builder {
+        Builder {
+            home: "home".to_owned(),
+            gover_home: None,
+            project: "project".to_owned(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Sets `key` for every later command, overriding the sandbox default.
+    pub fn set_env(&mut self, key: &str, value: impl AsRef<str>) -> &mut Self {
+        self.env
+            .push((key.to_owned(), Some(value.as_ref().to_owned())));
+        self
+    }
+
+    /// Removes `key` from every later command.
+    pub fn remove_env(&mut self, key: &str) -> &mut Self {
+        self.env.push((key.to_owned(), None));
+        self
     }
 
     /// A sandbox whose mirror publishes fake releases of `versions` (`"1.22.5"`, `"1.23rc1"`, …).
@@ -78,7 +153,13 @@ impl TestContext {
             &Mirror::archive_path(&release.filename),
             release.archive.clone(),
         );
-        let mut releases = self.releases.borrow_mut();
+        for other in &release.others {
+            self.mirror.serve_bytes(
+                &Mirror::archive_path(&other.filename),
+                other.archive.clone(),
+            );
+        }
+        let mut releases = self.releases();
         releases.retain(|r| r.version != release.version);
         releases.push(release);
         drop(releases);
@@ -87,21 +168,29 @@ impl TestContext {
 
     /// Lists a release in the index without serving its archive (the mirror answers 404).
     pub fn publish_index_only(&self, release: Release) {
-        self.releases.borrow_mut().push(release);
+        self.releases().push(release);
         self.republish();
     }
 
     fn republish(&self) {
-        self.mirror.serve_bytes(
-            "/index.json",
-            index_json(&self.releases.borrow()).into_bytes(),
-        );
+        self.mirror
+            .serve_bytes("/index.json", index_json(&self.releases()).into_bytes());
+    }
+
+    fn releases(&self) -> MutexGuard<'_, Vec<Release>> {
+        self.releases
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The index the mirror serves now, parsed.
+    pub fn index(&self) -> serde_json::Value {
+        serde_json::from_str(&index_json(&self.releases())).expect("the index is JSON")
     }
 
     /// The published release of `version`.
     pub fn release(&self, version: &str) -> Release {
-        self.releases
-            .borrow()
+        self.releases()
             .iter()
             .find(|r| r.version == version)
             .cloned()
@@ -123,6 +212,11 @@ impl TestContext {
         self.mirror.gets(&self.archive_path(version))
     }
 
+    /// The requests for `version`'s archive, in arrival order.
+    pub fn archive_requests(&self, version: &str) -> Vec<Request> {
+        self.mirror.requests_for(&self.archive_path(version))
+    }
+
     /// `$GOVER_HOME/versions/<version>`.
     pub fn version_dir(&self, version: &str) -> PathBuf {
         self.gover_home.join("versions").join(version)
@@ -133,26 +227,49 @@ impl TestContext {
         self.version_dir(version).join("bin").join(tool)
     }
 
+    /// `$GOVER_HOME/shims`.
+    pub fn shims_dir(&self) -> PathBuf {
+        self.gover_home.join("shims")
+    }
+
     /// `$GOVER_HOME/shims/<tool>`.
     pub fn shim_path(&self, tool: &str) -> PathBuf {
-        self.gover_home.join("shims").join(tool)
+        self.shims_dir().join(tool)
+    }
+
+    /// `$GOVER_HOME/cache/downloads/<archive of version>`, where a verified download is kept.
+    pub fn cached_download(&self, version: &str) -> PathBuf {
+        self.gover_home
+            .join("cache/downloads")
+            .join(super::release::archive_name(version))
     }
 
     /// Versions present under `$GOVER_HOME/versions`, sorted by name.
     pub fn installed(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(self.gover_home.join("versions"))
-            .map(|dir| {
-                dir.map(|e| {
-                    e.expect("dir entry")
-                        .file_name()
-                        .to_string_lossy()
-                        .into_owned()
-                })
-                .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        ls(&self.gover_home.join("versions"))
+    }
+
+    /// Entries of `$GOVER_HOME/staging` (none after any install, failed or not), sorted.
+    pub fn staging(&self) -> Vec<String> {
+        ls(&self.gover_home.join("staging"))
+    }
+
+    /// Files in `$GOVER_HOME/cache/downloads`, sorted.
+    pub fn downloads(&self) -> Vec<String> {
+        ls(&self.gover_home.join("cache/downloads"))
+    }
+
+    /// Writes `$HOME/<rel>` (creating parents) and returns its path.
+    pub fn write_home(&self, rel: &str, contents: &str) -> PathBuf {
+        let path = self.home.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create dirs in HOME");
+        std::fs::write(&path, contents).expect("write a file in HOME");
+        path
+    }
+
+    /// `$HOME/<rel>`, or "" if it cannot be read.
+    pub fn read_home(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.home.join(rel)).unwrap_or_default()
     }
 
     /// Where `$GOVER_HOME/current` points, exactly as stored (None if absent).
@@ -223,11 +340,19 @@ impl TestContext {
             // Tests change the mirror's index between commands; the index cache (tested in
             // tests/offline.rs) would hide that for its TTL.
             .env("GOVER_INDEX_TTL", "0")
+            // Retries back off for milliseconds, not seconds (a server's Retry-After still counts).
+            .env("GOVER_RETRY_BASE_MS", "1")
             .env("PATH", self.sandbox_path())
             .env("TMPDIR", &self.root)
             .env("COLUMNS", "100")
             .env("LANG", "C.UTF-8")
             .current_dir(&self.project);
+        for (key, value) in &self.env {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
         Run::new(command, program.as_ref().to_string_lossy().into_owned())
     }
 
@@ -289,6 +414,24 @@ impl Default for TestContext {
     fn default() -> Self {
         TestContext::new()
     }
+}
+
+/// The names in `dir`, sorted; empty if it does not exist.
+pub fn ls(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| {
+                    e.expect("dir entry")
+                        .file_name()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Every path under `dir` (not following symlinks), empty if it does not exist.
@@ -380,10 +523,22 @@ impl Run {
         self
     }
 
-    /// Runs to completion and captures everything. Panics (after killing the child) if it outlives the hang
-    /// guard: a hang is a failure, never a wait forever.
-    pub fn run(mut self) -> Outcome {
-        let display = format!(
+    /// Starts it in the background (stdin empty, stdout and stderr piped) for a test that waits, reads or
+    /// kills it itself.
+    pub fn spawn(mut self) -> Spawned {
+        let display = self.display();
+        let child = self
+            .command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start `{display}`: {err}"));
+        Spawned { child, display }
+    }
+
+    fn display(&self) -> String {
+        format!(
             "{} {}",
             self.name,
             self.args
@@ -391,7 +546,13 @@ impl Run {
                 .map(|a| format!("{a:?}"))
                 .collect::<Vec<_>>()
                 .join(" ")
-        );
+        )
+    }
+
+    /// Runs to completion and captures everything. Panics (after killing the child) if it outlives the hang
+    /// guard: a hang is a failure, never a wait forever.
+    pub fn run(mut self) -> Outcome {
+        let display = self.display();
         self.command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -426,12 +587,24 @@ impl Run {
             }
         };
         let _ = feeder.join();
-        Outcome {
-            display,
-            status: output.status,
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Outcome::new(display, output)
+    }
+}
+
+/// A command running in the background ([`Run::spawn`]).
+pub struct Spawned {
+    pub child: Child,
+    display: String,
+}
+
+impl Spawned {
+    /// Waits for it to exit and captures what is left of its output.
+    pub fn wait(self) -> Outcome {
+        let output = self
+            .child
+            .wait_with_output()
+            .unwrap_or_else(|err| panic!("waiting for `{}`: {err}", self.display));
+        Outcome::new(self.display, output)
     }
 }
 
@@ -453,6 +626,15 @@ impl fmt::Display for Outcome {
 }
 
 impl Outcome {
+    fn new(display: String, output: Output) -> Outcome {
+        Outcome {
+            display,
+            status: output.status,
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
     pub fn code(&self) -> Option<i32> {
         self.status.code()
     }
@@ -485,6 +667,25 @@ impl Outcome {
     pub fn assert_error(&self, code: i32) -> &Self {
         self.assert_exit(code);
         self.error_message();
+        self
+    }
+
+    /// A gover failure told the way users see it: exit code `code`, exactly one `error: ` line, `needle`
+    /// somewhere on stderr, a `hint: ` line, and no panic.
+    #[track_caller]
+    pub fn assert_fails(&self, code: i32, needle: &str) -> &Self {
+        self.assert_exit(code);
+        let errors = self
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .count();
+        assert_eq!(errors, 1, "want exactly one `error: ` line\n{self}");
+        self.assert_stderr_contains(needle);
+        assert!(
+            self.stderr.lines().any(|l| l.starts_with("hint: ")),
+            "stderr should have a `hint: ` line\n{self}"
+        );
         self
     }
 

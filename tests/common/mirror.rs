@@ -1,18 +1,22 @@
-//! A loopback HTTP/1.1 server that stands in for go.dev/dl: it serves registered paths (the index, archives),
-//! records every request, and can be told to misbehave per path.
+//! A loopback HTTP/1.1 server that stands in for go.dev/dl: it serves registered paths (the index, archives,
+//! whole directories), records every request, can be told to misbehave per path, and doubles as an HTTP proxy.
 //!
 //! One thread accepts, one thread serves each connection, and every response says `Connection: close`, so a
-//! request is exactly one connection: easy to count, easy to break on purpose. Faults live in [`Fault`]; a new
-//! kind of misbehaviour (drop mid-body, stall, fail-then-succeed, ignore `Range`, lie about `Content-Length`) is
-//! a new variant plus an arm in [`plan`] or [`send`], nothing else.
+//! request is exactly one connection: easy to count, easy to break on purpose. A path misbehaves either for
+//! good ([`Mirror::inject`], until [`Mirror::heal`]) or for its next requests only ([`Mirror::script`]: one
+//! [`Fault`] per request, then served normally). A new kind of misbehaviour is a new [`Fault`] variant plus an
+//! arm in [`plan`], nothing else.
+//!
+//! As a proxy: absolute-form targets (`GET http://host/path`) are routed by their path, and `CONNECT` is
+//! recorded and refused with 502.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
@@ -34,21 +38,66 @@ impl Content {
     }
 }
 
-/// A deliberate misbehaviour of one path.
+/// A deliberate misbehaviour of one path. Body offsets count from the first byte this response sends (after a
+/// `Range` start, if one was honoured).
 #[derive(Clone, Debug)]
 pub enum Fault {
-    /// Answer every request with this status code (e.g. 404, 500) and a short text body.
+    /// Answer with this status code (e.g. 404, 500) and a short text body.
     Status(u16),
+    /// Answer with this status code and `Retry-After: <seconds>`.
+    RetryAfter(u16, u64),
     /// Serve these bytes instead of the registered content, with an honest `Content-Length`: a tampered or
     /// corrupted mirror whose bytes no longer match the digest in the index.
     WrongBytes(Arc<[u8]>),
+    /// Serve the whole content with 200 even when a range was asked for.
+    IgnoreRange,
+    /// Announce the whole length, send this many body bytes, then close the connection.
+    DropAfter(u64),
+    /// Send this many body bytes, stall for the duration, then send the rest.
+    StallFor(u64, Duration),
+    /// Send this many body bytes, block until the gate opens, then send the rest.
+    StallUntil(u64, Gate),
+    /// Announce `len + delta` bytes in `Content-Length` but send the real body, then close.
+    LieLength(i64),
+    /// Send this many zero bytes after the body (`Content-Length` honest).
+    Longer(u64),
+    /// Send only the first this-many bytes of the body (`Content-Length` honest).
+    Shorter(u64),
+    /// Close the connection without answering.
+    Reset,
+    /// Redirect (302) to this URL.
+    Redirect(String),
+}
+
+/// A latch a test opens to let a stalled response ([`Fault::StallUntil`]) continue.
+#[derive(Clone, Debug, Default)]
+pub struct Gate(Arc<(Mutex<bool>, Condvar)>);
+
+impl Gate {
+    pub fn new() -> Gate {
+        Gate::default()
+    }
+
+    pub fn open(&self) {
+        *self.0.0.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.0.1.notify_all();
+    }
+
+    fn wait(&self) {
+        let mut open = self.0.0.lock().unwrap_or_else(|p| p.into_inner());
+        while !*open {
+            open = self.0.1.wait(open).unwrap_or_else(|p| p.into_inner());
+        }
+    }
 }
 
 /// One request as the mirror saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub method: String,
-    /// The path without the query string.
+    /// The request target as sent (absolute-form when it came through as a proxy; `host:port` for CONNECT).
+    pub target: String,
+    /// The path without the query string (the target itself for CONNECT).
     pub path: String,
     /// The raw `Range` header, if any.
     pub range: Option<String>,
@@ -57,8 +106,24 @@ pub struct Request {
 #[derive(Default)]
 struct State {
     content: HashMap<String, Content>,
+    /// (path prefix, directory): paths under the prefix are files under the directory.
+    dirs: Vec<(String, PathBuf)>,
     faults: HashMap<String, Fault>,
+    scripts: HashMap<String, VecDeque<Fault>>,
     requests: Vec<Request>,
+}
+
+impl State {
+    fn content(&self, path: &str) -> Option<Content> {
+        if let Some(content) = self.content.get(path) {
+            return Some(content.clone());
+        }
+        self.dirs.iter().find_map(|(prefix, dir)| {
+            let rest = path.strip_prefix(prefix.as_str())?;
+            let file = dir.join(rest);
+            (!rest.split('/').any(|c| c == "..") && file.is_file()).then_some(Content::File(file))
+        })
+    }
 }
 
 struct Shared {
@@ -101,6 +166,10 @@ impl Mirror {
         Mirror { addr, shared }
     }
 
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     /// `http://127.0.0.1:<port><path>`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
@@ -133,6 +202,11 @@ impl Mirror {
         self.serve(path, Content::File(file.into()));
     }
 
+    /// Serves the files under `dir` (as they are at each request) below the path `prefix` (ending in `/`).
+    pub fn serve_dir(&self, prefix: &str, dir: impl Into<PathBuf>) {
+        self.state().dirs.push((prefix.to_owned(), dir.into()));
+    }
+
     /// Makes `path` misbehave from now on.
     pub fn inject(&self, path: &str, fault: Fault) {
         self.state().faults.insert(path.to_owned(), fault);
@@ -140,6 +214,16 @@ impl Mirror {
 
     pub fn heal(&self, path: &str) {
         self.state().faults.remove(path);
+    }
+
+    /// Scripts the next requests for `path`, one fault each; once the script is used up, requests get what
+    /// [`Mirror::inject`] says, or the content.
+    pub fn script(&self, path: &str, faults: impl IntoIterator<Item = Fault>) {
+        self.state()
+            .scripts
+            .entry(path.to_owned())
+            .or_default()
+            .extend(faults);
     }
 
     /// Whether `Range: bytes=N-` gets a 206 (true, the default) or is ignored with a full 200.
@@ -152,13 +236,19 @@ impl Mirror {
         self.state().requests.clone()
     }
 
-    /// How many requests (any method) reached `path`.
-    pub fn hits(&self, path: &str) -> usize {
+    /// The requests (any method) for `path`, in arrival order.
+    pub fn requests_for(&self, path: &str) -> Vec<Request> {
         self.state()
             .requests
             .iter()
             .filter(|r| r.path == path)
-            .count()
+            .cloned()
+            .collect()
+    }
+
+    /// How many requests (any method) reached `path`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.requests_for(path).len()
     }
 
     /// How many GET requests reached `path`: the number of downloads attempted.
@@ -167,6 +257,15 @@ impl Mirror {
             .requests
             .iter()
             .filter(|r| r.path == path && r.method == "GET")
+            .count()
+    }
+
+    /// How many requests (any method) asked for an archive (`*.tar.gz`), whatever its path.
+    pub fn archive_hits(&self) -> usize {
+        self.state()
+            .requests
+            .iter()
+            .filter(|r| r.path.ends_with(".tar.gz"))
             .count()
     }
 
@@ -186,14 +285,17 @@ impl Drop for Mirror {
     }
 }
 
-/// What to send back: status, extra headers, and which bytes of what.
+/// What to send back: status, extra headers, which bytes of what, and how to mangle them on the wire.
 struct Plan {
     status: u16,
     headers: Vec<(&'static str, String)>,
     body: Body,
+    wire: Wire,
 }
 
 enum Body {
+    /// Close the connection without a word.
+    Reset,
     Empty,
     Text(String),
     /// `content[start..start + len]`.
@@ -202,6 +304,20 @@ enum Body {
         start: u64,
         len: u64,
     },
+}
+
+/// Wire-level faults: a lying length, extra bytes, a break after some bytes.
+#[derive(Default)]
+struct Wire {
+    length_delta: i64,
+    trailing_zeros: u64,
+    cut: Option<(u64, Cut)>,
+}
+
+enum Cut {
+    Drop,
+    Stall(Duration),
+    Gate(Gate),
 }
 
 fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
@@ -213,8 +329,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
     }
     let mut parts = request_line.split_whitespace();
     let method = parts.next().unwrap_or_default().to_owned();
-    let target = parts.next().unwrap_or_default();
-    let path = target.split('?').next().unwrap_or_default().to_owned();
+    let target = parts.next().unwrap_or_default().to_owned();
     let mut headers = HashMap::new();
     loop {
         let mut line = String::new();
@@ -225,8 +340,19 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
             headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_owned());
         }
     }
+    let path = if method == "CONNECT" {
+        target.clone()
+    } else {
+        // Absolute-form targets (a proxied request) are routed by their path.
+        let origin_form = match target.split_once("://") {
+            Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+            None => &target,
+        };
+        origin_form.split('?').next().unwrap_or_default().to_owned()
+    };
     let request = Request {
         method,
+        target,
         path,
         range: headers.get("range").cloned(),
     };
@@ -236,70 +362,112 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         state.requests.push(request.clone());
-        plan(&state, &request, shared.ranges.load(Ordering::SeqCst))
+        let scripted = state
+            .scripts
+            .get_mut(&request.path)
+            .and_then(VecDeque::pop_front);
+        let fault = scripted.or_else(|| state.faults.get(&request.path).cloned());
+        plan(
+            &state,
+            &request,
+            shared.ranges.load(Ordering::SeqCst),
+            fault,
+        )
     };
     send(stream, &request, plan)
 }
 
-/// Decides the response; this is where path-level faults apply.
-fn plan(state: &State, request: &Request, ranges: bool) -> Plan {
+/// Decides the response; this is where faults apply.
+fn plan(state: &State, request: &Request, ranges: bool, fault: Option<Fault>) -> Plan {
+    if request.method == "CONNECT" {
+        return Plan {
+            status: 502,
+            headers: Vec::new(),
+            body: Body::Empty,
+            wire: Wire::default(),
+        };
+    }
     if request.method != "GET" && request.method != "HEAD" {
         return text(405, "method not allowed\n");
     }
-    let content = match (
-        state.faults.get(&request.path),
-        state.content.get(&request.path),
-    ) {
+    let content = match (&fault, state.content(&request.path)) {
         (Some(Fault::Status(status)), _) => {
             return text(*status, &format!("injected status {status}\n"));
         }
+        (Some(Fault::RetryAfter(status, seconds)), _) => {
+            let mut plan = text(*status, &format!("injected status {status}\n"));
+            plan.headers.push(("Retry-After", seconds.to_string()));
+            return plan;
+        }
+        (Some(Fault::Reset), _) => {
+            return Plan {
+                status: 0,
+                headers: Vec::new(),
+                body: Body::Reset,
+                wire: Wire::default(),
+            };
+        }
+        (Some(Fault::Redirect(to)), _) => {
+            return Plan {
+                status: 302,
+                headers: vec![("Location", to.clone())],
+                body: Body::Empty,
+                wire: Wire::default(),
+            };
+        }
         (Some(Fault::WrongBytes(bytes)), _) => Content::Bytes(Arc::clone(bytes)),
-        (None, Some(content)) => content.clone(),
-        (None, None) => return text(404, "not found\n"),
+        (_, Some(content)) => content,
+        (_, None) => return text(404, "not found\n"),
     };
     let total = match content.len() {
         Ok(total) => total,
         Err(err) => return text(500, &format!("mirror cannot read its content: {err}\n")),
     };
+    let ranges = ranges && !matches!(fault, Some(Fault::IgnoreRange));
     let mut headers = Vec::new();
     if ranges {
         headers.push(("Accept-Ranges", "bytes".to_owned()));
     }
-    match request
+    let (status, start, mut len) = match request
         .range
         .as_deref()
         .filter(|_| ranges)
         .map(|range| parse_range(range, total))
     {
-        None | Some(RangeRequest::Ignored) => Plan {
-            status: 200,
-            headers,
-            body: Body::Slice {
-                content,
-                start: 0,
-                len: total,
-            },
-        },
+        None | Some(RangeRequest::Ignored) => (200, 0, total),
         Some(RangeRequest::Satisfiable { start, end }) => {
             headers.push(("Content-Range", format!("bytes {start}-{end}/{total}")));
-            Plan {
-                status: 206,
-                headers,
-                body: Body::Slice {
-                    content,
-                    start,
-                    len: end + 1 - start,
-                },
-            }
+            (206, start, end + 1 - start)
         }
         Some(RangeRequest::Unsatisfiable) => {
             headers.push(("Content-Range", format!("bytes */{total}")));
-            Plan {
+            return Plan {
                 status: 416,
                 headers,
                 body: Body::Empty,
-            }
+                wire: Wire::default(),
+            };
         }
+    };
+    let mut wire = Wire::default();
+    match fault {
+        Some(Fault::Shorter(n)) => len = len.min(n),
+        Some(Fault::Longer(n)) => wire.trailing_zeros = n,
+        Some(Fault::LieLength(delta)) => wire.length_delta = delta,
+        Some(Fault::DropAfter(n)) => wire.cut = Some((n, Cut::Drop)),
+        Some(Fault::StallFor(n, duration)) => wire.cut = Some((n, Cut::Stall(duration))),
+        Some(Fault::StallUntil(n, gate)) => wire.cut = Some((n, Cut::Gate(gate))),
+        _ => {}
+    }
+    Plan {
+        status,
+        headers,
+        body: Body::Slice {
+            content,
+            start,
+            len,
+        },
+        wire,
     }
 }
 
@@ -308,6 +476,7 @@ fn text(status: u16, body: &str) -> Plan {
         status,
         headers: vec![("Content-Type", "text/plain".to_owned())],
         body: Body::Text(body.to_owned()),
+        wire: Wire::default(),
     }
 }
 
@@ -350,9 +519,11 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         206 => "Partial Content",
+        302 => "Found",
         404 => "Not Found",
         405 => "Method Not Allowed",
         416 => "Range Not Satisfiable",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
         502 => "Bad Gateway",
         503 => "Service Unavailable",
@@ -360,142 +531,66 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes the planned response; faults that corrupt the wire (drop, stall, lying headers) belong here.
+/// Writes the planned response, mangled as its [`Wire`] says, then closes the connection.
 fn send(stream: TcpStream, request: &Request, plan: Plan) -> io::Result<()> {
     let mut out = io::BufWriter::new(stream);
+    let result = write_response(&mut out, request, plan).and_then(|()| out.flush());
+    let _ = out.get_ref().shutdown(Shutdown::Both);
+    result
+}
+
+fn write_response(out: &mut impl Write, request: &Request, plan: Plan) -> io::Result<()> {
     let length = match &plan.body {
+        Body::Reset => return Ok(()),
         Body::Empty => 0,
         Body::Text(text) => text.len() as u64,
         Body::Slice { len, .. } => *len,
-    };
+    } + plan.wire.trailing_zeros;
+    let announced = (length as i64 + plan.wire.length_delta).max(0);
     write!(out, "HTTP/1.1 {} {}\r\n", plan.status, reason(plan.status))?;
     for (name, value) in &plan.headers {
         write!(out, "{name}: {value}\r\n")?;
     }
-    write!(out, "Content-Length: {length}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        out,
+        "Content-Length: {announced}\r\nConnection: close\r\n\r\n"
+    )?;
     if request.method == "HEAD" {
-        return out.flush();
+        return Ok(());
     }
     match plan.body {
-        Body::Empty => {}
+        Body::Reset | Body::Empty => {}
         Body::Text(text) => out.write_all(text.as_bytes())?,
         Body::Slice {
-            content: Content::Bytes(bytes),
-            start,
-            len,
-        } => out.write_all(&bytes[start as usize..(start + len) as usize])?,
-        Body::Slice {
-            content: Content::File(path),
+            content,
             start,
             len,
         } => {
-            let mut file = File::open(path)?;
-            file.seek(SeekFrom::Start(start))?;
-            io::copy(&mut file.take(len), &mut out)?;
+            let first = plan.wire.cut.as_ref().map_or(len, |(n, _)| (*n).min(len));
+            write_slice(out, &content, start, first)?;
+            if let Some((_, cut)) = plan.wire.cut {
+                out.flush()?;
+                match cut {
+                    Cut::Drop => return Ok(()),
+                    Cut::Stall(duration) => thread::sleep(duration),
+                    Cut::Gate(gate) => gate.wait(),
+                }
+                write_slice(out, &content, start + first, len - first)?;
+            }
         }
     }
-    out.flush()
+    io::copy(&mut io::repeat(0).take(plan.wire.trailing_zeros), out)?;
+    Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A minimal client: sends one request, returns (status line, headers, body).
-    fn fetch(mirror: &Mirror, method: &str, path: &str, extra: &str) -> (String, String, Vec<u8>) {
-        let mut stream = TcpStream::connect(mirror.addr).unwrap();
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: test\r\n{extra}\r\n"
-        )
-        .unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).unwrap();
-        let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-        let head = String::from_utf8(response[..split].to_vec()).unwrap();
-        let (status, headers) = head.split_once("\r\n").unwrap_or((&head, ""));
-        (
-            status.to_owned(),
-            headers.to_owned(),
-            response[split + 4..].to_vec(),
-        )
-    }
-
-    #[test]
-    fn serves_registered_bytes_and_counts_requests() {
-        let mirror = Mirror::start();
-        mirror.serve_bytes("/dl/a.tar.gz", b"0123456789".to_vec());
-        let (status, headers, body) = fetch(&mirror, "GET", "/dl/a.tar.gz?x=1", "");
-        assert_eq!(status, "HTTP/1.1 200 OK");
-        assert!(headers.contains("Content-Length: 10"), "{headers}");
-        assert_eq!(body, b"0123456789");
-        let (status, headers, body) = fetch(&mirror, "HEAD", "/dl/a.tar.gz", "");
-        assert_eq!(status, "HTTP/1.1 200 OK");
-        assert!(headers.contains("Content-Length: 10"), "{headers}");
-        assert!(body.is_empty());
-        assert_eq!(mirror.hits("/dl/a.tar.gz"), 2);
-        assert_eq!(mirror.gets("/dl/a.tar.gz"), 1);
-    }
-
-    #[test]
-    fn unknown_paths_are_404() {
-        let mirror = Mirror::start();
-        let (status, _, _) = fetch(&mirror, "GET", "/nope", "");
-        assert_eq!(status, "HTTP/1.1 404 Not Found");
-        assert_eq!(
-            mirror.requests(),
-            vec![Request {
-                method: "GET".into(),
-                path: "/nope".into(),
-                range: None
-            }]
-        );
-    }
-
-    #[test]
-    fn honours_open_ended_ranges_unless_disabled() {
-        let mirror = Mirror::start();
-        mirror.serve_bytes("/f", b"0123456789".to_vec());
-        let (status, headers, body) = fetch(&mirror, "GET", "/f", "Range: bytes=4-\r\n");
-        assert_eq!(status, "HTTP/1.1 206 Partial Content");
-        assert!(headers.contains("Content-Range: bytes 4-9/10"), "{headers}");
-        assert_eq!(body, b"456789");
-        let (status, _, _) = fetch(&mirror, "GET", "/f", "Range: bytes=10-\r\n");
-        assert_eq!(status, "HTTP/1.1 416 Range Not Satisfiable");
-        mirror.set_ranges(false);
-        let (status, _, body) = fetch(&mirror, "GET", "/f", "Range: bytes=4-\r\n");
-        assert_eq!(status, "HTTP/1.1 200 OK");
-        assert_eq!(body, b"0123456789");
-        assert_eq!(mirror.requests()[0].range.as_deref(), Some("bytes=4-"));
-    }
-
-    #[test]
-    fn streams_files_from_disk_with_ranges() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("big");
-        std::fs::write(&file, b"abcdefghij").unwrap();
-        let mirror = Mirror::start();
-        mirror.serve_file("/big", &file);
-        assert_eq!(fetch(&mirror, "GET", "/big", "").2, b"abcdefghij");
-        assert_eq!(
-            fetch(&mirror, "GET", "/big", "Range: bytes=7-\r\n").2,
-            b"hij"
-        );
-    }
-
-    #[test]
-    fn injected_faults_replace_the_content_until_healed() {
-        let mirror = Mirror::start();
-        mirror.serve_bytes("/f", b"good".to_vec());
-        mirror.inject("/f", Fault::Status(500));
-        let (status, _, _) = fetch(&mirror, "GET", "/f", "");
-        assert_eq!(status, "HTTP/1.1 500 Internal Server Error");
-        mirror.inject("/f", Fault::WrongBytes(b"evil!".to_vec().into()));
-        let (status, headers, body) = fetch(&mirror, "GET", "/f", "");
-        assert_eq!(status, "HTTP/1.1 200 OK");
-        assert!(headers.contains("Content-Length: 5"), "{headers}");
-        assert_eq!(body, b"evil!");
-        mirror.heal("/f");
-        assert_eq!(fetch(&mirror, "GET", "/f", "").2, b"good");
+fn write_slice(out: &mut impl Write, content: &Content, start: u64, len: u64) -> io::Result<()> {
+    match content {
+        Content::Bytes(bytes) => out.write_all(&bytes[start as usize..(start + len) as usize]),
+        Content::File(path) => {
+            let mut file = File::open(path)?;
+            file.seek(SeekFrom::Start(start))?;
+            io::copy(&mut file.take(len), out)?;
+            Ok(())
+        }
     }
 }

@@ -1,9 +1,15 @@
 //! The shared test harness: a loopback mirror, fake and real Go releases, and a per-test sandbox.
 //!
-//! - [`mirror`]: an HTTP/1.1 server on 127.0.0.1 playing go.dev/dl, with per-path faults.
-//! - [`release`]: fake releases (tar.gz with scripted `go`/`gofmt`) and the go.dev-format index.
+//! - [`mirror`]: an HTTP/1.1 server on 127.0.0.1 playing go.dev/dl (and an HTTP proxy), with persistent or
+//!   scripted per-request faults (status, Retry-After, drop, stall, wrong bytes, ignored Range, lying length).
+//! - [`release`]: fake releases (tar.gz with scripted `go`/`gofmt`), hostile archive entries, and the
+//!   go.dev-format index.
 //! - [`toolchain`]: real toolchains from `/usr/lib/go-1.NN` repackaged as official archives, cached.
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
+//! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
+//!   and `gover doctor --json` helpers.
+//!
+//! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
 
 // Each test binary uses a different subset of the harness.
 #![allow(dead_code)]
@@ -15,8 +21,8 @@ pub mod shells;
 pub mod toolchain;
 
 #[allow(unused_imports)]
-pub use context::{Outcome, Run, TestContext, gover_exe, shim_exe, walk};
+pub use context::{Outcome, Run, Spawned, TestContext, gover_exe, shim_exe, walk};
 #[allow(unused_imports)]
-pub use mirror::{Fault, Mirror};
+pub use mirror::{Fault, Gate, Mirror};
 #[allow(unused_imports)]
 pub use release::Release;
