@@ -102,15 +102,8 @@ impl ModFile {
 /// so the walk up the tree stays as cheap as the `.go-version` one.
 pub fn open_in(dir: &Path) -> Result<Option<(PathBuf, File)>, GoModError> {
     for name in [GO_WORK, GO_MOD] {
-        let path = dir.join(name);
-        match File::open(&path) {
-            Ok(file) => return Ok(Some((path, file))),
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-                ) => {}
-            Err(source) => return Err(GoModError::Read { path, source }),
+        if let Some(opened) = open_if_present(dir.join(name))? {
+            return Ok(Some(opened));
         }
     }
     Ok(None)
@@ -120,23 +113,30 @@ pub fn open_in(dir: &Path) -> Result<Option<(PathBuf, File)>, GoModError> {
 pub fn find(dir: &Path) -> Result<Option<ModFile>, GoModError> {
     for candidate in dir.ancestors() {
         for name in [GO_WORK, GO_MOD] {
-            let path = candidate.join(name);
-            match File::open(&path) {
-                Ok(file) => {
-                    if let Some(parsed) = read_opened(file, path)? {
-                        return Ok(Some(parsed));
-                    }
-                }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-                    ) => {}
-                Err(source) => return Err(GoModError::Read { path, source }),
+            if let Some((path, file)) = open_if_present(candidate.join(name))?
+                && let Some(parsed) = read_opened(file, path)?
+            {
+                return Ok(Some(parsed));
             }
         }
     }
     Ok(None)
+}
+
+/// `path` opened for reading, or `None` when there is nothing there.
+fn open_if_present(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
+    match File::open(&path) {
+        Ok(file) => Ok(Some((path, file))),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(source) => Err(GoModError::Read { path, source }),
+    }
 }
 
 /// Parse a file [`open_in`] opened. `Ok(None)` when it turned out to be a directory (which
