@@ -6,6 +6,8 @@
 //!   go.dev-format index.
 //! - [`toolchain`]: real toolchains from `/usr/lib/go-1.NN` repackaged as official archives, cached.
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
+//! - [`tls`]: an HTTPS front for the mirror with a throwaway CA (trusted through `SSL_CERT_FILE`), and a
+//!   `CONNECT` proxy that tunnels.
 //! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
 //!   and `gover doctor --json` helpers.
 //!
@@ -18,6 +20,7 @@ pub mod context;
 pub mod mirror;
 pub mod release;
 pub mod shells;
+pub mod tls;
 pub mod toolchain;
 
 #[allow(unused_imports)]
