@@ -97,6 +97,12 @@ impl HttpError {
                  does not downgrade"
                     .into(),
             ),
+            HttpError::Request { source, .. } if is_certificate_error(source) => Some(
+                "the server's TLS certificate is not trusted; if your network or mirror uses a \
+                 private CA (a corporate proxy, say), point SSL_CERT_FILE at its certificate in \
+                 PEM (or SSL_CERT_DIR at a directory of them)"
+                    .into(),
+            ),
             HttpError::Request { .. } | HttpError::Body { .. } => Some(format!(
                 "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY); \
                  {} sets the stall timeout in seconds",
@@ -123,12 +129,14 @@ impl HttpError {
         }
     }
 
-    /// Whether another attempt may succeed: resets, timeouts, 5xx, 429 and 408.
+    /// Whether another attempt may succeed: resets, timeouts, 5xx, 429 and 408 (not a refused
+    /// redirect or an untrusted certificate, which fail the same way every time).
     pub fn is_transient(&self) -> bool {
         match self {
             HttpError::Request { source, .. } => {
                 !source.is_redirect()
                     && !source.is_builder()
+                    && !is_certificate_error(source)
                     && (source.is_timeout()
                         || source.is_connect()
                         || source.is_request()
@@ -216,6 +224,26 @@ impl Retry {
             .min(MAX_BACKOFF);
         Some(retry_after.map_or(backoff, |d| d.max(backoff)))
     }
+}
+
+/// Whether `err` failed because the server's certificate did not verify (unknown issuer, wrong
+/// name, expired, …). rustls reports it inside `io::Error`s (nested: one from tokio-rustls, one
+/// from the connector), whose `source()` skips the error they wrap, so those are opened instead.
+fn is_certificate_error(err: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        if matches!(
+            e.downcast_ref::<rustls::Error>(),
+            Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
+        ) {
+            return true;
+        }
+        next = match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// The error and its root cause on one line, for a retry warning.
