@@ -383,15 +383,20 @@ fn is_loopback(url: &Url) -> bool {
 
 /// Whether following a redirect from `previous` (oldest first) to `next` is allowed: never
 /// from https down to http, and in `strict` (index) mode only to URLs trusted for the index.
-pub fn redirect_allowed(previous: &[Url], next: &Url, strict: bool) -> Result<(), &'static str> {
+/// The refusal names the URL that was not followed (reqwest's error names the one redirecting).
+pub fn redirect_allowed(previous: &[Url], next: &Url, strict: bool) -> Result<(), String> {
     if previous.len() >= MAX_REDIRECTS {
-        return Err("too many redirects");
+        return Err(format!("too many redirects (the last one to {next})"));
     }
     if next.scheme() == "http" && previous.iter().any(|u| u.scheme() == "https") {
-        return Err("refusing a redirect from https to plain http");
+        return Err(format!(
+            "refusing a redirect from https to plain http ({next})"
+        ));
     }
     if strict && !trusted_for_index(next) {
-        return Err("refusing to follow the index to plain http on a non-loopback host");
+        return Err(format!(
+            "refusing to follow the index to plain http on a non-loopback host ({next})"
+        ));
     }
     Ok(())
 }

@@ -343,8 +343,11 @@ fn an_index_redirect_to_plain_http_elsewhere_is_refused() {
             "http://index.example.invalid/index.json".into(),
         )],
     );
-    ctx.gover(["install", V])
-        .assert_fails(5, "refusing to follow the index to plain http");
+    ctx.gover(["install", V]).assert_fails(
+        5,
+        "refusing to follow the index to plain http on a non-loopback host \
+             (http://index.example.invalid/index.json)",
+    );
     assert_eq!(ctx.mirror.requests_for("/index.json").len(), 1);
     assert_nothing_installed(&ctx);
 }

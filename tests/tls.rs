@@ -92,9 +92,12 @@ fn an_https_archive_redirected_to_plain_http_is_refused() {
     let downgrade = format!("http://127.0.0.1:{}{path}", plain.addr().port());
     ctx.mirror.inject(&path, Fault::Redirect(downgrade.clone()));
     let run = ctx.gover(["install", V]);
-    run.assert_fails(5, "refusing a redirect from https to plain http")
-        .assert_stderr_contains(&format!("redirect for url ({})", front.url(&path)))
-        .assert_stderr_lacks("retrying");
+    run.assert_fails(
+        5,
+        &format!("refusing a redirect from https to plain http ({downgrade})"),
+    )
+    .assert_stderr_contains(&format!("redirect for url ({})", front.url(&path)))
+    .assert_stderr_lacks("retrying");
     assert_eq!(ctx.downloads_of(V), 1, "a refused redirect is not retried");
     assert_eq!(plain.hits(&path), 0, "{:?}", plain.requests());
     assert_nothing_installed(&ctx);
@@ -109,7 +112,10 @@ fn an_https_index_redirected_to_plain_http_on_loopback_is_refused() {
         .inject("/index.json", Fault::Redirect(downgrade.clone()));
     for args in [&["install", V][..], &["list", "--remote"]] {
         ctx.gover(args.iter().copied())
-            .assert_fails(5, "refusing a redirect from https to plain http")
+            .assert_fails(
+                5,
+                &format!("refusing a redirect from https to plain http ({downgrade})"),
+            )
             .assert_stderr_contains(&format!("redirect for url ({})", front.url("/index.json")));
     }
     assert_eq!(ctx.mirror.gets("/index.json"), 2, "one request per command");
