@@ -8,6 +8,7 @@
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
 //! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
 //!   and `gover doctor --json` helpers.
+//! - [`terminal`]: running `gover` on a real pseudo-terminal (`script`), and reading what it printed there.
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
 
@@ -18,6 +19,7 @@ pub mod context;
 pub mod mirror;
 pub mod release;
 pub mod shells;
+pub mod terminal;
 pub mod toolchain;
 
 #[allow(unused_imports)]
