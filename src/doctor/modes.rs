@@ -135,10 +135,7 @@ fn overridden(ctx: &Context, probe: &Probe, found: &str, go: Option<&str>, path:
     for e in &culprits {
         evidence.push(format!("{}: {}", Scan::file_line(&e.file, e.line), e.text));
     }
-    let command = culprits
-        .iter()
-        .find(|e| !e.file.starts_with("/etc"))
-        .map(|e| Scan::comment_out(&e.file, e.line));
+    let command = Scan::comment_out_one(culprits.iter().map(|e| (e.file.as_path(), e.line)));
     Finding {
         id: "startup-mode",
         severity: Severity::Warning,

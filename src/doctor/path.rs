@@ -86,10 +86,7 @@ pub fn missing_system_dirs(ctx: &Context) -> Vec<Finding> {
             e.text
         ));
     }
-    let command = overwrites
-        .iter()
-        .find(|e| !e.file.starts_with("/etc"))
-        .map(|e| Scan::comment_out(&e.file, e.line));
+    let command = Scan::comment_out_one(overwrites.iter().map(|e| (e.file.as_path(), e.line)));
     vec![Finding {
         id: "path-missing-system-dirs",
         severity: Severity::Error,

@@ -238,13 +238,26 @@ fn parse(stdout: &str) -> Outcome {
     Outcome::Ran { go, path }
 }
 
-/// Run `cmd` with stdin closed and stdout captured, in its own process group; kill the whole
-/// group after `timeout`. `Ok(None)` on timeout.
+/// Run `cmd` with stdin closed and stdout captured, in a new session (so its own process
+/// group); kill the whole group after `timeout`. `Ok(None)` on timeout.
+///
+/// A new session, not just a new process group: run from a terminal, an interactive shell
+/// (`bash -ic`, `zsh -lic`) in a background group of that terminal opens `/dev/tty`, finds it
+/// is not in the foreground and stops itself with SIGTTIN until the timeout. Without a
+/// controlling terminal it runs without job control and answers.
 pub fn output_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Option<String>> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .process_group(0);
+        .stderr(Stdio::null());
+    // SAFETY: setsid(2) is async-signal-safe and touches no memory of this process.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
     let mut child = cmd.spawn()?;
     let mut stdout = child.stdout.take().expect("piped");
     let (tx, rx) = mpsc::channel();

@@ -46,6 +46,20 @@ impl Scan {
         )
     }
 
+    /// The command that comments out one of `lines` (file, line): a line in a user's own file
+    /// when there is one (no root needed), else a system file's. gover never edits either
+    /// itself; the user runs it (with sudo for a system file).
+    pub fn comment_out_one<'a>(
+        lines: impl IntoIterator<Item = (&'a Path, usize)>,
+    ) -> Option<String> {
+        let lines: Vec<(&Path, usize)> = lines.into_iter().collect();
+        lines
+            .iter()
+            .find(|(file, _)| !file.starts_with("/etc"))
+            .or(lines.first())
+            .map(|(file, line)| Scan::comment_out(file, *line))
+    }
+
     /// The lines that add `dir`.
     pub fn adding<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a PathEdit> + 'a {
         self.edits
@@ -286,6 +300,21 @@ mod tests {
             edits("path=(/opt/go/bin $path)"),
             [(true, vec!["/opt/go/bin".to_string()])]
         );
+    }
+
+    #[test]
+    fn the_command_prefers_a_user_file_and_falls_back_to_a_system_one() {
+        let etc = Path::new("/etc/profile.d/go.sh");
+        let user = Path::new("/h/.bashrc");
+        assert_eq!(
+            Scan::comment_out_one([(etc, 1), (user, 3)]).as_deref(),
+            Some("sed -i.bak '3s/^/# /' '/h/.bashrc'")
+        );
+        assert_eq!(
+            Scan::comment_out_one([(etc, 2), (Path::new("/etc/profile"), 4)]).as_deref(),
+            Some("sed -i.bak '2s/^/# /' '/etc/profile.d/go.sh'")
+        );
+        assert_eq!(Scan::comment_out_one([]), None);
     }
 
     #[test]

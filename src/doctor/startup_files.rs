@@ -63,11 +63,7 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
                     } else {
                         "keep one of them (none, if it is a Go SDK dir: gover's shims replace it)"
                     },
-                    lines
-                        .iter()
-                        .skip(1)
-                        .find(|e| !e.file.starts_with("/etc"))
-                        .and_then(|e| comment_out(&e.file, e.line)),
+                    Scan::comment_out_one(lines.iter().skip(1).map(|e| (e.file.as_path(), e.line))),
                 ),
             })
         })

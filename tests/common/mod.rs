@@ -10,6 +10,9 @@
 //!   `CONNECT` proxy that tunnels.
 //! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
 //!   and `gover doctor --json` helpers.
+//! - [`mount_ns`]: commands in a private mount namespace where the test's files stand in for
+//!   `/etc/profile`, `/etc/profile.d` and the like, so the real shells read them without touching the machine.
+//! - [`terminal`]: running `gover` on a real pseudo-terminal (`script`), and reading what it printed there.
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
 
@@ -18,8 +21,10 @@
 
 pub mod context;
 pub mod mirror;
+pub mod mount_ns;
 pub mod release;
 pub mod shells;
+pub mod terminal;
 pub mod tls;
 pub mod toolchain;
 
