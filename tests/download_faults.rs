@@ -21,35 +21,6 @@ fn setup() -> (TestContext, Vec<u8>) {
     (ctx, archive)
 }
 
-/// Installed, intact, nothing left behind.
-#[track_caller]
-fn assert_installed(ctx: &TestContext, archive: &[u8]) {
-    assert_eq!(ctx.installed(), [V]);
-    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
-    assert_eq!(ctx.downloads(), [archive_name(V)]);
-    let cached = std::fs::read(ctx.cached_download(V)).unwrap();
-    assert_eq!(cached, archive, "the cached archive is not byte-identical");
-    ctx.shim("go", ["version"])
-        .assert_stdout_contains(&format!("go{V}"));
-}
-
-/// Nothing installed, nothing left behind.
-#[track_caller]
-fn assert_nothing_installed(ctx: &TestContext) {
-    assert!(
-        ctx.installed().is_empty(),
-        "versions: {:?}",
-        ctx.installed()
-    );
-    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
-    assert!(
-        ctx.downloads().is_empty(),
-        "downloads: {:?}",
-        ctx.downloads()
-    );
-    assert_eq!(ctx.current_link(), None);
-}
-
 #[test]
 fn a_connection_dropped_mid_body_is_resumed_with_range() {
     let (ctx, archive) = setup();
@@ -62,7 +33,7 @@ fn a_connection_dropped_mid_body_is_resumed_with_range() {
     assert_eq!(reqs[0].range, None);
     assert_eq!(reqs[1].range.as_deref(), Some("bytes=100000-"));
     run.assert_stderr_contains("retrying");
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -76,7 +47,7 @@ fn a_server_that_ignores_range_is_skipped_ahead_and_still_verified() {
     let reqs = ctx.archive_requests(V);
     assert_eq!(reqs.len(), 2, "{reqs:?}");
     assert_eq!(reqs[1].range.as_deref(), Some("bytes=150000-"));
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -87,7 +58,7 @@ fn a_content_length_that_promises_more_is_an_interruption_and_resumes() {
     // The lie costs one stall timeout: the server closes but the client waits for more.
     ctx.gover(["install", V]).assert_success();
     assert_eq!(ctx.archive_requests(V).len(), 2);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -102,7 +73,7 @@ fn http_500_then_200_is_retried() {
     run.assert_stderr_contains("HTTP 503");
     assert_eq!(ctx.archive_requests(V).len(), 3);
     assert_eq!(ctx.mirror.requests_for("/index.json").len(), 2);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -114,7 +85,7 @@ fn http_429_honours_a_small_retry_after() {
     run.assert_success();
     run.assert_stderr_contains("HTTP 429")
         .assert_stderr_contains("retrying in 1.0s");
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -126,7 +97,7 @@ fn persistent_server_errors_give_up_after_bounded_retries() {
     run.assert_fails(5, "answered HTTP 503");
     // One attempt plus four retries.
     assert_eq!(ctx.archive_requests(V).len(), 5);
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -143,7 +114,7 @@ fn a_stall_longer_than_gover_http_timeout_is_retried_from_where_it_stopped() {
     let reqs = ctx.archive_requests(V);
     assert_eq!(reqs.len(), 2, "{reqs:?}");
     assert_eq!(reqs[1].range.as_deref(), Some("bytes=120000-"));
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -158,7 +129,7 @@ fn wrong_bytes_fail_verification_and_leave_nothing() {
     // it is a verification failure naming the URL.
     run.assert_exit(6);
     run.assert_fails(6, &archive_name(V));
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -167,7 +138,7 @@ fn a_body_longer_than_the_index_size_fails() {
     ctx.mirror.script(&ctx.archive_path(V), [Fault::Longer(10)]);
     ctx.gover(["install", V])
         .assert_fails(6, "is longer than the");
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -181,7 +152,7 @@ fn a_body_shorter_than_the_index_size_fails() {
     let run = ctx.gover(["install", V]);
     run.assert_exit(6);
     assert!(run.stderr.starts_with("Installing") || run.stderr.contains("error: "));
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -192,7 +163,7 @@ fn a_lying_short_content_length_is_a_size_mismatch() {
     let run = ctx.gover(["install", V]);
     run.assert_exit(6);
     assert_eq!(run.stderr.matches("error: ").count(), 1, "{run}");
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -209,7 +180,7 @@ fn a_partial_file_left_by_a_killed_install_is_resumed_and_hash_checked() {
     let reqs = ctx.archive_requests(V);
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     assert_eq!(reqs[0].range.as_deref(), Some("bytes=200000-"));
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -228,7 +199,7 @@ fn a_corrupt_partial_file_is_caught_by_the_hash_and_downloaded_again() {
     let reqs = ctx.archive_requests(V);
     assert_eq!(reqs.len(), 2, "{reqs:?}");
     assert_eq!(reqs[1].range, None);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -242,7 +213,7 @@ fn a_partial_file_is_restarted_when_the_server_ignores_range() {
         .script(&ctx.archive_path(V), [Fault::IgnoreRange]);
     ctx.gover(["install", V]).assert_success();
     assert_eq!(ctx.archive_requests(V).len(), 1);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -262,7 +233,7 @@ fn a_plain_http_index_on_a_remote_host_is_refused() {
         ctx.gover(args.iter().copied())
             .assert_fails(5, "refusing to fetch the release index over plain http");
     }
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
     assert!(!ctx.project.join(".go-version").exists());
 }
 
@@ -299,7 +270,7 @@ fn allow_insecure_fetches_a_plain_http_index_through_an_http_proxy() {
         )),
         "{targets:?}"
     );
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -331,7 +302,7 @@ fn no_proxy_bypasses_a_dead_proxy() {
         .assert_fails(5, "cannot fetch the release index");
     ctx.set_env("NO_PROXY", "127.0.0.1");
     ctx.gover(["install", V]).assert_success();
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -349,7 +320,7 @@ fn an_index_redirect_to_plain_http_elsewhere_is_refused() {
              (http://index.example.invalid/index.json)",
     );
     assert_eq!(ctx.mirror.requests_for("/index.json").len(), 1);
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -365,7 +336,7 @@ fn a_malformed_or_truncated_index_is_a_verification_error() {
         ctx.gover(["list", "--remote"])
             .assert_fails(6, "is not valid JSON");
     }
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -379,5 +350,5 @@ fn unknown_versions_and_missing_platforms_are_no_match() {
     );
     ctx.mirror.serve_bytes("/index.json", index.into_bytes());
     ctx.gover(["install", "1.30.0"]).assert_fails(4, "has no");
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }

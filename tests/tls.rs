@@ -5,7 +5,6 @@
 
 mod common;
 
-use common::release::archive_name;
 use common::tls::{ConnectProxy, HttpsFront, dead_port};
 use common::{Fault, Mirror, Release, TestContext};
 
@@ -23,35 +22,6 @@ fn https_setup() -> (TestContext, HttpsFront, Vec<u8>) {
     (ctx, front, archive)
 }
 
-/// Installed, intact, the default, nothing left behind.
-#[track_caller]
-fn assert_installed(ctx: &TestContext, archive: &[u8]) {
-    assert_eq!(ctx.installed(), [V]);
-    ctx.assert_no_leftovers();
-    assert_eq!(ctx.downloads(), [archive_name(V)]);
-    let cached = std::fs::read(ctx.cached_download(V)).unwrap();
-    assert_eq!(cached, archive, "the cached archive is not byte-identical");
-    ctx.shim("go", ["version"])
-        .assert_stdout_contains(&format!("go{V}"));
-}
-
-/// Nothing installed, no staging, no partial or cached download, no default.
-#[track_caller]
-fn assert_nothing_installed(ctx: &TestContext) {
-    assert!(
-        ctx.installed().is_empty(),
-        "versions: {:?}",
-        ctx.installed()
-    );
-    ctx.assert_no_leftovers();
-    assert!(
-        ctx.downloads().is_empty(),
-        "downloads: {:?}",
-        ctx.downloads()
-    );
-    assert_eq!(ctx.current_link(), None);
-}
-
 #[test]
 fn an_https_mirror_whose_ca_is_in_ssl_cert_file_installs() {
     let (ctx, _front, archive) = https_setup();
@@ -59,7 +29,7 @@ fn an_https_mirror_whose_ca_is_in_ssl_cert_file_installs() {
     // Both requests came through the TLS front.
     assert_eq!(ctx.mirror.gets("/index.json"), 1);
     assert_eq!(ctx.downloads_of(V), 1);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -79,7 +49,7 @@ fn an_https_mirror_with_an_untrusted_certificate_is_refused() {
         "{:?}",
         ctx.mirror.requests()
     );
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -100,7 +70,7 @@ fn an_https_archive_redirected_to_plain_http_is_refused() {
     .assert_stderr_lacks("retrying");
     assert_eq!(ctx.downloads_of(V), 1, "a refused redirect is not retried");
     assert_eq!(plain.hits(&path), 0, "{:?}", plain.requests());
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -120,7 +90,7 @@ fn an_https_index_redirected_to_plain_http_on_loopback_is_refused() {
     }
     assert_eq!(ctx.mirror.gets("/index.json"), 2, "one request per command");
     assert_eq!(ctx.downloads_of(V), 0);
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
 }
 
 #[test]
@@ -135,7 +105,7 @@ fn an_https_archive_redirected_to_https_elsewhere_is_followed() {
     ctx.gover(["install", V]).assert_success();
     assert_eq!(ctx.downloads_of(V), 1);
     assert_eq!(ctx.mirror.gets(&elsewhere), 1);
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }
 
 #[test]
@@ -153,7 +123,7 @@ fn https_proxy_tunnels_the_index_and_the_archive() {
         );
         assert_eq!(ctx.mirror.gets("/index.json"), 1);
         assert_eq!(ctx.downloads_of(V), 1);
-        assert_installed(&ctx, &archive);
+        ctx.assert_installed_from(V, &archive);
     }
 }
 
@@ -169,8 +139,8 @@ fn no_proxy_bypasses_a_dead_https_proxy() {
         "{:?}",
         ctx.mirror.requests()
     );
-    assert_nothing_installed(&ctx);
+    ctx.assert_nothing_installed();
     ctx.set_env("NO_PROXY", "localhost,127.0.0.1");
     ctx.gover(["install", V]).assert_success();
-    assert_installed(&ctx, &archive);
+    ctx.assert_installed_from(V, &archive);
 }

@@ -12,6 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use super::mirror::{Mirror, Request};
+use super::release::archive_name;
 use super::release::{Release, index_json};
 
 /// The `gover` binary under test.
@@ -314,6 +315,36 @@ impl TestContext {
             partials.is_empty(),
             "no .partial files should remain, found {partials:?}"
         );
+    }
+
+    /// Exactly `version` is installed, from exactly `archive`: no leftovers, the cached download
+    /// byte-identical to what the mirror published, and the shim runs it.
+    #[track_caller]
+    pub fn assert_installed_from(&self, version: &str, archive: &[u8]) {
+        assert_eq!(self.installed(), [version]);
+        self.assert_no_leftovers();
+        assert_eq!(self.downloads(), [archive_name(version)]);
+        let cached = std::fs::read(self.cached_download(version)).unwrap();
+        assert_eq!(cached, archive, "the cached archive is not byte-identical");
+        self.shim("go", ["version"])
+            .assert_stdout_contains(&format!("go{version}"));
+    }
+
+    /// Nothing installed, no staging, no partial or cached download, no default.
+    #[track_caller]
+    pub fn assert_nothing_installed(&self) {
+        assert!(
+            self.installed().is_empty(),
+            "versions: {:?}",
+            self.installed()
+        );
+        self.assert_no_leftovers();
+        assert!(
+            self.downloads().is_empty(),
+            "downloads: {:?}",
+            self.downloads()
+        );
+        assert_eq!(self.current_link(), None);
     }
 
     /// Writes `<dir>/.go-version` (creating `dir`) and returns its path.
