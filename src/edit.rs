@@ -6,7 +6,6 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -43,7 +42,7 @@ pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     };
     let deleted = new.is_none();
     match new {
-        Some(text) => write_atomic(&real, text.as_bytes())?,
+        Some(text) => crate::fsutil::write_atomic(&real, text.as_bytes())?,
         None => fs::remove_file(&real)?,
     }
     Ok(Some(Edited {
@@ -96,24 +95,10 @@ pub fn backup(path: &Path) -> io::Result<PathBuf> {
     unreachable!("the loop returns")
 }
 
-/// Write via a temp file in the same dir and rename; an existing file keeps its permissions,
-/// a new one gets 0644.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mode = fs::metadata(path)
-        .map(|m| m.permissions().mode())
-        .unwrap_or(0o644);
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode & 0o7777))?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn backs_up_before_changing_and_skips_unchanged_content() {

@@ -14,6 +14,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use crate::fsutil;
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file;
 
@@ -102,7 +103,7 @@ impl ModFile {
 /// so the walk up the tree stays as cheap as the `.go-version` one.
 pub fn open_in(dir: &Path) -> Result<Option<(PathBuf, File)>, GoModError> {
     for name in [GO_WORK, GO_MOD] {
-        if let Some(opened) = open_if_present(dir.join(name))? {
+        if let Some(opened) = open(dir.join(name))? {
             return Ok(Some(opened));
         }
     }
@@ -113,7 +114,7 @@ pub fn open_in(dir: &Path) -> Result<Option<(PathBuf, File)>, GoModError> {
 pub fn find(dir: &Path) -> Result<Option<ModFile>, GoModError> {
     for candidate in dir.ancestors() {
         for name in [GO_WORK, GO_MOD] {
-            if let Some((path, file)) = open_if_present(candidate.join(name))?
+            if let Some((path, file)) = open(candidate.join(name))?
                 && let Some(parsed) = read_opened(file, path)?
             {
                 return Ok(Some(parsed));
@@ -123,18 +124,9 @@ pub fn find(dir: &Path) -> Result<Option<ModFile>, GoModError> {
     Ok(None)
 }
 
-/// `path` opened for reading, or `None` when there is nothing there.
-fn open_if_present(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
-    match File::open(&path) {
-        Ok(file) => Ok(Some((path, file))),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
+fn open(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
+    match fsutil::open_if_present(&path) {
+        Ok(file) => Ok(file.map(|f| (path, f))),
         Err(source) => Err(GoModError::Read { path, source }),
     }
 }

@@ -11,6 +11,7 @@ pub mod download;
 pub mod edit;
 pub mod env;
 pub mod error;
+pub mod fsutil;
 pub mod goenv;
 pub mod gomod;
 pub mod home;

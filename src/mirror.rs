@@ -130,7 +130,7 @@ pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Resu
             report.downloaded.push(name.clone());
         }
         let sha_path = dir.join(format!("{name}.sha256"));
-        crate::commands::install::write_atomic(&sha_path, want.file.sha256.as_bytes())
+        crate::fsutil::write_atomic(&sha_path, want.file.sha256.as_bytes())
             .map_err(Error::io("cannot write", &sha_path))?;
         let release = releases
             .entry(want.version.clone())
@@ -154,7 +154,7 @@ pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Resu
         .collect();
     let mut json = serde_json::to_vec_pretty(&listed).expect("plain data serializes");
     json.push(b'\n');
-    crate::commands::install::write_atomic(&index_path, &json)
+    crate::fsutil::write_atomic(&index_path, &json)
         .map_err(Error::io("cannot write", &index_path))?;
     Ok(report)
 }

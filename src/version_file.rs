@@ -7,6 +7,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
+use crate::fsutil;
 use crate::version::VersionRequest;
 
 pub const FILE_NAME: &str = ".go-version";
@@ -58,26 +59,19 @@ pub fn find(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
 /// The `.go-version` directly in `dir`, parsed: one `open` attempt, nothing else.
 pub fn in_dir(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
     let path = dir.join(FILE_NAME);
-    match File::open(&path) {
-        Ok(file) => match read_from(file, path) {
-            // Opening a directory succeeds on Unix; reading it is what fails.
-            Err(VersionFileError::Read { source, .. })
-                if source.kind() == io::ErrorKind::IsADirectory =>
-            {
-                Ok(None)
-            }
-            other => other.map(Some),
-        },
-        // A directory named `.go-version`, or one we cannot enter, is not a version file.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
+    let file = match fsutil::open_if_present(&path) {
+        Ok(Some(file)) => file,
+        Ok(None) => return Ok(None),
+        Err(source) => return Err(VersionFileError::Read { path, source }),
+    };
+    match read_from(file, path) {
+        // Opening a directory succeeds on Unix; reading it is what fails: not a version file.
+        Err(VersionFileError::Read { source, .. })
+            if source.kind() == io::ErrorKind::IsADirectory =>
         {
             Ok(None)
         }
-        Err(source) => Err(VersionFileError::Read { path, source }),
+        other => other.map(Some),
     }
 }
 

@@ -662,6 +662,24 @@ fn local_writes_the_exact_version_to_go_version_in_the_cwd() {
     );
 }
 
+/// A `.go-version` is shared with a team (and other users' shims read it): a new one is 0644,
+/// and rewriting one keeps the mode its owner chose.
+#[test]
+fn local_writes_a_readable_go_version_and_keeps_an_existing_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let ctx = installed(&["1.22.5", "1.21.13"]);
+    let path = ctx.project.join(".go-version");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+
+    ctx.gover(["local", "1.22.5"]).assert_success();
+    assert_eq!(mode(&path), 0o644);
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).unwrap();
+    ctx.gover(["local", "1.21.13"]).assert_success();
+    assert_eq!(read(&path), "1.21.13\n");
+    assert_eq!(mode(&path), 0o664);
+}
+
 #[test]
 fn local_resolves_a_minor_to_the_newest_installed_patch() {
     let ctx = installed(&["1.22.4", "1.22.5"]);

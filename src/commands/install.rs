@@ -369,14 +369,3 @@ fn empty_dir(dir: &Path) -> Result<(), Error> {
     fs::remove_dir_all(dir).map_err(Error::io("cannot clear", dir))?;
     fs::create_dir(dir).map_err(Error::io("cannot create", dir))
 }
-
-/// Write `bytes` to `path` via a temp file and rename, so readers never see half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}

@@ -25,7 +25,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     };
     let cwd = std::env::current_dir().map_err(Error::io("cannot read", "the current directory"))?;
     let path = cwd.join(version_file::FILE_NAME);
-    super::install::write_atomic(&path, format!("{version}\n").as_bytes())
+    crate::fsutil::write_atomic(&path, format!("{version}\n").as_bytes())
         .map_err(Error::io("cannot write", &path))?;
     crate::seen::record(&home, &path);
     eprintln!("Pinned Go {version} in {}", path.display());

@@ -201,8 +201,8 @@ fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
         fetched_at,
     })
     .map_err(std::io::Error::other)?;
-    crate::commands::install::write_atomic(&home.index_cache(), bytes)?;
-    crate::commands::install::write_atomic(&home.index_meta(), &meta)
+    crate::fsutil::write_atomic(&home.index_cache(), bytes)?;
+    crate::fsutil::write_atomic(&home.index_meta(), &meta)
 }
 
 /// The cache TTL in force.
