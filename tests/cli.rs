@@ -166,6 +166,31 @@ fn install_without_gover_home_uses_dot_gover_in_home() {
     assert!(ctx.home.join(".gover/versions/1.22.5/bin/go").is_file());
 }
 
+/// A `versions/<v>` left damaged from outside gover (no `bin/go`, stray files) is not
+/// installed; installing it replaces the whole dir, and nothing of the old one survives.
+#[test]
+fn install_replaces_a_damaged_version_dir() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    let dir = ctx.version_dir("1.22.5");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("stray"), "left behind").unwrap();
+
+    ctx.gover(["install", "1.22.5"])
+        .assert_success()
+        .assert_stderr_contains("Installed Go 1.22.5");
+
+    assert!(dir.join("bin/go").is_file());
+    assert!(
+        !dir.join("stray").exists(),
+        "the damaged dir was replaced, not merged"
+    );
+    assert_eq!(ctx.installed(), ["1.22.5"]);
+    ctx.assert_no_leftovers();
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains("go1.22.5");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // install: which version a spec means
 

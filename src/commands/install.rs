@@ -153,7 +153,11 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
     let _home_lock = home.lock()?;
     test_pause("rename");
     let dest = home.version_dir(&version);
-    clear_damaged(home, &dest)?;
+    // A version dir that exists without being a complete install (damage from outside
+    // gover) is removed so the new one can take its place.
+    if fs::symlink_metadata(&dest).is_ok() {
+        inventory::remove_version(home, &version)?;
+    }
     home.ensure_dir(&home.versions_dir())?;
     fs::rename(staging.path(), &dest)
         .map_err(Error::io("cannot move the new version to", &dest))?;
@@ -349,20 +353,6 @@ fn origin_name(origin: &Origin) -> String {
         Origin::Cache(path) => path.display().to_string(),
         Origin::Remote { url, .. } => url.clone(),
     }
-}
-
-/// A version dir that exists without being a complete install (damage from outside gover)
-/// is moved aside so the new one can take its place.
-fn clear_damaged(home: &Home, dest: &Path) -> Result<(), Error> {
-    if fs::symlink_metadata(dest).is_err() {
-        return Ok(());
-    }
-    let trash = home
-        .staging_dir()
-        .join(format!(".damaged-{}", std::process::id()));
-    fs::rename(dest, &trash).map_err(Error::io("cannot move aside", dest))?;
-    let _ = fs::remove_dir_all(&trash);
-    Ok(())
 }
 
 fn empty_dir(dir: &Path) -> Result<(), Error> {

@@ -16,9 +16,6 @@ use crate::shims;
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file;
 
-/// Prefix, in `staging/`, of a damaged version dir an install moved aside.
-const DAMAGED_PREFIX: &str = ".damaged-";
-
 /// Items, notes, and the locks held while they stay true.
 pub type Owned = (Vec<Item>, Vec<String>, Vec<HomeLock>);
 
@@ -310,7 +307,7 @@ fn staging_entries(home: &Home) -> Vec<(PathBuf, Option<GoVersion>)> {
     dir_entries(&home.staging_dir())
         .into_iter()
         .filter_map(|(name, path)| {
-            if name.starts_with(UNINSTALL_PREFIX) || name.starts_with(DAMAGED_PREFIX) {
+            if name.starts_with(UNINSTALL_PREFIX) {
                 return Some((path, None));
             }
             let (version, _random) = name.rsplit_once('.')?;
