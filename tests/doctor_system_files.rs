@@ -12,7 +12,7 @@ use std::path::Path;
 
 use common::mount_ns::{SystemFiles, mount_points, snapshot};
 use common::release::fake_tool_script;
-use common::shells::{self, MANAGED, MODES, evidence, findings, have};
+use common::shells::{self, assert_modes_run_managed_go, evidence, findings, have};
 
 const GO_BIN: &str = "/usr/local/go/bin";
 const APPEND: &str = "export PATH=$PATH:/usr/local/go/bin";
@@ -199,25 +199,10 @@ fn repeated_appends_in_etc_profile_and_profile_d_are_found_reported_and_survived
         1,
         "duplicates dropped: {session}"
     );
-    let mut checked = 0;
-    for (shell, flags, label) in MODES {
-        if !have(shell) {
-            continue;
-        }
-        let inherited = if *label == "bash -c" {
-            session.as_str()
-        } else {
-            "/usr/bin:/bin"
-        };
-        let out = sys.run_mode(&sb, shell, flags, "go version", inherited);
-        assert!(
-            out.stdout.contains(&format!("go version go{MANAGED} ")),
-            "`{label} 'go version'` printed {:?} (stderr {:?})",
-            out.stdout,
-            out.stderr
-        );
-        checked += 1;
-    }
+    let checked =
+        assert_modes_run_managed_go(&session, "/usr/bin:/bin", |shell, flags, script, path| {
+            sys.run_mode(&sb, shell, flags, script, path)
+        });
     assert!(
         checked >= 4,
         "bash, dash and zsh must be installed ({checked} modes)"

@@ -112,25 +112,10 @@ impl Shells for TestContext {
     #[track_caller]
     fn assert_every_mode_runs_managed_go(&self, inherited: &str) {
         let session = self.session_path(inherited);
-        let mut checked = 0;
-        for (shell, flags, label) in MODES {
-            if !have(shell) {
-                continue;
-            }
-            let path = if *label == "bash -c" {
-                session.as_str()
-            } else {
-                inherited
-            };
-            let out = self.run_mode(shell, flags, "go version", path);
-            assert!(
-                out.stdout.contains(&format!("go version go{MANAGED} ")),
-                "`{label} 'go version'` printed {:?} (stderr {:?})",
-                out.stdout,
-                out.stderr
-            );
-            checked += 1;
-        }
+        let checked =
+            assert_modes_run_managed_go(&session, inherited, |shell, flags, script, path| {
+                self.run_mode(shell, flags, script, path)
+            });
         assert!(
             checked >= 3,
             "bash, dash and friends must be installed to run this test"
@@ -165,4 +150,35 @@ pub fn evidence(report: &serde_json::Value, id: &str) -> String {
         .map(|e| e.as_str().unwrap().to_string())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Runs `go version` in every installed mode of [`MODES`] through `run(shell, flags, script, PATH)`
+/// and asserts each runs gover's [`MANAGED`]. Modes that read start-up files start from
+/// `inherited`; `bash -c` inherits the login `session`'s PATH. Returns how many modes ran.
+#[track_caller]
+pub fn assert_modes_run_managed_go(
+    session: &str,
+    inherited: &str,
+    run: impl Fn(&str, &[&str], &str, &str) -> Outcome,
+) -> usize {
+    let mut checked = 0;
+    for (shell, flags, label) in MODES {
+        if !have(shell) {
+            continue;
+        }
+        let path = if *label == "bash -c" {
+            session
+        } else {
+            inherited
+        };
+        let out = run(shell, flags, "go version", path);
+        assert!(
+            out.stdout.contains(&format!("go version go{MANAGED} ")),
+            "`{label} 'go version'` printed {:?} (stderr {:?})",
+            out.stdout,
+            out.stderr
+        );
+        checked += 1;
+    }
+    checked
 }
