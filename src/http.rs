@@ -15,7 +15,6 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_RANGE, RANGE, RETRY_AFTER};
@@ -37,17 +36,6 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
-
-static ALLOW_INSECURE: AtomicBool = AtomicBool::new(false);
-
-/// `--allow-insecure`: accept a plain-`http` index from a non-loopback host.
-pub fn set_allow_insecure(allow: bool) {
-    ALLOW_INSECURE.store(allow, Ordering::Relaxed);
-}
-
-fn allow_insecure() -> bool {
-    ALLOW_INSECURE.load(Ordering::Relaxed)
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -325,9 +313,10 @@ pub fn get_bytes(url: &str) -> Result<Vec<u8>, HttpError> {
 }
 
 /// Fetch the release index: like [`get_bytes`], but only from a trusted transport (see the
-/// module docs), and redirects must stay trusted too.
-pub fn get_index(url: &str) -> Result<Vec<u8>, HttpError> {
-    let strict = !allow_insecure();
+/// module docs), and redirects must stay trusted too. `allow_insecure` (`--allow-insecure`)
+/// lifts that for a plain-`http` index on a network path the user trusts.
+pub fn get_index(url: &str, allow_insecure: bool) -> Result<Vec<u8>, HttpError> {
+    let strict = !allow_insecure;
     if strict {
         let parsed = Url::parse(url).map_err(|_| HttpError::BadUrl {
             url: url.to_string(),

@@ -22,8 +22,7 @@ use crate::dist::Access;
 use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let access = Access::from_env(cli.offline);
-    crate::http::set_allow_insecure(cli.allow_insecure);
+    let access = Access::from_env(cli.offline, cli.allow_insecure);
     match cli.command {
         Command::Install(args) => install::run(args, access),
         Command::Use(args) => use_::run(args, access),

@@ -122,7 +122,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         };
         return Ok(Some(Loaded { index, origin }));
     }
-    let failure = match http::get_index(&url) {
+    let failure = match http::get_index(&url, access.allow_insecure) {
         Ok(bytes) => match Index::parse(&bytes, &url) {
             Ok(index) => {
                 // The cached copy is a convenience; failing to write it must not fail the command.

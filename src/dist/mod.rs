@@ -22,16 +22,19 @@ pub struct Access {
     pub offline: bool,
     /// With no index at all (none fetched, none cached), install without checksums.
     pub allow_unverified: bool,
+    /// Accept a plain-`http` index from a non-loopback host (`--allow-insecure`).
+    pub allow_insecure: bool,
     /// Archive base URLs, tried in order.
     pub mirrors: Vec<String>,
 }
 
 impl Access {
     /// `offline_flag` or `GOVER_OFFLINE`; the mirrors of [`dist_urls`] with no `--mirror`.
-    pub fn from_env(offline_flag: bool) -> Access {
+    pub fn from_env(offline_flag: bool, allow_insecure: bool) -> Access {
         Access {
             offline: offline_flag || env::flag(env::GOVER_OFFLINE).unwrap_or(false),
             allow_unverified: false,
+            allow_insecure,
             mirrors: dist_urls(&[]),
         }
     }
