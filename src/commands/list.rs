@@ -49,7 +49,7 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
         })
         .collect();
     if json {
-        return super::print(&to_json(&rows));
+        return super::print(&super::to_json(&rows));
     }
     if rows.is_empty() {
         eprintln!("No Go versions are installed; try `gover install latest`");
@@ -86,7 +86,7 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
         })
         .collect();
     if json {
-        return super::print(&to_json(&rows));
+        return super::print(&super::to_json(&rows));
     }
     let mut out = String::new();
     for row in &rows {
@@ -94,10 +94,4 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
         out.push_str(&format!("{}{suffix}\n", row.version));
     }
     super::print(&out)
-}
-
-fn to_json(value: &impl Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
-    text.push('\n');
-    text
 }

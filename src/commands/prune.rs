@@ -202,7 +202,5 @@ fn json(items: &[Item], statuses: &[Status], dry_run: bool) -> String {
         })
         .collect();
     let report = JsonReport { dry_run, items };
-    let mut text = serde_json::to_string_pretty(&report).expect("plain data serializes");
-    text.push('\n');
-    text
+    super::to_json(&report)
 }

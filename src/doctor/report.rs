@@ -168,7 +168,5 @@ pub fn json(ctx: &Context, findings: &[Finding], fixed: &[String]) -> String {
             .collect(),
         fixed,
     };
-    let mut text = serde_json::to_string_pretty(&report).expect("plain data serializes");
-    text.push('\n');
-    text
+    crate::commands::to_json(&report)
 }
