@@ -1,7 +1,10 @@
-//! Every environment variable gover reads or sets, in one place.
+//! Every environment variable gover reads or sets, in one place (those the shim reads too are
+//! defined in [`gover_core::env`] and re-exported here).
 
-/// Where gover keeps versions, shims and caches. Default: `~/.gover`.
-pub const GOVER_HOME: &str = "GOVER_HOME";
+pub use gover_core::env::{
+    GOROOT, GOTOOLCHAIN, GOVER_AUTO_INSTALL, GOVER_GOMOD, GOVER_HOME, GOVER_SHIM_DEPTH,
+    GOVER_VERSION,
+};
 
 /// The go.dev-format JSON release index. Default: [`DEFAULT_INDEX_URL`].
 pub const GOVER_INDEX_URL: &str = "GOVER_INDEX_URL";
@@ -9,34 +12,14 @@ pub const GOVER_INDEX_URL: &str = "GOVER_INDEX_URL";
 /// Base URL archives are fetched from, as `<base>/<filename>`. Default: [`DEFAULT_DIST_URL`].
 pub const GOVER_DIST_URL: &str = "GOVER_DIST_URL";
 
-/// Overrides every other way of choosing the active version.
-pub const GOVER_VERSION: &str = "GOVER_VERSION";
-
-/// Set by the shim in its child: how many shims are on the current exec chain, to stop a
-/// misconfigured PATH or a version dir that links back to a shim from looping forever.
-pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
-
 /// How many threads write files while an archive is unpacked (default 8). Creating inodes
 /// dominates install time on slow disks, and it parallelizes.
 pub const GOVER_UNPACK_THREADS: &str = "GOVER_UNPACK_THREADS";
-
-/// Set by the shim and by `gover exec` to the root of the version being run.
-pub const GOROOT: &str = "GOROOT";
-
-/// Set to `local` by the shim unless the user chose a value, so `go` never switches to a
-/// toolchain gover did not choose.
-pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
 
 /// The filesystem root `gover prune --system` searches instead of `/`: it looks for
 /// `<root>/usr/local/go`, `<root>/usr/local/go*/`, `<root>/usr/local/bin/go`, `<root>/usr/bin/go`
 /// and reads `<root>/etc/profile` and `<root>/etc/profile.d/*.sh`. For tests. Default: `/`.
 pub const GOVER_SYSTEM_ROOT: &str = "GOVER_SYSTEM_ROOT";
-
-/// `0` turns off go.work/go.mod awareness: without a `.go-version`, the global default decides.
-pub const GOVER_GOMOD: &str = "GOVER_GOMOD";
-
-/// `1`: a shim whose version is not installed runs `gover install` for it first.
-pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
 
 /// `1`: use only the cached index and the download cache; never touch the network.
 pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
@@ -68,12 +51,7 @@ pub fn var(name: &str) -> Option<String> {
 
 /// Whether a boolean switch is on: set to anything but `0`, `false`, `no` or `off`.
 pub fn flag(name: &str) -> Option<bool> {
-    var(name).map(|v| {
-        !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "0" | "false" | "no" | "off"
-        )
-    })
+    var(name).map(|v| gover_core::env::is_on(&v))
 }
 
 /// Set by GitHub Actions: a file whose lines are prepended to PATH for later steps.

@@ -1,11 +1,5 @@
-//! `go.work` and `go.mod` files: what Go version a module asks for.
-//!
-//! Two directives matter, both at the top level of the file (never inside a block):
-//! - `go 1.22.3` (also `go 1.22`, `go 1.21rc1`): the *minimum* Go version. As a release name,
-//!   `go 1.22` means `1.22.0` from 1.21 on; before 1.21 the first release had no `.0`, so
-//!   `go 1.20` means `1.20`.
-//! - `toolchain go1.22.5`: a preferred toolchain; it only ever raises the requirement (Go
-//!   ignores one lower than the `go` line, and so does gover). `toolchain default` says nothing.
+//! `go.work` and `go.mod` files: finding them and what Go version a module asks for (the
+//! directives themselves are parsed by [`gover_core::gomod`], which the shim shares).
 //!
 //! This is read on the shim's hot path only when no `.go-version` was found, and only the one
 //! nearest file is parsed.
@@ -18,11 +12,9 @@ use crate::fsutil;
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file;
 
-pub const GO_WORK: &str = "go.work";
-pub const GO_MOD: &str = "go.mod";
-
-/// A go.mod bigger than this is not read whole (real ones are a few KiB).
-const MAX_LEN: u64 = 4 << 20;
+pub use gover_core::gomod::{
+    Directive, GO_MOD, GO_WORK, Invalid, MAX_LEN, Parsed, Requirement, parse, release_name,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GoModError {
@@ -53,13 +45,6 @@ impl GoModError {
     }
 }
 
-/// A directive and the 1-based line it is on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Directive {
-    pub version: GoVersion,
-    pub line: usize,
-}
-
 /// A parsed go.work or go.mod: where it is and its `go` and `toolchain` lines.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ModFile {
@@ -70,32 +55,11 @@ pub struct ModFile {
     pub toolchain: Option<Directive>,
 }
 
-/// What a module file asks for, and which line says so.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Requirement {
-    pub request: VersionRequest,
-    pub line: usize,
-}
-
 impl ModFile {
     /// The version this file asks for: the `toolchain` release if it is at least the `go`
     /// line, else the `go` line as a minimum. `None` when the file has neither.
     pub fn requirement(&self) -> Option<Requirement> {
-        match (&self.go, &self.toolchain) {
-            (Some(go), Some(tc)) if tc.version < go.version => Some(Requirement {
-                request: VersionRequest::AtLeast(go.version.clone()),
-                line: go.line,
-            }),
-            (_, Some(tc)) => Some(Requirement {
-                request: VersionRequest::Exact(tc.version.clone()),
-                line: tc.line,
-            }),
-            (Some(go), None) => Some(Requirement {
-                request: VersionRequest::AtLeast(go.version.clone()),
-                line: go.line,
-            }),
-            (None, None) => None,
-        }
+        gover_core::gomod::requirement(self.go.as_ref(), self.toolchain.as_ref())
     }
 }
 
@@ -135,12 +99,12 @@ fn open(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
 /// opens fine on Unix; only reading it fails), so the caller can keep looking.
 pub fn read_opened(file: File, path: PathBuf) -> Result<Option<ModFile>, GoModError> {
     let mut bytes = Vec::new();
-    match file.take(MAX_LEN + 1).read_to_end(&mut bytes) {
+    match file.take(MAX_LEN as u64 + 1).read_to_end(&mut bytes) {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::IsADirectory => return Ok(None),
         Err(source) => return Err(GoModError::Read { path, source }),
     }
-    if bytes.len() as u64 > MAX_LEN {
+    if bytes.len() > MAX_LEN {
         return Err(GoModError::Invalid {
             path,
             line: 1,
@@ -153,7 +117,11 @@ pub fn read_opened(file: File, path: PathBuf) -> Result<Option<ModFile>, GoModEr
             go,
             toolchain,
         })),
-        Err((line, reason)) => Err(GoModError::Invalid { path, line, reason }),
+        Err((line, reason)) => Err(GoModError::Invalid {
+            path,
+            line,
+            reason: reason.to_string(),
+        }),
     }
 }
 
@@ -167,85 +135,6 @@ pub fn read(path: &Path) -> Result<ModFile, GoModError> {
         path: path.to_path_buf(),
         source: io::Error::from(io::ErrorKind::IsADirectory),
     })
-}
-
-type Parsed = (Option<Directive>, Option<Directive>);
-
-/// The `go` and `toolchain` directives of a go.mod/go.work text. Everything else (require
-/// blocks, replace lines, comments) is skipped; only these two lines must be well formed.
-/// An error carries the 1-based line and the reason.
-pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, String)> {
-    let text = std::str::from_utf8(bytes).map_err(|_| (1, "the file is not UTF-8 text".into()))?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut go: Option<Directive> = None;
-    let mut toolchain: Option<Directive> = None;
-    let mut in_block = false;
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let code = raw.split("//").next().unwrap_or("").trim();
-        if code.is_empty() {
-            continue;
-        }
-        if in_block {
-            if code == ")" {
-                in_block = false;
-            }
-            continue;
-        }
-        if code.ends_with('(') {
-            in_block = true;
-            continue;
-        }
-        let mut words = code.split_whitespace();
-        let verb = words.next().unwrap_or("");
-        if verb != "go" && verb != "toolchain" {
-            continue;
-        }
-        let args: Vec<&str> = words.map(|w| w.trim_matches('"')).collect();
-        let [arg] = args[..] else {
-            return Err((line, format!("`{code}` should name exactly one version")));
-        };
-        if verb == "go" {
-            if go.is_some() {
-                return Err((line, "a second `go` line".into()));
-            }
-            let version = GoVersion::parse(arg)
-                .ok()
-                .filter(|_| !arg.starts_with("go"))
-                .ok_or_else(|| (line, format!("`go {arg}` is not a Go version")))?;
-            go = Some(Directive {
-                version: release_name(version),
-                line,
-            });
-        } else {
-            if toolchain.is_some() {
-                return Err((line, "a second `toolchain` line".into()));
-            }
-            if arg == "default" {
-                continue;
-            }
-            let version = arg
-                .strip_prefix("go")
-                .and_then(|v| GoVersion::parse(v).ok())
-                .ok_or_else(|| {
-                    (
-                        line,
-                        format!("`toolchain {arg}` does not name a Go release (like go1.22.5)"),
-                    )
-                })?;
-            toolchain = Some(Directive { version, line });
-        }
-    }
-    Ok((go, toolchain))
-}
-
-/// The release a `go` line names: `1.22` is the language version, whose first release is
-/// `1.22.0` from 1.21 on and plain `1.20` before.
-pub fn release_name(mut v: GoVersion) -> GoVersion {
-    if v.patch.is_none() && v.pre.is_none() && (v.major, v.minor) >= (1, 21) {
-        v.patch = Some(0);
-    }
-    v
 }
 
 /// Evidence that a `.go-version` pins a release older than the module's `go` line: a build
@@ -327,79 +216,6 @@ mod tests {
 
     fn v(s: &str) -> GoVersion {
         GoVersion::parse(s).unwrap()
-    }
-
-    fn dir(version: &str, line: usize) -> Option<Directive> {
-        Some(Directive {
-            version: v(version),
-            line,
-        })
-    }
-
-    #[test]
-    fn go_line_forms_become_release_names() {
-        assert_eq!(parse(b"module m\n\ngo 1.22\n").unwrap().0, dir("1.22.0", 3));
-        assert_eq!(parse(b"go 1.22.3\n").unwrap().0, dir("1.22.3", 1));
-        assert_eq!(parse(b"go 1.21rc1").unwrap().0, dir("1.21rc1", 1));
-        assert_eq!(parse(b"go 1.21\n").unwrap().0, dir("1.21.0", 1));
-        assert_eq!(parse(b"go 1.20\n").unwrap().0, dir("1.20", 1));
-        assert_eq!(parse(b"go 1.16\n").unwrap().0, dir("1.16", 1));
-    }
-
-    #[test]
-    fn toolchain_line_names_a_release_and_default_says_nothing() {
-        let (go, tc) = parse(b"module m\ngo 1.22.0\ntoolchain go1.22.5\n").unwrap();
-        assert_eq!(go, dir("1.22.0", 2));
-        assert_eq!(tc, dir("1.22.5", 3));
-        assert_eq!(parse(b"go 1.22\ntoolchain default\n").unwrap().1, None);
-    }
-
-    #[test]
-    fn comments_blocks_crlf_and_bom_are_handled() {
-        let text = "\u{feff}// go 1.9 in a comment\r\nmodule example.com/m // go 1.8\r\n\r\n\
-            require (\r\n\tgo 1.7 // not a directive inside a block\r\n\tgolang.org/x/mod v0.1.0\r\n)\r\n\
-            go 1.21.4 // the minimum\r\n\
-            toolchain   go1.22.1\t// preferred\r\n";
-        let (go, tc) = parse(text.as_bytes()).unwrap();
-        assert_eq!(go, dir("1.21.4", 8));
-        assert_eq!(tc, dir("1.22.1", 9));
-        // A go.work with a use block.
-        let (go, _) = parse(b"go 1.22\n\nuse (\n\t./a\n\t./b\n)\n").unwrap();
-        assert_eq!(go, dir("1.22.0", 1));
-    }
-
-    #[test]
-    fn bad_lines_are_errors_with_the_line_number() {
-        let err = |text: &[u8]| parse(text).unwrap_err();
-        assert_eq!(err(b"module m\ngo banana\n").0, 2);
-        assert!(err(b"go banana\n").1.contains("banana"));
-        assert_eq!(err(b"module m\n\ntoolchain 1.22.5\n").0, 3);
-        assert_eq!(err(b"go 1.22 1.23\n").0, 1);
-        assert_eq!(err(b"go\n").0, 1);
-        assert_eq!(err(b"go go1.22\n").0, 1);
-        assert_eq!(err(b"go 1.21\ngo 1.22\n").0, 2);
-        assert_eq!(err(b"\xff\xfe").0, 1);
-    }
-
-    #[test]
-    fn requirement_prefers_a_toolchain_that_raises_the_minimum() {
-        let file = |go: Option<Directive>, toolchain: Option<Directive>| ModFile {
-            path: "go.mod".into(),
-            go,
-            toolchain,
-        };
-        let req = file(dir("1.22.0", 3), dir("1.22.5", 4))
-            .requirement()
-            .unwrap();
-        assert_eq!(req.request, VersionRequest::Exact(v("1.22.5")));
-        assert_eq!(req.line, 4);
-        // A toolchain below the go line is ignored, as Go does.
-        let req = file(dir("1.22.3", 3), dir("1.21.0", 4))
-            .requirement()
-            .unwrap();
-        assert_eq!(req.request, VersionRequest::AtLeast(v("1.22.3")));
-        assert_eq!(req.line, 3);
-        assert_eq!(file(None, None).requirement(), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env;
 use crate::version::GoVersion;
+use gover_core::layout;
 
 /// The tools every Go release ships in `bin/`, and so the shims gover keeps.
 pub const SHIMMED_TOOLS: &[&str] = &["go", "gofmt"];
@@ -73,7 +74,7 @@ impl Home {
                 let home = std::env::var_os("HOME")
                     .filter(|v| !v.is_empty())
                     .ok_or(HomeError::NoHome)?;
-                PathBuf::from(home).join(".gover")
+                PathBuf::from(home).join(layout::DEFAULT_HOME_NAME)
             }
         };
         let root = if root.is_absolute() {
@@ -95,7 +96,7 @@ impl Home {
     }
 
     pub fn versions_dir(&self) -> PathBuf {
-        self.root.join("versions")
+        self.root.join(layout::VERSIONS)
     }
 
     pub fn version_dir(&self, v: &GoVersion) -> PathBuf {
@@ -103,20 +104,20 @@ impl Home {
     }
 
     pub fn tool_path(&self, v: &GoVersion, tool: &str) -> PathBuf {
-        self.version_dir(v).join("bin").join(tool)
+        self.version_dir(v).join(layout::BIN).join(tool)
     }
 
     pub fn current_link(&self) -> PathBuf {
-        self.root.join("current")
+        self.root.join(layout::CURRENT)
     }
 
     /// What `current` should point at for `v`: relative, so the home can be moved as a whole.
     pub fn current_target(v: &GoVersion) -> PathBuf {
-        Path::new("versions").join(v.to_string())
+        Path::new(layout::VERSIONS).join(v.to_string())
     }
 
     pub fn shims_dir(&self) -> PathBuf {
-        self.root.join("shims")
+        self.root.join(layout::SHIMS)
     }
 
     pub fn cache_dir(&self) -> PathBuf {
@@ -149,7 +150,7 @@ impl Home {
 
     /// The record of `.go-version` files gover has resolved (see [`crate::seen`]).
     pub fn seen_dir(&self) -> PathBuf {
-        self.root.join("seen")
+        self.root.join(layout::SEEN)
     }
 
     pub fn locks_dir(&self) -> PathBuf {

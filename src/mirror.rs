@@ -135,7 +135,7 @@ pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Resu
         let release = releases
             .entry(want.version.clone())
             .or_insert_with(|| Release {
-                version: want.version.go_name(),
+                version: want.version.go_name().to_string(),
                 stable: want.stable,
                 files: Vec::new(),
             });

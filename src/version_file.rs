@@ -10,10 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::fsutil;
 use crate::version::VersionRequest;
 
-pub const FILE_NAME: &str = ".go-version";
-
-/// A `.go-version` larger than this is not a version file (and is not read whole).
-const MAX_LEN: u64 = 4096;
+pub use gover_core::version_file::{FILE_NAME, Invalid, MAX_LEN, parse};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VersionFileError {
@@ -78,10 +75,7 @@ pub fn in_dir(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
 /// The 1-based line of the version file at `path` that names the version (for messages that
 /// point at it); `None` if it cannot be read or names none.
 pub fn request_line(path: &Path) -> Option<usize> {
-    let text = std::fs::read_to_string(path).ok()?;
-    text.lines()
-        .position(|l| !l.split('#').next().unwrap_or("").trim().is_empty())
-        .map(|i| i + 1)
+    gover_core::version_file::request_line(&std::fs::read_to_string(path).ok()?)
 }
 
 /// Read and parse the version file at `path`.
@@ -95,10 +89,10 @@ pub fn read(path: &Path) -> Result<VersionFile, VersionFileError> {
 
 fn read_from(file: File, path: PathBuf) -> Result<VersionFile, VersionFileError> {
     let mut bytes = Vec::new();
-    if let Err(source) = file.take(MAX_LEN + 1).read_to_end(&mut bytes) {
+    if let Err(source) = file.take(MAX_LEN as u64 + 1).read_to_end(&mut bytes) {
         return Err(VersionFileError::Read { path, source });
     }
-    if bytes.len() as u64 > MAX_LEN {
+    if bytes.len() > MAX_LEN {
         return Err(VersionFileError::Invalid {
             path,
             reason: format!("larger than {MAX_LEN} bytes"),
@@ -106,21 +100,11 @@ fn read_from(file: File, path: PathBuf) -> Result<VersionFile, VersionFileError>
     }
     match parse(&bytes) {
         Ok(request) => Ok(VersionFile { path, request }),
-        Err(reason) => Err(VersionFileError::Invalid { path, reason }),
+        Err(reason) => Err(VersionFileError::Invalid {
+            path,
+            reason: reason.to_string(),
+        }),
     }
-}
-
-/// Parse the contents of a version file: the first line that is neither blank nor a `#`
-/// comment names the version. CRLF line ends and a trailing comment are tolerated.
-pub fn parse(bytes: &[u8]) -> Result<VersionRequest, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())?;
-    let line = text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .find(|l| !l.is_empty())
-        .ok_or_else(|| "it is empty".to_string())?;
-    VersionRequest::parse(line)
-        .map_err(|_| format!("`{}` is not a Go version", line.escape_debug()))
 }
 
 #[cfg(test)]
@@ -130,32 +114,6 @@ mod tests {
 
     fn exact(s: &str) -> VersionRequest {
         VersionRequest::Exact(GoVersion::parse(s).unwrap())
-    }
-
-    #[test]
-    fn accepts_plain_prefixed_and_partial_versions() {
-        assert_eq!(parse(b"1.22.5\n").unwrap(), exact("1.22.5"));
-        assert_eq!(parse(b"go1.22.5").unwrap(), exact("1.22.5"));
-        assert_eq!(parse(b"1.22\n").unwrap(), VersionRequest::Minor(1, 22));
-    }
-
-    #[test]
-    fn tolerates_comments_blank_lines_and_crlf() {
-        let text = b"# pinned for the team\r\n\r\n  go1.21.3 # security fix\r\n1.99\r\n";
-        assert_eq!(parse(text).unwrap(), exact("1.21.3"));
-    }
-
-    #[test]
-    fn rejects_empty_binary_and_garbage() {
-        assert!(parse(b"").unwrap_err().contains("empty"));
-        assert!(
-            parse(b"# only a comment\n\n")
-                .unwrap_err()
-                .contains("empty")
-        );
-        assert!(parse(b"\xff\xfe1.22").unwrap_err().contains("UTF-8"));
-        assert!(parse(b"1..2").unwrap_err().contains("not a Go version"));
-        assert!(parse(b"\0\0\0").unwrap_err().contains("not a Go version"));
     }
 
     #[test]

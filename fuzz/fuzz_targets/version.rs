@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         let again = GoVersion::parse(&v.to_string()).expect("a printed version parses");
         assert_eq!(again, v);
         assert_eq!(again.cmp(&v), std::cmp::Ordering::Equal);
-        let _ = v.go_name();
+        assert_eq!(v.go_name().to_string(), format!("go{v}"));
         let _ = v.is_prerelease();
     }
     if let Ok(request) = VersionRequest::parse(text) {

@@ -13,6 +13,6 @@ fuzz_target!(|data: &[u8]| {
                 request
             );
         }
-        Err(reason) => assert!(!reason.is_empty()),
+        Err(reason) => assert!(!reason.to_string().is_empty()),
     }
 });

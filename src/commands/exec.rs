@@ -8,11 +8,11 @@ use crate::env;
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
-use crate::version::VersionRequest;
+use crate::version;
 
 pub fn run(args: ExecArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let request = VersionRequest::parse(&args.spec)?;
+    let request = version::parse_request(&args.spec)?;
     let version = request
         .best_match(&inventory::installed(&home))
         .cloned()

@@ -18,7 +18,7 @@ use crate::link;
 use crate::progress::InstallProgress;
 use crate::resolve::{self, Source};
 use crate::shims;
-use crate::version::{GoVersion, VersionRequest};
+use crate::version::{self, GoVersion, VersionRequest};
 
 pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
@@ -33,7 +33,7 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
         );
     }
     let request = match args.spec {
-        Some(spec) => VersionRequest::parse(&spec)?,
+        Some(spec) => version::parse_request(&spec)?,
         None => requested_here(&home)?,
     };
     install(&home, &request, &access)?;

@@ -5,12 +5,12 @@ use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
-use crate::version::VersionRequest;
+use crate::version::{self, VersionRequest};
 use crate::version_file;
 
 pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let request = VersionRequest::parse(&args.spec)?;
+    let request = version::parse_request(&args.spec)?;
     // A partial request is pinned as the exact release it means: the newest installed match,
     // else the newest match in the index.
     let version = match &request {

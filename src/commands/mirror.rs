@@ -5,7 +5,7 @@ use crate::dist::{Access, Platform};
 use crate::error::Error;
 use crate::home::Home;
 use crate::mirror;
-use crate::version::VersionRequest;
+use crate::version;
 
 pub fn run(command: MirrorCommand, access: Access) -> Result<(), Error> {
     match command {
@@ -19,7 +19,7 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
     let requests = args
         .specs
         .iter()
-        .map(|s| VersionRequest::parse(s))
+        .map(|s| version::parse_request(s))
         .collect::<Result<Vec<_>, _>>()?;
     let platforms = if args.platform.is_empty() {
         vec![Platform::current()]

@@ -7,11 +7,11 @@ use crate::home::Home;
 use crate::inventory;
 use crate::resolve::{self, Source};
 use crate::shims;
-use crate::version::VersionRequest;
+use crate::version;
 
 pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let request = VersionRequest::parse(&args.spec)?;
+    let request = version::parse_request(&args.spec)?;
     let version = match request.best_match(&inventory::installed(&home)) {
         Some(v) => v.clone(),
         None if args.install => super::install::install(&home, &request, &access)?,

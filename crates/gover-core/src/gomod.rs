@@ -1,0 +1,244 @@
+//! What a `go.work` or `go.mod` asks for.
+//!
+//! Two directives matter, both at the top level of the file (never inside a block):
+//! - `go 1.22.3` (also `go 1.22`, `go 1.21rc1`): the *minimum* Go version. As a release name,
+//!   `go 1.22` means `1.22.0` from 1.21 on; before 1.21 the first release had no `.0`, so
+//!   `go 1.20` means `1.20`.
+//! - `toolchain go1.22.5`: a preferred toolchain; it only ever raises the requirement (Go
+//!   ignores one lower than the `go` line, and so does gover). `toolchain default` says nothing.
+
+use core::fmt;
+
+use crate::version::{GoVersion, VersionRequest};
+
+pub const GO_WORK: &str = "go.work";
+pub const GO_MOD: &str = "go.mod";
+
+/// A go.mod bigger than this is not read whole (real ones are a few KiB).
+pub const MAX_LEN: usize = 4 << 20;
+
+/// A directive and the 1-based line it is on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Directive {
+    pub version: GoVersion,
+    pub line: usize,
+}
+
+/// The `go` line (already a release name: `go 1.22` → `1.22.0`) and the `toolchain` line
+/// (unless it says `default`).
+pub type Parsed = (Option<Directive>, Option<Directive>);
+
+/// What a module file asks for, and which line says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requirement {
+    pub request: VersionRequest,
+    pub line: usize,
+}
+
+/// Why a module file's `go` or `toolchain` line is unusable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid<'a> {
+    NotUtf8,
+    /// The directive (without its comment) names no version or more than one.
+    ArgCount(&'a str),
+    SecondGo,
+    SecondToolchain,
+    /// The argument of a `go` line.
+    BadGo(&'a str),
+    /// The argument of a `toolchain` line.
+    BadToolchain(&'a str),
+}
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Invalid::NotUtf8 => f.write_str("the file is not UTF-8 text"),
+            Invalid::ArgCount(code) => write!(f, "`{code}` should name exactly one version"),
+            Invalid::SecondGo => f.write_str("a second `go` line"),
+            Invalid::SecondToolchain => f.write_str("a second `toolchain` line"),
+            Invalid::BadGo(arg) => write!(f, "`go {arg}` is not a Go version"),
+            Invalid::BadToolchain(arg) => write!(
+                f,
+                "`toolchain {arg}` does not name a Go release (like go1.22.5)"
+            ),
+        }
+    }
+}
+
+/// The `go` and `toolchain` directives of a go.mod/go.work text. Everything else (require
+/// blocks, replace lines, comments) is skipped; only these two lines must be well formed.
+/// An error carries the 1-based line and the reason.
+pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
+    let text = core::str::from_utf8(bytes).map_err(|_| (1, Invalid::NotUtf8))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut go: Option<Directive> = None;
+    let mut toolchain: Option<Directive> = None;
+    let mut in_block = false;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        let code = raw.split("//").next().unwrap_or("").trim();
+        if code.is_empty() {
+            continue;
+        }
+        if in_block {
+            if code == ")" {
+                in_block = false;
+            }
+            continue;
+        }
+        if code.ends_with('(') {
+            in_block = true;
+            continue;
+        }
+        let mut words = code.split_whitespace().map(|w| w.trim_matches('"'));
+        let verb = words.next().unwrap_or("");
+        if verb != "go" && verb != "toolchain" {
+            continue;
+        }
+        let (Some(arg), None) = (words.next(), words.next()) else {
+            return Err((line, Invalid::ArgCount(code)));
+        };
+        if verb == "go" {
+            if go.is_some() {
+                return Err((line, Invalid::SecondGo));
+            }
+            let version = GoVersion::parse(arg)
+                .ok()
+                .filter(|_| !arg.starts_with("go"))
+                .ok_or((line, Invalid::BadGo(arg)))?;
+            go = Some(Directive {
+                version: release_name(version),
+                line,
+            });
+        } else {
+            if toolchain.is_some() {
+                return Err((line, Invalid::SecondToolchain));
+            }
+            if arg == "default" {
+                continue;
+            }
+            let version = arg
+                .strip_prefix("go")
+                .and_then(|v| GoVersion::parse(v).ok())
+                .ok_or((line, Invalid::BadToolchain(arg)))?;
+            toolchain = Some(Directive { version, line });
+        }
+    }
+    Ok((go, toolchain))
+}
+
+/// The version a module file with these directives asks for: the `toolchain` release if it is
+/// at least the `go` line, else the `go` line as a minimum. `None` when it has neither.
+pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Option<Requirement> {
+    let minimum = |go: &Directive| Requirement {
+        request: VersionRequest::AtLeast(go.version.clone()),
+        line: go.line,
+    };
+    match (go, toolchain) {
+        (Some(go), Some(tc)) if tc.version < go.version => Some(minimum(go)),
+        (_, Some(tc)) => Some(Requirement {
+            request: VersionRequest::Exact(tc.version.clone()),
+            line: tc.line,
+        }),
+        (Some(go), None) => Some(minimum(go)),
+        (None, None) => None,
+    }
+}
+
+/// The release a `go` line names: `1.22` is the language version, whose first release is
+/// `1.22.0` from 1.21 on and plain `1.20` before.
+pub fn release_name(mut v: GoVersion) -> GoVersion {
+    if v.patch.is_none() && v.pre.is_none() && (v.major, v.minor) >= (1, 21) {
+        v.patch = Some(0);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn v(s: &str) -> GoVersion {
+        GoVersion::parse(s).unwrap()
+    }
+
+    fn dir(version: &str, line: usize) -> Option<Directive> {
+        Some(Directive {
+            version: v(version),
+            line,
+        })
+    }
+
+    #[test]
+    fn go_line_forms_become_release_names() {
+        assert_eq!(parse(b"module m\n\ngo 1.22\n").unwrap().0, dir("1.22.0", 3));
+        assert_eq!(parse(b"go 1.22.3\n").unwrap().0, dir("1.22.3", 1));
+        assert_eq!(parse(b"go 1.21rc1").unwrap().0, dir("1.21rc1", 1));
+        assert_eq!(parse(b"go 1.21\n").unwrap().0, dir("1.21.0", 1));
+        assert_eq!(parse(b"go 1.20\n").unwrap().0, dir("1.20", 1));
+        assert_eq!(parse(b"go 1.16\n").unwrap().0, dir("1.16", 1));
+    }
+
+    #[test]
+    fn toolchain_line_names_a_release_and_default_says_nothing() {
+        let (go, tc) = parse(b"module m\ngo 1.22.0\ntoolchain go1.22.5\n").unwrap();
+        assert_eq!(go, dir("1.22.0", 2));
+        assert_eq!(tc, dir("1.22.5", 3));
+        assert_eq!(parse(b"go 1.22\ntoolchain default\n").unwrap().1, None);
+    }
+
+    #[test]
+    fn comments_blocks_crlf_and_bom_are_handled() {
+        let text = "\u{feff}// go 1.9 in a comment\r\nmodule example.com/m // go 1.8\r\n\r\n\
+            require (\r\n\tgo 1.7 // not a directive inside a block\r\n\tgolang.org/x/mod v0.1.0\r\n)\r\n\
+            go 1.21.4 // the minimum\r\n\
+            toolchain   go1.22.1\t// preferred\r\n";
+        let (go, tc) = parse(text.as_bytes()).unwrap();
+        assert_eq!(go, dir("1.21.4", 8));
+        assert_eq!(tc, dir("1.22.1", 9));
+        // A go.work with a use block.
+        let (go, _) = parse(b"go 1.22\n\nuse (\n\t./a\n\t./b\n)\n").unwrap();
+        assert_eq!(go, dir("1.22.0", 1));
+    }
+
+    #[test]
+    fn bad_lines_are_errors_with_the_line_number() {
+        let err = |text: &'static [u8]| parse(text).unwrap_err();
+        assert_eq!(err(b"module m\ngo banana\n"), (2, Invalid::BadGo("banana")));
+        assert_eq!(
+            err(b"go banana\n").1.to_string(),
+            "`go banana` is not a Go version"
+        );
+        assert_eq!(
+            err(b"module m\n\ntoolchain 1.22.5\n"),
+            (3, Invalid::BadToolchain("1.22.5"))
+        );
+        assert_eq!(
+            err(b"go 1.22 1.23\n"),
+            (1, Invalid::ArgCount("go 1.22 1.23"))
+        );
+        assert_eq!(err(b"go\n"), (1, Invalid::ArgCount("go")));
+        assert_eq!(err(b"go go1.22\n"), (1, Invalid::BadGo("go1.22")));
+        assert_eq!(err(b"go 1.21\ngo 1.22\n"), (2, Invalid::SecondGo));
+        assert_eq!(
+            err(b"toolchain go1.22.1\ntoolchain default\n"),
+            (2, Invalid::SecondToolchain)
+        );
+        assert_eq!(err(b"\xff\xfe"), (1, Invalid::NotUtf8));
+    }
+
+    #[test]
+    fn requirement_prefers_a_toolchain_that_raises_the_minimum() {
+        let req = requirement(dir("1.22.0", 3).as_ref(), dir("1.22.5", 4).as_ref()).unwrap();
+        assert_eq!(req.request, VersionRequest::Exact(v("1.22.5")));
+        assert_eq!(req.line, 4);
+        // A toolchain below the go line is ignored, as Go does.
+        let req = requirement(dir("1.22.3", 3).as_ref(), dir("1.21.0", 4).as_ref()).unwrap();
+        assert_eq!(req.request, VersionRequest::AtLeast(v("1.22.3")));
+        assert_eq!(req.line, 3);
+        let req = requirement(None, dir("1.21.0", 4).as_ref()).unwrap();
+        assert_eq!(req.request, VersionRequest::Exact(v("1.21.0")));
+        assert_eq!(requirement(None, None), None);
+    }
+}
