@@ -7,7 +7,8 @@ Timings on shared 2-core machines are noisy, so nothing here asserts; it prints.
 `scripts/bench.sh` (which builds the release binaries first).
 
 Rows:
-  shim     `go version` through the shim vs the real binary (and from a dir 30 levels deep)
+  shim     `go version` through the shim vs the real binary (also from a dir 30 levels deep,
+           and in a module whose go.mod decides)
   install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`
   use      `gover use VERSION` vs `ln -sfn versions/VERSION current`
   shell    `bash -ic true` with gover's setup block vs a bare `bash -ic true`
@@ -165,12 +166,9 @@ def main():
     parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
     parser.add_argument("--rows", default="shim,install,use,shell")
-    parser.add_argument("--static-dir", type=Path, default=None,
-                        help="dir holding a statically linked gover-shim to compare too (scripts/bench.sh builds one)")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
-    static_dir = args.static_dir
 
     gover = RELEASE / "gover"
     for exe in (gover, RELEASE / "gover-shim"):
@@ -207,20 +205,21 @@ def main():
     if "shim" in rows:
         log("shim rows ...")
         # The shims under test, each a `go` link in its own dir (the shim dispatches on argv[0]).
-        shims = [("`go version` via shim (`cargo install` build)", shim)]
-        static_exe = (static_dir / "gover-shim").resolve() if static_dir else None
-        if static_exe and static_exe.exists():
-            d = scratch / "static-shims"
-            d.mkdir()
-            (d / "go").symlink_to(static_exe)
-            shims.append(("`go version` via shim (static build)", d / "go"))
+        shims = [("`go version` via shim", shim)]
         for static in (False, True):
             c = c_exec_shim(scratch, real_go, static)
             if c:
                 shims.append((f"reference: minimal C `execv` shim ({'static' if static else 'dynamic'})", c))
         deep = scratch.joinpath(*[f"d{i}" for i in range(30)])
         deep.mkdir(parents=True)
-        for where, cwd in (("", scratch), (", 30 dirs deep", deep)):
+        # A module whose go.mod asks for at least this minor line: the walk finds go.mod, then
+        # the newest installed match is picked from versions/.
+        module = scratch / "module" / "pkg"
+        module.mkdir(parents=True)
+        major, minor = version.split(".")[:2]
+        (module.parent / "go.mod").write_text(f"module example.com/m\n\ngo {major}.{minor}\n")
+        places = (("", scratch), (", 30 dirs deep", deep), (", in a module (go.mod `go 1.N`)", module))
+        for where, cwd in places:
             commands = [f"{exe} version" for _, exe in shims] + [f"{real_go} version"]
             medians = hyperfine_group(args.rounds, args.runs, commands, env, cwd)
             base = medians[-1]

@@ -5,11 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --bins
-static=()
-# On Linux/glibc also build the statically linked variant the README recommends installing.
-host=$(rustc -vV | sed -n 's/^host: //p')
-if [[ "$host" == *-linux-gnu ]]; then
-    RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --bins --target "$host"
-    static=(--static-dir "target/$host/release")
-fi
-exec python3 benches/bench.py "${static[@]}" "$@"
+exec python3 benches/bench.py "$@"

@@ -6,8 +6,15 @@ use clap::Parser;
 
 use gover::cli::Cli;
 use gover::error;
+use gover::shims::run::{self as shim, FALLBACK_COMMAND};
 
 fn main() -> ExitCode {
+    // `gover __shim TOOL ARGS…`: the freestanding shim handing over a call it does not finish
+    // itself. Before clap, so the tool's arguments pass through untouched.
+    let mut args = std::env::args_os();
+    if args.nth(1).is_some_and(|a| a == FALLBACK_COMMAND) {
+        return ExitCode::from(shim::fallback(args));
+    }
     let cli = Cli::parse();
     match gover::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

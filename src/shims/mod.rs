@@ -1,4 +1,7 @@
-//! Keeping `$GOVER_HOME/shims/` pointing at the gover-shim executable.
+//! Keeping `$GOVER_HOME/shims/` pointing at the gover-shim executable, and ([`run`]) what a
+//! shim does when it runs on std.
+
+pub mod run;
 
 use std::path::PathBuf;
 

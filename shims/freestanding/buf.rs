@@ -1,0 +1,120 @@
+//! A fixed-size byte string that is always NUL-terminated, for paths and `NAME=value`
+//! environment entries. Anything that does not fit is an error (the caller hands over).
+
+use core::ffi::CStr;
+use core::fmt;
+
+/// Linux's PATH_MAX, NUL included.
+pub const PATH_MAX: usize = 4096;
+
+/// Did not fit, or held a NUL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow;
+
+#[derive(Clone)]
+pub struct Buf {
+    bytes: [u8; PATH_MAX],
+    /// Length without the NUL; `bytes[len] == 0` always.
+    len: usize,
+}
+
+impl Buf {
+    pub fn new() -> Buf {
+        Buf {
+            bytes: [0; PATH_MAX],
+            len: 0,
+        }
+    }
+
+    pub fn from(bytes: &[u8]) -> Result<Buf, Overflow> {
+        let mut buf = Buf::new();
+        buf.push_bytes(bytes)?;
+        Ok(buf)
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn c_str(&self) -> &CStr {
+        // The NUL invariant makes this infallible; an empty string is the harmless fallback.
+        CStr::from_bytes_until_nul(&self.bytes[..=self.len]).unwrap_or_default()
+    }
+
+    pub fn as_ptr(&self) -> *const u8 {
+        self.bytes.as_ptr()
+    }
+
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len {
+            self.len = len;
+            self.bytes[len] = 0;
+        }
+    }
+
+    pub fn push_bytes(&mut self, more: &[u8]) -> Result<(), Overflow> {
+        let end = self.len + more.len();
+        if end >= PATH_MAX || more.contains(&0) {
+            return Err(Overflow);
+        }
+        self.bytes[self.len..end].copy_from_slice(more);
+        self.len = end;
+        self.bytes[end] = 0;
+        Ok(())
+    }
+
+    /// Append a path component, with a `/` unless the path is empty or already ends in one
+    /// (as `PathBuf::push` does for a relative component).
+    pub fn push_component(&mut self, name: &[u8]) -> Result<(), Overflow> {
+        if self.len > 0 && self.bytes[self.len - 1] != b'/' {
+            self.push_bytes(b"/")?;
+        }
+        self.push_bytes(name)
+    }
+
+    /// [`Buf::push_component`] of something's `Display` form (a version, a number).
+    pub fn push_display(&mut self, value: impl fmt::Display) -> Result<(), Overflow> {
+        if self.len > 0 && self.bytes[self.len - 1] != b'/' {
+            self.push_bytes(b"/")?;
+        }
+        fmt::write(self, format_args!("{value}")).map_err(|_| Overflow)
+    }
+
+    /// Go to the parent directory of an absolute, normalized path (what `getcwd` returns):
+    /// `/a/b` → `/a` → `/`. `false` at the root.
+    pub fn pop(&mut self) -> bool {
+        match self.as_bytes().iter().rposition(|&b| b == b'/') {
+            Some(0) if self.len > 1 => {
+                self.truncate(1);
+                true
+            }
+            Some(0) | None => false,
+            Some(i) => {
+                self.truncate(i);
+                true
+            }
+        }
+    }
+}
+
+impl fmt::Write for Buf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.push_bytes(s.as_bytes()).map_err(|_| fmt::Error)
+    }
+}
+
+/// The last component of a path as `Path::file_name` gives it: trailing slashes ignored, and
+/// none for an empty path, `.` or `..`.
+pub fn file_name(path: &[u8]) -> Option<&[u8]> {
+    let end = path.iter().rposition(|&b| b != b'/')? + 1;
+    let path = &path[..end];
+    let start = path.iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+    match &path[start..] {
+        b"." | b".." => None,
+        name => Some(name),
+    }
+}

@@ -1,0 +1,287 @@
+//! The Linux system calls the shim makes (x86_64), without libc: each returns the kernel's
+//! result or its errno. Paths are NUL-terminated C strings.
+
+use core::arch::asm;
+use core::ffi::CStr;
+
+/// A failed call's errno.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Errno(pub i32);
+
+pub const ENOENT: Errno = Errno(2);
+pub const EINTR: Errno = Errno(4);
+pub const ENOTDIR: Errno = Errno(20);
+pub const EISDIR: Errno = Errno(21);
+
+pub type Result<T> = core::result::Result<T, Errno>;
+
+/// An open file descriptor, closed on drop (and on exec: every open uses `O_CLOEXEC`).
+pub struct Fd(i32);
+
+impl Drop for Fd {
+    fn drop(&mut self) {
+        // SAFETY: closes a descriptor this Fd owns; no memory is passed.
+        let _ = unsafe { syscall(CLOSE, self.0 as usize, 0, 0, 0, 0, 0) };
+    }
+}
+
+const READ: usize = 0;
+const WRITE: usize = 1;
+const CLOSE: usize = 3;
+const MMAP: usize = 9;
+const EXECVE: usize = 59;
+const GETCWD: usize = 79;
+const GETDENTS64: usize = 217;
+const EXIT_GROUP: usize = 231;
+const OPENAT: usize = 257;
+const MKDIRAT: usize = 258;
+const NEWFSTATAT: usize = 262;
+const SYMLINKAT: usize = 266;
+const READLINKAT: usize = 267;
+
+const AT_FDCWD: usize = -100isize as usize;
+const O_RDONLY: usize = 0;
+const O_DIRECTORY: usize = 0o200000;
+const O_CLOEXEC: usize = 0o2000000;
+const S_IFMT: u32 = 0o170000;
+const S_IFREG: u32 = 0o100000;
+
+/// # Safety
+/// The arguments must be valid for system call `n` (pointers to live memory of the sizes it
+/// reads or writes).
+#[inline(always)]
+unsafe fn syscall(
+    n: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> isize {
+    let ret: isize;
+    // SAFETY: the caller upholds the call's contract; `syscall` clobbers only rcx and r11.
+    unsafe {
+        asm!(
+            "syscall",
+            inlateout("rax") n as isize => ret,
+            in("rdi") a1, in("rsi") a2, in("rdx") a3, in("r10") a4, in("r8") a5, in("r9") a6,
+            lateout("rcx") _, lateout("r11") _,
+            options(nostack),
+        );
+    }
+    ret
+}
+
+fn check(ret: isize) -> Result<usize> {
+    if (-4095..0).contains(&ret) {
+        Err(Errno(-ret as i32))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+fn open_with(path: &CStr, flags: usize) -> Result<Fd> {
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    let ret = unsafe {
+        syscall(
+            OPENAT,
+            AT_FDCWD,
+            path.as_ptr() as usize,
+            flags | O_CLOEXEC,
+            0,
+            0,
+            0,
+        )
+    };
+    check(ret).map(|fd| Fd(fd as i32))
+}
+
+pub fn open(path: &CStr) -> Result<Fd> {
+    open_with(path, O_RDONLY)
+}
+
+pub fn open_dir(path: &CStr) -> Result<Fd> {
+    open_with(path, O_RDONLY | O_DIRECTORY)
+}
+
+/// One `read(2)`, retried on EINTR.
+pub fn read(fd: &Fd, buf: &mut [u8]) -> Result<usize> {
+    loop {
+        // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+        let ret = unsafe {
+            syscall(
+                READ,
+                fd.0 as usize,
+                buf.as_mut_ptr() as usize,
+                buf.len(),
+                0,
+                0,
+                0,
+            )
+        };
+        match check(ret) {
+            Err(EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Directory entries (`struct linux_dirent64` records) into `buf`; 0 at the end.
+pub fn getdents(fd: &Fd, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    check(unsafe {
+        syscall(
+            GETDENTS64,
+            fd.0 as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            0,
+            0,
+            0,
+        )
+    })
+}
+
+/// The current directory into `buf`, NUL-terminated; returns its length without the NUL.
+pub fn getcwd(buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    let with_nul =
+        check(unsafe { syscall(GETCWD, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0, 0) })?;
+    Ok(with_nul.saturating_sub(1))
+}
+
+/// A link's target into `buf` (not NUL-terminated); returns its length.
+pub fn readlink(path: &CStr, buf: &mut [u8]) -> Result<usize> {
+    // SAFETY: `path` is NUL-terminated; the kernel writes at most `buf.len()` bytes.
+    check(unsafe {
+        syscall(
+            READLINKAT,
+            AT_FDCWD,
+            path.as_ptr() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            0,
+            0,
+        )
+    })
+}
+
+/// Whether `path` is a regular file, following links (what `Path::is_file` answers).
+pub fn is_file(path: &CStr) -> Result<bool> {
+    // `struct stat` on x86_64: 144 bytes, `st_mode` (u32) at offset 24.
+    let mut stat = [0u64; 18];
+    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
+    check(unsafe {
+        syscall(
+            NEWFSTATAT,
+            AT_FDCWD,
+            path.as_ptr() as usize,
+            stat.as_mut_ptr() as usize,
+            0,
+            0,
+            0,
+        )
+    })?;
+    let mode = stat[3] as u32;
+    Ok(mode & S_IFMT == S_IFREG)
+}
+
+pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
+    // SAFETY: both strings are NUL-terminated.
+    check(unsafe {
+        syscall(
+            SYMLINKAT,
+            target.as_ptr() as usize,
+            AT_FDCWD,
+            link.as_ptr() as usize,
+            0,
+            0,
+            0,
+        )
+    })
+    .map(drop)
+}
+
+pub fn mkdir(path: &CStr) -> Result<()> {
+    // SAFETY: `path` is NUL-terminated.
+    check(unsafe { syscall(MKDIRAT, AT_FDCWD, path.as_ptr() as usize, 0o777, 0, 0, 0) }).map(drop)
+}
+
+/// Anonymous read-write memory of `len` bytes, zeroed; never unmapped (exec discards it).
+pub fn alloc(len: usize) -> Result<*mut u8> {
+    const PROT_READ_WRITE: usize = 0x3;
+    const MAP_PRIVATE_ANONYMOUS: usize = 0x22;
+    // SAFETY: a fresh anonymous mapping touches no existing memory.
+    let ret = unsafe {
+        syscall(
+            MMAP,
+            0,
+            len,
+            PROT_READ_WRITE,
+            MAP_PRIVATE_ANONYMOUS,
+            usize::MAX,
+            0,
+        )
+    };
+    check(ret).map(|addr| addr as *mut u8)
+}
+
+/// `execve(2)`; returns only on failure.
+///
+/// # Safety
+/// `argv` and `envp` must be NULL-terminated arrays of NUL-terminated strings.
+pub unsafe fn execve(path: &CStr, argv: *const *const u8, envp: *const *const u8) -> Errno {
+    // SAFETY: upheld by the caller.
+    let ret = unsafe {
+        syscall(
+            EXECVE,
+            path.as_ptr() as usize,
+            argv as usize,
+            envp as usize,
+            0,
+            0,
+            0,
+        )
+    };
+    check(ret).err().unwrap_or(Errno(0))
+}
+
+/// Write all of `bytes` to stderr (best effort: a closed stderr loses the message).
+pub fn write_stderr(mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        // SAFETY: the kernel reads at most `bytes.len()` bytes from `bytes`.
+        match check(unsafe { syscall(WRITE, 2, bytes.as_ptr() as usize, bytes.len(), 0, 0, 0) }) {
+            Ok(0) => return,
+            Ok(n) => bytes = &bytes[n.min(bytes.len())..],
+            Err(EINTR) => {}
+            Err(_) => return,
+        }
+    }
+}
+
+pub fn exit(code: u8) -> ! {
+    loop {
+        // SAFETY: ends the process; no memory is passed.
+        unsafe { syscall(EXIT_GROUP, usize::from(code), 0, 0, 0, 0, 0) };
+    }
+}
+
+impl Errno {
+    /// What `std::io::Error` would print for the errnos an exec or a lookup can give.
+    pub fn describe(self) -> &'static str {
+        match self.0 {
+            1 => "Operation not permitted",
+            2 => "No such file or directory",
+            7 => "Argument list too long",
+            8 => "Exec format error",
+            12 => "Cannot allocate memory",
+            13 => "Permission denied",
+            20 => "Not a directory",
+            26 => "Text file busy",
+            36 => "File name too long",
+            40 => "Too many levels of symbolic links",
+            _ => "system error",
+        }
+    }
+}
