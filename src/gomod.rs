@@ -1,8 +1,7 @@
 //! `go.work` and `go.mod` files: finding them and what Go version a module asks for (the
 //! directives themselves are parsed by [`gover_core::gomod`], which the shim shares).
 //!
-//! This is read on the shim's hot path only when no `.go-version` was found, and only the one
-//! nearest file is parsed.
+//! A module file is read only when no `.go-version` was found, and only the nearest one.
 
 use std::fs::File;
 use std::io::{self, Read};

@@ -1,6 +1,6 @@
-//! gover: a Go SDK version manager. The `gover` CLI and the `gover-shim` executable share
-//! this library; the shim uses only [`resolve`] and [`home`], which read no index and parse
-//! no config.
+//! gover: a Go SDK version manager. The library behind the `gover` CLI. On Linux/x86_64
+//! `gover-shim` is freestanding and shares only `gover-core` with it, handing what it does not
+//! finish to [`shims::run`] (`gover __shim`); elsewhere the shim runs [`shims::run`] itself.
 
 pub mod archive;
 pub mod cli;

@@ -11,9 +11,11 @@
 //! found) `go.work` and `go.mod`. A `.go-version` in a parent beats a go.mod in a child: it
 //! is an explicit pin (say, a monorepo's team toolchain), while a `go` line is only a minimum.
 //!
-//! The shim calls this on every `go` invocation, so it reads no index, costs one `open`
-//! attempt per file name per level, and parses at most one module file.
-//! A `.go-version` that chooses the version is recorded in `seen/` (one syscall).
+//! It reads no index, costs one `open` attempt per file name per level, and parses at most one
+//! module file. A `.go-version` that chooses the version is recorded in `seen/` (one syscall).
+//! The freestanding shim (`shims/freestanding/resolve.rs`) follows the same precedence on raw
+//! system calls with the same `gover-core` parsers, and hands every case it does not finish
+//! to this module (through `gover __shim`); `tests/shim_freestanding.rs` checks they agree.
 
 use std::fmt;
 use std::io;

@@ -2,7 +2,8 @@
 //! versions projects still ask for.
 //!
 //! `$GOVER_HOME/seen/` holds one symlink per version file, named by a hash of the file's
-//! absolute path and pointing at it. Recording runs on the shim's hot path, so it is one
+//! absolute path and pointing at it. Recording runs on the shim's hot path (the freestanding
+//! shim makes the same link itself, named by `gover_core::layout::seen_entry_name`), so it is one
 //! `symlink(2)` call: `EEXIST` is the common, already-recorded case. It never fails its caller;
 //! a record that cannot be written only means `--unused` protects a little less.
 //! An entry whose file is gone protects nothing and `gover prune` removes it.

@@ -1,7 +1,7 @@
 //! `.go-version` files: finding the nearest one (walking up from a directory) and parsing it.
 //!
-//! This runs on the shim's hot path, so discovery costs one `open` per directory level and
-//! nothing else.
+//! Discovery costs one `open` per directory level and nothing else; the contents are parsed by
+//! [`gover_core::version_file`], which the freestanding shim shares.
 
 use std::fs::File;
 use std::io::{self, Read};

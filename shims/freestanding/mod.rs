@@ -128,7 +128,10 @@ fn hand_over(process: &Process) -> ! {
         &mut message,
         format_args!(
             "gover: cannot run {} to finish this call: {} (os error {})\n",
-            core::str::from_utf8(gover.as_bytes()).unwrap_or("gover"),
+            core::str::from_utf8(gover.as_bytes())
+                .ok()
+                .filter(|path| !path.is_empty())
+                .unwrap_or("gover"),
             errno.describe(),
             errno.0,
         ),
