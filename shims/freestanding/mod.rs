@@ -30,9 +30,6 @@ impl From<Overflow> for HandOver {
     }
 }
 
-/// What the shim executable is called: as argv[0] it means `gover-shim TOOL ARGS…`.
-const SHIM_EXE: &[u8] = b"gover-shim";
-
 fn main(process: &Process) -> ! {
     let _ = run(process);
     hand_over(process)
@@ -41,7 +38,7 @@ fn main(process: &Process) -> ! {
 /// Index in argv of the tool's name: 0 for a shim link (`go …`), 1 for `gover-shim go …`.
 fn tool_index(process: &Process) -> usize {
     let argv0 = process.arg(0).and_then(buf::file_name);
-    usize::from(argv0 == Some(SHIM_EXE))
+    usize::from(argv0 == Some(layout::SHIM_EXE.as_bytes()))
 }
 
 /// Resolve and exec; returns only when the call must be handed over.

@@ -9,8 +9,7 @@ use crate::error::Error;
 use crate::home::{Home, SHIMMED_TOOLS};
 use crate::link;
 
-/// File name of the shim executable, installed beside `gover`.
-pub const SHIM_EXE: &str = "gover-shim";
+pub use gover_core::layout::SHIM_EXE;
 
 /// The gover-shim executable beside the running `gover`.
 pub fn shim_exe() -> Result<PathBuf, Error> {

@@ -16,6 +16,9 @@ pub const SHIMS: &str = "shims";
 pub const SEEN: &str = "seen";
 /// A release's tools, under its version dir.
 pub const BIN: &str = "bin";
+/// File name of the shim executable, installed beside `gover`. Run under this name (not as a
+/// tool's link) it takes the tool as its first argument: `gover-shim go version`.
+pub const SHIM_EXE: &str = "gover-shim";
 
 /// The name of the `seen/` entry for a version file at `path` (absolute, as bytes): 64-bit
 /// FNV-1a, as 16 hex digits.
