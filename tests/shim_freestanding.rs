@@ -464,6 +464,34 @@ fn shim_runs_what_gover_which_names_in_every_layout() {
     }
 }
 
+/// A relative HOME (GOVER_HOME unset) is taken from the current directory, as gover does: the shim once
+/// passed it on as is, giving the tool a relative GOROOT that broke as soon as it changed directory.
+#[test]
+fn a_relative_home_gives_the_tool_an_absolute_goroot() {
+    let ctx = installed(&["1.22.5"]);
+    let lone = lone_shim(&ctx);
+    let relative = ctx.home.strip_prefix(&ctx.root).unwrap();
+    let run = |program: PathBuf, args: &[&str]| {
+        ctx.command(program)
+            .args(args)
+            .env_remove("GOVER_HOME")
+            .env("HOME", relative)
+            .cwd(&ctx.root)
+            .run()
+    };
+
+    let which = run(gover_exe(), &["which", "go"]);
+    which
+        .assert_success()
+        .assert_stdout(&format!("{}\n", ctx.tool_path("1.22.5", "go").display()));
+    run(lone.join("go"), &["print-self"])
+        .assert_success()
+        .assert_stdout(&which.stdout);
+    run(lone.join("go"), &["print-env", "GOROOT"])
+        .assert_success()
+        .assert_stdout(&format!("GOROOT={}\n", ctx.version_dir("1.22.5").display()));
+}
+
 #[test]
 fn the_fast_path_records_a_go_version_under_the_name_gover_uses() {
     let ctx = installed(&["1.22.5", "1.21.13"]);
