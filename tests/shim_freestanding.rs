@@ -577,6 +577,37 @@ fn hand_over_runs_the_gover_beside_the_shim_and_says_when_it_cannot() {
     assert!(out.stderr.starts_with("gover: "), "{out}");
 }
 
+/// Without `/proc` (a chroot or a container that does not mount it) the shim cannot find the `gover` beside
+/// itself; it says so instead of naming an empty path. The fast path does not need `/proc` at all.
+#[test]
+fn without_proc_the_fast_path_still_runs_and_a_hand_over_says_what_is_missing() {
+    let ctx = installed(&["1.22.5"]);
+    let Some(mut system) = common::mount_ns::SystemFiles::new(&ctx) else {
+        return;
+    };
+    system.replace_dir("/proc");
+    let path = ctx.sandbox_path();
+
+    system
+        .command(&ctx, ctx.shim_path("go"), &path)
+        .arg("version")
+        .run()
+        .assert_success()
+        .assert_stdout_contains("go1.22.5 ");
+    let out = system
+        .command(&ctx, ctx.shim_path("go"), &path)
+        .arg("version")
+        .env("GOVER_VERSION", "1.20.3")
+        .run();
+    out.assert_exit(127);
+    assert_eq!(
+        out.stderr,
+        "gover: cannot find gover to finish this call: reading /proc/self/exe: \
+         No such file or directory (os error 2)\n",
+        "{out}"
+    );
+}
+
 /// A call the fast path must not finish: the std message through `gover __shim`, and a hand-over (not a
 /// guess) from the lone shim.
 struct Refusal {
