@@ -800,12 +800,8 @@ fn entries<'a>(env: &'a [Vec<u8>], name: &str) -> Vec<&'a [u8]> {
         .collect()
 }
 
-#[test]
-fn arguments_and_environment_pass_through_byte_for_byte_at_scale() {
-    let ctx = TestContext::new();
-    let dump = dumping_version(&ctx);
-    let lone = lone_shim(&ctx);
-
+/// 20,000 arguments: empty ones, spaces, quotes, non-UTF-8 bytes, option-like ones and a 100 KB one.
+fn many_arguments() -> Vec<Vec<u8>> {
     let mut args: Vec<Vec<u8>> = [
         &b"--help"[..],
         b"",
@@ -831,6 +827,16 @@ fn arguments_and_environment_pass_through_byte_for_byte_at_scale() {
         };
         args.push(arg);
     }
+    args
+}
+
+#[test]
+fn arguments_and_environment_pass_through_byte_for_byte_at_scale() {
+    let ctx = TestContext::new();
+    let dump = dumping_version(&ctx);
+    let lone = lone_shim(&ctx);
+
+    let args = many_arguments();
 
     let mut env: Vec<Vec<u8>> = vec![
         bytes(format!("HOME={}", ctx.home.display())),
@@ -925,6 +931,65 @@ fn gotoolchain_is_set_to_local_only_when_it_is_absent() {
         let (_, _, got_env) = dumped(&dump);
         assert_eq!(entries(&got_env, "GOTOOLCHAIN"), [seen], "given {given:?}");
     }
+}
+
+#[test]
+fn hand_over_passes_arguments_and_environment_through_too() {
+    let ctx = TestContext::new();
+    let dump = dumping_version(&ctx);
+    // A go.mod over the fast path's buffer: `gover __shim` resolves this call.
+    let filler = "// a generated comment to make this go.mod big\n".repeat(1500);
+    write(
+        &ctx.project.join("go.mod"),
+        format!("module big\n{filler}toolchain go1.30.0\n"),
+    );
+    let go = ctx.root.join("bin/go");
+    std::fs::create_dir_all(go.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(shim_exe(), &go).unwrap();
+    let args = many_arguments();
+    let mut env: Vec<Vec<u8>> = vec![
+        bytes(format!("GOVER_HOME={}", ctx.gover_home.display())),
+        b"PATH=/usr/bin:/bin".to_vec(),
+        b"GOROOT=/stale".to_vec(),
+    ];
+    env.extend((0..3000).map(|i| format!("GOVER_TEST_VAR_{i}=value {i}").into_bytes()));
+    env.push([&b"RAW="[..], &[0xff, 0xfe]].concat());
+
+    let argv: Vec<Vec<u8>> = [b"go".to_vec()].into_iter().chain(args.clone()).collect();
+    let out = exec_raw(&go, &argv, &env, &ctx.project);
+    assert!(
+        out.status.success(),
+        "{:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (exe, got_args, mut got_env) = dumped(&dump);
+    assert_eq!(exe, bytes(ctx.tool_path("1.30.0", "go")));
+    assert_eq!(got_args.len(), args.len());
+    for (i, (got, sent)) in got_args.iter().zip(&args).enumerate() {
+        assert_eq!(got, sent, "argument {i}");
+    }
+    let goroot = bytes(format!("GOROOT={}", ctx.version_dir("1.30.0").display()));
+    assert_eq!(entries(&got_env, "GOROOT"), [goroot.as_slice()]);
+    assert_eq!(
+        entries(&got_env, "GOVER_SHIM_DEPTH"),
+        [&b"GOVER_SHIM_DEPTH=1"[..]]
+    );
+    assert_eq!(
+        entries(&got_env, "GOTOOLCHAIN"),
+        [&b"GOTOOLCHAIN=local"[..]]
+    );
+    // std's Command keeps every other variable (in its own order).
+    let mut sent: Vec<Vec<u8>> = env[..2].iter().chain(&env[3..]).cloned().collect();
+    got_env.retain(|e| {
+        !(e.starts_with(b"GOROOT=")
+            || e.starts_with(b"GOVER_SHIM_DEPTH=")
+            || e.starts_with(b"GOTOOLCHAIN="))
+    });
+    sent.sort();
+    got_env.sort();
+    assert_eq!(got_env, sent);
 }
 
 #[test]
