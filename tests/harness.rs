@@ -490,3 +490,37 @@ mod toolchain {
         );
     }
 }
+
+mod raw_exec {
+    use std::path::Path;
+
+    use super::common::raw_exec::{exec_raw, nul_separated};
+
+    #[test]
+    fn passes_argv_and_envp_exactly_duplicates_and_all() {
+        // env prints its environment as it got it: order, duplicates and entries without `=`.
+        let out = exec_raw(
+            Path::new("/usr/bin/env"),
+            &["not-env"],
+            &[&b"B=2"[..], b"A=1", b"B=3", b"NO_EQUALS", b"RAW=\xff"],
+            Path::new("/"),
+        );
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(out.stdout, b"B=2\nA=1\nB=3\nNO_EQUALS\nRAW=\xff\n");
+        // argv[0] is ours too, and the directory is the one asked for.
+        let out = exec_raw(
+            Path::new("/bin/sh"),
+            &["custom-zero", "-c", "printf '%s|' \"$0\"; pwd"],
+            &["PATH=/usr/bin:/bin"],
+            Path::new("/usr"),
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "custom-zero|/usr\n");
+    }
+
+    #[test]
+    fn nul_separated_keeps_empty_strings() {
+        assert_eq!(nul_separated(b"a\0\0b\0"), [&b"a"[..], b"", b"b"]);
+        assert_eq!(nul_separated(b"\0"), [&b""[..]]);
+        assert!(nul_separated(b"").is_empty());
+    }
+}

@@ -116,22 +116,30 @@ fn environment(
 /// Run `gover __shim TOOL ARGS…` with the `gover` beside this executable; never returns.
 fn hand_over(process: &Process) -> ! {
     let mut gover = Buf::new();
-    let errno = match gover_beside_this_exe(&mut gover) {
-        Ok(()) => exec_gover(process, &gover),
-        Err(errno) => errno,
-    };
     let mut message = Buf::new();
+    let errno = match gover_beside_this_exe(&mut gover) {
+        Ok(()) => {
+            let errno = exec_gover(process, &gover);
+            let _ = core::fmt::write(
+                &mut message,
+                format_args!(
+                    "gover: cannot run {} to finish this call: ",
+                    core::str::from_utf8(gover.as_bytes()).unwrap_or("gover"),
+                ),
+            );
+            errno
+        }
+        // No /proc (a chroot, a bare container): there is no path to name.
+        Err(errno) => {
+            let _ = message.push_bytes(
+                b"gover: cannot find gover to finish this call: reading /proc/self/exe: ",
+            );
+            errno
+        }
+    };
     let _ = core::fmt::write(
         &mut message,
-        format_args!(
-            "gover: cannot run {} to finish this call: {} (os error {})\n",
-            core::str::from_utf8(gover.as_bytes())
-                .ok()
-                .filter(|path| !path.is_empty())
-                .unwrap_or("gover"),
-            errno.describe(),
-            errno.0,
-        ),
+        format_args!("{} (os error {})\n", errno.describe(), errno.0),
     );
     sys::write_stderr(message.as_bytes());
     sys::exit(if errno == sys::ENOENT { 127 } else { 126 })

@@ -37,18 +37,18 @@ pub fn installed_version(process: &Process, home: &Buf) -> Result<GoVersion, Han
     installed(home, &request)
 }
 
-/// The home: `$GOVER_HOME`, else `$HOME/.gover`; a relative one is taken from the current
-/// directory.
+/// The home: `$GOVER_HOME`, else `$HOME/.gover`; when relative (either of them), taken from
+/// the current directory as `Home::from_env` does, so the tool never gets a relative GOROOT.
 pub fn home(process: &Process) -> Result<Buf, HandOver> {
-    let (mut home, relative) = match process.var_os(names::GOVER_HOME) {
-        Some(dir) => (Buf::from(dir)?, !dir.starts_with(b"/")),
+    let mut home = match process.var_os(names::GOVER_HOME) {
+        Some(dir) => Buf::from(dir)?,
         None => {
             let mut home = Buf::from(process.var_os("HOME").ok_or(HandOver)?)?;
             home.push_component(layout::DEFAULT_HOME_NAME.as_bytes())?;
-            (home, false)
+            home
         }
     };
-    if relative {
+    if !home.as_bytes().starts_with(b"/") {
         let mut absolute = cwd()?;
         absolute.push_component(home.as_bytes())?;
         home = absolute;
