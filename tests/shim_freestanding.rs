@@ -195,6 +195,13 @@ const LAYOUTS: &[Layout] = &[
         runs: "1.21.4",
     },
     Layout {
+        name: "file-with-a-byte-order-mark",
+        files: &[(".go-version", "\u{feff}1.21.4\r\n")],
+        cwd: ".",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
         name: "file-without-newline",
         files: &[(".go-version", "1.21.5")],
         cwd: ".",

@@ -107,9 +107,13 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     let Some(fd) = module else {
         return Ok(None);
     };
-    let mut text = [0u8; MODULE_BUF];
+    // From the kernel rather than the stack, which then stays small (tens of KiB) even under a
+    // low `ulimit -s`; only calls in a module pay for the mapping.
+    let text = sys::alloc(MODULE_BUF).map_err(|_| HandOver)?;
+    // SAFETY: a fresh, zeroed mapping of MODULE_BUF bytes that nothing else refers to.
+    let text = unsafe { core::slice::from_raw_parts_mut(text, MODULE_BUF) };
     // A directory named go.mod, or a file too big for the buffer: std looks further.
-    let len = read_all(&fd, &mut text)?
+    let len = read_all(&fd, text)?
         .filter(|&len| len < MODULE_BUF)
         .ok_or(HandOver)?;
     let (go, toolchain) = gomod::parse(&text[..len]).map_err(|_| HandOver)?;

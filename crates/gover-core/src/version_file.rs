@@ -1,5 +1,6 @@
 //! What a `.go-version` file says: the first line that is neither blank nor a `#` comment
-//! names the version. CRLF line ends and a trailing comment are tolerated.
+//! names the version. CRLF line ends, a trailing comment and a leading UTF-8 byte-order mark (as
+//! Windows editors write) are tolerated.
 
 use core::fmt;
 
@@ -34,6 +35,7 @@ impl fmt::Display for Invalid<'_> {
 /// Parse the contents of a version file.
 pub fn parse(bytes: &[u8]) -> Result<VersionRequest, Invalid<'_>> {
     let text = core::str::from_utf8(bytes).map_err(|_| Invalid::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let line = text
         .lines()
         .map(code)
@@ -80,6 +82,16 @@ mod tests {
             Some(3)
         );
         assert_eq!(request_line("# nothing\n"), None);
+    }
+
+    #[test]
+    fn tolerates_a_byte_order_mark() {
+        assert_eq!(parse(b"\xef\xbb\xbf1.22.5\r\n").unwrap(), exact("1.22.5"));
+        assert_eq!(
+            parse(b"\xef\xbb\xbf# team pin\n1.21\n").unwrap(),
+            VersionRequest::Minor(1, 21)
+        );
+        assert_eq!(parse(b"\xef\xbb\xbf"), Err(Invalid::Empty));
     }
 
     #[test]
