@@ -156,15 +156,9 @@ impl ArchiveStream {
                 source: e,
             }));
         }
-        if let Source::Remote(remote) = &self.source {
-            remote
-                .out
-                .sync_data()
-                .map_err(|source| DownloadError::Cache {
-                    path: remote.out_path.clone(),
-                    source,
-                })?;
-        }
+        // The cached copy is not synced to disk here: every use of it verifies the sha256 again
+        // (and a resumed `.partial` is checked as a whole), so a copy torn by a crash is simply
+        // downloaded again, and the install does not wait for 70 MB of writeback.
         let actual = hex(&self.hasher.finalize_reset());
         if expected.size > 0 && self.len != expected.size {
             return Err(DownloadError::Size {
