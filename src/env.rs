@@ -2,8 +2,8 @@
 //! defined in [`gover_core::env`] and re-exported here).
 
 pub use gover_core::env::{
-    GOROOT, GOTOOLCHAIN, GOVER_AUTO_INSTALL, GOVER_GOMOD, GOVER_HOME, GOVER_SHIM_DEPTH,
-    GOVER_VERSION,
+    GOROOT, GOTOOLCHAIN, GOTOOLCHAIN_LOCAL, GOVER_AUTO_INSTALL, GOVER_GOMOD, GOVER_HOME,
+    GOVER_SHIM_DEPTH, GOVER_VERSION,
 };
 
 /// The go.dev-format JSON release index. Default: [`DEFAULT_INDEX_URL`].

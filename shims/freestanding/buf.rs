@@ -70,18 +70,34 @@ impl Buf {
     /// Append a path component, with a `/` unless the path is empty or already ends in one
     /// (as `PathBuf::push` does for a relative component).
     pub fn push_component(&mut self, name: &[u8]) -> Result<(), Overflow> {
-        if self.len > 0 && self.bytes[self.len - 1] != b'/' {
-            self.push_bytes(b"/")?;
-        }
+        self.push_separator()?;
         self.push_bytes(name)
     }
 
-    /// [`Buf::push_component`] of something's `Display` form (a version, a number).
+    /// [`Buf::push_component`] of something's `Display` form (a version).
     pub fn push_display(&mut self, value: impl fmt::Display) -> Result<(), Overflow> {
+        self.push_separator()?;
+        self.write_display(value)
+    }
+
+    fn push_separator(&mut self) -> Result<(), Overflow> {
         if self.len > 0 && self.bytes[self.len - 1] != b'/' {
             self.push_bytes(b"/")?;
         }
+        Ok(())
+    }
+
+    /// Append something's `Display` form as it is (no separator).
+    pub fn write_display(&mut self, value: impl fmt::Display) -> Result<(), Overflow> {
         fmt::write(self, format_args!("{value}")).map_err(|_| Overflow)
+    }
+
+    /// An environment entry: `NAME=value`.
+    pub fn env_entry(name: &str, value: &[u8]) -> Result<Buf, Overflow> {
+        let mut entry = Buf::from(name.as_bytes())?;
+        entry.push_bytes(b"=")?;
+        entry.push_bytes(value)?;
+        Ok(entry)
     }
 
     /// Go to the parent directory of an absolute, normalized path (what `getcwd` returns):

@@ -59,17 +59,11 @@ fn run(process: &Process) -> Result<(), HandOver> {
     exe.push_component(layout::BIN.as_bytes())?;
     exe.push_component(tool)?;
 
-    let mut goroot = Buf::from(names::GOROOT.as_bytes())?;
-    goroot.push_bytes(b"=")?;
-    goroot.push_bytes(root.as_bytes())?;
-    let mut shim_depth = Buf::from(names::GOVER_SHIM_DEPTH.as_bytes())?;
-    shim_depth.push_bytes(b"=")?;
-    core::fmt::write(&mut shim_depth, format_args!("{}", depth + 1)).map_err(|_| HandOver)?;
-    let added = [
-        goroot.as_ptr(),
-        shim_depth.as_ptr(),
-        c"GOTOOLCHAIN=local".as_ptr().cast::<u8>(),
-    ];
+    let goroot = Buf::env_entry(names::GOROOT, root.as_bytes())?;
+    let mut shim_depth = Buf::env_entry(names::GOVER_SHIM_DEPTH, b"")?;
+    shim_depth.write_display(depth + 1)?;
+    let toolchain = Buf::env_entry(names::GOTOOLCHAIN, names::GOTOOLCHAIN_LOCAL.as_bytes())?;
+    let added = [goroot.as_ptr(), shim_depth.as_ptr(), toolchain.as_ptr()];
     let mut added: &[*const u8] = &added[..];
     if process.var_raw(names::GOTOOLCHAIN).is_some() {
         added = &added[..2];

@@ -38,7 +38,7 @@ pub fn run(args: ExecArgs) -> Result<(), Error> {
         // Nested shims and `gover` calls see the same version.
         .env(env::GOVER_VERSION, version.to_string());
     if env::var(env::GOTOOLCHAIN).is_none() {
-        command.env(env::GOTOOLCHAIN, "local");
+        command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
     // `exec` only returns on failure; on success this process becomes the command.
     let source = command.exec();

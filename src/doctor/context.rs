@@ -175,7 +175,8 @@ impl Context {
             return v;
         }
         let mut cmd = Command::new(exe);
-        cmd.arg("version").env(crate::env::GOTOOLCHAIN, "local");
+        cmd.arg("version")
+            .env(crate::env::GOTOOLCHAIN, crate::env::GOTOOLCHAIN_LOCAL);
         let v = probe::output_with_timeout(cmd, Duration::from_secs(5))
             .ok()
             .flatten()

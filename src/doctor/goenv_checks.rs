@@ -110,7 +110,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
 pub fn gotoolchain(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     if let (Some(file), Some(s)) = (&ctx.goenv_file, goenv::get(&ctx.goenv, "GOTOOLCHAIN"))
-        && s.value != "local"
+        && s.value != crate::env::GOTOOLCHAIN_LOCAL
     {
         out.push(Finding {
             id: "gotoolchain-persisted",
@@ -136,7 +136,9 @@ pub fn gotoolchain(ctx: &Context) -> Vec<Finding> {
             ),
         });
     }
-    if let Some(value) = crate::env::var(crate::env::GOTOOLCHAIN).filter(|v| v != "local") {
+    if let Some(value) =
+        crate::env::var(crate::env::GOTOOLCHAIN).filter(|v| v != crate::env::GOTOOLCHAIN_LOCAL)
+    {
         out.push(Finding {
             id: "gotoolchain-env",
             severity: Severity::Info,

@@ -97,7 +97,7 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
         .env(env::GOROOT, &root)
         .env(env::GOVER_SHIM_DEPTH, (depth + 1).to_string());
     if std::env::var_os(env::GOTOOLCHAIN).is_none() {
-        command.env(env::GOTOOLCHAIN, "local");
+        command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
     let err = command.exec();
     let code = if err.kind() == std::io::ErrorKind::NotFound {

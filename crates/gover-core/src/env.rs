@@ -23,6 +23,9 @@ pub const GOROOT: &str = "GOROOT";
 /// toolchain gover did not choose.
 pub const GOTOOLCHAIN: &str = "GOTOOLCHAIN";
 
+/// The `GOTOOLCHAIN` value the shim sets: run this toolchain, never download another.
+pub const GOTOOLCHAIN_LOCAL: &str = "local";
+
 /// More nested shim calls than this means a loop (e.g. a version's `bin/go` links back to a
 /// shim).
 pub const MAX_SHIM_DEPTH: u32 = 20;
