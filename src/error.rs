@@ -4,11 +4,11 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::archive::ArchiveError;
 use crate::dist::IndexError;
 use crate::download::DownloadError;
 use crate::home::HomeError;
 use crate::http::HttpError;
+use crate::install::unpack::ArchiveError;
 use crate::resolve::ResolveError;
 use crate::version::ParseRequestError;
 

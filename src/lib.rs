@@ -2,7 +2,6 @@
 //! `gover-shim` is freestanding and shares only `gover-core` with it, handing what it does not
 //! finish to [`shims::run`] (`gover __shim`); elsewhere the shim runs [`shims::run`] itself.
 
-pub mod archive;
 pub mod cli;
 pub mod commands;
 pub mod dist;
@@ -16,6 +15,7 @@ pub mod goenv;
 pub mod gomod;
 pub mod home;
 pub mod http;
+pub mod install;
 pub mod inventory;
 pub mod link;
 pub mod mirror;

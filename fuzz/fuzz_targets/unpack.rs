@@ -11,7 +11,7 @@ fn unpack_checked(archive: &[u8]) {
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("stage");
     std::fs::create_dir(&dest).unwrap();
-    let _ = gover::archive::unpack(archive, &dest, || {});
+    let _ = gover::install::unpack::unpack(archive, &dest, || {});
     let outside: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())

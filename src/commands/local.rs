@@ -18,7 +18,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
             None => {
-                let index = super::install::fetch_index(&home, &access)?;
+                let index = crate::install::fetch_index(&home, &access)?;
                 index.resolve(other)?.0
             }
         },

@@ -30,7 +30,7 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
             .map(|p| mirror::parse_platform(p))
             .collect::<Result<Vec<_>, _>>()?
     };
-    let index = super::install::fetch_index(&home, &access)?;
+    let index = crate::install::fetch_index(&home, &access)?;
     let wanted = mirror::select(&index, &requests, &platforms)?;
     let report = mirror::sync(&home, &args.dir, &wanted, &access)?;
     for name in &report.present {

@@ -5,7 +5,7 @@ mod current;
 mod doctor;
 mod env;
 mod exec;
-pub mod install;
+mod install;
 mod list;
 mod local;
 mod mirror;

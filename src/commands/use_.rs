@@ -14,7 +14,7 @@ pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
     let request = version::parse_request(&args.spec)?;
     let version = match request.best_match(&inventory::installed(&home)) {
         Some(v) => v.clone(),
-        None if args.install => super::install::install(&home, &request, &access)?,
+        None if args.install => crate::install::install(&home, &request, &access)?,
         None => {
             return Err(Error::NotInstalled {
                 version: args.spec.clone(),
@@ -27,7 +27,7 @@ pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
     };
     {
         let _lock = home.lock()?;
-        super::install::set_default(&home, &version)?;
+        crate::install::set_default(&home, &version)?;
         shims::ensure(&home)?;
     }
     eprintln!("Now using Go {version} (global default)");

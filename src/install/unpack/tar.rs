@@ -1,4 +1,4 @@
-//! Safe unpacking of a Go release tar.gz into a staging dir.
+//! Safe unpacking of a Go release tar.gz into a staging dir (the `dist` source's format).
 //!
 //! Every entry must sit under the single top dir `go/`, which is stripped. Absolute paths,
 //! `..`, links whose target leaves the dir, and device or fifo entries are refused, and
@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 
+use ::tar::EntryType;
 use flate2::read::GzDecoder;
-use tar::EntryType;
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
@@ -75,7 +75,7 @@ fn read_entries(
     hard_links: &mut Vec<(PathBuf, PathBuf)>,
     mut on_file: impl FnMut(),
 ) -> Result<(), ArchiveError> {
-    let mut archive = tar::Archive::new(GzDecoder::new(reader));
+    let mut archive = ::tar::Archive::new(GzDecoder::new(reader));
     let mut made_dirs: HashSet<PathBuf> = HashSet::new();
     made_dirs.insert(dest.to_path_buf());
     // Every non-dir path written so far: a second entry for one is refused rather than raced.
@@ -275,7 +275,7 @@ fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), ArchiveError
     Ok(())
 }
 
-fn link_name<R: Read>(entry: &tar::Entry<R>, raw: &Path) -> Result<PathBuf, ArchiveError> {
+fn link_name<R: Read>(entry: &::tar::Entry<R>, raw: &Path) -> Result<PathBuf, ArchiveError> {
     entry
         .link_name()
         .map_err(ArchiveError::Corrupt)?

@@ -1,0 +1,192 @@
+//! The install pipeline, top to bottom: resolve a request against the index, take the
+//! version lock, stream the archive into a staging dir ([`dist`]: download cache or mirrors,
+//! hashed and unpacked in one pass by [`unpack`]), and publish it into `versions/` with one
+//! rename. Nothing becomes visible until the sha256 and size match the index.
+//!
+//! `gover install`, `gover use --install`, auto-install from the shims and `gover local` all
+//! come here; `commands/install.rs` only decides what to ask for.
+
+pub mod dist;
+pub mod unpack;
+
+use std::fs;
+use std::path::Path;
+
+use crate::dist::{Access, Index, Platform, cache};
+use crate::error::Error;
+use crate::home::Home;
+use crate::inventory;
+use crate::link;
+use crate::resolve;
+use crate::shims;
+use crate::version::{GoVersion, VersionRequest};
+
+/// Install the newest release matching `request` unless it is already installed.
+/// Returns the installed version.
+pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result<GoVersion, Error> {
+    // An exact version that is already here needs no index at all.
+    if let VersionRequest::Exact(v) = request
+        && inventory::is_installed(home, v)
+    {
+        return already_installed(home, v);
+    }
+    let Some(mut loaded) = cache::load(home, access, false)? else {
+        return install_unverified(home, request, access);
+    };
+    // A cached index younger than the TTL may still predate the release asked for.
+    if loaded.index.resolve(request).is_err()
+        && matches!(
+            loaded.origin,
+            cache::Origin::Cached {
+                why: cache::CacheUse::Fresh,
+                ..
+            }
+        )
+        && let Some(fresh) = cache::load(home, access, true)?
+    {
+        loaded = fresh;
+    }
+    let index = &loaded.index;
+    let (version, release) = index.resolve(request)?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    let file = index
+        .archive(&version, release, Platform::current())?
+        .clone();
+
+    // One install of a version at a time; a concurrent install of the same version waits
+    // here and then finds it done.
+    let _version_lock = home.lock_version(&version)?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    // A broken `current` would fail the install only after the download; say so first.
+    resolve::default_version(home)?;
+    eprintln!("Installing Go {version}");
+    let staging = new_staging(home, &version)?;
+    dist::fetch_and_unpack(
+        home,
+        &version,
+        &file.filename,
+        Some(&file),
+        access,
+        staging.path(),
+    )?;
+    finish(home, version, staging)
+}
+
+/// `--allow-unverified` with no index at all: only an exact release can be named, and its
+/// archive is installed without a checksum, loudly.
+fn install_unverified(
+    home: &Home,
+    request: &VersionRequest,
+    access: &Access,
+) -> Result<GoVersion, Error> {
+    let version = request
+        .release_name()
+        .cloned()
+        .ok_or_else(|| Error::NeedsIndex {
+            request: request.to_string(),
+        })?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
+    let _version_lock = home.lock_version(&version)?;
+    if inventory::is_installed(home, &version) {
+        return already_installed(home, &version);
+    }
+    eprintln!(
+        "warning: installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
+    );
+    let staging = new_staging(home, &version)?;
+    dist::fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
+    finish(home, version, staging)
+}
+
+/// Move a complete staging dir into `versions/`, refresh the shims, and make it the default
+/// if there is none.
+fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result<GoVersion, Error> {
+    let _home_lock = home.lock()?;
+    test_pause("rename");
+    let dest = home.version_dir(&version);
+    // A version dir that exists without being a complete install (damage from outside
+    // gover) is removed so the new one can take its place.
+    if fs::symlink_metadata(&dest).is_ok() {
+        inventory::remove_version(home, &version)?;
+    }
+    home.ensure_dir(&home.versions_dir())?;
+    fs::rename(staging.path(), &dest)
+        .map_err(Error::io("cannot move the new version to", &dest))?;
+    // The dir has moved; don't let the TempDir guard try to delete it.
+    let _ = staging.keep();
+    shims::ensure(home)?;
+    eprintln!("Installed Go {version} to {}", dest.display());
+    if resolve::default_version(home)?.is_none() {
+        set_default(home, &version)?;
+        eprintln!("Go {version} is now the default (no default was set)");
+    }
+    Ok(version)
+}
+
+fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
+    shims::ensure(home)?;
+    eprintln!("Go {v} is already installed");
+    Ok(v.clone())
+}
+
+/// The release index for commands that need one (never `None`: `--allow-unverified` is an
+/// install-only escape hatch). Says so on stderr when the cached copy is used.
+pub fn fetch_index(home: &Home, access: &Access) -> Result<Index, Error> {
+    let access = Access {
+        allow_unverified: false,
+        ..access.clone()
+    };
+    let loaded =
+        cache::load(home, &access, false)?.expect("verified access always yields an index");
+    Ok(loaded.index)
+}
+
+/// Point `current` at `v`, atomically.
+pub fn set_default(home: &Home, v: &GoVersion) -> Result<(), Error> {
+    let link_path = home.current_link();
+    if link_path.exists() && !link::is_symlink(&link_path) {
+        return Err(resolve::ResolveError::CurrentNotALink { path: link_path }.into());
+    }
+    link::replace_symlink(&Home::current_target(v), &link_path)
+        .map_err(Error::io("cannot update", &link_path))
+}
+
+/// A fresh staging dir for `v`, after removing staging dirs of `v` that killed installs left
+/// (safe: we hold the version lock, so no live install owns them).
+fn new_staging(home: &Home, v: &GoVersion) -> Result<tempfile::TempDir, Error> {
+    let dir = home.staging_dir();
+    home.ensure_dir(&dir)?;
+    let prefix = format!("{v}.");
+    if let Ok(entries) = fs::read_dir(&dir) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .tempdir_in(&dir)
+        .map_err(Error::io("cannot create a staging dir in", dir))
+}
+
+/// Test-only: with `GOVER_TEST_PAUSE_AT=<point>`, say so on stderr and sleep, so a crash test
+/// can `kill -9` the install at a known moment (see [`crate::env::GOVER_TEST_PAUSE_AT`]).
+pub(crate) fn test_pause(point: &str) {
+    if crate::env::var(crate::env::GOVER_TEST_PAUSE_AT).as_deref() == Some(point) {
+        eprintln!("gover-test: paused at {point}");
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
+}
+
+pub(crate) fn empty_dir(dir: &Path) -> Result<(), Error> {
+    fs::remove_dir_all(dir).map_err(Error::io("cannot clear", dir))?;
+    fs::create_dir(dir).map_err(Error::io("cannot create", dir))
+}
