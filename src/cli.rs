@@ -66,6 +66,9 @@ pub struct InstallArgs {
     /// With no release index at all (none fetched, none cached), install without checksum verification
     #[arg(long)]
     pub allow_unverified: bool,
+    /// Install it again even if it is installed (replaces a damaged install with a verified one)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Subcommand)]

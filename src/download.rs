@@ -44,6 +44,10 @@ pub enum DownloadError {
     },
     #[error("{url} is longer than the {expected} bytes the index lists")]
     TooLong { url: String, expected: u64 },
+    #[error(
+        "{url} is longer than {limit} bytes, more than any Go release, and there is no index size to hold it to"
+    )]
+    OverCap { url: String, limit: u64 },
     #[error("size mismatch for {url}: the index says {expected} bytes, got {actual}")]
     Size {
         url: String,
@@ -67,7 +71,8 @@ impl DownloadError {
             }
             DownloadError::Checksum { .. }
             | DownloadError::Size { .. }
-            | DownloadError::TooLong { .. } => Some(
+            | DownloadError::TooLong { .. }
+            | DownloadError::OverCap { .. } => Some(
                 "the file is not the official release; nothing was installed. Try another mirror \
                  (--mirror or GOVER_DIST_URL)"
                     .into(),
@@ -103,6 +108,8 @@ pub struct ArchiveStream {
     len: u64,
     /// The size the index lists; reading past it fails at once.
     limit: Option<u64>,
+    /// A bound for a stream with no `limit` (an unverified install).
+    cap: Option<u64>,
     failure: Option<DownloadError>,
     on_read: Box<dyn FnMut(u64) + Send>,
 }
@@ -141,10 +148,16 @@ impl ArchiveStream {
             hasher: Sha256::new(),
             len: 0,
             limit,
+            cap: None,
             failure: None,
             on_read,
         };
         Ok((stream, len))
+    }
+
+    /// Fail once more than `cap` bytes have come through (for a stream with no index size).
+    pub fn cap(&mut self, cap: u64) {
+        self.cap = Some(cap);
     }
 
     /// Read whatever the consumer left unread (tar padding, trailing bytes) so the digest and
@@ -229,6 +242,14 @@ impl Read for ArchiveStream {
             return Err(self.fail(DownloadError::TooLong {
                 url: self.origin.clone(),
                 expected: limit,
+            }));
+        }
+        if let Some(cap) = self.cap
+            && self.len + n as u64 > cap
+        {
+            return Err(self.fail(DownloadError::OverCap {
+                url: self.origin.clone(),
+                limit: cap,
             }));
         }
         self.hasher.update(&buf[..n]);

@@ -12,8 +12,8 @@ pub const GOVER_INDEX_URL: &str = "GOVER_INDEX_URL";
 /// Base URL archives are fetched from, as `<base>/<filename>`. Default: [`DEFAULT_DIST_URL`].
 pub const GOVER_DIST_URL: &str = "GOVER_DIST_URL";
 
-/// How many threads write files while an archive is unpacked (default 8). Creating inodes
-/// dominates install time on slow disks, and it parallelizes.
+/// How many threads write files while an archive is unpacked (default 8, at most 64).
+/// Creating inodes dominates install time on slow disks, and it parallelizes.
 pub const GOVER_UNPACK_THREADS: &str = "GOVER_UNPACK_THREADS";
 
 /// The filesystem root `gover prune --system` searches instead of `/`: it looks for
@@ -29,11 +29,11 @@ pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
 pub const GOVER_INDEX_TTL: &str = "GOVER_INDEX_TTL";
 
 /// Seconds a connect, or a read in the middle of a transfer, may stall before the attempt
-/// fails (and is retried). Default: 30.
+/// fails (and is retried). Default: 30; 1 to 86400.
 pub const GOVER_HTTP_TIMEOUT: &str = "GOVER_HTTP_TIMEOUT";
 
 /// The first retry delay in milliseconds; each further retry doubles it (up to a cap).
-/// Default: 500. Tests set it low to keep fault-injection runs short.
+/// Default: 500; 0 to 60000. Tests set it low to keep fault-injection runs short.
 pub const GOVER_RETRY_BASE_MS: &str = "GOVER_RETRY_BASE_MS";
 
 /// TEST-ONLY: `download`, `unpack` or `rename`. Makes `gover install` print
@@ -47,6 +47,44 @@ pub const DEFAULT_DIST_URL: &str = "https://go.dev/dl/";
 /// A variable's value, treating an empty value as unset.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// A numeric setting that is set but not a whole number in its range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}=`{value}` is not {expected}")]
+pub struct BadSetting {
+    pub name: &'static str,
+    /// The value as set, control characters escaped.
+    pub value: String,
+    pub expected: &'static str,
+}
+
+/// A numeric setting: `None` when unset (or empty), else a whole number in `range`.
+pub fn number(
+    name: &'static str,
+    range: std::ops::RangeInclusive<u64>,
+    expected: &'static str,
+) -> Result<Option<u64>, BadSetting> {
+    let Some(text) = var(name) else {
+        return Ok(None);
+    };
+    match text.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(BadSetting {
+            name,
+            value: crate::text::printable(&text),
+            expected,
+        }),
+    }
+}
+
+/// Every numeric setting, so a bad one fails the command at once with its name, before any
+/// work (not as a panic, or a silently ignored value, halfway through an install).
+pub fn check_numbers() -> Result<(), BadSetting> {
+    crate::install::unpack::writer_threads()?;
+    crate::http::timeout()?;
+    crate::http::retry_base()?;
+    Ok(())
 }
 
 /// Whether a boolean switch is on: set to anything but `0`, `false`, `no` or `off`.

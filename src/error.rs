@@ -54,9 +54,11 @@ pub enum Error {
         version: String,
         path: PathBuf,
     },
-    #[error("cannot run `{command}`")]
+    #[error("cannot run `{}`", crate::text::printable(command))]
     Exec {
         command: String,
+        /// What to do about it, when gover knows (a broken tool of an installed version).
+        hint: Option<String>,
         #[source]
         source: io::Error,
     },
@@ -112,8 +114,13 @@ impl Error {
                 FILESYSTEM
             }
             Error::Resolve(_) => FAILURE,
-            Error::Index(IndexError::Malformed { .. } | IndexError::BadChecksum { .. }) => VERIFY,
+            Error::Index(
+                IndexError::Malformed { .. }
+                | IndexError::BadChecksum { .. }
+                | IndexError::UnsafeName { .. },
+            ) => VERIFY,
             Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
+            Error::FetchIndex(HttpError::TooLarge { .. }) => VERIFY,
             Error::FetchIndex(_) => NETWORK,
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
                 NETWORK
@@ -121,7 +128,8 @@ impl Error {
             Error::Download(
                 DownloadError::Checksum { .. }
                 | DownloadError::Size { .. }
-                | DownloadError::TooLong { .. },
+                | DownloadError::TooLong { .. }
+                | DownloadError::OverCap { .. },
             ) => VERIFY,
             Error::Archive {
                 source: ArchiveError::Write { .. },
@@ -180,7 +188,7 @@ impl Error {
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
                 Some("check the command name and PATH".into())
             }
-            Error::Exec { .. } => None,
+            Error::Exec { hint, .. } => hint.clone(),
             Error::ShimMissing { shim, .. } => Some(format!(
                 "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
                 shim.display()
@@ -229,6 +237,16 @@ fn io_hint(e: &io::Error) -> Option<String> {
             "gover needs write access to GOVER_HOME; check its permissions or point GOVER_HOME elsewhere".into(),
         ),
         _ => None,
+    }
+}
+
+impl From<crate::env::BadSetting> for Error {
+    fn from(e: crate::env::BadSetting) -> Error {
+        Error::BadEnv {
+            name: e.name,
+            value: e.value,
+            expected: e.expected,
+        }
     }
 }
 

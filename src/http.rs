@@ -8,8 +8,12 @@
 //! Archives may come over plain `http` because their hash is checked against that index.
 //! A redirect from `https` to `http` is refused for every request.
 //!
-//! Proxies: reqwest reads `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their
-//! lowercase forms) from the environment; nothing here turns that off.
+//! Proxies: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their lowercase
+//! forms) are honoured, except that loopback hosts (`127.0.0.0/8`, `::1`, `localhost`) are
+//! always reached directly: a plain-http loopback index is trusted because it never leaves
+//! this machine, which stops being true the moment a proxy carries it.
+//!
+//! Size: the index is read whole into memory, so it is capped at [`MAX_INDEX_BYTES`].
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -36,6 +40,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(10);
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
+/// The largest release index read (go.dev's full index is about 3 MB).
+pub const MAX_INDEX_BYTES: u64 = 64 << 20;
+/// The hosts never sent through a proxy, added to the user's `NO_PROXY`.
+const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
@@ -69,6 +77,8 @@ pub enum HttpError {
         #[source]
         source: io::Error,
     },
+    #[error("the release index at {url} is larger than {limit} bytes")]
+    TooLarge { url: String, limit: u64 },
     #[error("reading {url} failed")]
     Body {
         url: String,
@@ -112,6 +122,10 @@ impl HttpError {
                 "check {} and {}",
                 env::GOVER_INDEX_URL,
                 env::GOVER_DIST_URL
+            )),
+            HttpError::TooLarge { .. } => Some(format!(
+                "go.dev's index is a few MB; check that {} points at a release index",
+                env::GOVER_INDEX_URL
             )),
             HttpError::File { .. } => None,
         }
@@ -166,13 +180,11 @@ impl Default for Retry {
 
 impl Retry {
     pub fn new() -> Retry {
-        let base_ms = env::var(env::GOVER_RETRY_BASE_MS)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_RETRY_BASE_MS);
         Retry {
             failures: 0,
             interruptions: 0,
-            base: Duration::from_millis(base_ms),
+            // Checked when the command starts ([`env::check_numbers`]).
+            base: retry_base().unwrap_or(Duration::from_millis(DEFAULT_RETRY_BASE_MS)),
         }
     }
 
@@ -271,12 +283,23 @@ impl Read for Body {
 }
 
 /// The stall timeout in force (`GOVER_HTTP_TIMEOUT`, seconds).
-pub fn timeout() -> Duration {
-    let secs = env::var(env::GOVER_HTTP_TIMEOUT)
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .filter(|s| *s > 0)
-        .unwrap_or(DEFAULT_TIMEOUT_SECS);
-    Duration::from_secs(secs)
+pub fn timeout() -> Result<Duration, env::BadSetting> {
+    let secs = env::number(
+        env::GOVER_HTTP_TIMEOUT,
+        1..=86_400,
+        "a whole number of seconds from 1 to 86400",
+    )?;
+    Ok(Duration::from_secs(secs.unwrap_or(DEFAULT_TIMEOUT_SECS)))
+}
+
+/// The first retry delay in force (`GOVER_RETRY_BASE_MS`).
+pub fn retry_base() -> Result<Duration, env::BadSetting> {
+    let ms = env::number(
+        env::GOVER_RETRY_BASE_MS,
+        0..=60_000,
+        "a whole number of milliseconds from 0 to 60000",
+    )?;
+    Ok(Duration::from_millis(ms.unwrap_or(DEFAULT_RETRY_BASE_MS)))
 }
 
 /// Open `url` for reading from byte `from` on, in one attempt.
@@ -309,7 +332,7 @@ pub fn get(url: &str) -> Result<Body, HttpError> {
 /// Fetch `url` whole (for small documents such as the index), retrying transient failures
 /// of the request and of the body.
 pub fn get_bytes(url: &str) -> Result<Vec<u8>, HttpError> {
-    fetch_whole(url, false)
+    fetch_whole(url, false, u64::MAX)
 }
 
 /// Fetch the release index: like [`get_bytes`], but only from a trusted transport (see the
@@ -327,19 +350,34 @@ pub fn get_index(url: &str, allow_insecure: bool) -> Result<Vec<u8>, HttpError> 
             });
         }
     }
-    fetch_whole(url, strict)
+    fetch_whole(url, strict, MAX_INDEX_BYTES)
 }
 
-fn fetch_whole(url: &str, strict: bool) -> Result<Vec<u8>, HttpError> {
+/// `url` read whole, up to `limit` bytes: a longer body is an error that no retry can fix
+/// (an endless body must not grow memory until the allocator gives up).
+fn fetch_whole(url: &str, strict: bool, limit: u64) -> Result<Vec<u8>, HttpError> {
     let mut retry = Retry::new();
     loop {
-        let attempt = open_with(url, 0, strict).and_then(|(mut body, _)| {
+        let attempt = open_with(url, 0, strict).and_then(|(body, _)| {
+            if body.len.is_some_and(|len| len > limit) {
+                return Err(HttpError::TooLarge {
+                    url: url.to_string(),
+                    limit,
+                });
+            }
             let mut bytes = Vec::new();
-            body.read_to_end(&mut bytes)
+            body.take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
                 .map_err(|source| HttpError::Body {
                     url: url.to_string(),
                     source,
                 })?;
+            if bytes.len() as u64 > limit {
+                return Err(HttpError::TooLarge {
+                    url: url.to_string(),
+                    limit,
+                });
+            }
             Ok(bytes)
         });
         match attempt {
@@ -484,6 +522,32 @@ fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, A
     ))
 }
 
+/// The proxies of the environment, as reqwest would read them (lowercase first; `HTTP_PROXY`
+/// not under CGI, where a client controls it), each bypassed for `NO_PROXY` and loopback.
+fn proxies() -> reqwest::Result<Vec<reqwest::Proxy>> {
+    let get = |names: &[&str]| names.iter().find_map(|n| env::var(n));
+    let cgi = std::env::var_os("REQUEST_METHOD").is_some();
+    let http_names: &[&str] = if cgi {
+        &["http_proxy"]
+    } else {
+        &["http_proxy", "HTTP_PROXY"]
+    };
+    let user_no_proxy = get(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+    let no_proxy =
+        || reqwest::NoProxy::from_string(&format!("{user_no_proxy},{LOOPBACK_NO_PROXY}"));
+    let mut proxies = Vec::new();
+    if let Some(url) = get(http_names) {
+        proxies.push(reqwest::Proxy::http(url)?.no_proxy(no_proxy()));
+    }
+    if let Some(url) = get(&["https_proxy", "HTTPS_PROXY"]) {
+        proxies.push(reqwest::Proxy::https(url)?.no_proxy(no_proxy()));
+    }
+    if let Some(url) = get(&["all_proxy", "ALL_PROXY"]) {
+        proxies.push(reqwest::Proxy::all(url)?.no_proxy(no_proxy()));
+    }
+    Ok(proxies)
+}
+
 /// `bytes 100-199/200` → `Some(100)`.
 fn range_start(content_range: &str) -> Option<u64> {
     let spec = content_range.trim().strip_prefix("bytes ")?;
@@ -491,8 +555,13 @@ fn range_start(content_range: &str) -> Option<u64> {
 }
 
 fn client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
-    let stall = timeout();
-    reqwest::blocking::Client::builder()
+    // Checked when the command starts ([`env::check_numbers`]).
+    let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+    let mut builder = reqwest::blocking::Client::builder().no_proxy();
+    for proxy in proxies()? {
+        builder = builder.proxy(proxy);
+    }
+    builder
         .user_agent(concat!("gover/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(stall)
         // The blocking client applies this to each wait (the response head, then every read

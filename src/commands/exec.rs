@@ -1,11 +1,9 @@
 //! `gover exec SPEC -- CMD ARGS…`: run a command with a version first on PATH.
 
-use std::os::unix::process::CommandExt;
-use std::process::Command;
-
 use crate::cli::ExecArgs;
 use crate::env;
 use crate::error::Error;
+use crate::execve::Exec;
 use crate::home::Home;
 use crate::inventory;
 use crate::version;
@@ -27,23 +25,32 @@ pub fn run(args: ExecArgs) -> Result<(), Error> {
     }
     let path = std::env::join_paths(path).map_err(|e| Error::Exec {
         command: "PATH".into(),
+        hint: None,
         source: std::io::Error::other(e),
     })?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
-    let mut command = Command::new(program);
-    command
+    let mut command = Exec::new(program)
         .args(rest)
         .env("PATH", path)
         .env(env::GOROOT, &root)
         // Nested shims and `gover` calls see the same version.
         .env(env::GOVER_VERSION, version.to_string());
     if env::var(env::GOTOOLCHAIN).is_none() {
-        command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
+        command = command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
-    // `exec` only returns on failure; on success this process becomes the command.
-    let source = command.exec();
+    // `exec` only returns on failure; on success this process becomes the command. A file
+    // the kernel cannot run is an error (execve only: never run through /bin/sh).
+    let err = command.exec();
+    let in_version = err.path.starts_with(&root);
     Err(Error::Exec {
-        command: program.to_string_lossy().into_owned(),
-        source,
+        command: err.path.display().to_string(),
+        hint: (err.is_not_executable() && in_version).then(|| {
+            format!(
+                "{}; reinstall it with `gover install --force {version}`, or remove it with \
+                 `gover uninstall {version}`",
+                err.reason()
+            )
+        }),
+        source: err.source,
     })
 }

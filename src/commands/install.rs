@@ -25,7 +25,7 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
         Some(spec) => version::parse_request(&spec)?,
         None => requested_here(&home)?,
     };
-    install::install(&home, &request, &access)?;
+    install::install_with(&home, &request, &access, args.force)?;
     Ok(())
 }
 

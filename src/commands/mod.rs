@@ -22,6 +22,7 @@ use crate::dist::Access;
 use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    crate::env::check_numbers()?;
     let access = Access::from_env(cli.offline, cli.allow_insecure);
     match cli.command {
         Command::Install(args) => install::run(args, access),

@@ -54,11 +54,25 @@ pub enum IndexError {
         platform: Platform,
         url: String,
     },
-    #[error("the index from {url} lists {filename} with an invalid sha256 `{sha256}`")]
+    #[error(
+        "the index from {url} lists {filename} with an invalid sha256 `{}`",
+        crate::text::printable(sha256)
+    )]
     BadChecksum {
         url: String,
         filename: String,
         sha256: String,
+    },
+    #[error(
+        "the index from {url} lists an unsafe name `{}` ({what}): {reason}",
+        crate::text::printable(name)
+    )]
+    UnsafeName {
+        url: String,
+        /// Which field of which entry: `filename of go1.22.5`, `version`, ….
+        what: String,
+        name: String,
+        reason: &'static str,
     },
 }
 
@@ -75,7 +89,7 @@ impl IndexError {
             IndexError::NoArchive { .. } => {
                 Some("pick another version; `gover list --remote --all` shows them".into())
             }
-            IndexError::BadChecksum { .. } => {
+            IndexError::BadChecksum { .. } | IndexError::UnsafeName { .. } => {
                 Some("the index is damaged; fix the mirror or use go.dev's index".into())
             }
         }
@@ -90,11 +104,39 @@ pub struct Index {
 }
 
 impl Index {
+    /// Parse an index. Every name gover may turn into a path (file names, versions, os and
+    /// arch) must be a safe path component (see [`check_name`]); one that is not refuses the
+    /// whole index, naming the entry.
     pub fn parse(bytes: &[u8], url: &str) -> Result<Index, IndexError> {
-        let releases = serde_json::from_slice(bytes).map_err(|source| IndexError::Malformed {
+        let releases: Vec<Release> =
+            serde_json::from_slice(bytes).map_err(|source| IndexError::Malformed {
+                url: url.to_string(),
+                source,
+            })?;
+        let unsafe_name = |what: String, name: &str, reason| IndexError::UnsafeName {
             url: url.to_string(),
-            source,
-        })?;
+            what,
+            name: name.to_string(),
+            reason,
+        };
+        for release in &releases {
+            check_name(&release.version)
+                .map_err(|r| unsafe_name("a release version".into(), &release.version, r))?;
+            for file in &release.files {
+                let of = |field: &str| format!("{field} of a {} file", release.version);
+                check_name(&file.filename)
+                    .map_err(|r| unsafe_name(of("filename"), &file.filename, r))?;
+                for (field, value) in [
+                    ("version", &file.version),
+                    ("os", &file.os),
+                    ("arch", &file.arch),
+                ] {
+                    if !value.is_empty() {
+                        check_name(value).map_err(|r| unsafe_name(of(field), value, r))?;
+                    }
+                }
+            }
+        }
         Ok(Index {
             url: url.to_string(),
             releases,
@@ -138,6 +180,15 @@ impl Index {
                 platform,
                 url: self.url.clone(),
             })?;
+        let shape = archive_shape(&release.version, file);
+        if let Err(reason) = shape {
+            return Err(IndexError::UnsafeName {
+                url: self.url.clone(),
+                what: format!("the {platform} archive of {}", release.version),
+                name: file.filename.clone(),
+                reason,
+            });
+        }
         let valid = file.sha256.len() == 64 && file.sha256.bytes().all(|b| b.is_ascii_hexdigit());
         if !valid {
             return Err(IndexError::BadChecksum {
@@ -169,6 +220,52 @@ impl Index {
             .filter(|(v, r)| r.stable && !v.is_prerelease() && lines.contains(&v.minor_line()))
             .collect()
     }
+}
+
+/// Whether `name` is safe as one path component: 1 to 255 bytes of ASCII letters, digits,
+/// `.`, `_`, `+` and `-`, not starting with `.` or `-` (so no `..`, `/`, `\`, NUL, control
+/// characters, hidden files or option-like names). Every name in go.dev's index passes.
+pub fn check_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("it is empty");
+    }
+    if name.len() > 255 {
+        return Err("it is longer than 255 bytes");
+    }
+    if name.starts_with('.') || name.starts_with('-') {
+        return Err("it starts with `.` or `-`");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'-'))
+    {
+        return Err("it has characters other than letters, digits, `.`, `_`, `+` and `-`");
+    }
+    Ok(())
+}
+
+/// An archive is named as Go names them: `<version>.<os>-<arch>.tar.gz` or `.zip` (old darwin
+/// builds add `-osx10.N` after the arch), and its `version` field, if any, is the release's.
+fn archive_shape(version: &str, file: &ArchiveFile) -> Result<(), &'static str> {
+    if !file.version.is_empty() && file.version != version {
+        return Err("its version field is not the release's");
+    }
+    let stem = format!("{version}.{}-{}", file.os, file.arch);
+    let rest = file
+        .filename
+        .strip_prefix(&stem)
+        .ok_or("it is not named <version>.<os>-<arch>")?;
+    let suffix = rest
+        .strip_suffix(".tar.gz")
+        .or_else(|| rest.strip_suffix(".zip"))
+        .ok_or("it is not a .tar.gz or .zip")?;
+    let osx_ok = suffix
+        .strip_prefix("-osx10.")
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    if !suffix.is_empty() && !osx_ok {
+        return Err("it is not named <version>.<os>-<arch>");
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -262,6 +359,74 @@ mod tests {
             names(true),
             ["1.23rc1", "1.22.5", "1.22.4", "1.21.13", "1.20"]
         );
+    }
+
+    #[test]
+    fn names_that_would_be_unsafe_paths_refuse_the_index() {
+        let sha = "a".repeat(64);
+        let with = |filename: &str, version: &str, os: &str| {
+            format!(
+                r#"[{{"version":"{version}","stable":true,"files":[{{"filename":{},"os":{},"arch":"amd64","version":"{version}","sha256":"{sha}","size":1,"kind":"archive"}}]}}]"#,
+                serde_json::to_string(filename).unwrap(),
+                serde_json::to_string(os).unwrap(),
+            )
+        };
+        for bad in [
+            "../../../victim.txt",
+            "/abs/path",
+            "..",
+            ".hidden",
+            "-rf",
+            "a\\b",
+            "go1.22.5.linux-amd64.tar.gz\0",
+            "go\u{1b}[2J.tar.gz",
+            "",
+        ] {
+            let err = Index::parse(with(bad, "go1.22.5", "linux").as_bytes(), "u").unwrap_err();
+            assert!(matches!(err, IndexError::UnsafeName { .. }), "{bad}: {err}");
+            assert!(!err.to_string().contains('\x1b'), "{err}");
+        }
+        let bad_version = with("go1.22.5.linux-amd64.tar.gz", "../go1.22.5", "linux");
+        assert!(Index::parse(bad_version.as_bytes(), "u").is_err());
+        let bad_os = with("go1.22.5.linux-amd64.tar.gz", "go1.22.5", "../x");
+        assert!(Index::parse(bad_os.as_bytes(), "u").is_err());
+    }
+
+    #[test]
+    fn the_picked_archive_must_have_go_s_shape() {
+        let sha = "a".repeat(64);
+        let idx = |filename: &str| {
+            let json = format!(
+                r#"[{{"version":"go1.22.5","stable":true,"files":[{{"filename":"{filename}","os":"linux","arch":"amd64","version":"go1.22.5","sha256":"{sha}","size":1,"kind":"archive"}}]}}]"#
+            );
+            Index::parse(json.as_bytes(), "u").unwrap()
+        };
+        for ok in [
+            "go1.22.5.linux-amd64.tar.gz",
+            "go1.22.5.linux-amd64.zip",
+            "go1.22.5.linux-amd64-osx10.8.tar.gz",
+        ] {
+            let i = idx(ok);
+            let (v, r) = i.resolve(&req("1.22.5")).unwrap();
+            assert!(i.archive(&v, r, PLATFORM).is_ok(), "{ok}");
+        }
+        for bad in [
+            "victim.txt",
+            "go1.22.4.linux-amd64.tar.gz",
+            "go1.22.5.linux-amd64.tar.gz.sh",
+            "go1.22.5.linux-amd64-x.tar.gz",
+            "go1.22.5.darwin-amd64.tar.gz",
+        ] {
+            let i = idx(bad);
+            let (v, r) = i.resolve(&req("1.22.5")).unwrap();
+            assert!(
+                matches!(
+                    i.archive(&v, r, PLATFORM),
+                    Err(IndexError::UnsafeName { .. })
+                ),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

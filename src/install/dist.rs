@@ -23,9 +23,16 @@ pub(super) fn fetch_and_unpack(
     access: &Access,
     staging: &Path,
 ) -> Result<(), Error> {
+    let threads = unpack::writer_threads()?;
     let cached = home.download_path(filename);
     if cached.is_file() {
-        match unpack_from(version, expected, &Origin::Cache(cached.clone()), staging) {
+        match unpack_from(
+            threads,
+            version,
+            expected,
+            &Origin::Cache(cached.clone()),
+            staging,
+        ) {
             Ok(()) => {
                 eprintln!("Used the cached download {}", cached.display());
                 return Ok(());
@@ -52,7 +59,7 @@ pub(super) fn fetch_and_unpack(
             partial: partial.clone(),
         };
         let had_partial = partial.is_file();
-        let mut result = unpack_from(version, expected, &origin, staging);
+        let mut result = unpack_from(threads, version, expected, &origin, staging);
         if had_partial && matches!(&result, Err(e) if e.exit_code() == crate::error::exit::VERIFY) {
             // The partial an earlier run left may hold other bytes than this mirror serves.
             eprintln!(
@@ -60,7 +67,7 @@ pub(super) fn fetch_and_unpack(
             );
             let _ = fs::remove_file(&partial);
             empty_dir(staging)?;
-            result = unpack_from(version, expected, &origin, staging);
+            result = unpack_from(threads, version, expected, &origin, staging);
         }
         if result.is_err() {
             let _ = fs::remove_file(&partial);
@@ -77,6 +84,7 @@ pub(super) fn fetch_and_unpack(
 }
 
 fn unpack_from(
+    threads: usize,
     version: &GoVersion,
     expected: Option<&ArchiveFile>,
     origin: &Origin,
@@ -94,8 +102,15 @@ fn unpack_from(
         }
     };
     let (mut stream, _len) = ArchiveStream::open(origin, size, Box::new(on_read))?;
+    if size.is_none() {
+        stream.cap(unpack::bounds::UNVERIFIED_ARCHIVE);
+    }
+    let options = unpack::Options {
+        threads,
+        ..unpack::Options::for_archive(size)
+    };
     let mut paused_unpack = false;
-    let unpacked = unpack::unpack(&mut stream, staging, || {
+    let unpacked = unpack::unpack(&mut stream, staging, &options, || {
         progress.files.inc(1);
         if !paused_unpack {
             paused_unpack = true;

@@ -24,14 +24,26 @@ use crate::version::{GoVersion, VersionRequest};
 /// Install the newest release matching `request` unless it is already installed.
 /// Returns the installed version.
 pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result<GoVersion, Error> {
+    install_with(home, request, access, false)
+}
+
+/// [`install`], or with `force` (`gover install --force`) install it again even if it is
+/// installed: a damaged install (a truncated `bin/go`) is replaced by a verified one.
+pub fn install_with(
+    home: &Home,
+    request: &VersionRequest,
+    access: &Access,
+    force: bool,
+) -> Result<GoVersion, Error> {
+    let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
     // An exact version that is already here needs no index at all.
     if let VersionRequest::Exact(v) = request
-        && inventory::is_installed(home, v)
+        && is_installed(v)
     {
         return already_installed(home, v);
     }
     let Some(mut loaded) = cache::load(home, access, false)? else {
-        return install_unverified(home, request, access);
+        return install_unverified(home, request, access, force);
     };
     // A cached index younger than the TTL may still predate the release asked for.
     if loaded.index.resolve(request).is_err()
@@ -48,7 +60,7 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
     }
     let index = &loaded.index;
     let (version, release) = index.resolve(request)?;
-    if inventory::is_installed(home, &version) {
+    if is_installed(&version) {
         return already_installed(home, &version);
     }
     let file = index
@@ -58,7 +70,7 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
     let _version_lock = home.lock_version(&version)?;
-    if inventory::is_installed(home, &version) {
+    if is_installed(&version) {
         return already_installed(home, &version);
     }
     // A broken `current` would fail the install only after the download; say so first.
@@ -82,19 +94,21 @@ fn install_unverified(
     home: &Home,
     request: &VersionRequest,
     access: &Access,
+    force: bool,
 ) -> Result<GoVersion, Error> {
+    let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
     let version = request
         .release_name()
         .cloned()
         .ok_or_else(|| Error::NeedsIndex {
             request: request.to_string(),
         })?;
-    if inventory::is_installed(home, &version) {
+    if is_installed(&version) {
         return already_installed(home, &version);
     }
     let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
     let _version_lock = home.lock_version(&version)?;
-    if inventory::is_installed(home, &version) {
+    if is_installed(&version) {
         return already_installed(home, &version);
     }
     eprintln!(
@@ -112,7 +126,7 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
     test_pause("rename");
     let dest = home.version_dir(&version);
     // A version dir that exists without being a complete install (damage from outside
-    // gover) is removed so the new one can take its place.
+    // gover), or one `--force` replaces, is removed so the new one can take its place.
     if fs::symlink_metadata(&dest).is_ok() {
         inventory::remove_version(home, &version)?;
     }

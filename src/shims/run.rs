@@ -14,12 +14,12 @@
 
 use std::ffi::OsString;
 use std::os::fd::AsFd;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::env;
 use crate::error::exit;
+use crate::execve::Exec;
 use crate::home::Home;
 use crate::resolve;
 
@@ -91,23 +91,33 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
     };
     let root = home.version_dir(&version);
     let exe = home.tool_path(&version, tool);
-    let mut command = Command::new(&exe);
-    command
+    let mut command = Exec::new(&exe)
         .args(args)
         .env(env::GOROOT, &root)
         .env(env::GOVER_SHIM_DEPTH, (depth + 1).to_string());
     if std::env::var_os(env::GOTOOLCHAIN).is_none() {
-        command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
+        command = command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
+    // execve only: a file the kernel cannot run is an error, never a /bin/sh script.
     let err = command.exec();
-    let code = if err.kind() == std::io::ErrorKind::NotFound {
-        exit::NOT_FOUND
-    } else {
-        exit::CANNOT_EXECUTE
-    };
+    if err.source.kind() == std::io::ErrorKind::NotFound {
+        return (
+            format!(
+                "cannot run {} (Go {version}): {}",
+                exe.display(),
+                err.source
+            ),
+            exit::NOT_FOUND,
+        );
+    }
     (
-        format!("cannot run {} (Go {version}): {err}", exe.display()),
-        code,
+        format!(
+            "cannot run {} (Go {version}): {}; reinstall it with `gover install --force {version}`, \
+             or remove it with `gover uninstall {version}`",
+            exe.display(),
+            err.reason()
+        ),
+        exit::CANNOT_EXECUTE,
     )
 }
 

@@ -49,17 +49,24 @@ pub enum Invalid<'a> {
     BadToolchain(&'a str),
 }
 
+/// Text from the file is escaped as `.go-version` text is: its control characters must not
+/// reach a terminal raw.
 impl fmt::Display for Invalid<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Invalid::NotUtf8 => f.write_str("the file is not UTF-8 text"),
-            Invalid::ArgCount(code) => write!(f, "`{code}` should name exactly one version"),
+            Invalid::ArgCount(code) => write!(
+                f,
+                "`{}` should name exactly one version",
+                code.escape_debug()
+            ),
             Invalid::SecondGo => f.write_str("a second `go` line"),
             Invalid::SecondToolchain => f.write_str("a second `toolchain` line"),
-            Invalid::BadGo(arg) => write!(f, "`go {arg}` is not a Go version"),
+            Invalid::BadGo(arg) => write!(f, "`go {}` is not a Go version", arg.escape_debug()),
             Invalid::BadToolchain(arg) => write!(
                 f,
-                "`toolchain {arg}` does not name a Go release (like go1.22.5)"
+                "`toolchain {}` does not name a Go release (like go1.22.5)",
+                arg.escape_debug()
             ),
         }
     }

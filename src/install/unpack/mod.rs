@@ -1,6 +1,9 @@
 //! Archive formats, unpacked into a staging dir before anything is verified: every format
-//! refuses entries that would land outside the dir and bounds what it writes.
+//! refuses entries that would land outside the dir and keeps within the bounds of
+//! [`bounds`] (shared by every format).
 
+pub mod bounds;
 pub mod tar;
 
-pub use self::tar::{ArchiveError, unpack};
+pub use self::bounds::{BoundError, Limits};
+pub use self::tar::{ArchiveError, Options, unpack, writer_threads};

@@ -3,11 +3,16 @@
 //! Every entry must sit under the single top dir `go/`, which is stripped. Absolute paths,
 //! `..`, links whose target leaves the dir, and device or fifo entries are refused, and
 //! nothing is ever written outside `dest`: files are created with `O_CREAT|O_EXCL` (never
-//! through an existing link), and link targets are checked before the link is made.
+//! through an existing link), and links are resolved against the links really created.
+//! The bytes are not verified yet, so everything is bounded ([`super::bounds`]); extension
+//! headers (GNU long names, PAX records) are read here, after their size is checked, rather
+//! than by the `tar` crate, which would read any size into memory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::fs::{self, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
+use std::os::unix::ffi::OsStringExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +21,8 @@ use std::thread;
 
 use ::tar::EntryType;
 use flate2::read::GzDecoder;
+
+use super::bounds::{BoundError, Budget, Capped, Limits};
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
@@ -26,6 +33,8 @@ pub enum ArchiveError {
     Corrupt(#[source] io::Error),
     #[error("the archive entry `{entry}` is unsafe: {reason}")]
     Unsafe { entry: String, reason: &'static str },
+    #[error("the archive is not a Go release: {0}")]
+    Bound(#[from] BoundError),
     #[error("the archive has no go/bin/go")]
     NoGoBinary,
     #[error("cannot write {}", path.display())]
@@ -36,11 +45,38 @@ pub enum ArchiveError {
     },
 }
 
+/// How to unpack: the bounds of the archive and the number of writer threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub limits: Limits,
+    pub threads: usize,
+}
+
+impl Options {
+    /// The bounds for an archive of `size` bytes (see [`Limits::for_archive`]) and the
+    /// default number of writer threads.
+    pub fn for_archive(size: Option<u64>) -> Options {
+        Options {
+            limits: Limits::for_archive(size),
+            threads: DEFAULT_WRITERS,
+        }
+    }
+}
+
 /// Files up to this size are read into memory and handed to the writer pool; larger ones
 /// (the few tool binaries) are streamed to disk by the reading thread. With the channel bound
 /// below, at most `CHANNEL_DEPTH * SMALL_FILE` bytes wait in memory.
 const SMALL_FILE: u64 = 128 * 1024;
 const CHANNEL_DEPTH: usize = 64;
+/// Large files are written in pieces this big: a `go` binary written in 8 KiB pieces (what
+/// `io::copy` does) starts measurably slower while it is in the page cache.
+const WRITE_CHUNK: usize = 1 << 20;
+
+/// Writer threads when `GOVER_UNPACK_THREADS` is unset: measured on slow disks (see the
+/// README's Performance section).
+pub const DEFAULT_WRITERS: usize = 8;
+/// The most writer threads `GOVER_UNPACK_THREADS` may ask for.
+pub const MAX_WRITERS: u64 = 64;
 
 /// Unpack the gzip'd tar in `reader` into `dest` (which must exist and be empty).
 /// `on_file` is called as each entry is handed out for writing (for progress).
@@ -50,47 +86,84 @@ const CHANNEL_DEPTH: usize = 64;
 /// pool of threads while this thread decompresses, validates and creates directories.
 /// Directories and symlinks are made here, in archive order, before any file below them is
 /// handed out, so the "no writes through a link" check still sees every link. Hard links wait
-/// until every file is written.
-pub fn unpack(reader: impl Read, dest: &Path, on_file: impl FnMut()) -> Result<(), ArchiveError> {
-    let pool = WriterPool::start(writer_threads());
-    let mut hard_links = Vec::new();
-    let read = read_entries(reader, dest, &pool, &mut hard_links, on_file);
+/// until every file is written and every symlink is checked.
+pub fn unpack(
+    reader: impl Read,
+    dest: &Path,
+    options: &Options,
+    on_file: impl FnMut(),
+) -> Result<(), ArchiveError> {
+    let capped = Capped::new(GzDecoder::new(reader), options.limits.unpacked_bytes);
+    let tripwire = capped.tripwire();
+    let pool = WriterPool::start(options.threads.max(1));
+    let mut links = Links::default();
+    let read = read_entries(capped, dest, options.limits, &pool, &mut links, on_file);
     let written = pool.finish();
+    // A read error after the byte cap was hit is the cap's doing.
+    if let Err(ArchiveError::Corrupt(_)) = &read {
+        tripwire.check()?;
+    }
     read?;
     written?;
-    for (link, target) in hard_links {
-        fs::hard_link(&target, &link)
-            .map_err(|source| ArchiveError::Write { path: link, source })?;
-    }
+    links.finish(dest)?;
     if !dest.join("bin/go").is_file() {
         return Err(ArchiveError::NoGoBinary);
     }
     Ok(())
 }
 
+/// Extension headers waiting for the entry they describe.
+#[derive(Default)]
+struct Pending {
+    path: Option<Vec<u8>>,
+    link: Option<Vec<u8>>,
+}
+
 fn read_entries(
     reader: impl Read,
     dest: &Path,
+    limits: Limits,
     pool: &WriterPool,
-    hard_links: &mut Vec<(PathBuf, PathBuf)>,
+    links: &mut Links,
     mut on_file: impl FnMut(),
 ) -> Result<(), ArchiveError> {
-    let mut archive = ::tar::Archive::new(GzDecoder::new(reader));
+    let mut archive = ::tar::Archive::new(reader);
+    let mut budget = Budget::new(limits);
     let mut made_dirs: HashSet<PathBuf> = HashSet::new();
     made_dirs.insert(dest.to_path_buf());
     // Every non-dir path written so far: a second entry for one is refused rather than raced.
     let mut taken: HashSet<PathBuf> = HashSet::new();
-    for entry in archive.entries().map_err(ArchiveError::Corrupt)? {
+    let mut pending = Pending::default();
+    let mut buffer = Vec::new();
+    let entries = archive.entries().map_err(ArchiveError::Corrupt)?.raw(true);
+    for entry in entries {
         if pool.failed() {
             return Ok(()); // the pool's error is reported by `finish`
         }
         let mut entry = entry.map_err(ArchiveError::Corrupt)?;
-        let raw_path = entry.path().map_err(ArchiveError::Corrupt)?.into_owned();
+        budget.entry()?;
+        let kind = entry.header().entry_type();
+        if is_extension(kind) {
+            read_extension(&mut entry, kind, &budget, &mut pending)?;
+            continue;
+        }
+        let raw_bytes = match pending.path.take() {
+            Some(path) => path,
+            None => entry.header().path_bytes().into_owned(),
+        };
+        budget.path(&raw_bytes)?;
+        if raw_bytes.contains(&0) {
+            return Err(unsafe_entry(&path_of(raw_bytes), "NUL in the path"));
+        }
+        let raw_path = path_of(raw_bytes);
+        let link = match pending.link.take() {
+            Some(link) => Some(link),
+            None => entry.header().link_name_bytes().map(|l| l.into_owned()),
+        };
         let Some(rel) = inner_path(&raw_path)? else {
             continue; // the top dir itself
         };
         let target = dest.join(&rel);
-        let kind = entry.header().entry_type();
         if kind.is_dir() {
             make_dirs(&target, &mut made_dirs)?;
             continue;
@@ -111,11 +184,11 @@ fn read_entries(
                         .map_err(ArchiveError::Corrupt)?;
                     pool.write(target, mode, data);
                 } else {
-                    write_file(&mut entry, &target, mode)?;
+                    write_large(&mut entry, &target, mode, &mut buffer)?;
                 }
             }
             EntryType::Symlink => {
-                let link = link_name(&entry, &raw_path)?;
+                let link = link_target(link, &raw_path, &mut budget)?;
                 check_symlink(&raw_path, &rel, &link)?;
                 std::os::unix::fs::symlink(&link, &target).map_err(|source| {
                     ArchiveError::Write {
@@ -123,13 +196,14 @@ fn read_entries(
                         source,
                     }
                 })?;
+                links.symlink(rel, link, &raw_path);
             }
             EntryType::Link => {
-                let link = link_name(&entry, &raw_path)?;
+                let link = link_target(link, &raw_path, &mut budget)?;
                 let Some(link_rel) = inner_path(&link)? else {
                     return Err(unsafe_entry(&raw_path, "hard link to the top dir"));
                 };
-                hard_links.push((target, dest.join(link_rel)));
+                links.hard_link(rel, link_rel, &raw_path);
             }
             _ => return Err(unsafe_entry(&raw_path, "not a file, dir or link")),
         }
@@ -138,16 +212,188 @@ fn read_entries(
     Ok(())
 }
 
-/// Writer threads: `GOVER_UNPACK_THREADS`, else a default measured on slow disks (see the
-/// README's Performance section).
-fn writer_threads() -> usize {
-    crate::env::var(crate::env::GOVER_UNPACK_THREADS)
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(DEFAULT_WRITERS)
+fn is_extension(kind: EntryType) -> bool {
+    kind.is_gnu_longname()
+        || kind.is_gnu_longlink()
+        || kind.is_pax_local_extensions()
+        || kind.is_pax_global_extensions()
 }
 
-const DEFAULT_WRITERS: usize = 8;
+/// Read a GNU long name/link or PAX header (after checking its size) into `pending`.
+fn read_extension<R: Read>(
+    entry: &mut ::tar::Entry<'_, R>,
+    kind: EntryType,
+    budget: &Budget,
+    pending: &mut Pending,
+) -> Result<(), ArchiveError> {
+    let size = entry.size();
+    budget.extension(size)?;
+    let mut data = Vec::with_capacity(size as usize);
+    entry
+        .take(budget.limits().extension_len + 1)
+        .read_to_end(&mut data)
+        .map_err(ArchiveError::Corrupt)?;
+    let set = |slot: &mut Option<Vec<u8>>, value: &[u8]| {
+        if slot.is_some() {
+            return Err(unsafe_entry(
+                &path_of(value.to_vec()),
+                "two long names for one entry",
+            ));
+        }
+        *slot = Some(value.to_vec());
+        Ok(())
+    };
+    if kind.is_gnu_longname() || kind.is_gnu_longlink() {
+        let end = data.iter().rposition(|b| *b != 0).map_or(0, |i| i + 1);
+        let slot = if kind.is_gnu_longname() {
+            &mut pending.path
+        } else {
+            &mut pending.link
+        };
+        return set(slot, &data[..end]);
+    }
+    if kind.is_pax_global_extensions() {
+        return Ok(()); // comments and defaults for the whole archive; nothing gover uses
+    }
+    for record in ::tar::PaxExtensions::new(&data) {
+        let record = record.map_err(ArchiveError::Corrupt)?;
+        match record.key() {
+            Ok("path") => set(&mut pending.path, record.value_bytes())?,
+            Ok("linkpath") => set(&mut pending.link, record.value_bytes())?,
+            // The `tar` crate would let this override the header's size; two readers that
+            // disagree on where an entry ends can be shown two different archives.
+            Ok("size") => {
+                return Err(unsafe_entry(
+                    &path_of(record.value_bytes().to_vec()),
+                    "a PAX size record",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn path_of(bytes: Vec<u8>) -> PathBuf {
+    PathBuf::from(OsString::from_vec(bytes))
+}
+
+fn link_target(
+    link: Option<Vec<u8>>,
+    raw: &Path,
+    budget: &mut Budget,
+) -> Result<PathBuf, ArchiveError> {
+    let link = link
+        .filter(|l| !l.is_empty())
+        .ok_or_else(|| unsafe_entry(raw, "link without a target"))?;
+    budget.path(&link)?;
+    if link.contains(&0) {
+        return Err(unsafe_entry(raw, "NUL in the link target"));
+    }
+    Ok(path_of(link))
+}
+
+/// The links of an archive: symlinks are made as they come (and checked one by one), then
+/// checked again once all exist, by resolving each against the links really created; hard
+/// links are made last, to targets resolved the same way.
+#[derive(Default)]
+struct Links {
+    /// Symlink path (below the root) → its target as written.
+    symlinks: HashMap<PathBuf, PathBuf>,
+    /// Symlink path → the entry name, for messages.
+    names: HashMap<PathBuf, String>,
+    /// (path, target path, entry name), all below the root.
+    hard: Vec<(PathBuf, PathBuf, String)>,
+}
+
+/// Symlinks followed while resolving one path before it is called a loop (Linux's limit).
+const MAX_HOPS: u32 = 40;
+
+impl Links {
+    fn symlink(&mut self, rel: PathBuf, target: PathBuf, raw: &Path) {
+        self.names.insert(rel.clone(), printable(raw));
+        self.symlinks.insert(rel, target);
+    }
+
+    fn hard_link(&mut self, rel: PathBuf, target: PathBuf, raw: &Path) {
+        self.hard.push((rel, target, printable(raw)));
+    }
+
+    fn finish(self, dest: &Path) -> Result<(), ArchiveError> {
+        for (rel, target) in &self.symlinks {
+            let mut at = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+            if let Err(reason) = self.walk(&mut at, target, &mut 0) {
+                return Err(ArchiveError::Unsafe {
+                    entry: self.names[rel].clone(),
+                    reason,
+                });
+            }
+        }
+        for (rel, target, name) in &self.hard {
+            let unsafe_link = |reason| ArchiveError::Unsafe {
+                entry: name.clone(),
+                reason,
+            };
+            // link(2) follows links in the target's dirs, not in its last component.
+            let mut at = PathBuf::new();
+            if let Some(parent) = target.parent() {
+                self.walk(&mut at, parent, &mut 0).map_err(unsafe_link)?;
+            }
+            at.push(target.file_name().unwrap_or_default());
+            let source = dest.join(&at);
+            match fs::symlink_metadata(&source) {
+                Ok(m) if !m.is_dir() => {}
+                _ => return Err(unsafe_link("hard link to a dir or a missing file")),
+            }
+            let link = dest.join(rel);
+            fs::hard_link(&source, &link)
+                .map_err(|source| ArchiveError::Write { path: link, source })?;
+        }
+        Ok(())
+    }
+
+    /// Resolve `target` from the dir `at` (below the root) as the kernel would, following the
+    /// symlinks of this archive (the only links in a fresh staging dir); `at` ends as the
+    /// result. An error if the walk leaves the root.
+    fn walk(&self, at: &mut PathBuf, target: &Path, hops: &mut u32) -> Result<(), &'static str> {
+        for c in target.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if !at.pop() {
+                        return Err("link resolving outside the version dir");
+                    }
+                }
+                Component::Normal(name) => {
+                    at.push(name);
+                    if let Some(next) = self.symlinks.get(at.as_path()) {
+                        *hops += 1;
+                        if *hops > MAX_HOPS {
+                            return Err("a loop of symlinks");
+                        }
+                        at.pop();
+                        self.walk(at, next, hops)?;
+                    }
+                }
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err("symlink to an absolute path");
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writer threads: `GOVER_UNPACK_THREADS` (checked: 1 to [`MAX_WRITERS`]), else
+/// [`DEFAULT_WRITERS`].
+pub fn writer_threads() -> Result<usize, crate::env::BadSetting> {
+    let n = crate::env::number(
+        crate::env::GOVER_UNPACK_THREADS,
+        1..=MAX_WRITERS,
+        "a whole number from 1 to 64",
+    )?;
+    Ok(n.map_or(DEFAULT_WRITERS, |n| n as usize))
+}
 
 struct Job {
     path: PathBuf,
@@ -182,7 +428,7 @@ impl WriterPool {
                         if failed.load(Ordering::Relaxed) {
                             continue;
                         }
-                        if let Err(e) = write_file(&mut &job.data[..], &job.path, job.mode) {
+                        if let Err(e) = write_small(&job.data, &job.path, job.mode) {
                             failed.store(true, Ordering::Relaxed);
                             error.lock().expect("error lock").get_or_insert(e);
                         }
@@ -251,7 +497,8 @@ fn inner_path(path: &Path) -> Result<Option<PathBuf>, ArchiveError> {
     Ok((!rel.as_os_str().is_empty()).then_some(rel))
 }
 
-/// A symlink at `rel` (relative to the version root) may only point inside the root.
+/// A symlink at `rel` (relative to the version root) may only point inside the root. This
+/// is the early, lexical check; [`Links::finish`] resolves through the other links.
 fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), ArchiveError> {
     if link.is_absolute() {
         return Err(unsafe_entry(raw, "symlink to an absolute path"));
@@ -275,43 +522,59 @@ fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), ArchiveError
     Ok(())
 }
 
-fn link_name<R: Read>(entry: &::tar::Entry<R>, raw: &Path) -> Result<PathBuf, ArchiveError> {
-    entry
-        .link_name()
-        .map_err(ArchiveError::Corrupt)?
-        .map(|l| l.into_owned())
-        .ok_or_else(|| unsafe_entry(raw, "link without a target"))
-}
-
-fn write_file(entry: &mut impl Read, target: &Path, mode: u32) -> Result<(), ArchiveError> {
-    let write_err = |source| ArchiveError::Write {
-        path: target.to_path_buf(),
-        source,
-    };
-    let mut file = OpenOptions::new()
+fn create(target: &Path, mode: u32) -> Result<fs::File, ArchiveError> {
+    OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(mode)
         .open(target)
-        .map_err(write_err)?;
-    match io::copy(entry, &mut file) {
-        Ok(_) => Ok(()),
-        // A short or corrupt body is the archive's fault; a failed write is the disk's.
-        Err(e) if is_read_failure(&e) => Err(ArchiveError::Corrupt(e)),
-        Err(e) => Err(write_err(e)),
-    }
+        .map_err(|source| ArchiveError::Write {
+            path: target.to_path_buf(),
+            source,
+        })
 }
 
-/// `io::copy` does not say which side failed; the errors a write can raise are these.
-fn is_read_failure(e: &io::Error) -> bool {
-    !matches!(
-        e.kind(),
-        io::ErrorKind::StorageFull
-            | io::ErrorKind::ReadOnlyFilesystem
-            | io::ErrorKind::PermissionDenied
-            | io::ErrorKind::QuotaExceeded
-            | io::ErrorKind::FileTooLarge
-    )
+fn write_small(data: &[u8], target: &Path, mode: u32) -> Result<(), ArchiveError> {
+    create(target, mode)?
+        .write_all(data)
+        .map_err(|source| ArchiveError::Write {
+            path: target.to_path_buf(),
+            source,
+        })
+}
+
+/// Write a large entry in [`WRITE_CHUNK`] pieces through `buffer` (kept across entries).
+fn write_large(
+    entry: &mut impl Read,
+    target: &Path,
+    mode: u32,
+    buffer: &mut Vec<u8>,
+) -> Result<(), ArchiveError> {
+    let mut file = create(target, mode)?;
+    buffer.resize(WRITE_CHUNK, 0);
+    loop {
+        // Fill the whole buffer (the decompressor hands out smaller reads) before writing.
+        let mut filled = 0;
+        while filled < buffer.len() {
+            match entry.read(&mut buffer[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(ArchiveError::Corrupt(e)),
+            }
+        }
+        if filled == 0 {
+            return Ok(());
+        }
+        file.write_all(&buffer[..filled])
+            .map_err(|source| ArchiveError::Write {
+                path: target.to_path_buf(),
+                source,
+            })?;
+        if filled < buffer.len() {
+            return Ok(());
+        }
+    }
 }
 
 fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError> {
@@ -324,7 +587,7 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
             return Err(ArchiveError::Unsafe {
-                entry: dir.display().to_string(),
+                entry: printable(dir),
                 reason: "a path component is a link or file",
             });
         }
@@ -342,9 +605,14 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
     Ok(())
 }
 
+/// An entry name fit for a terminal: control characters escaped.
+fn printable(path: &Path) -> String {
+    crate::text::printable(&path.to_string_lossy())
+}
+
 fn unsafe_entry(path: &Path, reason: &'static str) -> ArchiveError {
     ArchiveError::Unsafe {
-        entry: path.display().to_string(),
+        entry: printable(path),
         reason,
     }
 }
@@ -415,7 +683,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
-        let result = unpack(&targz(entries)[..], &dest, || {});
+        let result = unpack(
+            &targz(entries)[..],
+            &dest,
+            &Options::for_archive(None),
+            || {},
+        );
         (tmp, result)
     }
 
@@ -497,6 +770,204 @@ mod tests {
     }
 
     #[test]
+    fn refuses_a_chain_of_symlinks_that_escapes() {
+        // Each link is inside the root on its own; resolved through the first, the second
+        // climbs out.
+        let deep = "go/d/d/d";
+        let l1 = format!("{deep}/l1");
+        let l2 = format!("{deep}/l2");
+        assert_unsafe(
+            &[GO_BIN, E::Sym(&l1, "../../.."), E::Sym(&l2, "l1/../../..")],
+            "outside the version dir",
+        );
+        // A loop is refused too.
+        assert_unsafe(&[GO_BIN, E::Sym("go/a", "b"), E::Sym("go/b", "a")], "loop");
+        // A hard link whose target goes through a link that leaves the root.
+        assert_unsafe(
+            &[
+                GO_BIN,
+                E::Sym("go/x/l1", ".."),
+                E::Sym("go/y", "x/l1"),
+                E::Hard("go/h", "go/y/../../victim"),
+            ],
+            "..",
+        );
+    }
+
+    #[test]
+    fn links_through_links_inside_the_root_still_work() {
+        let (tmp, r) = unpack_into(&[
+            GO_BIN,
+            E::File("go/src/a.go", b"package a\n", 0o644),
+            E::Sym("go/l1", "src"),
+            E::Sym("go/misc/l2", "../l1/a.go"),
+            E::Hard("go/h", "go/l1/a.go"),
+        ]);
+        r.unwrap();
+        let dest = tmp.path().join("stage");
+        assert_eq!(fs::read(dest.join("misc/l2")).unwrap(), b"package a\n");
+        assert_eq!(fs::read(dest.join("h")).unwrap(), b"package a\n");
+    }
+
+    /// A tar.gz of raw 512-byte blocks (headers built by hand, data, no end marker needed).
+    fn gz(blocks: &[u8]) -> Vec<u8> {
+        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        std::io::Write::write_all(&mut e, blocks).unwrap();
+        e.finish().unwrap()
+    }
+
+    fn header(kind: EntryType, name: &str, size: u64) -> Vec<u8> {
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(kind);
+        set_raw_path(&mut h, name);
+        h.set_size(size);
+        h.set_mode(0o644);
+        h.set_cksum();
+        h.as_bytes().to_vec()
+    }
+
+    fn unpack_bytes(archive: &[u8], limits: Limits) -> Result<(), ArchiveError> {
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("stage");
+        fs::create_dir(&dest).unwrap();
+        let options = Options { limits, threads: 2 };
+        let r = unpack(archive, &dest, &options, || {});
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["stage"]);
+        r
+    }
+
+    #[test]
+    fn a_huge_gnu_long_name_is_refused_before_it_is_read() {
+        // Announces 256 MB of name; none of it is there.
+        let archive = gz(&header(EntryType::GNULongName, "././@LongLink", 256 << 20));
+        let r = unpack_bytes(&archive, Limits::for_archive(Some(archive.len() as u64)));
+        assert!(
+            matches!(r, Err(ArchiveError::Bound(BoundError::Extension { .. }))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn long_names_and_pax_paths_are_honoured_within_bounds() {
+        let long = format!("go/{}/file", "n".repeat(200));
+        let mut b = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+        let mut h = tar::Header::new_gnu();
+        h.set_size(2);
+        h.set_mode(0o755);
+        b.append_data(&mut h, "go/bin/go", &b"#!"[..]).unwrap();
+        let mut h = tar::Header::new_gnu();
+        h.set_size(1);
+        h.set_mode(0o644);
+        b.append_data(&mut h, &long, &b"x"[..]).unwrap();
+        let mut h = tar::Header::new_ustar();
+        h.set_size(1);
+        h.set_mode(0o644);
+        let pax_name = format!("go/{}/pax", "p".repeat(120));
+        b.append_pax_extensions([("path", pax_name.as_bytes())])
+            .unwrap();
+        h.set_path("go/short").unwrap();
+        h.set_cksum();
+        b.append(&h, &b"y"[..]).unwrap();
+        let archive = b.into_inner().unwrap().finish().unwrap();
+
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("stage");
+        fs::create_dir(&dest).unwrap();
+        unpack(&archive[..], &dest, &Options::for_archive(None), || {}).unwrap();
+        assert_eq!(fs::read(dest.join(&long[3..])).unwrap(), b"x");
+        assert_eq!(fs::read(dest.join(&pax_name[3..])).unwrap(), b"y");
+        assert!(!dest.join("short").exists());
+
+        // The same names, over the path bound.
+        let tight = Limits {
+            path_len: 100,
+            ..Limits::for_archive(None)
+        };
+        let r = unpack_bytes(&archive, tight);
+        assert!(
+            matches!(r, Err(ArchiveError::Bound(BoundError::PathLen { .. }))),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn a_pax_size_record_is_refused() {
+        let mut b = tar::Builder::new(GzEncoder::new(Vec::new(), Compression::fast()));
+        b.append_pax_extensions([("size", &b"1"[..])]).unwrap();
+        let mut h = tar::Header::new_ustar();
+        h.set_path("go/x").unwrap();
+        h.set_size(0);
+        h.set_cksum();
+        b.append(&h, io::empty()).unwrap();
+        let archive = b.into_inner().unwrap().finish().unwrap();
+        let r = unpack_bytes(&archive, Limits::for_archive(None));
+        assert!(
+            matches!(r, Err(ArchiveError::Unsafe { reason, .. }) if reason.contains("PAX size"))
+        );
+    }
+
+    #[test]
+    fn a_gzip_bomb_breaks_the_byte_bound() {
+        // 64 MB of zeros in one file: about 64 KB compressed.
+        let mut blocks = header(EntryType::Regular, "go/bomb", 64 << 20);
+        blocks.resize(blocks.len() + (64 << 20), 0);
+        let archive = gz(&blocks);
+        let r = unpack_bytes(&archive, Limits::for_archive(Some(archive.len() as u64)));
+        assert!(
+            matches!(
+                r,
+                Err(ArchiveError::Bound(BoundError::UnpackedBytes { .. }))
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn too_many_entries_break_the_entry_bound() {
+        let mut blocks = Vec::new();
+        for i in 0..50 {
+            blocks.extend(header(EntryType::Directory, &format!("go/d{i}/"), 0));
+        }
+        let archive = gz(&blocks);
+        let limits = Limits {
+            entries: 20,
+            ..Limits::for_archive(None)
+        };
+        let r = unpack_bytes(&archive, limits);
+        assert!(
+            matches!(
+                r,
+                Err(ArchiveError::Bound(BoundError::Entries { limit: 20 }))
+            ),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn names_are_printed_with_control_characters_escaped() {
+        let r = unpack_bytes(
+            &targz(&[E::File("go/\x1b]0;pwned\x07/../x", b"x", 0o644)]),
+            Limits::for_archive(None),
+        );
+        let text = r.unwrap_err().to_string();
+        assert!(!text.contains('\x1b') && text.contains("\\u{1b}"), "{text}");
+    }
+
+    #[test]
+    fn large_files_are_written_whole() {
+        let big: Vec<u8> = (0..3 * WRITE_CHUNK + 123)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let (tmp, r) = unpack_into(&[E::File("go/bin/go", &big, 0o755)]);
+        r.unwrap();
+        assert_eq!(fs::read(tmp.path().join("stage/bin/go")).unwrap(), big);
+    }
+
+    #[test]
     fn requires_go_bin_go() {
         let (_tmp, r) = unpack_into(&[E::File("go/VERSION", b"go1.22.5\n", 0o644)]);
         assert!(matches!(r, Err(ArchiveError::NoGoBinary)));
@@ -509,7 +980,7 @@ mod tests {
         for bad in [&good[..good.len() / 2], b"not gzip at all", &[]] {
             let dest = tmp.path().join(format!("s{}", bad.len()));
             fs::create_dir(&dest).unwrap();
-            let r = unpack(bad, &dest, || {});
+            let r = unpack(bad, &dest, &Options::for_archive(None), || {});
             assert!(
                 matches!(r, Err(ArchiveError::Corrupt(_) | ArchiveError::NoGoBinary)),
                 "{r:?}"
