@@ -269,7 +269,7 @@ impl Remote {
             source,
         };
         if let Some(dir) = partial.parent() {
-            fs::create_dir_all(dir).map_err(cache_err)?;
+            crate::fsutil::create_dirs(dir).map_err(cache_err)?;
         }
         let http_err = |source| DownloadError::Http {
             url: url.to_string(),

@@ -16,6 +16,7 @@
 
 use std::fs::{self, File};
 use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::env;
@@ -158,11 +159,29 @@ impl Home {
     }
 
     /// Create `dir` (and parents), mapping the failure to a typed error.
+    ///
+    /// Modes do not depend on the umask's leniency: GOVER_HOME itself, when gover creates it, is
+    /// 0700 (it is private to its user); the dirs below it are 0755 (a stricter umask narrows
+    /// both).
     pub fn ensure_dir(&self, dir: &Path) -> Result<(), HomeError> {
-        fs::create_dir_all(dir).map_err(|source| HomeError::Create {
-            path: dir.to_path_buf(),
-            source,
-        })
+        let create_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| HomeError::Create { path, source }
+        };
+        if dir.is_dir() {
+            return Ok(());
+        }
+        if dir.starts_with(&self.root) && !self.root.exists() {
+            if let Some(parent) = self.root.parent() {
+                crate::fsutil::create_dirs(parent).map_err(create_err(parent))?;
+            }
+            match fs::DirBuilder::new().mode(HOME_MODE).create(&self.root) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(create_err(&self.root)(e)),
+            }
+        }
+        crate::fsutil::create_dirs(dir).map_err(create_err(dir))
     }
 
     /// The home-wide lock: held briefly by anything that changes `current`, `shims/` or
@@ -217,6 +236,8 @@ impl Home {
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
             .map_err(lock_err)?;
         Ok((file, path))
@@ -224,6 +245,9 @@ impl Home {
 }
 
 const HOME_LOCK: &str = "home.lock";
+
+/// The mode of a GOVER_HOME that gover creates.
+const HOME_MODE: u32 = 0o700;
 
 fn version_lock_name(v: &GoVersion) -> String {
     format!("version-{v}.lock")

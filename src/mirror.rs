@@ -116,7 +116,7 @@ pub fn select(
 /// Make `dir` hold every `wanted` archive, verified, and an `index.json` listing them (and the
 /// earlier synced archives still there).
 pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Result<Report, Error> {
-    fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+    crate::fsutil::create_dirs(dir).map_err(Error::io("cannot create", dir))?;
     let index_path = dir.join("index.json");
     let mut releases = read_index(&index_path)?;
     let mut report = Report::default();

@@ -9,7 +9,7 @@
 //! An entry whose file is gone protects nothing and `gover prune` removes it.
 
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{DirBuilderExt, symlink};
 use std::path::{Path, PathBuf};
 
 use crate::home::Home;
@@ -20,14 +20,24 @@ pub fn record(home: &Home, file: &Path) {
         return;
     }
     let link = entry_path(home, file);
-    if let Err(e) = symlink(file, &link)
-        && e.kind() == std::io::ErrorKind::NotFound
-    {
-        // The first record: create `seen/`, but never the home itself (`create_dir`, not
-        // `create_dir_all`), so a shim run without any install leaves no trace.
-        if std::fs::create_dir(home.seen_dir()).is_ok() {
-            let _ = symlink(file, &link);
+    match symlink(file, &link) {
+        // A new record is made durable by an fsync of `seen/` (only the first time a file is
+        // seen: the already-recorded case stays one syscall).
+        Ok(()) => {
+            let _ = crate::fsutil::sync_dir(&home.seen_dir());
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // The first record: create `seen/`, but never the home itself (`create_dir`, not
+            // `create_dir_all`), so a shim run without any install leaves no trace.
+            let made = std::fs::DirBuilder::new()
+                .mode(crate::fsutil::DIR_MODE)
+                .create(home.seen_dir());
+            if made.is_ok() && symlink(file, &link).is_ok() {
+                let _ = crate::fsutil::sync_dir(&home.seen_dir());
+                let _ = crate::fsutil::sync_dir(home.root());
+            }
+        }
+        Err(_) => {}
     }
 }
 
