@@ -201,6 +201,8 @@ fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
         fetched_at,
     })
     .map_err(std::io::Error::other)?;
+    home.ensure_dir(&home.cache_dir())
+        .map_err(std::io::Error::other)?;
     crate::fsutil::write_atomic(&home.index_cache(), bytes)?;
     crate::fsutil::write_atomic(&home.index_meta(), &meta)
 }
