@@ -128,6 +128,16 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         };
     }
     let ttl = ttl()?;
+    // Every command that may go to the network comes here first: a bad setting is an error
+    // before any transfer, not a silently ignored limit.
+    if let Err(value) = http::low_speed() {
+        return Err(Error::BadEnv {
+            name: env::GOVER_HTTP_LOW_SPEED,
+            value,
+            expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
+                       in that many seconds), or 0 for no limit",
+        });
+    }
     if !refresh
         && let Some((index, meta_url, age)) = read(home)
         && meta_url == url
