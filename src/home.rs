@@ -10,7 +10,8 @@
 //!   cache/index-meta.json  where and when it was fetched (for the TTL and `list --remote`)
 //!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
-//!   locks/                 lock files
+//!   locks/                 lock files (`home.lock`, `version-<v>.lock` held by an install,
+//!                          `in-use-<v>.lock` held shared by `gover exec` and what it runs)
 //!   seen/                  one link per `.go-version` gover has resolved (see `seen.rs`)
 //! ```
 
@@ -201,6 +202,11 @@ impl Home {
         self.locks_dir().join(HOME_LOCK)
     }
 
+    /// The file behind [`Home::hold_in_use`].
+    pub fn in_use_lock_path(&self, v: &GoVersion) -> PathBuf {
+        self.locks_dir().join(in_use_lock_name(v))
+    }
+
     /// The file behind [`Home::lock_version`].
     pub fn version_lock_path(&self, v: &GoVersion) -> PathBuf {
         self.locks_dir().join(version_lock_name(v))
@@ -210,6 +216,32 @@ impl Home {
     /// holds it.
     pub fn try_lock_version(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
         let (file, path) = self.open_lock(&version_lock_name(v))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(HomeLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => Err(HomeError::Lock { path, source }),
+        }
+    }
+
+    /// Mark `v` as in use for the lifetime of this process *and of the program it execs*: a
+    /// shared lock on `locks/in-use-<v>.lock` whose descriptor survives `execve` (no
+    /// close-on-exec), so `gover exec V -- go build` holds it until the build (and every child
+    /// that inherited it) is done. Waits while an uninstall or prune holds it exclusively.
+    /// `None` when the lock file cannot be opened (a read-only GOVER_HOME: nothing can remove a
+    /// version there either).
+    pub fn hold_in_use(&self, v: &GoVersion) -> Option<File> {
+        let (file, _) = self.open_lock(&in_use_lock_name(v)).ok()?;
+        file.lock_shared().ok()?;
+        // SAFETY: F_SETFD on a descriptor `file` owns; clearing FD_CLOEXEC is all it does.
+        unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file), libc::F_SETFD, 0) };
+        Some(file)
+    }
+
+    /// The exclusive side of [`Home::hold_in_use`], without waiting: `None` when a running
+    /// `gover exec` (or what it exec'd) uses `v`. Held while `v` is removed, so no new exec
+    /// starts using it meanwhile.
+    pub fn try_lock_unused(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
+        let (file, path) = self.open_lock(&in_use_lock_name(v))?;
         match file.try_lock() {
             Ok(()) => Ok(Some(HomeLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -251,6 +283,10 @@ const HOME_MODE: u32 = 0o700;
 
 fn version_lock_name(v: &GoVersion) -> String {
     format!("version-{v}.lock")
+}
+
+fn in_use_lock_name(v: &GoVersion) -> String {
+    format!("in-use-{v}.lock")
 }
 
 /// An exclusive advisory lock, released when dropped (or when the process dies, even by `kill -9`).

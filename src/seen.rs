@@ -13,6 +13,7 @@ use std::os::unix::fs::{DirBuilderExt, symlink};
 use std::path::{Path, PathBuf};
 
 use crate::home::Home;
+use crate::version::{GoVersion, VersionRequest};
 
 /// Record that `file` (an absolute `.go-version` path) chose a version.
 pub fn record(home: &Home, file: &Path) {
@@ -39,6 +40,25 @@ pub fn record(home: &Home, file: &Path) {
         }
         Err(_) => {}
     }
+}
+
+/// The version a recorded `.go-version` file asks for now: its exact version, or the best
+/// installed match of a partial one. `None` when the file is gone, unreadable or invalid.
+pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
+    let file = crate::version_file::read(file).ok()?;
+    match &file.request {
+        VersionRequest::Exact(v) => Some(v.clone()),
+        request => request.best_match(installed).cloned(),
+    }
+}
+
+/// A recorded `.go-version` file that asks for `v`, if any.
+pub fn pinning(home: &Home, v: &GoVersion) -> Option<PathBuf> {
+    let installed = crate::inventory::installed(home);
+    entries(home)
+        .into_iter()
+        .find(|record| chosen(&record.file, &installed).as_ref() == Some(v))
+        .map(|record| record.file)
 }
 
 /// Where the record of `file` lives.
