@@ -46,16 +46,18 @@ fn two_syncs_into_one_dir_leave_a_verified_archive_and_index() {
     second.open();
     let b = finish(b, "the second sync");
 
+    // The field failure first: a run that exits 0 with an archive in DIR that does not verify.
+    let archive = fs::read(dir.join(&release.filename)).unwrap_or_default();
+    for run in [&a, &b] {
+        assert!(
+            !run.status.success() || sha256_hex(&archive) == release.sha256,
+            "{run}\nexited 0, but DIR holds {} bytes that do not verify (the index says {})",
+            archive.len(),
+            release.size
+        );
+    }
     a.assert_success();
     b.assert_success();
-    let archive = fs::read(dir.join(&release.filename)).unwrap();
-    assert_eq!(
-        sha256_hex(&archive),
-        release.sha256,
-        "DIR holds {} bytes that do not verify (the index says {})",
-        archive.len(),
-        release.size
-    );
     let index: serde_json::Value =
         serde_json::from_slice(&fs::read(dir.join("index.json")).unwrap()).unwrap();
     let listed = &index[0]["files"][0];
