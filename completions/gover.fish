@@ -69,7 +69,7 @@ complete -c gover -n "__fish_gover_using_subcommand list" -l offline -d 'Use onl
 complete -c gover -n "__fish_gover_using_subcommand list" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand list" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand list" -s V -l version -d 'Print version'
-complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too)'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too), pinned by a recorded `.go-version`, or in use by a running `gover exec`'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'

@@ -124,7 +124,8 @@ pub struct UninstallArgs {
     /// The exact version to remove, e.g. `1.21.13`
     #[arg(value_name = "VERSION")]
     pub target: String,
-    /// Remove it even if it is the default (the `current` link is removed too)
+    /// Remove it even if it is the default (the `current` link is removed too), pinned by a
+    /// recorded `.go-version`, or in use by a running `gover exec`
     #[arg(long)]
     pub force: bool,
 }

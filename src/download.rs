@@ -15,6 +15,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
@@ -290,7 +291,7 @@ impl Remote {
             source,
         };
         if let Some(dir) = partial.parent() {
-            fs::create_dir_all(dir).map_err(cache_err)?;
+            crate::fsutil::create_dirs(dir).map_err(cache_err)?;
         }
         let http_err = |source| DownloadError::Http {
             url: url.to_string(),
@@ -298,7 +299,7 @@ impl Remote {
         };
         let mut retry = Retry::new();
         // A partial file at least as long as the whole file cannot be continued.
-        let existing = fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+        let existing = partial_len(partial).map_err(cache_err)?;
         let from = if limit.is_some_and(|l| existing >= l) {
             0
         } else {
@@ -311,14 +312,11 @@ impl Remote {
         }
         let (prefix, out, written) = if answer == Answer::Partial {
             eprintln!("Resuming {url} from byte {from}");
-            let prefix = File::open(partial).map_err(cache_err)?;
-            let out = OpenOptions::new()
-                .append(true)
-                .open(partial)
-                .map_err(cache_err)?;
+            let prefix = open_partial(partial, OpenOptions::new().read(true)).map_err(cache_err)?;
+            let out = open_partial(partial, OpenOptions::new().append(true)).map_err(cache_err)?;
             (Some(prefix), out, from)
         } else {
-            (None, File::create(partial).map_err(cache_err)?, 0)
+            (None, new_partial(partial).map_err(cache_err)?, 0)
         };
         Ok(Remote {
             url: url.to_string(),
@@ -436,6 +434,35 @@ impl Remote {
     }
 }
 
+/// The length of the partial file an earlier run left, 0 if there is none. Anything but a
+/// regular file under that name (a link planted there, say) is removed, never followed.
+fn partial_len(partial: &Path) -> io::Result<u64> {
+    match fs::symlink_metadata(partial) {
+        Ok(m) if m.is_file() => Ok(m.len()),
+        Ok(_) => fs::remove_file(partial).map(|()| 0),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(e),
+    }
+}
+
+/// Open the existing partial file, never through a link.
+fn open_partial(partial: &Path, options: &mut OpenOptions) -> io::Result<File> {
+    options
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(partial)
+}
+
+/// A new, empty partial file: whatever had the name is unlinked (a link is removed, not
+/// followed), then the file is created `O_EXCL|O_NOFOLLOW`, 0644 whatever the umask.
+fn new_partial(partial: &Path) -> io::Result<File> {
+    match fs::remove_file(partial) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    crate::fsutil::create_new(partial, 0o644)
+}
+
 /// Lowercase hex of a digest.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
@@ -447,7 +474,12 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// sha256 of a whole file, streamed.
 pub fn sha256_file(path: &Path) -> io::Result<String> {
+    sha256_reader(&mut File::open(path)?)
+}
+
+/// sha256 of everything `reader` yields.
+pub fn sha256_reader(reader: &mut impl Read) -> io::Result<String> {
     let mut hasher = Sha256::new();
-    io::copy(&mut File::open(path)?, &mut hasher)?;
+    io::copy(reader, &mut hasher)?;
     Ok(hex(&hasher.finalize()))
 }

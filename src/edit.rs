@@ -1,11 +1,14 @@
-//! Editing the user's own files (startup files, the go env file) safely: back up first, write
-//! atomically, keep permissions, and write through a symlinked dotfile rather than replacing it.
+//! Editing the user's own files (startup files, the go env file) safely: back up first (with the
+//! original's mode from the start, synced), write atomically and durably
+//! ([`crate::fsutil::write_atomic`]), keep permissions, and write through a symlinked dotfile
+//! rather than replacing it.
 //!
 //! A backup is `<file>.gover-backup-<unix seconds>` next to the file (a `-N` suffix is added if
 //! that name is taken). Files that did not exist get no backup.
 
 use std::fs;
 use std::io::{self, Write};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -43,7 +46,10 @@ pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     let deleted = new.is_none();
     match new {
         Some(text) => crate::fsutil::write_atomic(&real, text.as_bytes())?,
-        None => fs::remove_file(&real)?,
+        None => {
+            fs::remove_file(&real)?;
+            crate::fsutil::sync_dir(real.parent().unwrap_or(Path::new(".")))?;
+        }
     }
     Ok(Some(Edited {
         path: path.to_path_buf(),
@@ -69,6 +75,8 @@ pub fn backup(path: &Path) -> io::Result<PathBuf> {
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let content = fs::read(path)?;
+    let mode = fs::metadata(path)?.permissions().mode() & 0o7777;
     for n in 0u32.. {
         let suffix = if n == 0 {
             String::new()
@@ -76,15 +84,15 @@ pub fn backup(path: &Path) -> io::Result<PathBuf> {
             format!("-{n}")
         };
         let candidate = path.with_file_name(format!("{name}.gover-backup-{secs}{suffix}"));
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
+        // The backup has the original's mode from its first byte (a 0600 `.bashrc` holding a
+        // token must never be readable through its backup), and is on disk before the
+        // original is replaced.
+        match crate::fsutil::create_new(&candidate, mode) {
             Ok(mut file) => {
-                file.write_all(&fs::read(path)?)?;
-                if let Ok(meta) = fs::metadata(path) {
-                    let _ = fs::set_permissions(&candidate, meta.permissions());
+                let written = file.write_all(&content).and_then(|()| file.sync_data());
+                if let Err(e) = written {
+                    let _ = fs::remove_file(&candidate);
+                    return Err(e);
                 }
                 return Ok(candidate);
             }
@@ -98,7 +106,6 @@ pub fn backup(path: &Path) -> io::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn backs_up_before_changing_and_skips_unchanged_content() {

@@ -32,6 +32,11 @@ pub const GOVER_INDEX_TTL: &str = "GOVER_INDEX_TTL";
 /// fails (and is retried). Default: 30; 1 to 86400.
 pub const GOVER_HTTP_TIMEOUT: &str = "GOVER_HTTP_TIMEOUT";
 
+/// The low-speed limit, `BYTES/SECONDS`: a download or index fetch that delivers fewer than
+/// BYTES in any SECONDS fails at once and the next mirror is tried (`0` turns it off).
+/// Default: `30720/30` (under 1 KiB/s for 30 s).
+pub const GOVER_HTTP_LOW_SPEED: &str = "GOVER_HTTP_LOW_SPEED";
+
 /// The first retry delay in milliseconds; each further retry doubles it (up to a cap).
 /// Default: 500; 0 to 60000. Tests set it low to keep fault-injection runs short.
 pub const GOVER_RETRY_BASE_MS: &str = "GOVER_RETRY_BASE_MS";

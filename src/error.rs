@@ -48,6 +48,10 @@ pub enum Error {
     NotInstalled { version: String, hint: String },
     #[error("Go {version} is the default version")]
     UninstallDefault { version: String },
+    #[error("Go {version} is in use by a running `gover exec`")]
+    VersionInUse { version: String },
+    #[error("Go {version} is pinned by {}", file.display())]
+    VersionPinned { version: String, file: PathBuf },
     #[error("`{name}` is not a tool of Go {version}")]
     NoSuchTool {
         name: String,
@@ -140,6 +144,7 @@ impl Error {
                 FILESYSTEM
             }
             Error::UninstallDefault { .. } => FAILURE,
+            Error::VersionInUse { .. } | Error::VersionPinned { .. } => FAILURE,
             Error::NoSuchTool { .. } => NOT_FOUND,
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
             Error::Exec { .. } => CANNOT_EXECUTE,
@@ -182,6 +187,15 @@ impl Error {
             Error::NotInstalled { hint, .. } => Some(hint.clone()),
             Error::UninstallDefault { .. } => Some(
                 "switch first with `gover use <other version>`, or pass --force to remove it and the default link"
+                    .into(),
+            ),
+            Error::VersionInUse { .. } => Some(
+                "wait for the command to finish, or pass --force to remove it anyway (the running \
+                 command may fail)"
+                    .into(),
+            ),
+            Error::VersionPinned { .. } => Some(
+                "that project would have to install it again; pass --force to remove it anyway"
                     .into(),
             ),
             Error::NoSuchTool { path, .. } => Some(format!("{} does not exist", path.display())),

@@ -10,12 +10,14 @@
 //!   cache/index-meta.json  where and when it was fetched (for the TTL and `list --remote`)
 //!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
-//!   locks/                 lock files
+//!   locks/                 lock files (`home.lock`, `version-<v>.lock` held by an install,
+//!                          `in-use-<v>.lock` held shared by `gover exec` and what it runs)
 //!   seen/                  one link per `.go-version` gover has resolved (see `seen.rs`)
 //! ```
 
 use std::fs::{self, File};
 use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::env;
@@ -158,11 +160,29 @@ impl Home {
     }
 
     /// Create `dir` (and parents), mapping the failure to a typed error.
+    ///
+    /// Modes do not depend on the umask's leniency: GOVER_HOME itself, when gover creates it, is
+    /// 0700 (it is private to its user); the dirs below it are 0755 (a stricter umask narrows
+    /// both).
     pub fn ensure_dir(&self, dir: &Path) -> Result<(), HomeError> {
-        fs::create_dir_all(dir).map_err(|source| HomeError::Create {
-            path: dir.to_path_buf(),
-            source,
-        })
+        let create_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| HomeError::Create { path, source }
+        };
+        if dir.is_dir() {
+            return Ok(());
+        }
+        if dir.starts_with(&self.root) && !self.root.exists() {
+            if let Some(parent) = self.root.parent() {
+                crate::fsutil::create_dirs(parent).map_err(create_err(parent))?;
+            }
+            match fs::DirBuilder::new().mode(HOME_MODE).create(&self.root) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(create_err(&self.root)(e)),
+            }
+        }
+        crate::fsutil::create_dirs(dir).map_err(create_err(dir))
     }
 
     /// The home-wide lock: held briefly by anything that changes `current`, `shims/` or
@@ -182,6 +202,11 @@ impl Home {
         self.locks_dir().join(HOME_LOCK)
     }
 
+    /// The file behind [`Home::hold_in_use`].
+    pub fn in_use_lock_path(&self, v: &GoVersion) -> PathBuf {
+        self.locks_dir().join(in_use_lock_name(v))
+    }
+
     /// The file behind [`Home::lock_version`].
     pub fn version_lock_path(&self, v: &GoVersion) -> PathBuf {
         self.locks_dir().join(version_lock_name(v))
@@ -191,6 +216,32 @@ impl Home {
     /// holds it.
     pub fn try_lock_version(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
         let (file, path) = self.open_lock(&version_lock_name(v))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(HomeLock { _file: file })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(source)) => Err(HomeError::Lock { path, source }),
+        }
+    }
+
+    /// Mark `v` as in use for the lifetime of this process *and of the program it execs*: a
+    /// shared lock on `locks/in-use-<v>.lock` whose descriptor survives `execve` (no
+    /// close-on-exec), so `gover exec V -- go build` holds it until the build (and every child
+    /// that inherited it) is done. Waits while an uninstall or prune holds it exclusively.
+    /// `None` when the lock file cannot be opened (a read-only GOVER_HOME: nothing can remove a
+    /// version there either).
+    pub fn hold_in_use(&self, v: &GoVersion) -> Option<File> {
+        let (file, _) = self.open_lock(&in_use_lock_name(v)).ok()?;
+        file.lock_shared().ok()?;
+        // SAFETY: F_SETFD on a descriptor `file` owns; clearing FD_CLOEXEC is all it does.
+        unsafe { libc::fcntl(std::os::fd::AsRawFd::as_raw_fd(&file), libc::F_SETFD, 0) };
+        Some(file)
+    }
+
+    /// The exclusive side of [`Home::hold_in_use`], without waiting: `None` when a running
+    /// `gover exec` (or what it exec'd) uses `v`. Held while `v` is removed, so no new exec
+    /// starts using it meanwhile.
+    pub fn try_lock_unused(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
+        let (file, path) = self.open_lock(&in_use_lock_name(v))?;
         match file.try_lock() {
             Ok(()) => Ok(Some(HomeLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
@@ -217,6 +268,8 @@ impl Home {
             .create(true)
             .truncate(false)
             .write(true)
+            .mode(0o644)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
             .open(&path)
             .map_err(lock_err)?;
         Ok((file, path))
@@ -225,8 +278,15 @@ impl Home {
 
 const HOME_LOCK: &str = "home.lock";
 
+/// The mode of a GOVER_HOME that gover creates.
+const HOME_MODE: u32 = 0o700;
+
 fn version_lock_name(v: &GoVersion) -> String {
     format!("version-{v}.lock")
+}
+
+fn in_use_lock_name(v: &GoVersion) -> String {
+    format!("in-use-{v}.lock")
 }
 
 /// An exclusive advisory lock, released when dropped (or when the process dies, even by `kill -9`).

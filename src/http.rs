@@ -19,7 +19,7 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::header::{CONTENT_RANGE, RANGE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
@@ -149,7 +149,8 @@ impl HttpError {
                     || *status == StatusCode::TOO_MANY_REQUESTS
                     || *status == StatusCode::REQUEST_TIMEOUT
             }
-            HttpError::Body { .. } => true,
+            // A mirror below the low-speed limit is not asked again: the next one is tried.
+            HttpError::Body { source, .. } => !is_too_slow(source),
             _ => false,
         }
     }
@@ -279,6 +280,96 @@ pub struct Body {
 impl Read for Body {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.read(buf)
+    }
+}
+
+/// The low-speed limit: a transfer that delivers fewer than `bytes` in any `window` fails, and
+/// is not retried on the same server (the next mirror is tried). The stall timeout alone lets
+/// a server that sends one byte every few seconds hold a download forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LowSpeed {
+    pub bytes: u64,
+    pub window: Duration,
+}
+
+/// Default for [`env::GOVER_HTTP_LOW_SPEED`]: under 1 KiB/s for 30 s.
+pub const DEFAULT_LOW_SPEED: LowSpeed = LowSpeed {
+    bytes: 30 * 1024,
+    window: Duration::from_secs(30),
+};
+
+/// The low-speed limit in force (`GOVER_HTTP_LOW_SPEED`); `Ok(None)` when turned off (`0`),
+/// `Err(value)` when the setting is not valid.
+pub fn low_speed() -> Result<Option<LowSpeed>, String> {
+    match env::var(env::GOVER_HTTP_LOW_SPEED) {
+        None => Ok(Some(DEFAULT_LOW_SPEED)),
+        Some(value) => parse_low_speed(&value).ok_or(value),
+    }
+}
+
+/// `BYTES/SECONDS` (e.g. `30720/30`), or `0` for no limit.
+pub fn parse_low_speed(text: &str) -> Option<Option<LowSpeed>> {
+    let text = text.trim();
+    if text == "0" {
+        return Some(None);
+    }
+    let (bytes, secs) = text.split_once('/')?;
+    let bytes: u64 = bytes.trim().parse().ok()?;
+    let secs: u64 = secs.trim().parse().ok()?;
+    if bytes == 0 || secs == 0 || secs > 86_400 {
+        return None;
+    }
+    Some(Some(LowSpeed {
+        bytes,
+        window: Duration::from_secs(secs),
+    }))
+}
+
+/// The error a body read fails with below the low-speed limit.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the transfer was too slow: {got} bytes in {secs} s, under the low-speed limit of {bytes} \
+     bytes per {secs} s ({name})",
+    secs = limit.window.as_secs(),
+    bytes = limit.bytes,
+    name = env::GOVER_HTTP_LOW_SPEED
+)]
+pub struct TooSlow {
+    got: u64,
+    limit: LowSpeed,
+}
+
+fn is_too_slow(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<TooSlow>())
+}
+
+/// A body that fails once a whole window passes with fewer bytes than the limit. Checked as
+/// each read returns; a read blocks at most the stall timeout, which bounds the wait.
+struct LowSpeedReader<R> {
+    inner: R,
+    limit: LowSpeed,
+    window_start: Instant,
+    in_window: u64,
+}
+
+impl<R: Read> Read for LowSpeedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.in_window += n as u64;
+        if n > 0 && self.window_start.elapsed() >= self.limit.window {
+            if self.in_window < self.limit.bytes {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    TooSlow {
+                        got: self.in_window,
+                        limit: self.limit,
+                    },
+                ));
+            }
+            self.window_start = Instant::now();
+            self.in_window = 0;
+        }
+        Ok(n)
     }
 }
 
@@ -513,13 +604,17 @@ fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, A
         }
     };
     let len = response.content_length();
-    Ok((
-        Body {
-            inner: Box::new(response),
-            len,
-        },
-        answer,
-    ))
+    // Validated when the command starts (see `dist::cache::load`); a bad value here means none.
+    let inner: Box<dyn Read + Send> = match low_speed().ok().flatten() {
+        Some(limit) => Box::new(LowSpeedReader {
+            inner: response,
+            limit,
+            window_start: Instant::now(),
+            in_window: 0,
+        }),
+        None => Box::new(response),
+    };
+    Ok((Body { inner, len }, answer))
 }
 
 /// The proxies of the environment, as reqwest would read them (lowercase first; `HTTP_PROXY`
@@ -664,6 +759,65 @@ mod tests {
             n += 1;
         }
         assert_eq!(n, MAX_INTERRUPTIONS);
+    }
+
+    #[test]
+    fn low_speed_is_bytes_per_seconds_or_zero() {
+        assert_eq!(
+            parse_low_speed("100/3"),
+            Some(Some(LowSpeed {
+                bytes: 100,
+                window: Duration::from_secs(3)
+            }))
+        );
+        assert_eq!(parse_low_speed(" 30720/30 "), Some(Some(DEFAULT_LOW_SPEED)));
+        assert_eq!(parse_low_speed("0"), Some(None));
+        for bad in [
+            "",
+            "fast",
+            "100",
+            "100/",
+            "/3",
+            "0/3",
+            "100/0",
+            "-1/3",
+            "1/99999999",
+            "1.5/3",
+        ] {
+            assert_eq!(parse_low_speed(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_under_the_low_speed_limit_fails_and_is_not_retried() {
+        let limit = LowSpeed {
+            bytes: 10,
+            window: Duration::ZERO,
+        };
+        let mut reader = LowSpeedReader {
+            inner: &b"abc"[..],
+            limit,
+            window_start: Instant::now(),
+            in_window: 0,
+        };
+        let err = reader.read(&mut [0u8; 1]).unwrap_err();
+        assert!(is_too_slow(&err), "{err}");
+        let http = HttpError::Body {
+            url: "http://m/x".into(),
+            source: err,
+        };
+        assert!(!http.is_transient());
+        // Fast enough: every window delivers its bytes.
+        let mut reader = LowSpeedReader {
+            inner: &[7u8; 64][..],
+            limit: LowSpeed {
+                bytes: 8,
+                window: Duration::ZERO,
+            },
+            window_start: Instant::now(),
+            in_window: 0,
+        };
+        assert_eq!(reader.read(&mut [0u8; 16]).unwrap(), 16);
     }
 
     #[test]

@@ -13,8 +13,9 @@
 //! missing or does not verify.
 
 use std::collections::BTreeMap;
-use std::fs;
+use std::fs::{self, File, OpenOptions};
 use std::io;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::dist::{self, Access, ArchiveFile, Index, Platform, Release};
@@ -115,8 +116,13 @@ pub fn select(
 
 /// Make `dir` hold every `wanted` archive, verified, and an `index.json` listing them (and the
 /// earlier synced archives still there).
+///
+/// One sync at a time per DIR: a second one waits for the lock on DIR, then
+/// finds the first one's archives in place. `index.json` is written last, atomically, and lists
+/// only archives that verified in their final place.
 pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Result<Report, Error> {
-    fs::create_dir_all(dir).map_err(Error::io("cannot create", dir))?;
+    crate::fsutil::create_dirs(dir).map_err(Error::io("cannot create", dir))?;
+    let _lock = lock_dir(dir)?;
     let index_path = dir.join("index.json");
     let mut releases = read_index(&index_path)?;
     let mut report = Report::default();
@@ -127,6 +133,14 @@ pub fn sync(home: &Home, dir: &Path, wanted: &[Wanted], access: &Access) -> Resu
             report.present.push(name.clone());
         } else {
             fetch(home, dir, &want.file, access)?;
+            // What is in place is what gets listed: check it, not only the bytes this run wrote.
+            if !verifies(&dest, &want.file) {
+                return Err(Error::Io {
+                    action: "the archive in place does not verify:",
+                    path: dest,
+                    source: io::Error::other("sha256 or size mismatch after the download"),
+                });
+            }
             report.downloaded.push(name.clone());
         }
         let sha_path = dir.join(format!("{name}.sha256"));
@@ -177,13 +191,39 @@ fn read_index(path: &Path) -> Result<BTreeMap<GoVersion, Release>, Error> {
     Ok(releases)
 }
 
-/// Whether `path` holds exactly the file the index describes.
+/// The lock that serializes syncs into `dir`: an `flock` on the directory itself, so DIR holds
+/// nothing but the mirror (held until dropped). Says so when it has to wait.
+fn lock_dir(dir: &Path) -> Result<File, Error> {
+    let file = File::open(dir).map_err(Error::io("cannot lock", dir))?;
+    match file.try_lock() {
+        Ok(()) => return Ok(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "Waiting for another `gover mirror sync` into {} to finish",
+                dir.display()
+            );
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(Error::io("cannot lock", dir)(e)),
+    }
+    file.lock().map_err(Error::io("cannot lock", dir))?;
+    Ok(file)
+}
+
+/// Whether `path` is a regular file (not a link to one) holding exactly the file the index
+/// describes.
 fn verifies(path: &Path, file: &ArchiveFile) -> bool {
-    let size_ok = match fs::metadata(path) {
+    let Ok(mut f) = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+    else {
+        return false;
+    };
+    let size_ok = match f.metadata() {
         Ok(m) => m.is_file() && (file.size == 0 || m.len() == file.size),
         Err(_) => false,
     };
-    size_ok && download::sha256_file(path).is_ok_and(|d| d.eq_ignore_ascii_case(&file.sha256))
+    size_ok && download::sha256_reader(&mut f).is_ok_and(|d| d.eq_ignore_ascii_case(&file.sha256))
 }
 
 /// Put a verified copy of `file` at `dir/<filename>`: from the local download cache if it has
@@ -195,7 +235,7 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
     let cached = home.download_path(name);
     if verifies(&cached, file) {
         eprintln!("Copying {name} from the download cache");
-        fs::copy(&cached, &partial).map_err(Error::io("cannot write", &partial))?;
+        copy_new(&cached, &partial).map_err(Error::io("cannot write", &partial))?;
         if !verifies(&partial, file) {
             let _ = fs::remove_file(&partial);
             return Err(Error::Io {
@@ -230,6 +270,19 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
         })?;
     }
     fs::rename(&partial, &dest).map_err(Error::io("cannot move the download to", &dest))
+}
+
+/// Copy `from` to a new file `to`: whatever had that name is unlinked first (a link is
+/// removed, never followed), then `to` is created `O_EXCL|O_NOFOLLOW`.
+fn copy_new(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::remove_file(to) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let mut out = crate::fsutil::create_new(to, 0o644)?;
+    io::copy(&mut File::open(from)?, &mut out)?;
+    Ok(())
 }
 
 #[cfg(test)]

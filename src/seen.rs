@@ -9,10 +9,11 @@
 //! An entry whose file is gone protects nothing and `gover prune` removes it.
 
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::symlink;
+use std::os::unix::fs::{DirBuilderExt, symlink};
 use std::path::{Path, PathBuf};
 
 use crate::home::Home;
+use crate::version::{GoVersion, VersionRequest};
 
 /// Record that `file` (an absolute `.go-version` path) chose a version.
 pub fn record(home: &Home, file: &Path) {
@@ -20,15 +21,44 @@ pub fn record(home: &Home, file: &Path) {
         return;
     }
     let link = entry_path(home, file);
-    if let Err(e) = symlink(file, &link)
-        && e.kind() == std::io::ErrorKind::NotFound
-    {
-        // The first record: create `seen/`, but never the home itself (`create_dir`, not
-        // `create_dir_all`), so a shim run without any install leaves no trace.
-        if std::fs::create_dir(home.seen_dir()).is_ok() {
-            let _ = symlink(file, &link);
+    match symlink(file, &link) {
+        // A new record is made durable by an fsync of `seen/` (only the first time a file is
+        // seen: the already-recorded case stays one syscall).
+        Ok(()) => {
+            let _ = crate::fsutil::sync_dir(&home.seen_dir());
         }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // The first record: create `seen/`, but never the home itself (`create_dir`, not
+            // `create_dir_all`), so a shim run without any install leaves no trace.
+            let made = std::fs::DirBuilder::new()
+                .mode(crate::fsutil::DIR_MODE)
+                .create(home.seen_dir());
+            if made.is_ok() && symlink(file, &link).is_ok() {
+                let _ = crate::fsutil::sync_dir(&home.seen_dir());
+                let _ = crate::fsutil::sync_dir(home.root());
+            }
+        }
+        Err(_) => {}
     }
+}
+
+/// The version a recorded `.go-version` file asks for now: its exact version, or the best
+/// installed match of a partial one. `None` when the file is gone, unreadable or invalid.
+pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
+    let file = crate::version_file::read(file).ok()?;
+    match &file.request {
+        VersionRequest::Exact(v) => Some(v.clone()),
+        request => request.best_match(installed).cloned(),
+    }
+}
+
+/// A recorded `.go-version` file that asks for `v`, if any.
+pub fn pinning(home: &Home, v: &GoVersion) -> Option<PathBuf> {
+    let installed = crate::inventory::installed(home);
+    entries(home)
+        .into_iter()
+        .find(|record| chosen(&record.file, &installed).as_ref() == Some(v))
+        .map(|record| record.file)
 }
 
 /// Where the record of `file` lives.

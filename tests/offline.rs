@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Release, TestContext};
+use common::{Fault, Release, TestContext};
 
 /// A URL nothing listens on: port 1 on loopback refuses connections.
 const DEAD: &str = "http://127.0.0.1:1";
@@ -49,7 +49,10 @@ fn a_release_newer_than_a_fresh_cache_refetches_the_index() {
 fn an_unreachable_index_falls_back_to_the_cache_with_a_warning() {
     let mut ctx = sandbox(&["1.22.5", "1.21.3"]);
     ctx.gover(["list", "--remote"]).assert_success();
-    ctx.set_env("GOVER_INDEX_URL", format!("{DEAD}/index.json"));
+    // The same GOVER_INDEX_URL, now unreachable (a cache of another URL is never used: see
+    // tests/index_cache_url.rs).
+    ctx.mirror.inject("/index.json", Fault::Reset);
+    ctx.set_env("GOVER_INDEX_TTL", "0");
     let run = ctx.gover(["list", "--remote"]);
     run.assert_success()
         .assert_stderr_contains("warning: cannot fetch the release index")
@@ -92,7 +95,7 @@ fn a_cached_version_installs_with_no_network_at_all() {
     ctx.gover(["uninstall", "1.22.5", "--force"])
         .assert_success();
     assert!(ctx.installed().is_empty());
-    ctx.set_env("GOVER_INDEX_URL", format!("{DEAD}/index.json"));
+    ctx.mirror.inject("/index.json", Fault::Reset);
     ctx.set_env("GOVER_DIST_URL", format!("{DEAD}/"));
     // Not even told to be offline: the index falls back to the cache, the archive is cached.
     ctx.gover(["install", "1.22.5"])

@@ -1,4 +1,5 @@
-//! `gover exec SPEC -- CMD ARGS…`: run a command with a version first on PATH.
+//! `gover exec SPEC -- CMD ARGS…`: run a command with a version first on PATH, holding the
+//! version's in-use lock for as long as the command runs.
 
 use crate::cli::ExecArgs;
 use crate::env;
@@ -18,6 +19,15 @@ pub fn run(args: ExecArgs) -> Result<(), Error> {
             version: args.spec.clone(),
             hint: format!("run `gover install {}`", args.spec),
         })?;
+    // Held across the exec, by the command itself: uninstall and prune leave the version alone
+    // while it runs. Taken before the final check, so a removal that was under way is seen.
+    let _in_use = home.hold_in_use(&version);
+    if !inventory::is_installed(&home, &version) {
+        return Err(Error::NotInstalled {
+            version: version.to_string(),
+            hint: format!("run `gover install {version}`"),
+        });
+    }
     let root = home.version_dir(&version);
     let mut path = vec![root.join("bin")];
     if let Some(old) = std::env::var_os("PATH") {

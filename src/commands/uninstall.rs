@@ -1,4 +1,5 @@
-//! `gover uninstall VERSION`: remove an installed version.
+//! `gover uninstall VERSION`: remove an installed version. Without `--force` it refuses the
+//! default, a version a recorded `.go-version` asks for, and one a running `gover exec` uses.
 
 use std::fs;
 
@@ -7,6 +8,7 @@ use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
 use crate::resolve;
+use crate::seen;
 use crate::version::GoVersion;
 
 pub fn run(args: UninstallArgs) -> Result<(), Error> {
@@ -28,6 +30,26 @@ pub fn run(args: UninstallArgs) -> Result<(), Error> {
         return Err(Error::UninstallDefault {
             version: version.to_string(),
         });
+    }
+    if !args.force
+        && let Some(file) = seen::pinning(&home, &version)
+    {
+        return Err(Error::VersionPinned {
+            version: version.to_string(),
+            file,
+        });
+    }
+    // Held until the version is gone, so no `gover exec` of it starts meanwhile.
+    let unused = home.try_lock_unused(&version)?;
+    if unused.is_none() {
+        if !args.force {
+            return Err(Error::VersionInUse {
+                version: version.to_string(),
+            });
+        }
+        eprintln!(
+            "warning: Go {version} is in use by a running `gover exec`; removing it anyway (--force)"
+        );
     }
     if is_default {
         let current = home.current_link();

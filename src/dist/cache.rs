@@ -5,15 +5,23 @@
 //! copy of one fetched earlier (`cache/index.json`). Never from the mirror serving the bytes.
 //!
 //! Loading, in order:
-//! 1. offline (`--offline`, `GOVER_OFFLINE=1`): the cached copy, whatever its age, and say so;
+//! 1. offline (`--offline`, `GOVER_OFFLINE=1`): the cached copy of the same URL, whatever its
+//!    age, and say so;
 //! 2. a cached copy of the same URL younger than the TTL (`GOVER_INDEX_TTL`, default 1h);
 //! 3. a fresh fetch, which refreshes the cache;
-//! 4. if the fetch fails, the cached copy (any age, any URL), with a warning;
-//! 5. with no copy at all: an error, unless `--allow-unverified` (then no index, and a warning).
+//! 4. if the fetch fails, the cached copy of the same URL (any age), with a warning;
+//! 5. with no copy of that URL: an error, unless `--allow-unverified` (then no index, and a
+//!    warning).
+//!
+//! "The same URL" is the `GOVER_INDEX_URL` in force now: a copy fetched from another index (the
+//! URL was changed since) never stands in for it, its checksums vouch for other archives. The
+//! metadata records the URL and the sha256 of the cached bytes, so a cache torn between its two
+//! files (a crash between the writes) has no URL and matches nothing.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{Access, Index};
 use crate::env;
@@ -29,6 +37,10 @@ struct Meta {
     url: String,
     /// Seconds since the Unix epoch.
     fetched_at: u64,
+    /// sha256 of `index.json` as written with this metadata (absent in caches written before it
+    /// was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
 }
 
 /// An index and how it was obtained.
@@ -87,7 +99,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     let url = super::index_url();
     if access.offline {
         return match read(home) {
-            Some((index, meta_url, age)) => {
+            Some((index, meta_url, age)) if meta_url == url => {
                 let origin = Origin::Cached {
                     age,
                     url: meta_url,
@@ -96,20 +108,36 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
                 eprintln!("Offline: {}", origin.describe().unwrap_or_default());
                 Ok(Some(Loaded { index, origin }))
             }
-            None if access.allow_unverified => {
-                eprintln!(
-                    "warning: offline with no cached release index: nothing can be verified"
-                );
-                Ok(None)
+            other => {
+                if let Some((_, other_url, _)) = other {
+                    eprintln!("{}", other_url_note(&other_url, &url));
+                }
+                if access.allow_unverified {
+                    eprintln!(
+                        "warning: offline with no cached release index: nothing can be verified"
+                    );
+                    return Ok(None);
+                }
+                Err(Error::Offline {
+                    what: format!("there is no cached release index from {url}"),
+                    hint: "run any command that reads the index (e.g. `gover list --remote`) \
+                           once while online"
+                        .into(),
+                })
             }
-            None => Err(Error::Offline {
-                what: "there is no cached release index".into(),
-                hint: "run any command that reads the index (e.g. `gover list --remote`) once while online"
-                    .into(),
-            }),
         };
     }
     let ttl = ttl()?;
+    // Every command that may go to the network comes here first: a bad setting is an error
+    // before any transfer, not a silently ignored limit.
+    if let Err(value) = http::low_speed() {
+        return Err(Error::BadEnv {
+            name: env::GOVER_HTTP_LOW_SPEED,
+            value,
+            expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
+                       in that many seconds), or 0 for no limit",
+        });
+    }
     if !refresh
         && let Some((index, meta_url, age)) = read(home)
         && meta_url == url
@@ -140,7 +168,13 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         Some(cause) => format!("{failure}: {cause}"),
         None => failure.to_string(),
     };
-    match read(home) {
+    let cached = read(home);
+    if let Some((_, other_url, _)) = &cached
+        && *other_url != url
+    {
+        eprintln!("{}", other_url_note(other_url, &url));
+    }
+    match cached.filter(|(_, meta_url, _)| *meta_url == url) {
         Some((index, meta_url, age)) => {
             eprintln!("warning: {reason}");
             let origin = Origin::Cached {
@@ -157,6 +191,14 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         }
         None => Err(failure),
     }
+}
+
+/// Why a cached index is not used: it came from another URL.
+fn other_url_note(cached_url: &str, url: &str) -> String {
+    format!(
+        "note: the cached release index is from {cached_url}, not {url} ({}); it is not used",
+        env::GOVER_INDEX_URL
+    )
 }
 
 /// The innermost cause of an error, for one-line warnings.
@@ -177,6 +219,19 @@ fn read(home: &Home) -> Option<(Index, String, Duration)> {
         .and_then(|m| serde_json::from_slice(&m).ok());
     let now = SystemTime::now();
     let (url, fetched) = match meta {
+        // Metadata that does not describe these bytes (torn by a crash between the two
+        // writes) names no URL.
+        Some(meta)
+            if meta
+                .sha256
+                .as_ref()
+                .is_some_and(|sum| *sum != crate::download::hex(&Sha256::digest(&bytes))) =>
+        {
+            (
+                "an unknown URL".to_string(),
+                UNIX_EPOCH + Duration::from_secs(meta.fetched_at),
+            )
+        }
         Some(meta) => (meta.url, UNIX_EPOCH + Duration::from_secs(meta.fetched_at)),
         // A cache written before there was metadata: unknown source, age from the file.
         None => (
@@ -199,8 +254,11 @@ fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
     let meta = serde_json::to_vec(&Meta {
         url: url.to_string(),
         fetched_at,
+        sha256: Some(crate::download::hex(&Sha256::digest(bytes))),
     })
     .map_err(std::io::Error::other)?;
+    home.ensure_dir(&home.cache_dir())
+        .map_err(std::io::Error::other)?;
     crate::fsutil::write_atomic(&home.index_cache(), bytes)?;
     crate::fsutil::write_atomic(&home.index_meta(), &meta)
 }
@@ -285,6 +343,11 @@ mod tests {
         assert_eq!(index.releases[0].version, "go1.22.5");
         assert_eq!(url, "http://example/index.json");
         assert!(age < Duration::from_secs(60));
+        // Index bytes the metadata does not describe (a crash between the two writes) have
+        // no URL.
+        let other = br#"[{"version":"go1.23.0","stable":true,"files":[]}]"#;
+        std::fs::write(home.index_cache(), other).unwrap();
+        assert_eq!(read(&home).unwrap().1, "an unknown URL");
         // A damaged cache is no cache.
         std::fs::write(home.index_cache(), b"{").unwrap();
         assert!(read(&home).is_none());

@@ -53,6 +53,7 @@ pub(super) fn fetch_and_unpack(
         });
     }
     let partial = home.partial_path(filename);
+    home.ensure_dir(&home.downloads_dir())?;
     dist::try_mirrors(&access.mirrors, filename, |url| {
         let origin = Origin::Remote {
             url: url.to_string(),

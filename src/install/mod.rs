@@ -10,10 +10,12 @@ pub mod dist;
 pub mod unpack;
 
 use std::fs;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
 use crate::dist::{Access, Index, Platform, cache};
 use crate::error::Error;
+use crate::fsutil;
 use crate::home::Home;
 use crate::inventory;
 use crate::link;
@@ -121,7 +123,15 @@ fn install_unverified(
 
 /// Move a complete staging dir into `versions/`, refresh the shims, and make it the default
 /// if there is none.
+///
+/// Durability: one `syncfs` of GOVER_HOME's filesystem puts every file of the staging dir (and
+/// the download cache's new archive) on disk before the rename that publishes the version; the
+/// rename is then made durable by an fsync of `versions/`. After a power cut the version is
+/// absent or complete, never a tree of empty files under its final name.
 fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result<GoVersion, Error> {
+    // Before the home lock: writeback of a whole release takes a while and blocks no one.
+    fsutil::sync_filesystem(staging.path())
+        .map_err(Error::io("cannot flush to disk", staging.path()))?;
     let _home_lock = home.lock()?;
     test_pause("rename");
     let dest = home.version_dir(&version);
@@ -133,6 +143,8 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
     home.ensure_dir(&home.versions_dir())?;
     fs::rename(staging.path(), &dest)
         .map_err(Error::io("cannot move the new version to", &dest))?;
+    let versions = home.versions_dir();
+    fsutil::sync_dir(&versions).map_err(Error::io("cannot flush to disk", &versions))?;
     // The dir has moved; don't let the TempDir guard try to delete it.
     let _ = staging.keep();
     shims::ensure(home)?;
@@ -169,7 +181,8 @@ pub fn set_default(home: &Home, v: &GoVersion) -> Result<(), Error> {
         return Err(resolve::ResolveError::CurrentNotALink { path: link_path }.into());
     }
     link::replace_symlink(&Home::current_target(v), &link_path)
-        .map_err(Error::io("cannot update", &link_path))
+        .map_err(Error::io("cannot update", &link_path))?;
+    fsutil::sync_dir(home.root()).map_err(Error::io("cannot flush to disk", home.root()))
 }
 
 /// A fresh staging dir for `v`, after removing staging dirs of `v` that killed installs left
@@ -185,10 +198,14 @@ fn new_staging(home: &Home, v: &GoVersion) -> Result<tempfile::TempDir, Error> {
             }
         }
     }
-    tempfile::Builder::new()
+    let staging = tempfile::Builder::new()
         .prefix(&prefix)
         .tempdir_in(&dir)
-        .map_err(Error::io("cannot create a staging dir in", dir))
+        .map_err(Error::io("cannot create a staging dir in", &dir))?;
+    // It becomes the GOROOT: the mode of a release's `go/` (tempfile makes it 0700).
+    fs::set_permissions(staging.path(), fs::Permissions::from_mode(fsutil::DIR_MODE))
+        .map_err(Error::io("cannot create a staging dir in", &dir))?;
+    Ok(staging)
 }
 
 /// Test-only: with `GOVER_TEST_PAUSE_AT=<point>`, say so on stderr and sleep, so a crash test
@@ -202,5 +219,8 @@ pub(crate) fn test_pause(point: &str) {
 
 pub(crate) fn empty_dir(dir: &Path) -> Result<(), Error> {
     fs::remove_dir_all(dir).map_err(Error::io("cannot clear", dir))?;
-    fs::create_dir(dir).map_err(Error::io("cannot create", dir))
+    fs::DirBuilder::new()
+        .mode(fsutil::DIR_MODE)
+        .create(dir)
+        .map_err(Error::io("cannot create", dir))
 }

@@ -13,8 +13,7 @@ use crate::inventory::UNINSTALL_PREFIX;
 use crate::resolve;
 use crate::seen;
 use crate::shims;
-use crate::version::{GoVersion, VersionRequest};
-use crate::version_file;
+use crate::version::GoVersion;
 
 /// Items, notes, and the locks held while they stay true.
 pub type Owned = (Vec<Item>, Vec<String>, Vec<HomeLock>);
@@ -116,14 +115,40 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
                 .entry(v.clone())
                 .or_insert_with(|| "active here".into());
         }
+        // A version a recorded `.go-version` asks for is kept by `--keep` too.
+        for (v, file) in &protected_by_files {
+            protected
+                .entry(v.clone())
+                .or_insert_with(|| format!("pinned by {}", file.display()));
+        }
         let newest_first: Vec<&GoVersion> = installed.iter().rev().collect();
         for (i, v) in newest_first.iter().enumerate() {
             let by_keep = opts.keep.is_some_and(|n| i >= n);
             let by_unused = opts.unused && !protected_by_files.iter().any(|(p, _)| p == *v);
             let removable = healthy.iter().any(|(h, dir)| h == *v && *dir);
-            if !(by_keep || by_unused) || !removable || protected.contains_key(*v) {
+            if !(by_keep || by_unused) || !removable {
                 continue;
             }
+            if let Some(why) = protected.get(*v) {
+                if by_keep && why.starts_with("pinned by") {
+                    notes.push(format!("kept Go {v}: {why}"));
+                }
+                continue;
+            }
+            // A running `gover exec` of it (and what that exec'd) holds it: skip, and hold it
+            // ourselves until it is removed so no new one starts meanwhile.
+            let in_use_lock = if opts.dry_run && !home.in_use_lock_path(v).exists() {
+                None
+            } else {
+                match home.try_lock_unused(v)? {
+                    Some(lock) => Some(lock),
+                    None => {
+                        notes.push(format!("left Go {v} alone: a running `gover exec` uses it"));
+                        continue;
+                    }
+                }
+            };
+            locks.extend(in_use_lock);
             let reason = match (by_keep, opts.keep) {
                 (true, Some(n)) => format!("older than the {n} newest installed versions"),
                 _ => "no default, active or recorded .go-version asks for it".to_string(),
@@ -167,14 +192,7 @@ fn seen_records(home: &Home, items: &mut Vec<Item>) -> Vec<(GoVersion, PathBuf)>
         }
         // A file that is there but unreadable or invalid still protects nothing; it stays
         // recorded in case it is fixed.
-        let Ok(file) = version_file::read(&record.file) else {
-            continue;
-        };
-        let chosen = match &file.request {
-            VersionRequest::Exact(v) => Some(v.clone()),
-            request => request.best_match(&installed).cloned(),
-        };
-        if let Some(v) = chosen {
+        if let Some(v) = seen::chosen(&record.file, &installed) {
             protected.push((v, record.file));
         }
     }

@@ -36,5 +36,8 @@ pub fn ensure(home: &Home) -> Result<Vec<PathBuf>, Error> {
             changed.push(path);
         }
     }
+    if !changed.is_empty() {
+        crate::fsutil::sync_dir(&dir).map_err(Error::io("cannot flush to disk", &dir))?;
+    }
     Ok(changed)
 }

@@ -57,6 +57,9 @@ pub enum Fault {
     StallFor(u64, Duration),
     /// Send this many body bytes, block until the gate opens, then send the rest.
     StallUntil(u64, Gate),
+    /// Send this many body bytes, then the rest one byte per interval (a trickling mirror that
+    /// never stalls for long).
+    Trickle(u64, Duration),
     /// Announce `len + delta` bytes in `Content-Length` but send the real body, then close.
     LieLength(i64),
     /// Send this many zero bytes after the body (`Content-Length` honest).
@@ -318,6 +321,7 @@ enum Cut {
     Drop,
     Stall(Duration),
     Gate(Gate),
+    Trickle(Duration),
 }
 
 fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
@@ -457,6 +461,7 @@ fn plan(state: &State, request: &Request, ranges: bool, fault: Option<Fault>) ->
         Some(Fault::DropAfter(n)) => wire.cut = Some((n, Cut::Drop)),
         Some(Fault::StallFor(n, duration)) => wire.cut = Some((n, Cut::Stall(duration))),
         Some(Fault::StallUntil(n, gate)) => wire.cut = Some((n, Cut::Gate(gate))),
+        Some(Fault::Trickle(n, interval)) => wire.cut = Some((n, Cut::Trickle(interval))),
         _ => {}
     }
     Plan {
@@ -574,6 +579,14 @@ fn write_response(out: &mut impl Write, request: &Request, plan: Plan) -> io::Re
                     Cut::Drop => return Ok(()),
                     Cut::Stall(duration) => thread::sleep(duration),
                     Cut::Gate(gate) => gate.wait(),
+                    Cut::Trickle(interval) => {
+                        for offset in start + first..start + len {
+                            thread::sleep(interval);
+                            write_slice(out, &content, offset, 1)?;
+                            out.flush()?;
+                        }
+                        return Ok(());
+                    }
                 }
                 write_slice(out, &content, start + first, len - first)?;
             }

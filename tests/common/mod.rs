@@ -13,6 +13,8 @@
 //! - [`mount_ns`]: commands in a private mount namespace where the test's files stand in for
 //!   `/etc/profile`, `/etc/profile.d` and the like, so the real shells read them without touching the machine.
 //! - [`terminal`]: running `gover` on a real pseudo-terminal (`script`), and reading what it printed there.
+//! - [`loop_fs`]: a real ext4 filesystem on a loop device, and a simulated power cut of it.
+//! - [`procs`]: polling real concurrent processes (bounded) and seeing who holds or waits on an `flock`.
 //! - [`raw_exec`]: running a program with an exact argv and envp (duplicates, any argv[0], raw bytes).
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
@@ -21,8 +23,10 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod loop_fs;
 pub mod mirror;
 pub mod mount_ns;
+pub mod procs;
 pub mod raw_exec;
 pub mod release;
 pub mod shells;

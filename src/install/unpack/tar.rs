@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::ffi::OsStringExt;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -176,7 +176,7 @@ fn read_entries(
         }
         match kind {
             EntryType::Regular | EntryType::Continuous => {
-                let mode = (entry.header().mode().map_err(ArchiveError::Corrupt)? & 0o777) | 0o600;
+                let mode = file_mode(entry.header().mode().map_err(ArchiveError::Corrupt)?);
                 if entry.size() <= SMALL_FILE {
                     let mut data = Vec::with_capacity(entry.size() as usize);
                     entry
@@ -522,6 +522,13 @@ fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), ArchiveError
     Ok(())
 }
 
+/// The mode a file of the version tree is created with: the archive's, readable and writable
+/// by its owner, never writable by group or others (whatever the umask; a stricter umask
+/// narrows it further), and never setuid/setgid/sticky.
+fn file_mode(archive_mode: u32) -> u32 {
+    (archive_mode & 0o755) | 0o600
+}
+
 fn create(target: &Path, mode: u32) -> Result<fs::File, ArchiveError> {
     OpenOptions::new()
         .write(true)
@@ -595,10 +602,13 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
             if let Some(parent) = dir.parent() {
                 make_dirs(parent, made)?;
             }
-            fs::create_dir(dir).map_err(|source| ArchiveError::Write {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            fs::DirBuilder::new()
+                .mode(crate::fsutil::DIR_MODE)
+                .create(dir)
+                .map_err(|source| ArchiveError::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
         }
     }
     made.insert(dir.to_path_buf());
