@@ -157,7 +157,7 @@ impl Index {
         if all {
             return releases;
         }
-        let mut lines: Vec<(u32, u32)> = releases
+        let mut lines: Vec<(u64, u64)> = releases
             .iter()
             .filter(|(v, r)| r.stable && !v.is_prerelease())
             .map(|(v, _)| v.minor_line())
