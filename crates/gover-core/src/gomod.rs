@@ -133,7 +133,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             let (version, suffix) =
                 GoVersion::from_toolchain(arg).ok_or((line, Invalid::BadToolchain(arg)))?;
             toolchain = Some(Directive {
-                version,
+                version: version.canonical(),
                 line,
                 suffixed: !suffix.is_empty(),
             });
@@ -166,7 +166,8 @@ pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Opt
 
 /// The release a `go` line names: `1.22` is the language version, whose first release is
 /// `1.22.0` from 1.21 on and plain `1.20` before.
-pub fn release_name(mut v: GoVersion) -> GoVersion {
+pub fn release_name(v: GoVersion) -> GoVersion {
+    let mut v = v.canonical();
     if v.is_lang() {
         v.patch = Some(0);
     }
@@ -198,6 +199,8 @@ mod tests {
         assert_eq!(parse(b"go 1.21\n").unwrap().0, dir("1.21.0", 1));
         assert_eq!(parse(b"go 1.20\n").unwrap().0, dir("1.20", 1));
         assert_eq!(parse(b"go 1.16\n").unwrap().0, dir("1.16", 1));
+        let go = parse(b"go 1.13.0\n").unwrap().0.unwrap();
+        assert_eq!(go.version.to_string(), "1.13");
     }
 
     #[test]

@@ -52,10 +52,9 @@ impl PreKind {
     }
 }
 
-/// A Go release name without the `go` prefix, e.g. `1.22.5` or `1.23rc1`.
-///
-/// Canonical: a name before 1.21 with a `.0` patch is stored without it (`1.19.0` is `1.19`,
-/// the name of that release). Equality and hashing follow the order, so they are Go's.
+/// A Go release name without the `go` prefix, e.g. `1.22.5` or `1.23rc1`, as written (it
+/// displays as parsed). Equality and hashing follow Go's order, so `1.19 == 1.19.0`; see
+/// [`GoVersion::canonical`] for the release's own name.
 #[derive(Debug, Clone)]
 pub struct GoVersion {
     pub major: u64,
@@ -113,16 +112,22 @@ impl GoVersion {
             };
             Some((kind, n))
         };
-        let mut v = GoVersion {
+        Ok(GoVersion {
             major,
             minor,
             patch,
             pre,
-        };
-        if v.patch == Some(0) && v.pre.is_none() && v.minor < 21 {
-            v.patch = None;
+        })
+    }
+
+    /// The release's own name: before 1.21 the first release of a line has no `.0` (`1.13.0`
+    /// is the release `go1.13`), so a `.0` written there is dropped. Equal to `self`; what
+    /// requests and directives use, so the name matches go.dev's and the `versions/` dir.
+    pub fn canonical(mut self) -> GoVersion {
+        if self.patch == Some(0) && self.pre.is_none() && self.minor < 21 {
+            self.patch = None;
         }
-        Ok(v)
+        self
     }
 
     /// The version of a toolchain name, as Go's `FromToolchain` reads it: `go` then a version,
@@ -279,7 +284,7 @@ impl VersionRequest {
         let has_patch = s.matches('.').count() >= 2;
         match GoVersion::parse(s) {
             Ok(v) if !has_patch && v.pre.is_none() => Ok(VersionRequest::Minor(v.major, v.minor)),
-            Ok(v) => Ok(VersionRequest::Exact(v)),
+            Ok(v) => Ok(VersionRequest::Exact(v.canonical())),
             Err(_) => Err(InvalidRequest),
         }
     }
@@ -452,16 +457,18 @@ mod tests {
     fn dot_zero_is_the_release_before_1_21_and_the_language_version_from_1_21() {
         // See: issue 12 items 2 and 5.
         assert_eq!(v("1.19"), v("1.19.0"));
-        assert_eq!(v("1.19.0").to_string(), "1.19");
-        assert_eq!(v("1.13.0").go_name().to_string(), "go1.13");
+        assert_eq!(v("1.19.0").to_string(), "1.19.0");
+        assert_eq!(v("1.19.0").canonical().to_string(), "1.19");
+        assert_eq!(v("1.21.0").canonical().to_string(), "1.21.0");
+        assert_eq!(v("1.13.0").canonical().go_name().to_string(), "go1.13");
         assert!(v("1.21") < v("1.21.0"));
         assert_ne!(v("1.21"), v("1.21.0"));
         assert!(v("1.21") < v("1.21rc2"));
         assert!(v("1.21") == v("1.21").clone());
-        assert_eq!(
-            VersionRequest::parse("1.13.0").unwrap(),
-            VersionRequest::Exact(v("1.13"))
-        );
+        let VersionRequest::Exact(exact) = VersionRequest::parse("1.13.0").unwrap() else {
+            panic!("1.13.0 is an exact request");
+        };
+        assert_eq!(exact.to_string(), "1.13");
         assert_eq!(
             VersionRequest::parse("1.13").unwrap(),
             VersionRequest::Minor(1, 13)
