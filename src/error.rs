@@ -113,6 +113,7 @@ impl Error {
             }
             Error::Resolve(_) => FAILURE,
             Error::Index(IndexError::Malformed { .. } | IndexError::BadChecksum { .. }) => VERIFY,
+            Error::Index(IndexError::NoChecksum { .. }) => FAILURE,
             Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
             Error::FetchIndex(_) => NETWORK,
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {

@@ -137,3 +137,42 @@ fn current_notes_a_suffixed_toolchain_taken_as_a_minimum() {
         ))
         .assert_stderr_contains("names a custom toolchain build gover cannot install");
 }
+
+// See: issue 12 item 3.
+#[test]
+fn a_release_go_dev_publishes_without_a_checksum_says_so_and_installs_only_unverified() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    let mut old = common::release::Release::fake("1.4.2");
+    old.sha256 = String::new();
+    ctx.publish(old);
+
+    let listed = ctx.gover(["list", "--remote", "--all"]);
+    listed
+        .assert_success()
+        .assert_stdout_contains("1.4.2 (no checksum: --allow-unverified)\n");
+    assert!(listed.stdout.contains("1.22.5\n"), "{listed}");
+    let json = ctx.gover(["list", "--remote", "--all", "--json"]);
+    json.assert_success();
+    let rows: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let row = |v: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["version"] == v)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(row("1.4.2")["checksum"], false);
+    assert_eq!(row("1.22.5")["checksum"], true);
+
+    // Not "the index is damaged" (exit 6): what is true, and how to go on.
+    ctx.gover(["install", "1.4.2"])
+        .assert_fails(1, "go.dev publishes no checksum for go1.4.2")
+        .assert_stderr_contains("--allow-unverified")
+        .assert_stderr_lacks("damaged");
+    assert!(ctx.installed().is_empty());
+    ctx.gover(["install", "1.4.2", "--allow-unverified"])
+        .assert_success()
+        .assert_stderr_contains("UNVERIFIED: go.dev publishes no checksum");
+    assert_eq!(ctx.installed(), ["1.4.2"]);
+}
