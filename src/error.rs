@@ -123,6 +123,7 @@ impl Error {
                 | IndexError::BadChecksum { .. }
                 | IndexError::UnsafeName { .. },
             ) => VERIFY,
+            Error::Index(IndexError::NoChecksum { .. }) => FAILURE,
             Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
             Error::FetchIndex(HttpError::TooLarge { .. }) => VERIFY,
             Error::FetchIndex(_) => NETWORK,

@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::fsutil;
+use crate::repo_file::{self, Opened};
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file;
 
@@ -29,11 +29,23 @@ pub enum GoModError {
         line: usize,
         reason: String,
     },
+    #[error("{} is not a regular file (a FIFO, socket or device): gover does not read it", path.display())]
+    NotAFile { path: PathBuf },
+    #[error("GOWORK=`{}` is not an absolute path (as go requires)", path.display())]
+    GoWorkNotAbsolute { path: PathBuf },
 }
 
 impl GoModError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
+            GoModError::NotAFile { path } => format!(
+                "remove {} or replace it with a regular file, or set GOVER_GOMOD=0 to ignore \
+                 go.mod/go.work",
+                path.display()
+            ),
+            GoModError::GoWorkNotAbsolute { .. } => {
+                "set GOWORK to an absolute path to a go.work file, or to `off`".into()
+            }
             GoModError::Read { .. } => {
                 "fix the file's permissions, or set GOVER_GOMOD=0 to ignore go.mod/go.work".into()
             }
@@ -62,21 +74,11 @@ impl ModFile {
     }
 }
 
-/// Open `dir/go.work`, else `dir/go.mod`, without reading it: one `open` attempt per name,
-/// so the walk up the tree stays as cheap as the `.go-version` one.
-pub fn open_in(dir: &Path) -> Result<Option<(PathBuf, File)>, GoModError> {
-    for name in [GO_WORK, GO_MOD] {
-        if let Some(opened) = open(dir.join(name))? {
-            return Ok(Some(opened));
-        }
-    }
-    Ok(None)
-}
-
-/// The nearest go.work or go.mod in `dir` or a parent, parsed (go.work first at each level).
+/// The module file Go would use from `dir` (ignoring `GOWORK`): the nearest go.work in `dir`
+/// or a parent, else the nearest go.mod, parsed.
 pub fn find(dir: &Path) -> Result<Option<ModFile>, GoModError> {
-    for candidate in dir.ancestors() {
-        for name in [GO_WORK, GO_MOD] {
+    for name in [GO_WORK, GO_MOD] {
+        for candidate in dir.ancestors() {
             if let Some((path, file)) = open(candidate.join(name))?
                 && let Some(parsed) = read_opened(file, path)?
             {
@@ -87,9 +89,12 @@ pub fn find(dir: &Path) -> Result<Option<ModFile>, GoModError> {
     Ok(None)
 }
 
-fn open(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
-    match fsutil::open_if_present(&path) {
-        Ok(file) => Ok(file.map(|f| (path, f))),
+/// `path` opened without blocking if it is a regular file; `None` when missing or a directory.
+pub fn open(path: PathBuf) -> Result<Option<(PathBuf, File)>, GoModError> {
+    match repo_file::open(&path) {
+        Ok(Opened::File(file)) => Ok(Some((path, file))),
+        Ok(Opened::Missing | Opened::Directory) => Ok(None),
+        Ok(Opened::NotRegular) => Err(GoModError::NotAFile { path }),
         Err(source) => Err(GoModError::Read { path, source }),
     }
 }
@@ -126,11 +131,12 @@ pub fn read_opened(file: File, path: PathBuf) -> Result<Option<ModFile>, GoModEr
 
 /// Read and parse the module file at `path`.
 pub fn read(path: &Path) -> Result<ModFile, GoModError> {
-    let file = File::open(path).map_err(|source| GoModError::Read {
+    let missing = || GoModError::Read {
         path: path.to_path_buf(),
-        source,
-    })?;
-    read_opened(file, path.to_path_buf())?.ok_or_else(|| GoModError::Read {
+        source: io::ErrorKind::NotFound.into(),
+    };
+    let (path, file) = open(path.to_path_buf())?.ok_or_else(missing)?;
+    read_opened(file, path.clone())?.ok_or_else(|| GoModError::Read {
         path: path.to_path_buf(),
         source: io::Error::from(io::ErrorKind::IsADirectory),
     })
@@ -218,7 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn find_prefers_go_work_and_skips_a_directory_named_go_mod() {
+    fn find_prefers_a_go_work_anywhere_up_and_skips_a_directory_named_go_mod() {
         let tmp = tempfile::tempdir().unwrap();
         let deep = tmp.path().join("ws/mod/pkg");
         std::fs::create_dir_all(&deep).unwrap();
@@ -226,10 +232,10 @@ mod tests {
         std::fs::write(tmp.path().join("ws/mod/go.mod"), "module m\ngo 1.21\n").unwrap();
         let found = find(&deep).unwrap().unwrap();
         assert_eq!(found.path, tmp.path().join("ws/mod/go.mod"));
-        std::fs::write(tmp.path().join("ws/mod/go.work"), "go 1.22.1\n").unwrap();
+        std::fs::write(tmp.path().join("ws/go.work"), "go 1.22.1\n").unwrap();
         assert_eq!(
             find(&deep).unwrap().unwrap().path,
-            tmp.path().join("ws/mod/go.work")
+            tmp.path().join("ws/go.work")
         );
     }
 

@@ -23,6 +23,7 @@ pub mod mirror;
 pub mod pathenv;
 pub mod progress;
 pub mod prune;
+pub mod repo_file;
 pub mod resolve;
 pub mod seen;
 pub mod setup;

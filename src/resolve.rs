@@ -2,29 +2,37 @@
 //!
 //! Precedence, first match wins:
 //! 1. `GOVER_VERSION`;
-//! 2. the nearest `.go-version` in the current directory or a parent;
-//! 3. when there is no `.go-version` anywhere up the tree, the nearest `go.work` or `go.mod`
-//!    (unless `GOVER_GOMOD=0`): its `toolchain` line exactly, else its `go` line as a minimum;
+//! 2. the nearest `.go-version` or `.tool-versions` that names a version, in the current
+//!    directory or a parent;
+//! 3. when there is none anywhere up the tree, the module file Go itself would use (unless
+//!    `GOVER_GOMOD=0`): the one `GOWORK` names, else the nearest `go.work`, else the nearest
+//!    `go.mod`; its `toolchain` line exactly, else its `go` line as a minimum;
 //! 4. the `current` link (the global default).
 //!
-//! 2 and 3 are one walk up the tree: at each level `.go-version` is tried, then (until one is
-//! found) `go.work` and `go.mod`. A `.go-version` in a parent beats a go.mod in a child: it
-//! is an explicit pin (say, a monorepo's team toolchain), while a `go` line is only a minimum.
+//! 2 and 3 are one walk up the tree, defined once in [`gover_core::walk`]. A version file in a
+//! parent beats a go.mod in a child: it is an explicit pin (say, a monorepo's team toolchain),
+//! while a `go` line is only a minimum.
 //!
-//! It reads no index, costs one `open` attempt per file name per level, and parses at most one
-//! module file. A `.go-version` that chooses the version is recorded in `seen/` (one syscall).
+//! It reads no index, moves up with one directory handle per level (`openat(dir, "..")`, so a
+//! lookup costs the same at any depth), opens every name without blocking and reads regular
+//! files only ([`crate::repo_file`]), and parses at most one module file. A version file that
+//! chooses the version is recorded in `seen/` (one syscall).
 //! The freestanding shim (`shims/freestanding/resolve.rs`) follows the same precedence on raw
 //! system calls with the same `gover-core` parsers, and hands every case it does not finish
 //! to this module (through `gover __shim`); `tests/shim_freestanding.rs` checks they agree.
 
 use std::fmt;
 use std::io;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+
+use gover_core::walk::{GoWork, Name, Walk};
 
 use crate::env;
 use crate::gomod::{self, GoModError};
 use crate::home::Home;
 use crate::inventory;
+use crate::repo_file::{self, Opened};
 use crate::seen;
 use crate::version::{GoVersion, VersionRequest};
 use crate::version_file::{self, VersionFileError};
@@ -58,6 +66,9 @@ impl fmt::Display for Source {
 pub struct Active {
     pub request: VersionRequest,
     pub source: Source,
+    /// Things `gover current` should mention: version files passed over because they name
+    /// nothing, a suffixed toolchain taken as a minimum.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -113,6 +124,7 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
         return Ok(Active {
             request,
             source: Source::Env,
+            notes: Vec::new(),
         });
     }
     if let Some(pinned) = pinned(cwd)? {
@@ -126,46 +138,118 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
         Some(v) => Ok(Active {
             request: VersionRequest::Exact(v),
             source: Source::Default,
+            notes: Vec::new(),
         }),
         None => Err(ResolveError::NoVersion),
     }
 }
 
-/// Steps 2 and 3 of the precedence: the nearest `.go-version`, else the nearest go.work or
-/// go.mod that names a version. `None` when neither says anything.
+/// Steps 2 and 3 of the precedence: the nearest version file that names a version, else the
+/// module file Go would use. `None` when neither says anything.
 pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
-    let gomod_on = env::flag(env::GOVER_GOMOD).unwrap_or(true);
-    // The first module file seen, opened but not read: a `.go-version` further up still wins.
-    let mut module = None;
-    for dir in cwd.ancestors() {
-        if let Some(file) = version_file::in_dir(dir)? {
-            return Ok(Some(Active {
-                request: file.request,
-                source: Source::VersionFile(file.path),
-            }));
+    let modules = env::flag(env::GOVER_GOMOD).unwrap_or(true);
+    let gowork_var = std::env::var_os(env::GOWORK);
+    let gowork = GoWork::from_env(gowork_var.as_deref().map(|v| v.as_bytes()));
+    let mut walk = Walk::new(modules, gowork);
+    let mut notes = Vec::new();
+    // The nearest go.work and go.mod, opened but not read: a version file further up wins.
+    let mut work: Option<(PathBuf, std::fs::File)> = None;
+    let mut module: Option<(PathBuf, std::fs::File)> = None;
+    let mut dir = cwd.to_path_buf();
+    let mut handle = repo_file::Dir::open(&dir).map_err(ResolveError::Cwd)?;
+    loop {
+        for name in Name::ORDER {
+            if !walk.wants(name) {
+                continue;
+            }
+            let path = dir.join(name.file_name());
+            let file = match handle.open_file(name.file_name()) {
+                Ok(Opened::File(file)) => file,
+                Ok(Opened::Missing | Opened::Directory) => continue,
+                Ok(Opened::NotRegular) => return Err(not_a_file(name, path)),
+                Err(source) => return Err(read_error(name, path, source)),
+            };
+            match name {
+                Name::VersionFile(kind) => {
+                    match version_file::read_opened(kind, file, path.clone())? {
+                        Some(found) => {
+                            return Ok(Some(Active {
+                                request: found.request,
+                                source: Source::VersionFile(found.path),
+                                notes,
+                            }));
+                        }
+                        None => notes.push(format!(
+                            "{} names no version; it was passed over",
+                            path.display()
+                        )),
+                    }
+                }
+                Name::GoWork => work = Some((path, file)),
+                Name::GoMod => module = Some((path, file)),
+            }
+            walk.found(name);
         }
-        if gomod_on && module.is_none() {
-            module = gomod::open_in(dir)?.map(|opened| (dir, opened));
+        if !dir.pop() {
+            break;
         }
+        handle = handle.parent().map_err(ResolveError::Cwd)?;
     }
-    let Some((dir, (path, file))) = module else {
+    if !modules {
+        return Ok(None);
+    }
+    let chosen = match gowork {
+        GoWork::File(path) => {
+            let path = PathBuf::from(std::ffi::OsStr::from_bytes(path));
+            if !path.is_absolute() {
+                return Err(GoModError::GoWorkNotAbsolute { path }.into());
+            }
+            let missing = || GoModError::Read {
+                path: path.clone(),
+                source: io::ErrorKind::NotFound.into(),
+            };
+            Some(gomod::open(path.clone())?.ok_or_else(missing)?)
+        }
+        GoWork::Auto | GoWork::Off => work.or(module),
+    };
+    let Some((path, file)) = chosen else {
         return Ok(None);
     };
-    let parsed = match gomod::read_opened(file, path)? {
-        Some(parsed) => Some(parsed),
-        // It was a directory named go.work/go.mod: look again from there, reading as we go.
-        None => gomod::find(dir)?,
+    let Some(parsed) = gomod::read_opened(file, path)? else {
+        return Ok(None);
     };
-    Ok(parsed.and_then(|m| {
-        let requirement = m.requirement()?;
-        Some(Active {
+    Ok(parsed.requirement().map(|requirement| {
+        if requirement.suffixed {
+            notes.push(format!(
+                "{}:{} names a custom toolchain build gover cannot install; its version is used \
+                 as a minimum",
+                parsed.path.display(),
+                requirement.line
+            ));
+        }
+        Active {
             request: requirement.request,
             source: Source::GoMod {
-                path: m.path,
+                path: parsed.path,
                 line: requirement.line,
             },
-        })
+            notes,
+        }
     }))
+}
+
+fn not_a_file(name: Name, path: PathBuf) -> ResolveError {
+    match name {
+        Name::VersionFile(_) => VersionFileError::NotAFile { path }.into(),
+        Name::GoWork | Name::GoMod => GoModError::NotAFile { path }.into(),
+    }
+}
+
+fn read_error(name: Name, path: PathBuf, source: io::Error) -> ResolveError {
+    match name {
+        Name::VersionFile(_) => VersionFileError::Read { path, source }.into(),
+        Name::GoWork | Name::GoMod => GoModError::Read { path, source }.into(),
+    }
 }
 
 /// The SPEC to pass to `gover install` for `request`: a go.mod minimum installs the release
@@ -273,7 +357,8 @@ mod tests {
     }
 
     #[test]
-    fn nearest_module_file_wins_and_go_work_beats_go_mod() {
+    fn a_go_work_anywhere_up_beats_the_nearest_go_mod_as_in_go() {
+        // See: issue 12 item 1.
         let tmp = tempfile::tempdir().unwrap();
         write(&tmp.path().join("go.work"), "go 1.23.0\n");
         let module = tmp.path().join("m");
@@ -282,10 +367,32 @@ mod tests {
             Source::GoMod { path, .. } => path,
             other => panic!("{other:?}"),
         };
-        assert_eq!(line(&module), module.join("go.mod"));
+        assert_eq!(line(&module), tmp.path().join("go.work"));
         assert_eq!(line(tmp.path()), tmp.path().join("go.work"));
         write(&module.join("go.work"), "go 1.22\n");
         assert_eq!(line(&module), module.join("go.work"));
+    }
+
+    #[test]
+    fn an_empty_go_version_is_passed_over_with_a_note() {
+        // See: issue 12 item 7.
+        let tmp = tempfile::tempdir().unwrap();
+        write(&tmp.path().join(".tool-versions"), "golang 1.22.5\n");
+        let sub = tmp.path().join("sub");
+        write(&sub.join(".go-version"), "# nothing yet\n");
+        let active = pinned_at(&sub).unwrap();
+        assert_eq!(
+            active.source,
+            Source::VersionFile(tmp.path().join(".tool-versions"))
+        );
+        assert_eq!(active.notes.len(), 1, "{:?}", active.notes);
+        assert!(active.notes[0].contains("sub/.go-version names no version"));
+        // Same directory: .go-version first.
+        write(&tmp.path().join(".go-version"), "1.21.0\n");
+        assert_eq!(
+            pinned_at(tmp.path()).unwrap().source,
+            Source::VersionFile(tmp.path().join(".go-version"))
+        );
     }
 
     #[test]

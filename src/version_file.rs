@@ -1,16 +1,16 @@
-//! `.go-version` files: finding the nearest one (walking up from a directory) and parsing it.
-//!
-//! Discovery costs one `open` per directory level and nothing else; the contents are parsed by
+//! Version files (`.go-version`, `.tool-versions`): reading one that was found, and finding the
+//! nearest one for checks that only want the pin (`gover doctor`). The walk that decides the
+//! active version is [`crate::resolve`]'s; the contents are parsed by
 //! [`gover_core::version_file`], which the freestanding shim shares.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::fsutil;
+use crate::repo_file::{self, Opened};
 use crate::version::VersionRequest;
 
-pub use gover_core::version_file::{FILE_NAME, Invalid, MAX_LEN, parse};
+pub use gover_core::version_file::{FILE_NAME, Invalid, Kind, MAX_LEN, TOOL_VERSIONS, parse};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VersionFileError {
@@ -22,11 +22,19 @@ pub enum VersionFileError {
     },
     #[error("{} does not name a Go version: {reason}", path.display())]
     Invalid { path: PathBuf, reason: String },
+    #[error("{} is not a regular file (a FIFO, socket or device): gover does not read it", path.display())]
+    NotAFile { path: PathBuf },
 }
 
 impl VersionFileError {
     pub fn hint(&self) -> Option<String> {
         let path = match self {
+            VersionFileError::NotAFile { path } => {
+                return Some(format!(
+                    "remove {} or make it a file holding one version such as `1.22.5`",
+                    path.display()
+                ));
+            }
             VersionFileError::Read { path, .. } | VersionFileError::Invalid { path, .. } => path,
         };
         Some(format!(
@@ -43,7 +51,7 @@ pub struct VersionFile {
     pub request: VersionRequest,
 }
 
-/// The nearest `.go-version` in `dir` or any of its parents, parsed.
+/// The nearest version file in `dir` or any of its parents that names a version.
 pub fn find(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
     for candidate in dir.ancestors() {
         if let Some(found) = in_dir(candidate)? {
@@ -53,41 +61,82 @@ pub fn find(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
     Ok(None)
 }
 
-/// The `.go-version` directly in `dir`, parsed: one `open` attempt, nothing else.
+/// The version file directly in `dir` that names a version (`.go-version` first).
 pub fn in_dir(dir: &Path) -> Result<Option<VersionFile>, VersionFileError> {
-    let path = dir.join(FILE_NAME);
-    let file = match fsutil::open_if_present(&path) {
-        Ok(Some(file)) => file,
-        Ok(None) => return Ok(None),
-        Err(source) => return Err(VersionFileError::Read { path, source }),
-    };
-    match read_from(file, path) {
-        // Opening a directory succeeds on Unix; reading it is what fails: not a version file.
-        Err(VersionFileError::Read { source, .. })
-            if source.kind() == io::ErrorKind::IsADirectory =>
-        {
-            Ok(None)
+    for kind in Kind::ALL {
+        let path = dir.join(kind.file_name());
+        let file = match repo_file::open(&path) {
+            Ok(Opened::File(file)) => file,
+            Ok(Opened::Missing | Opened::Directory) => continue,
+            Ok(Opened::NotRegular) => return Err(VersionFileError::NotAFile { path }),
+            Err(source) => return Err(VersionFileError::Read { path, source }),
+        };
+        if let Some(found) = read_opened(kind, file, path)? {
+            return Ok(Some(found));
         }
-        other => other.map(Some),
     }
+    Ok(None)
 }
 
 /// The 1-based line of the version file at `path` that names the version (for messages that
 /// point at it); `None` if it cannot be read or names none.
 pub fn request_line(path: &Path) -> Option<usize> {
-    gover_core::version_file::request_line(&std::fs::read_to_string(path).ok()?)
+    let Ok(Opened::File(mut file)) = repo_file::open(path) else {
+        return None;
+    };
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    match kind_of(path) {
+        Kind::GoVersion => gover_core::version_file::request_line(&text),
+        Kind::ToolVersions => gover_core::version_file::parse_tool_versions(text.as_bytes())
+            .ok()
+            .flatten()
+            .map(|(_, line)| line),
+    }
 }
 
-/// Read and parse the version file at `path`.
+/// Which kind of version file `path` is, by its name.
+pub fn kind_of(path: &Path) -> Kind {
+    if path.file_name() == Some(TOOL_VERSIONS.as_ref()) {
+        Kind::ToolVersions
+    } else {
+        Kind::GoVersion
+    }
+}
+
+/// Read and parse the version file at `path` (one recorded earlier, e.g. in `seen/`).
 pub fn read(path: &Path) -> Result<VersionFile, VersionFileError> {
-    let file = File::open(path).map_err(|source| VersionFileError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    read_from(file, path.to_path_buf())
+    let path = path.to_path_buf();
+    let file = match repo_file::open(&path) {
+        Ok(Opened::File(file)) => file,
+        Ok(Opened::Missing) => {
+            return Err(VersionFileError::Read {
+                path,
+                source: io::ErrorKind::NotFound.into(),
+            });
+        }
+        Ok(Opened::Directory) => {
+            return Err(VersionFileError::Read {
+                path,
+                source: io::ErrorKind::IsADirectory.into(),
+            });
+        }
+        Ok(Opened::NotRegular) => return Err(VersionFileError::NotAFile { path }),
+        Err(source) => return Err(VersionFileError::Read { path, source }),
+    };
+    read_opened(kind_of(&path), file, path.clone())?.ok_or(VersionFileError::Invalid {
+        path,
+        reason: Invalid::Empty.to_string(),
+    })
 }
 
-fn read_from(file: File, path: PathBuf) -> Result<VersionFile, VersionFileError> {
+/// Parse a version file opened as a regular file; `Ok(None)` when it names no version (an
+/// empty `.go-version`, a `.tool-versions` without a Go line): the walk goes on.
+pub fn read_opened(
+    kind: Kind,
+    file: File,
+    path: PathBuf,
+) -> Result<Option<VersionFile>, VersionFileError> {
     let mut bytes = Vec::new();
     if let Err(source) = file.take(MAX_LEN as u64 + 1).read_to_end(&mut bytes) {
         return Err(VersionFileError::Read { path, source });
@@ -98,8 +147,8 @@ fn read_from(file: File, path: PathBuf) -> Result<VersionFile, VersionFileError>
             reason: format!("larger than {MAX_LEN} bytes"),
         });
     }
-    match parse(&bytes) {
-        Ok(request) => Ok(VersionFile { path, request }),
+    match kind.parse(&bytes) {
+        Ok(request) => Ok(request.map(|request| VersionFile { path, request })),
         Err(reason) => Err(VersionFileError::Invalid {
             path,
             reason: reason.to_string(),

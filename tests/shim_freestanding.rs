@@ -291,22 +291,115 @@ const LAYOUTS: &[Layout] = &[
         env: &[],
         runs: "1.21.5",
     },
+    // See: issue 12 item 1. Go looks for go.work all the way up before the nearest go.mod.
     Layout {
-        name: "nearest-module-file-wins",
+        name: "parent-gowork-beats-child-gomod-as-in-go",
         files: &[
             ("go.work", "go 1.22.0\n"),
             ("svc/go.mod", "module svc\ngo 1.21.0\ntoolchain go1.21.4\n"),
         ],
         cwd: "svc",
         env: &[],
-        runs: "1.21.4",
+        runs: "1.22.3",
     },
     Layout {
-        name: "nearest-module-file-without-go-line-says-nothing",
+        name: "parent-gowork-decides-over-a-child-gomod-without-go-line",
         files: &[("go.work", "go 1.21.4\n"), ("svc/go.mod", "module svc\n")],
         cwd: "svc",
         env: &[],
-        runs: "1.22.0",
+        runs: "1.21.5",
+    },
+    Layout {
+        name: "gowork-off-leaves-the-nearest-gomod",
+        files: &[
+            ("go.work", "go 1.22.0\n"),
+            ("svc/go.mod", "module svc\ngo 1.21.0\ntoolchain go1.21.4\n"),
+        ],
+        cwd: "svc",
+        env: &[("GOWORK", Some("off"))],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "gowork-empty-is-auto",
+        files: &[
+            ("go.work", "go 1.22.0\n"),
+            ("svc/go.mod", "module svc\ngo 1.21.0\ntoolchain go1.21.4\n"),
+        ],
+        cwd: "svc",
+        env: &[("GOWORK", Some(""))],
+        runs: "1.22.3",
+    },
+    // See: issue 12 item 4.
+    Layout {
+        name: "suffixed-toolchain-is-a-minimum",
+        files: &[(
+            "go.mod",
+            "module m\ngo 1.21.0\ntoolchain go1.21.4-bigcorp\n",
+        )],
+        cwd: ".",
+        env: &[],
+        runs: "1.21.5",
+    },
+    // See: issue 12 item 7.
+    Layout {
+        name: "tool-versions-asdf-golang-line",
+        files: &[(
+            ".tool-versions",
+            "# tools\nnodejs 20.1.0\ngolang 1.21.4 1.22.0\n",
+        )],
+        cwd: ".",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "tool-versions-mise-go-line-above-a-gomod",
+        files: &[
+            (".tool-versions", "go 1.21\n"),
+            ("svc/go.mod", "module svc\ngo 1.22.0\n"),
+        ],
+        cwd: "svc",
+        env: &[],
+        runs: "1.21.5",
+    },
+    Layout {
+        name: "go-version-before-tool-versions-in-one-dir",
+        files: &[
+            (".go-version", "1.21.4\n"),
+            (".tool-versions", "golang 1.22.3\n"),
+        ],
+        cwd: ".",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "nearest-tool-versions-beats-a-parent-go-version",
+        files: &[
+            (".go-version", "1.21.4\n"),
+            ("sub/.tool-versions", "golang 1.22.3\n"),
+        ],
+        cwd: "sub",
+        env: &[],
+        runs: "1.22.3",
+    },
+    Layout {
+        name: "empty-go-version-is-passed-over",
+        files: &[
+            (".go-version", "1.21.4\n"),
+            ("sub/.go-version", "# to do\n\n"),
+        ],
+        cwd: "sub",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "tool-versions-without-go-is-passed-over",
+        files: &[
+            (".go-version", "1.21.5\n"),
+            ("sub/.tool-versions", "nodejs 20\n"),
+        ],
+        cwd: "sub",
+        env: &[],
+        runs: "1.21.5",
     },
     Layout {
         name: "parent-go-version-beats-child-gomod",
@@ -636,13 +729,23 @@ const REFUSALS: &[Refusal] = &[
                   write one version such as `1.22.5` or `1.22` into {dir}/.go-version \
                   (e.g. with `gover local 1.22.5`)",
     },
+    // See: issue 12 item 5. (An empty .go-version is no longer refused: it is passed over.)
     Refusal {
-        name: "empty-go-version",
-        files: &[(".go-version", "# nothing here\n\n")],
+        name: "zero-padded-go-line",
+        files: &[("go.mod", "module m\n\ngo 1.098.2\n")],
         env: &[],
         code: 1,
-        message: "{dir}/.go-version does not name a Go version: it is empty; \
-                  write one version such as `1.22.5` or `1.22` into {dir}/.go-version \
+        message: "{dir}/go.mod:3: `go 1.098.2` is not a Go version; fix the line \
+                  (e.g. `go 1.22.3`, `toolchain go1.22.5`), pin a version with `gover local`, \
+                  or set GOVER_GOMOD=0 to ignore go.mod/go.work",
+    },
+    Refusal {
+        name: "bad-tool-versions",
+        files: &[(".tool-versions", "golang system\n")],
+        env: &[],
+        code: 1,
+        message: "{dir}/.tool-versions does not name a Go version: `system` is not a Go version; \
+                  write one version such as `1.22.5` or `1.22` into {dir}/.tool-versions \
                   (e.g. with `gover local 1.22.5`)",
     },
     Refusal {
@@ -727,25 +830,41 @@ fn hand_over_finishes_what_the_fast_path_leaves_to_gover() {
         &big.join("go.mod"),
         format!("module big\n{filler}toolchain go1.21.13\n"),
     );
-    // A directory named go.mod: gover looks further up; the shim leaves that to it.
+    let dir = big;
+    ctx.shim_cmd("go", ["print-self"])
+        .cwd(&dir)
+        .run()
+        .assert_success()
+        .assert_stdout(&format!("{}\n", ctx.tool_path("1.21.13", "go").display()));
+    ctx.gover_cmd(["which", "go"])
+        .cwd(&dir)
+        .run()
+        .assert_stdout(&format!("{}\n", ctx.tool_path("1.21.13", "go").display()));
+    let out = ctx.command(lone.join("go")).arg("version").cwd(&dir).run();
+    assert_handed_over(&out, &lone);
+}
+
+/// A directory named go.mod is passed over (as Go does) by the fast path itself, since it checks
+/// what it opened with `fstat`.
+#[test]
+fn a_directory_named_go_mod_is_passed_over_without_a_hand_over() {
+    let ctx = installed(&["1.22.5", "1.21.13"]);
+    let lone = lone_shim(&ctx);
     let outer = ctx.project.join("outer");
     write(&outer.join("go.mod"), "module outer\ntoolchain go1.21.13\n");
     let odd = outer.join("odd");
     std::fs::create_dir_all(odd.join("go.mod")).unwrap();
-
-    for dir in [big, odd] {
-        ctx.shim_cmd("go", ["print-self"])
-            .cwd(&dir)
-            .run()
-            .assert_success()
-            .assert_stdout(&format!("{}\n", ctx.tool_path("1.21.13", "go").display()));
-        ctx.gover_cmd(["which", "go"])
-            .cwd(&dir)
-            .run()
-            .assert_stdout(&format!("{}\n", ctx.tool_path("1.21.13", "go").display()));
-        let out = ctx.command(lone.join("go")).arg("version").cwd(&dir).run();
-        assert_handed_over(&out, &lone);
-    }
+    let want = format!("{}\n", ctx.tool_path("1.21.13", "go").display());
+    ctx.gover_cmd(["which", "go"])
+        .cwd(&odd)
+        .run()
+        .assert_stdout(&want);
+    ctx.command(lone.join("go"))
+        .arg("print-self")
+        .cwd(&odd)
+        .run()
+        .assert_success()
+        .assert_stdout(&want);
 }
 
 #[test]
@@ -1119,7 +1238,7 @@ fn summary(calls: &[Call]) -> Vec<String> {
         .iter()
         .map(|c| match c.name.as_str() {
             // Data, not paths.
-            "read" | "mmap" | "close" => c.name.clone(),
+            "read" | "mmap" | "close" | "fstat" => c.name.clone(),
             _ => format!("{} {}", c.name, c.strings.join(" ")),
         })
         .collect()
@@ -1138,8 +1257,10 @@ fn assert_clean_parents(ctx: &TestContext) {
     }
 }
 
+/// See: issue 16 item 3. Each lookup is one `openat` of one component from a directory handle, so a
+/// level costs the same at any depth.
 #[test]
-fn the_fast_path_costs_three_opens_per_level_and_nothing_else() {
+fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
     let ctx = installed(&["1.22.5"]);
     assert_clean_parents(&ctx);
     let cwd = ctx.project.join("a/b/c");
@@ -1149,10 +1270,14 @@ fn the_fast_path_costs_three_opens_per_level_and_nothing_else() {
 
     let home = ctx.gover_home.display();
     let tool = ctx.tool_path("1.22.5", "go");
-    let mut expected = vec![format!("getcwd {}", cwd.display())];
-    for dir in cwd.ancestors() {
-        for name in [".go-version", "go.work", "go.mod"] {
-            expected.push(format!("openat {}", dir.join(name).display()));
+    let mut expected = vec![format!("getcwd {}", cwd.display()), "openat .".to_owned()];
+    let levels = cwd.components().count();
+    for level in 0..levels {
+        if level > 0 {
+            expected.push("openat ..".to_owned());
+        }
+        for name in [".go-version", ".tool-versions", "go.work", "go.mod"] {
+            expected.push(format!("openat {name}"));
         }
     }
     expected.extend([
@@ -1162,11 +1287,22 @@ fn the_fast_path_costs_three_opens_per_level_and_nothing_else() {
         format!("execve {} {} version", tool.display(), tool.display()),
     ]);
     assert_eq!(summary(&calls), expected, "{calls:#?}");
-    // 3 per level: here that is the cwd's depth (its components, plus the root) times 3.
+    // 5 per level (4 names and `..`), less the root's `..`, plus the cwd's handle.
     let opens = calls.iter().filter(|c| c.name == "openat").count();
-    assert_eq!(opens, 3 * cwd.components().count());
+    assert_eq!(opens, 5 * levels);
     for call in calls.iter().filter(|c| c.name == "openat") {
-        assert!(call.result.starts_with("-1 ENOENT"), "{}", call.line);
+        let name = &call.strings[0];
+        if name == "." || name == ".." {
+            assert!(call.line.contains("O_PATH"), "{}", call.line);
+        } else {
+            assert!(call.line.contains("O_NONBLOCK"), "{}", call.line);
+            assert!(call.result.starts_with("-1 ENOENT"), "{}", call.line);
+        }
+        assert!(
+            !call.line.contains("AT_FDCWD") || name == ".",
+            "{}",
+            call.line
+        );
     }
     assert_eq!(calls.last().unwrap().result, "0");
     // GOROOT, GOVER_SHIM_DEPTH and GOTOOLCHAIN added, nothing else.
@@ -1189,7 +1325,9 @@ fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
         let (calls, _, _) = traced_shim(&ctx, &ctx.project, &["version"]);
         let mut expected = vec![
             format!("getcwd {}", ctx.project.display()),
-            format!("openat {}", file.display()),
+            "openat .".to_owned(),
+            "openat .go-version".to_owned(),
+            "fstat".to_owned(),
             "read".to_owned(),
             "read".to_owned(),
         ];
@@ -1213,13 +1351,15 @@ fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
     ]);
     let results: Vec<&str> = calls.iter().map(|c| c.result.as_str()).collect();
     assert!(results[1].parse::<i32>().is_ok(), "{calls:#?}");
-    assert_eq!(results[2], "8", "{calls:#?}");
-    assert_eq!(results[3], "0", "EOF\n{calls:#?}");
-    assert!(results[4].starts_with("-1 ENOENT"), "{calls:#?}");
-    assert_eq!(&results[5..7], ["0", "0"], "{calls:#?}");
+    assert!(results[2].parse::<i32>().is_ok(), "{calls:#?}");
+    assert_eq!(results[3], "0", "{calls:#?}");
+    assert_eq!(results[4], "8", "{calls:#?}");
+    assert_eq!(results[5], "0", "EOF\n{calls:#?}");
+    assert!(results[6].starts_with("-1 ENOENT"), "{calls:#?}");
+    assert_eq!(&results[7..9], ["0", "0"], "{calls:#?}");
     assert_eq!(std::fs::read_link(&entry).unwrap(), file);
 
     // Later calls find it recorded: one symlinkat, EEXIST.
     let calls = run(std::slice::from_ref(&symlink));
-    assert!(calls[4].result.starts_with("-1 EEXIST"), "{calls:#?}");
+    assert!(calls[6].result.starts_with("-1 EEXIST"), "{calls:#?}");
 }

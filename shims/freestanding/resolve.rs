@@ -4,23 +4,35 @@
 //! buffer, an errno it does not expect) is [`HandOver`], and `gover __shim` decides on std.
 //!
 //! 1. `GOVER_VERSION`;
-//! 2. the nearest `.go-version` in the current directory or a parent (recorded in `seen/`);
-//! 3. when there is none anywhere up the tree, the nearest `go.work`/`go.mod` (unless
-//!    `GOVER_GOMOD=0`): its `toolchain` line exactly, else its `go` line as a minimum;
+//! 2. the nearest `.go-version` or `.tool-versions` that names a version, in the current
+//!    directory or a parent (recorded in `seen/`);
+//! 3. when there is none anywhere up the tree, the module file Go would use (unless
+//!    `GOVER_GOMOD=0`): `GOWORK`'s, else the nearest `go.work`, else the nearest `go.mod`; its
+//!    `toolchain` line exactly, else its `go` line as a minimum;
 //! 4. the `current` link.
+//!
+//! 2 and 3 are [`gover_core::walk`], on directory handles: `openat(dir, "..")` per level and
+//! one `openat(dir, name)` per wanted name, so a lookup costs the same at any depth. Names are
+//! opened with `O_NONBLOCK` and read only when `fstat` says regular file; anything else
+//! (a FIFO, a link to `/dev/stdin`) is handed over, and `gover __shim` names it in an error.
 //!
 //! Then: an exact version is installed when `versions/<v>/bin/go` is a file; a partial one
 //! picks the newest installed match in `versions/`.
 
+use core::ffi::CStr;
+use core::mem::ManuallyDrop;
 use gover_core::env as names;
 use gover_core::layout;
+
+use gover_core::gomod;
 use gover_core::version::{GoVersion, VersionRequest};
-use gover_core::{gomod, version_file};
+use gover_core::version_file::{self, Kind};
+use gover_core::walk::{self, GoWork, Name, Verdict, Walk};
 
 use super::HandOver;
 use super::buf::{self, Buf};
 use super::process::Process;
-use super::sys::{self, EISDIR, ENOENT, ENOTDIR, Fd};
+use super::sys::{self, ENOENT, ENOTDIR, Fd};
 
 /// A go.mod or go.work bigger than this is left to `gover __shim` (real ones are a few KiB).
 const MODULE_BUF: usize = 64 << 10;
@@ -69,42 +81,69 @@ fn cwd() -> Result<Buf, HandOver> {
 
 /// Steps 2 and 3: one walk up from the current directory.
 fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandOver> {
-    let gomod_on = process.var(names::GOVER_GOMOD).is_none_or(names::is_on);
-    let mut dir = cwd()?;
-    // The first module file seen, opened but not read: a `.go-version` further up still wins.
+    let modules = process.var(names::GOVER_GOMOD).is_none_or(names::is_on);
+    let gowork = GoWork::from_env(process.var_raw(names::GOWORK));
+    let mut walk = Walk::new(modules, gowork);
+    // The number of levels: the cwd's components plus the root (`..` of `/` is `/` again).
+    let cwd = cwd()?;
+    let levels = cwd
+        .as_bytes()
+        .split(|&b| b == b'/')
+        .filter(|c| !c.is_empty())
+        .count()
+        + 1;
+    // Directory handles are never closed: one system call less per level; exec closes them
+    // (O_CLOEXEC), and a tree deep enough to run out of descriptors is handed over.
+    let mut dir = ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?);
+    // The nearest go.work and go.mod, opened but not read: a version file further up wins.
+    let mut work: Option<Fd> = None;
     let mut module: Option<Fd> = None;
     let mut text = [0u8; version_file::MAX_LEN + 1];
-    loop {
-        let level = dir.len();
-        dir.push_component(version_file::FILE_NAME.as_bytes())?;
-        if let Some(fd) = open_if_present(&dir)? {
-            match read_all(&fd, &mut text)? {
-                // A directory named .go-version is not a version file.
-                None => {}
-                Some(len) if len > version_file::MAX_LEN => return Err(HandOver),
-                Some(len) => {
-                    let request = version_file::parse(&text[..len]).map_err(|_| HandOver)?;
-                    record_seen(home, &dir);
-                    return Ok(Some(request));
-                }
-            }
+    for level in 0..levels {
+        if level > 0 {
+            dir = ManuallyDrop::new(dir.parent().map_err(|_| HandOver)?);
         }
-        dir.truncate(level);
-        if gomod_on && module.is_none() {
-            for name in [gomod::GO_WORK, gomod::GO_MOD] {
-                dir.push_component(name.as_bytes())?;
-                module = open_if_present(&dir)?;
-                dir.truncate(level);
-                if module.is_some() {
-                    break;
-                }
+        for name in Name::ORDER {
+            if !walk.wants(name) {
+                continue;
             }
-        }
-        if !dir.pop() {
-            break;
+            let Some(fd) = open_regular(&dir, name)? else {
+                continue;
+            };
+            match name {
+                Name::VersionFile(kind) => {
+                    let len = read_all(&fd, &mut text)?;
+                    if len > version_file::MAX_LEN {
+                        return Err(HandOver);
+                    }
+                    // Names nothing (an empty .go-version): passed over; `gover current` says so.
+                    if let Some(request) = kind.parse(&text[..len]).map_err(|_| HandOver)? {
+                        record_seen(home, &path_at(&cwd, level, kind)?);
+                        return Ok(Some(request));
+                    }
+                }
+                Name::GoWork => work = Some(fd),
+                Name::GoMod => module = Some(fd),
+            }
+            walk.found(name);
         }
     }
-    let Some(fd) = module else {
+    if !modules {
+        return Ok(None);
+    }
+    let chosen = match gowork {
+        // Relative, missing or not a file: `gover __shim` says what is wrong.
+        GoWork::File(path) if path.starts_with(b"/") => {
+            let fd = sys::open_nonblocking(Buf::from(path)?.c_str()).map_err(|_| HandOver)?;
+            match walk::verdict(walk::file_type(fd.mode().map_err(|_| HandOver)?)) {
+                Verdict::Read => Some(fd),
+                Verdict::PassOver | Verdict::Refuse => return Err(HandOver),
+            }
+        }
+        GoWork::File(_) => return Err(HandOver),
+        GoWork::Auto | GoWork::Off => work.or(module),
+    };
+    let Some(fd) = chosen else {
         return Ok(None);
     };
     // From the kernel rather than the stack, which then stays small (tens of KiB) even under a
@@ -112,12 +151,48 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     let text = sys::alloc(MODULE_BUF).map_err(|_| HandOver)?;
     // SAFETY: a fresh, zeroed mapping of MODULE_BUF bytes that nothing else refers to.
     let text = unsafe { core::slice::from_raw_parts_mut(text, MODULE_BUF) };
-    // A directory named go.mod, or a file too big for the buffer: std looks further.
-    let len = read_all(&fd, text)?
-        .filter(|&len| len < MODULE_BUF)
-        .ok_or(HandOver)?;
+    // A file too big for the buffer: std reads it.
+    let len = read_all(&fd, text)?;
+    if len >= MODULE_BUF {
+        return Err(HandOver);
+    }
     let (go, toolchain) = gomod::parse(&text[..len]).map_err(|_| HandOver)?;
     Ok(gomod::requirement(go.as_ref(), toolchain.as_ref()).map(|r| r.request))
+}
+
+/// The path of the version file of `kind` `level` directories above `cwd` (for `seen/`).
+fn path_at(cwd: &Buf, level: usize, kind: Kind) -> Result<Buf, HandOver> {
+    let mut path = cwd.clone();
+    for _ in 0..level {
+        path.pop();
+    }
+    path.push_component(kind.file_name().as_bytes())?;
+    Ok(path)
+}
+
+/// The name as a C string.
+fn c_name(name: Name) -> &'static CStr {
+    match name {
+        Name::VersionFile(Kind::GoVersion) => c".go-version",
+        Name::VersionFile(Kind::ToolVersions) => c".tool-versions",
+        Name::GoWork => c"go.work",
+        Name::GoMod => c"go.mod",
+    }
+}
+
+/// `name` in `dir`, opened without blocking, when it is a regular file; `None` when it is
+/// missing or a directory (passed over, as Go does). Anything else is handed over.
+fn open_regular(dir: &Fd, name: Name) -> Result<Option<Fd>, HandOver> {
+    let fd = match dir.open_file(c_name(name)) {
+        Ok(fd) => fd,
+        Err(ENOENT | ENOTDIR) => return Ok(None),
+        Err(_) => return Err(HandOver),
+    };
+    match walk::verdict(walk::file_type(fd.mode().map_err(|_| HandOver)?)) {
+        Verdict::Read => Ok(Some(fd)),
+        Verdict::PassOver => Ok(None),
+        Verdict::Refuse => Err(HandOver),
+    }
 }
 
 /// Step 4: the version `current` points at.
@@ -208,25 +283,15 @@ fn record_seen(home: &Buf, path: &Buf) {
     }
 }
 
-/// Open `path` for reading; `None` when it (or a parent) does not exist.
-fn open_if_present(path: &Buf) -> Result<Option<Fd>, HandOver> {
-    match sys::open(path.c_str()) {
-        Ok(fd) => Ok(Some(fd)),
-        Err(ENOENT | ENOTDIR) => Ok(None),
-        Err(_) => Err(HandOver),
-    }
-}
-
-/// Read the whole file into `buf` (up to its size); `None` when it is a directory.
-fn read_all(fd: &Fd, buf: &mut [u8]) -> Result<Option<usize>, HandOver> {
+/// Read the whole file into `buf` (up to its size).
+fn read_all(fd: &Fd, buf: &mut [u8]) -> Result<usize, HandOver> {
     let mut len = 0;
     while len < buf.len() {
         match sys::read(fd, &mut buf[len..]) {
             Ok(0) => break,
             Ok(n) => len += n,
-            Err(EISDIR) if len == 0 => return Ok(None),
             Err(_) => return Err(HandOver),
         }
     }
-    Ok(Some(len))
+    Ok(len)
 }

@@ -11,7 +11,6 @@ pub struct Errno(pub i32);
 pub const ENOENT: Errno = Errno(2);
 pub const EINTR: Errno = Errno(4);
 pub const ENOTDIR: Errno = Errno(20);
-pub const EISDIR: Errno = Errno(21);
 
 pub type Result<T> = core::result::Result<T, Errno>;
 
@@ -28,6 +27,7 @@ impl Drop for Fd {
 const READ: usize = 0;
 const WRITE: usize = 1;
 const CLOSE: usize = 3;
+const FSTAT: usize = 5;
 const MMAP: usize = 9;
 const EXECVE: usize = 59;
 const GETCWD: usize = 79;
@@ -41,7 +41,9 @@ const READLINKAT: usize = 267;
 
 const AT_FDCWD: usize = -100isize as usize;
 const O_RDONLY: usize = 0;
+const O_NONBLOCK: usize = 0o4000;
 const O_DIRECTORY: usize = 0o200000;
+const O_PATH: usize = 0o10000000;
 const O_CLOEXEC: usize = 0o2000000;
 const S_IFMT: u32 = 0o170000;
 const S_IFREG: u32 = 0o100000;
@@ -82,11 +84,16 @@ fn check(ret: isize) -> Result<usize> {
 }
 
 fn open_with(path: &CStr, flags: usize) -> Result<Fd> {
-    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    open_at(AT_FDCWD, path, flags)
+}
+
+fn open_at(dir: usize, path: &CStr, flags: usize) -> Result<Fd> {
+    // SAFETY: `path` is a NUL-terminated string that outlives the call; `dir` is AT_FDCWD or
+    // a descriptor an `Fd` owns.
     let ret = unsafe {
         syscall(
             OPENAT,
-            AT_FDCWD,
+            dir,
             path.as_ptr() as usize,
             flags | O_CLOEXEC,
             0,
@@ -97,12 +104,51 @@ fn open_with(path: &CStr, flags: usize) -> Result<Fd> {
     check(ret).map(|fd| Fd(fd as i32))
 }
 
-pub fn open(path: &CStr) -> Result<Fd> {
-    open_with(path, O_RDONLY)
-}
-
 pub fn open_dir(path: &CStr) -> Result<Fd> {
     open_with(path, O_RDONLY | O_DIRECTORY)
+}
+
+/// A handle on the current directory that only names it (`O_PATH`), for the walk up.
+pub fn open_cwd() -> Result<Fd> {
+    open_with(c".", O_PATH | O_DIRECTORY)
+}
+
+impl Fd {
+    /// The parent directory (`..`) as another `O_PATH` handle: one component lookup, whatever
+    /// the depth.
+    pub fn parent(&self) -> Result<Fd> {
+        open_at(self.0 as usize, c"..", O_PATH | O_DIRECTORY)
+    }
+
+    /// Open `name` in this directory for reading without blocking: a FIFO opens at once
+    /// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
+    pub fn open_file(&self, name: &CStr) -> Result<Fd> {
+        open_at(self.0 as usize, name, O_RDONLY | O_NONBLOCK)
+    }
+
+    /// `st_mode` of the open file (`fstat(2)`).
+    pub fn mode(&self) -> Result<u32> {
+        // `struct stat` on x86_64: 144 bytes, `st_mode` (u32) at offset 24.
+        let mut stat = [0u64; 18];
+        // SAFETY: `stat` has room for the kernel's struct stat.
+        check(unsafe {
+            syscall(
+                FSTAT,
+                self.0 as usize,
+                stat.as_mut_ptr() as usize,
+                0,
+                0,
+                0,
+                0,
+            )
+        })?;
+        Ok(stat[3] as u32)
+    }
+}
+
+/// Open `path` for reading without blocking (see [`Fd::open_file`]).
+pub fn open_nonblocking(path: &CStr) -> Result<Fd> {
+    open_with(path, O_RDONLY | O_NONBLOCK)
 }
 
 /// One `read(2)`, retried on EINTR.

@@ -7,6 +7,9 @@ use crate::resolve::{self, ResolveError};
 pub fn run() -> Result<(), Error> {
     let home = Home::from_env()?;
     let active = resolve::active_here(&home)?;
+    for note in &active.notes {
+        eprintln!("warning: {note}");
+    }
     match active.installed(&home) {
         Ok(version) => super::print(&format!("{version} ({})\n", active.source)),
         Err(e @ ResolveError::NotInstalled { .. }) => {

@@ -23,31 +23,43 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     }
     let request = match args.spec {
         Some(spec) => version::parse_request(&spec)?,
-        None => requested_here(&home)?,
+        None => match requested_here(&home)? {
+            Some(request) => request,
+            None => return Ok(()),
+        },
     };
     install::install_with(&home, &request, &access, args.force)?;
     Ok(())
 }
 
-/// For `gover install` with no SPEC: the request of the nearest `.go-version`, else of the
-/// nearest go.work/go.mod. A `go` line minimum that an installed release already satisfies
-/// names that release; otherwise the exact release the line names.
-fn requested_here(home: &Home) -> Result<VersionRequest, Error> {
-    let cwd = std::env::current_dir().map_err(resolve::ResolveError::Cwd)?;
-    let Some(active) = resolve::pinned(&cwd)? else {
-        return Err(resolve::ResolveError::NoVersion.into());
-    };
+/// For `gover install` with no SPEC: exactly what `gover current` names here, whatever decided
+/// it (`GOVER_VERSION`, a version file, a go.work/go.mod, the default). A `go` line minimum that
+/// an installed release already satisfies names that release; otherwise the exact release the
+/// line names. `None` when only the default decides and it is already installed: nothing to do.
+fn requested_here(home: &Home) -> Result<Option<VersionRequest>, Error> {
+    let active = resolve::active_here(home)?;
     let named_by = match &active.source {
         Source::GoMod { path, line } => format!("{}:{line}", path.display()),
         Source::VersionFile(path) => path.display().to_string(),
-        other => other.to_string(),
+        Source::Env => crate::env::GOVER_VERSION.to_string(),
+        Source::Default => "the global default".to_string(),
     };
+    if active.source == Source::Default
+        && let Ok(version) = active.installed(home)
+    {
+        eprintln!(
+            "Nothing here pins a Go version (no {}, version file, go.work or go.mod), and the \
+             default, Go {version}, is already installed",
+            crate::env::GOVER_VERSION
+        );
+        return Ok(None);
+    }
     eprintln!("Installing the version named by {named_by}");
-    Ok(match &active.request {
+    Ok(Some(match &active.request {
         VersionRequest::AtLeast(min) => match active.installed(home) {
             Ok(installed) => VersionRequest::Exact(installed),
             Err(_) => VersionRequest::Exact(min.clone()),
         },
         request => request.clone(),
-    })
+    }))
 }

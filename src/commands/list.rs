@@ -22,6 +22,9 @@ struct Remote {
     version: String,
     stable: bool,
     installed: bool,
+    /// go.dev publishes a checksum for this platform's archive (false: only `--allow-unverified`
+    /// installs it).
+    checksum: bool,
 }
 
 pub fn run(args: ListArgs, access: Access) -> Result<(), Error> {
@@ -82,6 +85,7 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
         .map(|(v, release)| Remote {
             installed: inventory::is_installed(home, &v),
             stable: release.stable,
+            checksum: !release.lacks_checksum(crate::dist::Platform::current()),
             version: v.to_string(),
         })
         .collect();
@@ -90,8 +94,13 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
     }
     let mut out = String::new();
     for row in &rows {
-        let suffix = if row.installed { " (installed)" } else { "" };
-        out.push_str(&format!("{}{suffix}\n", row.version));
+        let installed = if row.installed { " (installed)" } else { "" };
+        let checksum = if row.checksum {
+            ""
+        } else {
+            " (no checksum: --allow-unverified)"
+        };
+        out.push_str(&format!("{}{installed}{checksum}\n", row.version));
     }
     super::print(&out)
 }

@@ -14,7 +14,24 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     // A partial request is pinned as the exact release it means: the newest installed match,
     // else the newest match in the index.
     let version = match &request {
-        VersionRequest::Exact(v) => v.clone(),
+        // An exact release is checked as a partial one is: against the index (the cached one
+        // offline), unless it is installed already. See: issue 12 item 8.
+        VersionRequest::Exact(v) if inventory::is_installed(&home, v) => v.clone(),
+        VersionRequest::Exact(v) => {
+            let check = Access {
+                allow_unverified: true,
+                ..access.clone()
+            };
+            match crate::dist::cache::load(&home, &check, false)? {
+                Some(loaded) => loaded.index.resolve(&request)?.0,
+                None => {
+                    eprintln!(
+                        "warning: no release index to check Go {v} against; pinning it unchecked"
+                    );
+                    v.clone()
+                }
+            }
+        }
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
             None => {

@@ -55,6 +55,14 @@ pub enum IndexError {
         url: String,
     },
     #[error(
+        "go.dev publishes no checksum for go{version} ({filename} has an empty sha256 in the index from {url})"
+    )]
+    NoChecksum {
+        version: GoVersion,
+        filename: String,
+        url: String,
+    },
+    #[error(
         "the index from {url} lists {filename} with an invalid sha256 `{}`",
         crate::text::printable(sha256)
     )]
@@ -89,10 +97,27 @@ impl IndexError {
             IndexError::NoArchive { .. } => {
                 Some("pick another version; `gover list --remote --all` shows them".into())
             }
+            IndexError::NoChecksum { version, .. } => Some(format!(
+                "install it unverified with `gover install {version} --allow-unverified`, or \
+                 pick a release that has one (`gover list --remote --all` marks those without)"
+            )),
             IndexError::BadChecksum { .. } | IndexError::UnsafeName { .. } => {
                 Some("the index is damaged; fix the mirror or use go.dev's index".into())
             }
         }
+    }
+}
+
+impl Release {
+    /// Whether go.dev lists `platform`'s archive of this release with no checksum at all (an
+    /// empty `sha256`, as for go1.2.2 to go1.5.2): it can only be installed unverified.
+    pub fn lacks_checksum(&self, platform: Platform) -> bool {
+        self.files.iter().any(|f| {
+            f.kind == "archive"
+                && f.os == platform.os
+                && f.arch == platform.arch
+                && f.sha256.is_empty()
+        })
     }
 }
 
@@ -189,6 +214,13 @@ impl Index {
                 reason,
             });
         }
+        if file.sha256.is_empty() {
+            return Err(IndexError::NoChecksum {
+                version: version.clone(),
+                filename: file.filename.clone(),
+                url: self.url.clone(),
+            });
+        }
         let valid = file.sha256.len() == 64 && file.sha256.bytes().all(|b| b.is_ascii_hexdigit());
         if !valid {
             return Err(IndexError::BadChecksum {
@@ -208,7 +240,7 @@ impl Index {
         if all {
             return releases;
         }
-        let mut lines: Vec<(u32, u32)> = releases
+        let mut lines: Vec<(u64, u64)> = releases
             .iter()
             .filter(|(v, r)| r.stable && !v.is_prerelease())
             .map(|(v, _)| v.minor_line())

@@ -13,7 +13,7 @@ use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
-use crate::dist::{Access, Index, Platform, cache};
+use crate::dist::{Access, Index, IndexError, Platform, cache};
 use crate::error::Error;
 use crate::fsutil;
 use crate::home::Home;
@@ -65,9 +65,21 @@ pub fn install_with(
     if is_installed(&version) {
         return already_installed(home, &version);
     }
-    let file = index
-        .archive(&version, release, Platform::current())?
-        .clone();
+    // go.dev lists a few old releases with no checksum: only `--allow-unverified` installs them.
+    let file = match index.archive(&version, release, Platform::current()) {
+        Ok(file) => Some(file.clone()),
+        Err(IndexError::NoChecksum { filename, .. }) if access.allow_unverified => {
+            eprintln!(
+                "warning: installing Go {version} UNVERIFIED: go.dev publishes no checksum for {filename}"
+            );
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let filename = match &file {
+        Some(file) => file.filename.clone(),
+        None => format!("{}.{}.tar.gz", version.go_name(), Platform::current()),
+    };
 
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
@@ -82,8 +94,8 @@ pub fn install_with(
     dist::fetch_and_unpack(
         home,
         &version,
-        &file.filename,
-        Some(&file),
+        &filename,
+        file.as_ref(),
         access,
         staging.path(),
     )?;

@@ -13,6 +13,9 @@ pub const GOVER_SHIM_DEPTH: &str = "GOVER_SHIM_DEPTH";
 /// `0` turns off go.work/go.mod awareness: without a `.go-version`, the global default decides.
 pub const GOVER_GOMOD: &str = "GOVER_GOMOD";
 
+/// Go's own: the workspace file to use, or `off` (read as `go` reads it).
+pub const GOWORK: &str = "GOWORK";
+
 /// `1`: a shim whose version is not installed runs `gover install` for it first.
 pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
 

@@ -6,6 +6,12 @@
 //!   `go 1.20` means `1.20`.
 //! - `toolchain go1.22.5`: a preferred toolchain; it only ever raises the requirement (Go
 //!   ignores one lower than the `go` line, and so does gover). `toolchain default` says nothing.
+//!   A toolchain with a custom suffix (`go1.21.1-bigcorp`, `go1.2rc1-gccgo`) is valid, as for
+//!   Go; gover cannot install such a build, so it asks for the version in the name as a minimum.
+//!
+//! Validity is x/mod's: a `go` argument matches `MAJOR.MINOR[.PATCH][WORD N]` with no leading
+//! zeros and no quotes (`go 1.098.2` and `go "1.98.2"` are errors); a `toolchain` argument is
+//! `go` + a Go version + an optional suffix after `-`, as cmd/go's `FromToolchain` reads it.
 
 use core::fmt;
 
@@ -22,6 +28,8 @@ pub const MAX_LEN: usize = 4 << 20;
 pub struct Directive {
     pub version: GoVersion,
     pub line: usize,
+    /// A `toolchain` name with a custom suffix (`go1.21.1-bigcorp`): not a go.dev release.
+    pub suffixed: bool,
 }
 
 /// The `go` line (already a release name: `go 1.22` → `1.22.0`) and the `toolchain` line
@@ -33,6 +41,8 @@ pub type Parsed = (Option<Directive>, Option<Directive>);
 pub struct Requirement {
     pub request: VersionRequest,
     pub line: usize,
+    /// The line is a suffixed toolchain, taken as a minimum (`gover current` says so).
+    pub suffixed: bool,
 }
 
 /// Why a module file's `go` or `toolchain` line is unusable.
@@ -97,7 +107,9 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             in_block = true;
             continue;
         }
-        let mut words = code.split_whitespace().map(|w| w.trim_matches('"'));
+        // Tokens are taken as written: x/mod matches the raw (still quoted) token of a `go` or
+        // `toolchain` line, so a quoted version is an error there too.
+        let mut words = code.split_whitespace();
         let verb = words.next().unwrap_or("");
         if verb != "go" && verb != "toolchain" {
             continue;
@@ -109,13 +121,14 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             if go.is_some() {
                 return Err((line, Invalid::SecondGo));
             }
-            let version = GoVersion::parse(arg)
+            let version = GoVersion::parse_bare(arg)
                 .ok()
-                .filter(|_| !arg.starts_with("go"))
+                .filter(|v| v.major > 0 && v.pre.is_none_or(|(_, n)| n.is_some()))
                 .ok_or((line, Invalid::BadGo(arg)))?;
             go = Some(Directive {
                 version: release_name(version),
                 line,
+                suffixed: false,
             });
         } else {
             if toolchain.is_some() {
@@ -124,11 +137,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             if arg == "default" {
                 continue;
             }
-            let version = arg
-                .strip_prefix("go")
-                .and_then(|v| GoVersion::parse(v).ok())
-                .ok_or((line, Invalid::BadToolchain(arg)))?;
-            toolchain = Some(Directive { version, line });
+            let (version, suffix) =
+                GoVersion::from_toolchain(arg).ok_or((line, Invalid::BadToolchain(arg)))?;
+            toolchain = Some(Directive {
+                version: version.canonical(),
+                line,
+                suffixed: !suffix.is_empty(),
+            });
         }
     }
     Ok((go, toolchain))
@@ -137,15 +152,19 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
 /// The version a module file with these directives asks for: the `toolchain` release if it is
 /// at least the `go` line, else the `go` line as a minimum. `None` when it has neither.
 pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Option<Requirement> {
-    let minimum = |go: &Directive| Requirement {
-        request: VersionRequest::AtLeast(go.version.clone()),
-        line: go.line,
+    let minimum = |d: &Directive| Requirement {
+        request: VersionRequest::AtLeast(d.version.clone()),
+        line: d.line,
+        suffixed: d.suffixed,
     };
     match (go, toolchain) {
         (Some(go), Some(tc)) if tc.version < go.version => Some(minimum(go)),
+        // A custom build gover cannot install: its version, as a minimum.
+        (_, Some(tc)) if tc.suffixed => Some(minimum(tc)),
         (_, Some(tc)) => Some(Requirement {
             request: VersionRequest::Exact(tc.version.clone()),
             line: tc.line,
+            suffixed: false,
         }),
         (Some(go), None) => Some(minimum(go)),
         (None, None) => None,
@@ -154,8 +173,9 @@ pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Opt
 
 /// The release a `go` line names: `1.22` is the language version, whose first release is
 /// `1.22.0` from 1.21 on and plain `1.20` before.
-pub fn release_name(mut v: GoVersion) -> GoVersion {
-    if v.patch.is_none() && v.pre.is_none() && (v.major, v.minor) >= (1, 21) {
+pub fn release_name(v: GoVersion) -> GoVersion {
+    let mut v = v.canonical();
+    if v.is_lang() {
         v.patch = Some(0);
     }
     v
@@ -174,6 +194,7 @@ mod tests {
         Some(Directive {
             version: v(version),
             line,
+            suffixed: false,
         })
     }
 
@@ -185,6 +206,8 @@ mod tests {
         assert_eq!(parse(b"go 1.21\n").unwrap().0, dir("1.21.0", 1));
         assert_eq!(parse(b"go 1.20\n").unwrap().0, dir("1.20", 1));
         assert_eq!(parse(b"go 1.16\n").unwrap().0, dir("1.16", 1));
+        let go = parse(b"go 1.13.0\n").unwrap().0.unwrap();
+        assert_eq!(go.version.to_string(), "1.13");
     }
 
     #[test]
@@ -227,6 +250,17 @@ mod tests {
         );
         assert_eq!(err(b"go\n"), (1, Invalid::ArgCount("go")));
         assert_eq!(err(b"go go1.22\n"), (1, Invalid::BadGo("go1.22")));
+        // See: issue 12 item 5. x/mod rejects leading zeros and quoted versions.
+        assert_eq!(
+            err(b"module m\ngo 1.098.2\n"),
+            (2, Invalid::BadGo("1.098.2"))
+        );
+        assert_eq!(err(b"go \"1.98.2\"\n"), (1, Invalid::BadGo("\"1.98.2\"")));
+        assert_eq!(err(b"go 1.21rc\n"), (1, Invalid::BadGo("1.21rc")));
+        assert_eq!(
+            err(b"toolchain \"go1.22.1\"\n"),
+            (1, Invalid::BadToolchain("\"go1.22.1\""))
+        );
         assert_eq!(err(b"go 1.21\ngo 1.22\n"), (2, Invalid::SecondGo));
         assert_eq!(
             err(b"toolchain go1.22.1\ntoolchain default\n"),
@@ -247,5 +281,23 @@ mod tests {
         let req = requirement(None, dir("1.21.0", 4).as_ref()).unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.21.0")));
         assert_eq!(requirement(None, None), None);
+    }
+
+    #[test]
+    fn a_suffixed_toolchain_is_valid_and_asks_for_its_version_as_a_minimum() {
+        // See: issue 12 item 4.
+        let (go, tc) = parse(b"go 1.21.0\ntoolchain go1.21.1-bigcorp\n").unwrap();
+        let tc = tc.unwrap();
+        assert_eq!((tc.version.clone(), tc.suffixed), (v("1.21.1"), true));
+        let req = requirement(go.as_ref(), Some(&tc)).unwrap();
+        assert_eq!(req.request, VersionRequest::AtLeast(v("1.21.1")));
+        assert!(req.suffixed);
+        let (_, tc) = parse(b"toolchain go1.2rc1-gccgo\n").unwrap();
+        assert_eq!(tc.unwrap().version, v("1.2rc1"));
+        // `go 1.999` with a lower suffixed toolchain: the go line decides, as in Go.
+        let (go, tc) = parse(b"go 1.999\ntoolchain go1.21.1-bigcorp\n").unwrap();
+        let req = requirement(go.as_ref(), tc.as_ref()).unwrap();
+        assert_eq!(req.request, VersionRequest::AtLeast(v("1.999.0")));
+        assert!(!req.suffixed);
     }
 }

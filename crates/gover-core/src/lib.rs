@@ -16,3 +16,4 @@ pub mod gomod;
 pub mod layout;
 pub mod version;
 pub mod version_file;
+pub mod walk;

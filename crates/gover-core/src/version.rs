@@ -1,39 +1,69 @@
 //! Go's release-name grammar and ordering, and version requests (`1.22`, `latest`).
 //!
 //! Release names look like `1.22.5`, `1.20` (before 1.21 the first release of a minor has no `.0`),
-//! `1.21.0`, `1.23rc1`, `1.18beta2` and the oddity `1.9.2rc2`. Order follows Go's own:
-//! `1.20rc3 < 1.20 < 1.20.1`, `1.21rc1 < 1.21.0 < 1.21.1`, `1.9 < 1.10`.
+//! `1.21.0`, `1.23rc1`, `1.18beta2` and the oddity `1.9.2rc2`. Validity, equality and order are
+//! Go's own (`internal/gover`, `go/version`): `1.19 == 1.19.0` (before 1.21 a missing patch *is*
+//! `.0`), `1.20rc3 < 1.20 < 1.20.1`, the language version `1.21` sorts below `1.21rc1 < 1.21.0`,
+//! `1.9 < 1.10`, a patch pre-release sorts below its release (`1.9.2rc2 < 1.9.2`), and numbers
+//! have no leading zeros (`1.098.2` is not a version). Two deliberate limits: a number must fit
+//! in 64 bits, and a major-only name (`1`, which Go reads as `1.0.0`) is not accepted.
 
 use core::cmp::Ordering;
 use core::fmt;
 use core::str::FromStr;
 
-/// Stage of a pre-release. Declaration order is release order.
+/// The word of a pre-release (`alpha`, `beta`, `rc`, or any other run of lowercase ASCII
+/// letters, as Go allows): stored inline, NUL-padded, so byte order is Go's string order
+/// (`alpha < beta < rc`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum PreKind {
-    Alpha,
-    Beta,
-    Rc,
-}
+pub struct PreKind([u8; PreKind::MAX_LEN]);
 
 impl PreKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            PreKind::Alpha => "alpha",
-            PreKind::Beta => "beta",
-            PreKind::Rc => "rc",
+    /// Longer pre-release words are not accepted (Go's own are at most 5 letters).
+    pub const MAX_LEN: usize = 15;
+    pub const ALPHA: PreKind = PreKind::from_static(b"alpha");
+    pub const BETA: PreKind = PreKind::from_static(b"beta");
+    pub const RC: PreKind = PreKind::from_static(b"rc");
+
+    const fn from_static(word: &[u8]) -> PreKind {
+        let mut bytes = [0u8; PreKind::MAX_LEN];
+        let mut i = 0;
+        while i < word.len() {
+            bytes[i] = word[i];
+            i += 1;
         }
+        PreKind(bytes)
+    }
+
+    fn new(word: &str) -> Option<PreKind> {
+        let ok = !word.is_empty()
+            && word.len() <= PreKind::MAX_LEN
+            && word.bytes().all(|b| b.is_ascii_lowercase());
+        ok.then(|| PreKind::from_static(word.as_bytes()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        let len = self
+            .0
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(PreKind::MAX_LEN);
+        core::str::from_utf8(&self.0[..len]).unwrap_or("")
     }
 }
 
-/// A Go release name without the `go` prefix, e.g. `1.22.5` or `1.23rc1`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A Go release name without the `go` prefix, e.g. `1.22.5` or `1.23rc1`, as written (it
+/// displays as parsed). Equality and hashing follow Go's order, so `1.19 == 1.19.0`; see
+/// [`GoVersion::canonical`] for the release's own name.
+#[derive(Debug, Clone)]
 pub struct GoVersion {
-    pub major: u32,
-    pub minor: u32,
-    /// `None` for names without a patch component (`1.20`, `1.23rc1`).
-    pub patch: Option<u32>,
-    pub pre: Option<(PreKind, u32)>,
+    pub major: u64,
+    pub minor: u64,
+    /// `None` for names without a patch component (`1.20`, `1.23rc1`, the language version
+    /// `1.22`).
+    pub patch: Option<u64>,
+    /// The pre-release word and its number (`rc1`; Go allows a word without one).
+    pub pre: Option<(PreKind, Option<u64>)>,
 }
 
 /// The input is not a Go release name (the caller knows which input it gave).
@@ -49,32 +79,38 @@ impl fmt::Display for InvalidVersion {
 impl GoVersion {
     /// Parse a release name, with or without the `go` prefix.
     pub fn parse(input: &str) -> Result<GoVersion, InvalidVersion> {
+        GoVersion::parse_bare(input.strip_prefix("go").unwrap_or(input))
+    }
+
+    /// Parse a name without the `go` prefix, by Go's grammar:
+    /// `MAJOR.MINOR[.PATCH][WORD[N]]`.
+    pub fn parse_bare(s: &str) -> Result<GoVersion, InvalidVersion> {
         let err = || InvalidVersion;
-        let s = input.strip_prefix("go").unwrap_or(input);
-        // Split off a pre-release suffix: the first ASCII letter starts it.
-        let (nums, pre) = match s.find(|c: char| c.is_ascii_alphabetic()) {
-            Some(i) => (&s[..i], Some(&s[i..])),
-            None => (s, None),
-        };
-        let mut parts = nums.split('.');
-        let major = parse_num(parts.next()).ok_or_else(err)?;
-        let minor = parse_num(parts.next()).ok_or_else(err)?;
-        let patch = match parts.next() {
-            Some(p) => Some(parse_num(Some(p)).ok_or_else(err)?),
-            None => None,
-        };
-        if parts.next().is_some() {
-            return Err(err());
-        }
-        let pre = match pre {
-            None => None,
-            Some(p) => {
-                let (kind, rest) = [PreKind::Alpha, PreKind::Beta, PreKind::Rc]
-                    .into_iter()
-                    .find_map(|k| p.strip_prefix(k.as_str()).map(|rest| (k, rest)))
-                    .ok_or_else(err)?;
-                Some((kind, parse_num(Some(rest)).ok_or_else(err)?))
+        let (major, rest) = cut_num(s).ok_or_else(err)?;
+        let rest = rest.strip_prefix('.').ok_or_else(err)?;
+        let (minor, rest) = cut_num(rest).ok_or_else(err)?;
+        let (patch, rest) = match rest.strip_prefix('.') {
+            Some(rest) => {
+                let (patch, rest) = cut_num(rest).ok_or_else(err)?;
+                (Some(patch), rest)
             }
+            None => (None, rest),
+        };
+        let pre = if rest.is_empty() {
+            None
+        } else {
+            let word_len = rest
+                .find(|c: char| c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let kind = PreKind::new(&rest[..word_len]).ok_or_else(err)?;
+            let n = match &rest[word_len..] {
+                "" => None,
+                digits => match cut_num(digits) {
+                    Some((n, "")) => Some(n),
+                    _ => return Err(err()),
+                },
+            };
+            Some((kind, n))
         };
         Ok(GoVersion {
             major,
@@ -84,12 +120,37 @@ impl GoVersion {
         })
     }
 
+    /// The release's own name: before 1.21 the first release of a line has no `.0` (`1.13.0`
+    /// is the release `go1.13`), so a `.0` written there is dropped. Equal to `self`; what
+    /// requests and directives use, so the name matches go.dev's and the `versions/` dir.
+    pub fn canonical(mut self) -> GoVersion {
+        if self.patch == Some(0) && self.pre.is_none() && self.minor < 21 {
+            self.patch = None;
+        }
+        self
+    }
+
+    /// The version of a toolchain name, as Go's `FromToolchain` reads it: `go` then a version,
+    /// then optionally a custom suffix after `-`, a space or a tab (`go1.21.1-bigcorp`). The
+    /// second value is that suffix (empty when there is none).
+    pub fn from_toolchain(name: &str) -> Option<(GoVersion, &str)> {
+        let rest = name.strip_prefix("go")?;
+        let end = rest.find([' ', '\t', '-']).unwrap_or(rest.len());
+        let v = GoVersion::parse_bare(&rest[..end]).ok()?;
+        Some((v, &rest[end..]))
+    }
+
     pub fn is_prerelease(&self) -> bool {
         self.pre.is_some()
     }
 
-    /// The release series, e.g. `(1, 22)` for `1.22.5`.
-    pub fn minor_line(&self) -> (u32, u32) {
+    /// Go's `IsLang`: a language version such as `1.22` (from 1.21 on), not a release.
+    pub fn is_lang(&self) -> bool {
+        self.patch.is_none() && self.pre.is_none() && self.minor >= 21
+    }
+
+    /// The release series, e.g. `(1, 22)` for `1.22.5`: Go's `Lang`.
+    pub fn minor_line(&self) -> (u64, u64) {
         (self.major, self.minor)
     }
 
@@ -98,30 +159,48 @@ impl GoVersion {
         GoName(self)
     }
 
-    fn sort_key(&self) -> (u32, u32, u32, u8, u32, bool) {
-        let (stage, n) = match self.pre {
-            Some((kind, n)) => (kind as u8, n),
-            None => (u8::MAX, 0),
+    /// Go's order: major, minor, then the patch (before 1.21 a missing one is 0; from 1.21 on
+    /// a missing one sorts below any), then the pre-release: none sorts first when there is no
+    /// patch (the language version `1.21` < `1.21rc1`) and last when there is (`1.9.2rc2` <
+    /// `1.9.2`); words compare as strings, a missing number below any.
+    #[allow(clippy::type_complexity)]
+    fn sort_key(&self) -> (u64, u64, Option<u64>, u8, Option<PreKind>, Option<u64>) {
+        let patch = match self.patch {
+            None if self.pre.is_none() && self.minor < 21 => Some(0),
+            other => other,
         };
-        // `1.20` and `1.20.0` order the same; the patch-less one sorts first so Ord agrees with Eq.
-        (
-            self.major,
-            self.minor,
-            self.patch.unwrap_or(0),
-            stage,
-            n,
-            self.patch.is_some(),
-        )
+        let (stage, kind, n) = match (self.pre, patch) {
+            (Some((kind, n)), _) => (1, Some(kind), n),
+            (None, None) => (0, None, None),
+            (None, Some(_)) => (2, None, None),
+        };
+        (self.major, self.minor, patch, stage, kind, n)
     }
 }
 
-/// Digits only (no sign, no whitespace), fitting in a u32.
-fn parse_num(s: Option<&str>) -> Option<u32> {
-    let s = s?;
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+/// A decimal number at the start of `s`, as Go's `cutInt` takes it: digits only, no
+/// unnecessary leading zero; it must fit in 64 bits.
+fn cut_num(s: &str) -> Option<(u64, &str)> {
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let digits = &s[..end];
+    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
         return None;
     }
-    s.parse().ok()
+    Some((digits.parse().ok()?, &s[end..]))
+}
+
+impl PartialEq for GoVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.sort_key() == other.sort_key()
+    }
+}
+
+impl Eq for GoVersion {}
+
+impl core::hash::Hash for GoVersion {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.sort_key().hash(state);
+    }
 }
 
 impl Ord for GoVersion {
@@ -142,8 +221,11 @@ impl fmt::Display for GoVersion {
         if let Some(p) = self.patch {
             write!(f, ".{p}")?;
         }
-        if let Some((kind, n)) = self.pre {
-            write!(f, "{}{n}", kind.as_str())?;
+        if let Some((kind, n)) = &self.pre {
+            f.write_str(kind.as_str())?;
+            if let Some(n) = n {
+                write!(f, "{n}")?;
+            }
         }
         Ok(())
     }
@@ -172,7 +254,7 @@ pub enum VersionRequest {
     /// The newest stable release.
     Latest,
     /// `1.22`: the newest stable release of that minor line (`1.20` included, for pre-1.21 lines).
-    Minor(u32, u32),
+    Minor(u64, u64),
     /// `1.22.5`, `1.23rc1`: exactly that release.
     Exact(GoVersion),
     /// The `go 1.22.3` line of a go.mod: the newest release of that minor line at or above
@@ -198,11 +280,11 @@ impl VersionRequest {
         if s == "latest" || s == "stable" {
             return Ok(VersionRequest::Latest);
         }
+        // `1.13.0` names the release `1.13` exactly; only a name with no patch at all is a line.
+        let has_patch = s.matches('.').count() >= 2;
         match GoVersion::parse(s) {
-            Ok(v) if v.patch.is_none() && v.pre.is_none() => {
-                Ok(VersionRequest::Minor(v.major, v.minor))
-            }
-            Ok(v) => Ok(VersionRequest::Exact(v)),
+            Ok(v) if !has_patch && v.pre.is_none() => Ok(VersionRequest::Minor(v.major, v.minor)),
+            Ok(v) => Ok(VersionRequest::Exact(v.canonical())),
             Err(_) => Err(InvalidRequest),
         }
     }
@@ -272,11 +354,11 @@ mod tests {
             }
         );
         assert_eq!(v("go1.20").patch, None);
-        assert_eq!(v("1.23rc1").pre, Some((PreKind::Rc, 1)));
-        assert_eq!(v("go1.18beta2").pre, Some((PreKind::Beta, 2)));
+        assert_eq!(v("1.23rc1").pre, Some((PreKind::RC, Some(1))));
+        assert_eq!(v("go1.18beta2").pre, Some((PreKind::BETA, Some(2))));
         assert_eq!(v("1.9.2rc2").patch, Some(2));
-        assert_eq!(v("1.9.2rc2").pre, Some((PreKind::Rc, 2)));
-        assert_eq!(v("1.0alpha1").pre, Some((PreKind::Alpha, 1)));
+        assert_eq!(v("1.9.2rc2").pre, Some((PreKind::RC, Some(2))));
+        assert_eq!(v("1.0alpha1").pre, Some((PreKind::ALPHA, Some(1))));
     }
 
     #[test]
@@ -306,9 +388,13 @@ mod tests {
             ".1.2",
             "1.2.",
             "1.2.3.4",
-            "1.22rc",
             "1.22rc1x",
-            "1.22gamma1",
+            "1.22RC1",
+            "1.22-rc1",
+            "1.098.2",
+            "01.2",
+            "1.2.03",
+            "1.2rc01",
             "1.22 ",
             " 1.22",
             "+1.2",
@@ -368,10 +454,25 @@ mod tests {
     }
 
     #[test]
-    fn patchless_and_dot_zero_are_distinct_but_adjacent() {
+    fn dot_zero_is_the_release_before_1_21_and_the_language_version_from_1_21() {
+        // See: issue 12 items 2 and 5.
+        assert_eq!(v("1.19"), v("1.19.0"));
+        assert_eq!(v("1.19.0").to_string(), "1.19.0");
+        assert_eq!(v("1.19.0").canonical().to_string(), "1.19");
+        assert_eq!(v("1.21.0").canonical().to_string(), "1.21.0");
+        assert_eq!(v("1.13.0").canonical().go_name().to_string(), "go1.13");
         assert!(v("1.21") < v("1.21.0"));
         assert_ne!(v("1.21"), v("1.21.0"));
-        assert!(v("1.21rc2") < v("1.21"));
+        assert!(v("1.21") < v("1.21rc2"));
+        assert!(v("1.21") == v("1.21").clone());
+        let VersionRequest::Exact(exact) = VersionRequest::parse("1.13.0").unwrap() else {
+            panic!("1.13.0 is an exact request");
+        };
+        assert_eq!(exact.to_string(), "1.13");
+        assert_eq!(
+            VersionRequest::parse("1.13").unwrap(),
+            VersionRequest::Minor(1, 13)
+        );
     }
 
     #[test]

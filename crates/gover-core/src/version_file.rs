@@ -1,15 +1,56 @@
-//! What a `.go-version` file says: the first line that is neither blank nor a `#` comment
-//! names the version. CRLF line ends, a trailing comment and a leading UTF-8 byte-order mark (as
-//! Windows editors write) are tolerated.
+//! What a version file says: `.go-version` (gover, goenv) and `.tool-versions` (asdf, mise).
+//!
+//! - `.go-version`: the first line that is neither blank nor a `#` comment names the version.
+//!   One with no such line ([`Invalid::Empty`]) names nothing: the walk goes on, as goenv and
+//!   mise do.
+//! - `.tool-versions`: the first `golang` (asdf) or `go` (mise) line; of several versions on it
+//!   the first is used. One without such a line names nothing.
+//!
+//! Both tolerate CRLF line ends, `#` comments and a leading UTF-8 byte-order mark (as Windows
+//! editors write).
 
 use core::fmt;
 
 use crate::version::VersionRequest;
 
 pub const FILE_NAME: &str = ".go-version";
+/// asdf's and mise's file, read at the same precedence as `.go-version` (which wins in the same
+/// directory).
+pub const TOOL_VERSIONS: &str = ".tool-versions";
 
-/// A `.go-version` larger than this is not a version file (and is not read whole).
+/// A `.go-version` or `.tool-versions` larger than this is not a version file (and is not read
+/// whole).
 pub const MAX_LEN: usize = 4096;
+
+/// Which kind of version file a name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    GoVersion,
+    ToolVersions,
+}
+
+impl Kind {
+    /// In the order they are tried in one directory.
+    pub const ALL: [Kind; 2] = [Kind::GoVersion, Kind::ToolVersions];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Kind::GoVersion => FILE_NAME,
+            Kind::ToolVersions => TOOL_VERSIONS,
+        }
+    }
+
+    /// Parse a file of this kind: `Ok(None)` when it names nothing (the walk goes on).
+    pub fn parse(self, bytes: &[u8]) -> Result<Option<VersionRequest>, Invalid<'_>> {
+        match self {
+            Kind::GoVersion => match parse(bytes) {
+                Err(Invalid::Empty) => Ok(None),
+                other => other.map(Some),
+            },
+            Kind::ToolVersions => parse_tool_versions(bytes).map(|found| found.map(|(r, _)| r)),
+        }
+    }
+}
 
 /// Why a version file's contents name no version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +83,26 @@ pub fn parse(bytes: &[u8]) -> Result<VersionRequest, Invalid<'_>> {
         .find(|l| !l.is_empty())
         .ok_or(Invalid::Empty)?;
     VersionRequest::parse(line).map_err(|_| Invalid::NotAVersion(line))
+}
+
+/// The Go version of a `.tool-versions` text and its 1-based line: the first `golang` or `go`
+/// line, its first version. `Ok(None)` when no line is about Go.
+pub fn parse_tool_versions(bytes: &[u8]) -> Result<Option<(VersionRequest, usize)>, Invalid<'_>> {
+    let text = core::str::from_utf8(bytes).map_err(|_| Invalid::NotUtf8)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for (i, line) in text.lines().enumerate() {
+        let mut words = code(line).split_whitespace();
+        if !matches!(words.next(), Some("golang" | "go")) {
+            continue;
+        }
+        let Some(first) = words.next() else {
+            return Err(Invalid::NotAVersion(code(line)));
+        };
+        return VersionRequest::parse(first)
+            .map(|r| Some((r, i + 1)))
+            .map_err(|_| Invalid::NotAVersion(first));
+    }
+    Ok(None)
 }
 
 /// The 1-based line of `text` that names the version, if any line does.
@@ -92,6 +153,58 @@ mod tests {
             VersionRequest::Minor(1, 21)
         );
         assert_eq!(parse(b"\xef\xbb\xbf"), Err(Invalid::Empty));
+    }
+
+    #[test]
+    fn an_empty_go_version_names_nothing() {
+        // See: issue 12 item 7.
+        assert_eq!(Kind::GoVersion.parse(b""), Ok(None));
+        assert_eq!(Kind::GoVersion.parse(b"# no pin yet\n\n"), Ok(None));
+        assert_eq!(
+            Kind::GoVersion.parse(b"1.22\n"),
+            Ok(Some(VersionRequest::Minor(1, 22)))
+        );
+        assert_eq!(
+            Kind::GoVersion.parse(b"x\n"),
+            Err(Invalid::NotAVersion("x"))
+        );
+    }
+
+    #[test]
+    fn tool_versions_take_the_first_go_version_of_the_first_go_line() {
+        // See: issue 12 item 7.
+        let text = b"# tools\r\nnodejs 20.1.0\r\ngolang 1.22.5 1.21.0 # two\r\ngo 1.20\r\n";
+        assert_eq!(
+            parse_tool_versions(text).unwrap(),
+            Some((exact("1.22.5"), 3))
+        );
+        assert_eq!(
+            Kind::ToolVersions.parse(b"go 1.23.1\n").unwrap(),
+            Some(exact("1.23.1"))
+        );
+        assert_eq!(
+            Kind::ToolVersions
+                .parse(b"\xef\xbb\xbfgolang go1.21.3\n")
+                .unwrap(),
+            Some(exact("1.21.3"))
+        );
+        // A golang that is a prefix of another tool's name is not Go.
+        assert_eq!(
+            Kind::ToolVersions.parse(b"golangci-lint 1.55.2\n"),
+            Ok(None)
+        );
+        assert_eq!(
+            Kind::ToolVersions.parse(b"nodejs 20\n# golang 1.22\n"),
+            Ok(None)
+        );
+        assert_eq!(
+            Kind::ToolVersions.parse(b"golang system\n"),
+            Err(Invalid::NotAVersion("system"))
+        );
+        assert_eq!(
+            Kind::ToolVersions.parse(b"golang\n"),
+            Err(Invalid::NotAVersion("golang"))
+        );
     }
 
     #[test]
