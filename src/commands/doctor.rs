@@ -67,9 +67,13 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     match repair {
         Repair::Setup => {
-            let systemd = ctx.dirs.systemd_env_file().exists();
-            let targets = setup::targets(&ctx.home, &ctx.dirs, &ctx.setup_shells, systemd);
-            for e in setup::apply(&targets)? {
+            let targets = setup::targets(
+                &ctx.home,
+                &ctx.dirs,
+                &ctx.setup_shells,
+                setup::systemd_in_use(&ctx.dirs),
+            );
+            for e in setup::apply(&targets, &ctx.dirs)? {
                 let backup = e
                     .backup
                     .map(|b| format!(" (backup: {})", b.display()))

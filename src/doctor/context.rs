@@ -100,9 +100,14 @@ impl Context {
 
     /// Whether every file `gover setup` would write already holds the current block.
     pub fn setup_is_current(&self) -> bool {
-        setup::targets(&self.home, &self.dirs, &self.setup_shells, false)
-            .iter()
-            .all(|t| setup::is_current(&t.path, &t.body))
+        setup::targets(
+            &self.home,
+            &self.dirs,
+            &self.setup_shells,
+            setup::systemd_in_use(&self.dirs),
+        )
+        .iter()
+        .all(|t| setup::is_current(&t.path, &t.body))
     }
 
     /// The fix for "this shell's PATH is wrong": write the block, or if it is already

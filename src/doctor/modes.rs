@@ -49,7 +49,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         let files = probe.mode.setup_files(&ctx.dirs);
-        let body = probe.mode.shell.integration().setup_body(&ctx.shims);
+        let body = probe
+            .mode
+            .shell
+            .integration()
+            .setup_body(&ctx.shims, &crate::pathenv::system_dirs());
         let missing: Vec<String> = files
             .iter()
             .filter(|f| !setup::is_current(f, &body))
