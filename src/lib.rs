@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod link;
 pub mod mirror;
 pub mod pathenv;
+pub mod process;
 pub mod progress;
 pub mod prune;
 pub mod resolve;
