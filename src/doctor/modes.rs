@@ -71,6 +71,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             }
             continue;
         }
+        // The shims lead PATH and still no `go`: the shims themselves are missing, which
+        // `active-version` and `stale-link` report; no file overrides anything.
+        if path.split(':').next().map(Path::new) == Some(ctx.shims.as_path()) {
+            continue;
+        }
         out.push(overridden(ctx, probe, &found, go.as_deref(), &path));
     }
     if !no_block.is_empty() {
