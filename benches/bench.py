@@ -12,6 +12,9 @@ Rows:
   install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`
   use      `gover use VERSION` vs `ln -sfn versions/VERSION current`
   shell    `bash -ic true` with gover's setup block vs a bare `bash -ic true`
+  doctor   `gover doctor --json` with three other version managers' `go` shims and three Go
+           SDKs on PATH vs the floor: starting the shells doctor probes and those `go version`s
+           all at once (`... & ... & wait`)
   memory   peak RSS of `gover install` (from the install row)
 """
 
@@ -91,19 +94,19 @@ def fmt_time(seconds):
     return f"{seconds * 1000:.2f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def hyperfine_medians(commands, env, cwd, runs: int):
+def hyperfine_medians(commands, env, cwd, runs: int, extra=()):
     """One hyperfine round of `commands`; returns their medians in seconds, in order."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         subprocess.run(
             ["hyperfine", "-N", "--warmup", "5", "--runs", str(runs), "--style", "none",
-             "--export-json", out.name, *commands],
+             *extra, "--export-json", out.name, *commands],
             check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
         )
         results = json.load(open(out.name))["results"]
     return [r["median"] for r in results]
 
 
-def hyperfine_group(rounds, runs, commands, env, cwd):
+def hyperfine_group(rounds, runs, commands, env, cwd, extra=()):
     """`rounds` hyperfine rounds over `commands`, reversing their order every other round.
     Returns, per command, the list of its per-round medians."""
     per_command = [[] for _ in commands]
@@ -111,7 +114,7 @@ def hyperfine_group(rounds, runs, commands, env, cwd):
         order = list(range(len(commands)))
         if i % 2:
             order.reverse()
-        medians = hyperfine_medians([commands[j] for j in order], env, cwd, runs)
+        medians = hyperfine_medians([commands[j] for j in order], env, cwd, runs, extra)
         for j, m in zip(order, medians):
             per_command[j].append(m)
     return per_command
@@ -151,6 +154,48 @@ def c_exec_shim(work: Path, target: Path, static: bool):
     return d / "go"
 
 
+# The start-up modes `gover doctor` probes (src/doctor/probe.rs), each running what it runs.
+DOCTOR_MODES = [("bash", "-l -c"), ("bash", "-i -c"), ("bash", "-c"), ("zsh", "-c"),
+                ("zsh", "-l -i -c"), ("fish", "-c"), ("sh", "-l -c")]
+
+
+def doctor_row(gover, env, scratch, args, row):
+    """`gover doctor` with other managers' `go` on PATH vs starting its shells and those gos at
+    once: the floor for a doctor that runs them in parallel."""
+    sdks = [Path(f"/usr/lib/go-{v}/bin") for v in ("1.19", "1.21", "1.23")]
+    sdks = [d for d in sdks if (d / "go").is_file()]
+    if not sdks:
+        log("doctor row skipped: no /usr/lib/go-1.x toolchains")
+        return
+    home = scratch / "doctor-home"
+    home.mkdir()
+    e = dict(env, HOME=str(home))
+    subprocess.run([str(gover), "setup"], check=True, env=e,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # Shims the way goenv, asdf and mise put them on PATH: a script that execs a real go.
+    managers = []
+    for i, name in enumerate(("goenv", "asdf", "mise")):
+        d = scratch / name / "shims"
+        d.mkdir(parents=True)
+        (d / "go").write_text(f"#!/bin/bash\nexec {sdks[i % len(sdks)]}/go \"$@\"\n")
+        (d / "go").chmod(0o755)
+        managers.append(d)
+    gos = [d / "go" for d in managers + sdks]
+    shims = Path(env["GOVER_HOME"]) / "shims"
+    e["PATH"] = ":".join([str(shims)] + [str(d) for d in managers + sdks] + ["/usr/bin", "/bin"])
+    probes = [f"{shutil.which(s) or s} {flags} 'command -v go' >/dev/null 2>&1 </dev/null"
+              for s, flags in DOCTOR_MODES if shutil.which(s)]
+    versions = [f"GOTOOLCHAIN=local {g} version >/dev/null" for g in gos]
+    floor = " & ".join(probes + versions) + " & wait"
+    (scratch / "floor.sh").write_text(floor + "\n")
+    a, b = hyperfine_group(args.rounds, max(5, args.runs // 4),
+                           [f"{gover} doctor --json", f"/bin/sh {scratch / 'floor.sh'}"],
+                           e, home, extra=("-i",))
+    row(f"`gover doctor`, {len(gos)} other `go`s on PATH",
+        "its shells and those `go version`s, all at once", a, b,
+        [x / y for x, y in zip(a, b)], "<= 1.5x")
+
+
 def timed(cmd, env, cwd=None):
     start = time.perf_counter()
     subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
@@ -165,7 +210,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
-    parser.add_argument("--rows", default="shim,install,use,shell")
+    parser.add_argument("--rows", default="shim,install,use,shell,doctor")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
@@ -292,6 +337,10 @@ def main():
         a, b, r = hyperfine_rows(args.rounds, args.runs, f"env HOME={setup} bash -ic true",
                                  f"env HOME={bare} bash -ic true", env, scratch)
         row("`bash -ic true` with setup block", "bare `bash -ic true`", a, b, r, "<= 1.2x")
+
+    if "doctor" in rows:
+        log("doctor rows ...")
+        doctor_row(gover, env, scratch, args, row)
 
     shutil.rmtree(scratch, ignore_errors=True)
 

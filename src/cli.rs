@@ -185,7 +185,7 @@ pub struct SetupArgs {
     /// Only this shell's files (repeatable); default: bash, zsh and fish if installed, and sh
     #[arg(long, value_enum)]
     pub shell: Vec<ShellArg>,
-    /// Also write ~/.config/environment.d/gover.conf for systemd user services and desktop sessions
+    /// Also write ~/.config/environment.d/99-gover.conf for systemd user services and desktop sessions
     #[arg(long)]
     pub systemd: bool,
     /// Take gover's blocks out again, leaving the rest of each file as it was

@@ -87,6 +87,8 @@ pub enum Error {
         errors: usize,
         warnings: usize,
         strict: bool,
+        /// Findings `--fix` would repair (0 right after a `--fix`).
+        fixable: usize,
     },
     #[error("{action} {}", path.display())]
     Io {
@@ -219,11 +221,25 @@ impl Error {
             Error::NeedsIndex { .. } => Some(
                 "without an index only an exact release (e.g. 1.22.5) can be installed".into(),
             ),
-            Error::DoctorFound { strict, errors, .. } => Some(if *strict && *errors == 0 {
-                "--strict fails on warnings; `gover doctor --fix` repairs the safe ones".into()
-            } else {
-                "`gover doctor --fix` repairs the safe ones and prints commands for the rest".into()
-            }),
+            Error::DoctorFound {
+                strict,
+                errors,
+                fixable,
+                ..
+            } => {
+                let strict = if *strict && *errors == 0 {
+                    "--strict fails on warnings; "
+                } else {
+                    ""
+                };
+                Some(if *fixable > 0 {
+                    format!(
+                        "{strict}`gover doctor --fix` repairs {fixable} of them; each other finding says how to fix it"
+                    )
+                } else {
+                    format!("{strict}each finding above says how to fix it")
+                })
+            }
             Error::Io { source, .. } => io_hint(source),
             Error::PruneIncomplete { .. } => Some(
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"

@@ -21,6 +21,7 @@ pub mod inventory;
 pub mod link;
 pub mod mirror;
 pub mod pathenv;
+pub mod process;
 pub mod progress;
 pub mod prune;
 pub mod repo_file;

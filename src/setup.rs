@@ -1,7 +1,7 @@
 //! What `gover setup` writes and where, shared by `gover setup` and `gover doctor --fix`.
 //!
 //! Each shell's startup files get one marked block (see [`crate::shell::block`]); `--systemd`
-//! adds `~/.config/environment.d/gover.conf`. Every edit backs the file up first (see
+//! adds `~/.config/environment.d/99-gover.conf`. Every edit backs the file up first (see
 //! [`crate::edit`]); content that is already right is left alone, so a second run changes
 //! nothing and makes no backup.
 
@@ -33,6 +33,7 @@ pub fn default_shells() -> Vec<Shell> {
 /// The files to write for `shells` (and systemd), each once.
 pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) -> Vec<Target> {
     let shims = home.shims_dir();
+    let system = crate::pathenv::system_dirs();
     let mut out: Vec<Target> = Vec::new();
     for sh in shells {
         let integration = sh.integration();
@@ -42,7 +43,7 @@ pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) ->
                 None => out.push(Target {
                     path: file.path,
                     read_by: file.read_by.to_string(),
-                    body: integration.setup_body(&shims),
+                    body: integration.setup_body(&shims, &system),
                 }),
             }
         }
@@ -51,10 +52,19 @@ pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) ->
         out.push(Target {
             path: dirs.systemd_env_file(),
             read_by: "systemd user services and graphical sessions".to_string(),
-            body: shell::systemd_body(&shims),
+            body: shell::systemd_body(&shims, &system),
         });
     }
     out
+}
+
+/// Whether the user has gover's environment.d file (under its current or its old name).
+pub fn systemd_in_use(dirs: &UserDirs) -> bool {
+    dirs.systemd_env_file().exists()
+        || edit::read_optional(&dirs.old_systemd_env_file())
+            .ok()
+            .flatten()
+            .is_some_and(|t| block::find(&t).is_some())
 }
 
 /// Whether `path` already holds exactly the block `body`.
@@ -65,9 +75,14 @@ pub fn is_current(path: &Path, body: &str) -> bool {
         .is_some_and(|text| block::body(&text) == Some(body))
 }
 
-/// Write or refresh the block in each target. Returns the files that changed.
-pub fn apply(targets: &[Target]) -> Result<Vec<Edited>, Error> {
+/// Write or refresh the block in each target. Returns the files that changed. Writing the
+/// environment.d file also takes the block out of the file older versions wrote
+/// (`gover.conf`), so only one of them sets PATH.
+pub fn apply(targets: &[Target], dirs: &UserDirs) -> Result<Vec<Edited>, Error> {
     let mut changed = Vec::new();
+    if targets.iter().any(|t| t.path == dirs.systemd_env_file()) {
+        changed.extend(remove(&[dirs.old_systemd_env_file()])?);
+    }
     for t in targets {
         let old = edit::read_optional(&t.path).map_err(Error::io("cannot read", &t.path))?;
         let new = block::install(old.as_deref(), &t.body);
@@ -119,6 +134,7 @@ pub fn all_paths(dirs: &UserDirs) -> Vec<PathBuf> {
         }
     }
     paths.push(dirs.systemd_env_file());
+    paths.push(dirs.old_systemd_env_file());
     paths
 }
 

@@ -52,11 +52,28 @@ fn doctor_on_a_terminal_is_coloured_aligned_and_most_severe_first() {
         "ids in bold: {raw:?}"
     );
     assert!(raw.contains("\x1b[2m"), "evidence dimmed: {raw:?}");
-    // Colour is the only difference: the same findings, in the same order, every shell mode
-    // answered (an interactive shell probed from a terminal must not hang until the timeout).
-    // The terminal gets stderr too, after the report.
+    // Colour and wrapping to the terminal's width (COLUMNS=100 here) are the only differences:
+    // the same words, in the same order, every shell mode answered (an interactive shell probed
+    // from a terminal must not hang until the timeout). The terminal gets stderr too, after the
+    // report. Piped, nothing is wrapped.
     let text = plain(raw);
-    assert_eq!(text, format!("{}{}", piped.stdout, piped.stderr));
+    let piped_text = format!("{}{}", piped.stdout, piped.stderr);
+    assert!(
+        text.split_whitespace().eq(piped_text.split_whitespace()),
+        "{text}\n---\n{piped_text}"
+    );
+    for line in text.lines() {
+        // Commands are copied whole; a single word longer than a line cannot be broken.
+        let wrappable = !line.trim_start().starts_with("run: ") && line.trim().contains(' ');
+        assert!(
+            !wrappable || line.chars().count() <= 100,
+            "not wrapped to 100 columns: {line:?}"
+        );
+    }
+    assert!(
+        piped.stdout.lines().any(|l| l.chars().count() > 100),
+        "the test needs a line longer than the terminal: {piped}"
+    );
     let (text, _) = text
         .split_once("\nerror: gover doctor found")
         .expect("the error line");
@@ -107,10 +124,12 @@ fn doctor_on_a_terminal_is_coloured_aligned_and_most_severe_first() {
         ranks.first() == Some(&0) && ranks.last() == Some(&2),
         "{ranks:?}"
     );
+    // The counts are said once: doctor fails, so its error line is the summary.
     assert!(
-        lines.last().unwrap().starts_with("1 error, "),
-        "summary last: {text}"
+        !text.contains("1 error, "),
+        "a summary besides the error line: {text}"
     );
+    assert_eq!(tty.stdout.matches("gover doctor found").count(), 1, "{raw}");
 }
 
 #[test]
@@ -124,9 +143,11 @@ fn no_color_turns_colour_off_on_a_terminal_too() {
         .run();
     assert_eq!(out.code(), Some(1), "{out}");
     assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);
-    assert_eq!(
-        out.stdout.replace("\r\n", "\n"),
-        format!("{}{}", piped.stdout, piped.stderr)
+    let text = out.stdout.replace("\r\n", "\n");
+    let piped_text = format!("{}{}", piped.stdout, piped.stderr);
+    assert!(
+        text.split_whitespace().eq(piped_text.split_whitespace()),
+        "{text}\n---\n{piped_text}"
     );
 
     // https://no-color.org: an empty NO_COLOR does not count.
@@ -157,4 +178,42 @@ fn json_on_a_terminal_is_plain_and_every_mode_answers() {
     if shells::have("zsh") {
         assert!(checked.contains(&"zsh -lic"), "{checked:?}");
     }
+}
+
+// See: issue 14.6
+#[test]
+fn the_counts_are_said_once_and_fix_is_suggested_only_while_it_would_change_something() {
+    let sb = shells::sandbox();
+    let go121 = sb.sdk_bin("go1.21");
+    let line = format!("export PATH=$PATH:{go121}\n");
+    sb.write_home(".bashrc", &format!("{line}{line}PATH={go121}\n"));
+    let path = format!("/usr/bin:/bin:{go121}");
+
+    let before = sb.gover_with_path(&["doctor"], &path).run();
+    assert_eq!(before.code(), Some(1), "{before}");
+    let all = format!("{}{}", before.stdout, before.stderr);
+    assert_eq!(all.matches("error(s)").count(), 1, "{all}");
+    assert!(!before.stdout.contains(" warnings, "), "{all}");
+    assert!(
+        before
+            .stderr
+            .contains("hint: `gover doctor --fix` repairs "),
+        "{all}"
+    );
+    assert!(before.stdout.contains("(`gover doctor --fix` does this)"));
+
+    let fixed = sb.gover_with_path(&["doctor", "--fix"], &path).run();
+    assert!(
+        fixed.stderr.contains("fixed: wrote the gover block"),
+        "{fixed}"
+    );
+    // What is left needs a new shell or the user's own edit: --fix is not suggested again.
+    assert!(!fixed.stdout.contains("doctor --fix"), "{fixed}");
+    assert!(!fixed.stderr.contains("doctor --fix"), "{fixed}");
+    let again = sb.gover_with_path(&["doctor", "--fix"], &path).run();
+    assert!(
+        again.stderr.contains("nothing to fix automatically"),
+        "{again}"
+    );
+    assert!(!again.stdout.contains("doctor --fix"), "{again}");
 }

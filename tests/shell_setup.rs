@@ -31,9 +31,8 @@ fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
     let (path, weird) = awkward_path(&sb);
     let gover = common::gover_exe().display().to_string();
     let gobin = sb.home.join("go/bin").display().to_string();
-    let expected: Vec<String> = [
+    let mut expected: Vec<String> = [
         sb.shims_dir().display().to_string(),
-        gobin,
         weird[0].clone(),
         "/usr/bin".into(),
         weird[1].clone(),
@@ -41,6 +40,13 @@ fn env_evaluated_twice_gives_the_same_path_as_once_in_every_shell() {
         weird[2].clone(),
     ]
     .into();
+    // Missing system dirs, then the Go user bin dir, are appended (Go's install docs).
+    for d in shells::system_dirs() {
+        if !expected.contains(&d) {
+            expected.push(d);
+        }
+    }
+    expected.push(gobin);
     let cases = [
         (
             "bash",
@@ -116,15 +122,18 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
     if have("fish") {
         assert!(
             sb.read_home(".config/fish/conf.d/gover.fish")
-                .contains("set -gx PATH $shims $bin $rest")
+                .contains("set -gx PATH $shims $rest")
         );
     }
-    assert_eq!(
-        sb.read_home(".config/environment.d/gover.conf")
+    assert!(
+        sb.read_home(".config/environment.d/99-gover.conf")
             .lines()
             .nth(2)
-            .unwrap(),
-        format!("PATH={}:${{PATH}}", sb.shims_dir().display())
+            .unwrap()
+            .starts_with(&format!(
+                "PATH=${{GOVER_SESSION_PATH:-{}:",
+                sb.shims_dir().display()
+            ))
     );
     let first_backups = backups(&sb);
     assert_eq!(first_backups.len(), 2, "{first_backups:?}"); // .bashrc and .profile existed
@@ -162,7 +171,7 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
         ".zshenv",
         ".zshrc",
         ".config/fish/conf.d/gover.fish",
-        ".config/environment.d/gover.conf",
+        ".config/environment.d/99-gover.conf",
     ] {
         assert!(!sb.home.join(created).exists(), "{created} should be gone");
     }
@@ -200,9 +209,10 @@ fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() 
             sb.shims_dir().display().to_string(),
             "{label}: {outer}"
         );
+        // The Go user bin dir comes last, after the system dirs (Go's install docs).
         assert_eq!(
-            entries[1],
-            sb.home.join("go/bin").display().to_string(),
+            entries.last().copied(),
+            Some(sb.home.join("go/bin").display().to_string().as_str()),
             "{label}"
         );
         let mut unique = entries.clone();
@@ -239,7 +249,7 @@ fn setup_honours_gobin_and_gopath_at_shell_start() {
             "/usr/bin:/bin",
         );
         let path = out.stdout;
-        assert_eq!(path.split(':').nth(1), Some(want), "{assign}: {path}");
+        assert_eq!(path.split(':').next_back(), Some(want), "{assign}: {path}");
     }
 }
 
@@ -251,7 +261,7 @@ fn snapshot(sb: &TestContext) -> Vec<(String, String)> {
         ".zshenv",
         ".zshrc",
         ".config/fish/conf.d/gover.fish",
-        ".config/environment.d/gover.conf",
+        ".config/environment.d/99-gover.conf",
     ] {
         files.push((f.to_string(), sb.read_home(f)));
     }

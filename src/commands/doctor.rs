@@ -36,30 +36,50 @@ pub fn run(args: DoctorArgs) -> Result<(), Error> {
             findings = doctor::run(&ctx);
         }
     }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let fails = errors > 0 || (args.strict && warnings > 0);
     let text = if args.json {
         report::json(&ctx, &findings, &fixed)
     } else {
-        let color =
-            std::io::stdout().is_terminal() && crate::env::var(crate::env::NO_COLOR).is_none();
-        report::human(&ctx, &findings, color)
+        let terminal = std::io::stdout().is_terminal();
+        report::human(
+            &ctx,
+            &findings,
+            report::Layout {
+                color: terminal && crate::env::var(crate::env::NO_COLOR).is_none(),
+                width: terminal.then(terminal_width),
+                // When doctor fails, its error line says the counts.
+                summary: !fails,
+            },
+        )
     };
     super::print(&text)?;
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .count();
-    if errors > 0 || (args.strict && warnings > 0) {
+    if fails {
         return Err(Error::DoctorFound {
             errors,
             warnings,
             strict: args.strict,
+            fixable: findings.iter().filter(|f| f.fix.repair.is_some()).count(),
         });
     }
     Ok(())
+}
+
+/// The terminal's width in columns (stdout's), else `$COLUMNS`, else 80.
+fn terminal_width() -> usize {
+    // SAFETY: `winsize` is four integers; all zeroes is a valid value.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    // SAFETY: TIOCGWINSZ writes one `winsize` into `size`, which outlives the call.
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    if ok && size.ws_col > 0 {
+        return usize::from(size.ws_col);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|c| *c > 0)
+        .unwrap_or(80)
 }
 
 /// Apply one safe repair; returns a line per change made.
@@ -67,9 +87,13 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
     let mut out = Vec::new();
     match repair {
         Repair::Setup => {
-            let systemd = ctx.dirs.systemd_env_file().exists();
-            let targets = setup::targets(&ctx.home, &ctx.dirs, &ctx.setup_shells, systemd);
-            for e in setup::apply(&targets)? {
+            let targets = setup::targets(
+                &ctx.home,
+                &ctx.dirs,
+                &ctx.setup_shells,
+                setup::systemd_in_use(&ctx.dirs),
+            );
+            for e in setup::apply(&targets, &ctx.dirs)? {
                 let backup = e
                     .backup
                     .map(|b| format!(" (backup: {})", b.display()))

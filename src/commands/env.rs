@@ -1,5 +1,6 @@
-//! `gover env [--shell SHELL]`: shell code that sets PATH to the shims, then the Go user bin
-//! dir, then the current PATH without duplicates. Evaluating it twice gives the same PATH.
+//! `gover env [--shell SHELL]`: shell code that sets PATH to the shims, then the current PATH
+//! without duplicates or current-directory entries, then the standard system dirs and the Go
+//! user bin dir where it lacks them. Evaluating it twice gives the same PATH.
 
 use crate::cli::EnvArgs;
 use crate::error::Error;
@@ -17,6 +18,6 @@ pub fn run(args: EnvArgs) -> Result<(), Error> {
     let path = std::env::var("PATH").unwrap_or_default();
     let shims = home.shims_dir();
     let gobin = pathenv::go_user_bin(&dirs.home);
-    let entries = pathenv::normalized(&path, &[&shims, &gobin]);
+    let entries = pathenv::normalized(&path, &shims, &pathenv::appended(&gobin));
     super::print(&shell.integration().env_snippet(&entries))
 }

@@ -29,7 +29,7 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
                 .map(|t| t.path)
                 .collect();
             if args.systemd {
-                paths.push(dirs.systemd_env_file());
+                paths.push(dirs.old_systemd_env_file());
             }
             paths
         };
@@ -48,7 +48,7 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
         eprintln!("warning: {e}");
     }
     let targets = setup::targets(&home, &dirs, &shells, args.systemd);
-    let changed = setup::apply(&targets)?;
+    let changed = setup::apply(&targets, &dirs)?;
     for t in &targets {
         match changed.iter().find(|e| e.path == t.path) {
             Some(e) => eprintln!(

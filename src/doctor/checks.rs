@@ -11,6 +11,7 @@ pub const CHECKS: &[Check] = &[
     super::path::duplicates,
     super::path::missing_system_dirs,
     super::path::relative_entries,
+    super::path::relative_library_entries,
     super::path::missing_dirs,
     super::links::check,
     super::modes::check,

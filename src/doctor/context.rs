@@ -36,7 +36,23 @@ pub struct Context {
     pub setup_shells: Vec<Shell>,
     pub startup_files: Vec<PathBuf>,
     pub scan: Scan,
-    versions: RefCell<HashMap<PathBuf, Option<String>>>,
+    versions: RefCell<HashMap<PathBuf, Answer>>,
+}
+
+/// How long another `go` (or a version manager's shim posing as one) may take to print its
+/// version. A real `go version` answers in milliseconds; a shim that starts installing a
+/// release (mise's may) is not waited for.
+pub const GO_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// What running `<exe> version` told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Answer {
+    Version(String),
+    Unknown,
+    TimedOut,
+    /// Not run: a relative path (from an empty, `.` or relative PATH entry) names whatever is
+    /// in the current directory.
+    NotRun,
 }
 
 impl Context {
@@ -75,13 +91,31 @@ impl Context {
             }
         }
         let scan = scan::scan(&startup_files, &dirs.home);
+        // Every other `go` doctor may describe, run in parallel with each other and with the
+        // shell probes, so the slowest one (not their sum) sets how long doctor takes.
+        let path = std::env::var("PATH").unwrap_or_default();
+        let mut gos = other_gos(&path, &shims);
+        if let Some(root) = crate::env::var(crate::env::GOROOT) {
+            gos.push(PathBuf::from(root).join("bin").join("go"));
+        }
+        let early = std::thread::spawn(move || run_versions(gos));
         let probes = if probe {
             probe::run_all(&shims)
         } else {
             Vec::new()
         };
+        let mut versions = early.join().unwrap_or_default();
+        let found: Vec<PathBuf> = probes
+            .iter()
+            .filter_map(|p| match &p.outcome {
+                probe::Outcome::Ran { go: Some(g), .. } => Some(PathBuf::from(g)),
+                _ => None,
+            })
+            .filter(|g| g.parent() != Some(shims.as_path()) && !versions.contains_key(g))
+            .collect();
+        versions.extend(run_versions(found));
         Ok(Context {
-            path: std::env::var("PATH").unwrap_or_default(),
+            path,
             home,
             dirs,
             shims,
@@ -94,15 +128,20 @@ impl Context {
             setup_shells,
             startup_files,
             scan,
-            versions: RefCell::new(HashMap::new()),
+            versions: RefCell::new(versions),
         })
     }
 
     /// Whether every file `gover setup` would write already holds the current block.
     pub fn setup_is_current(&self) -> bool {
-        setup::targets(&self.home, &self.dirs, &self.setup_shells, false)
-            .iter()
-            .all(|t| setup::is_current(&t.path, &t.body))
+        setup::targets(
+            &self.home,
+            &self.dirs,
+            &self.setup_shells,
+            setup::systemd_in_use(&self.dirs),
+        )
+        .iter()
+        .all(|t| setup::is_current(&t.path, &t.body))
     }
 
     /// The fix for "this shell's PATH is wrong": write the block, or if it is already
@@ -143,60 +182,55 @@ impl Context {
         exe.parent() == Some(self.shims.as_path())
     }
 
-    /// Where `dir` (a PATH entry, possibly relative or empty) points from here.
-    pub fn resolve_entry(dir: &str) -> PathBuf {
-        if dir.is_empty() {
-            return std::env::current_dir().unwrap_or_default();
-        }
-        let p = PathBuf::from(dir);
-        if p.is_absolute() {
-            p
-        } else {
-            std::env::current_dir().unwrap_or_default().join(p)
-        }
-    }
-
-    /// The `go` that a lookup of `path` finds: (entry index, executable).
+    /// The `go` that a lookup of `path` finds among its absolute entries: (entry index,
+    /// executable). Empty, `.` and relative entries are skipped: what they hold depends on
+    /// the current directory, and doctor reports them (`path-relative-entry`) rather than look.
     pub fn which_go(path: &str) -> Option<(usize, PathBuf)> {
         pathenv::entries(path)
             .iter()
             .enumerate()
-            .map(|(i, d)| (i, Context::resolve_entry(d).join("go")))
+            .filter(|(_, d)| Path::new(d).is_absolute())
+            .map(|(i, d)| (i, Path::new(d).join("go")))
             .find(|(_, exe)| is_executable(exe))
     }
 
     /// The Go version an executable `go` reports, as `1.22.5`; the shims report gover's
-    /// active version without being run.
+    /// active version without being run, and a relative path is never run.
     pub fn go_version(&self, exe: &Path) -> Option<String> {
         if self.is_shim(exe) {
             return self.active_version.as_ref().map(|v| v.to_string());
         }
-        if let Some(v) = self.cached(exe) {
-            return v;
+        match self.answer(exe) {
+            Answer::Version(v) => Some(v),
+            _ => None,
         }
-        let mut cmd = Command::new(exe);
-        cmd.arg("version")
-            .env(crate::env::GOTOOLCHAIN, crate::env::GOTOOLCHAIN_LOCAL);
-        let v = probe::output_with_timeout(cmd, Duration::from_secs(5))
-            .ok()
-            .flatten()
-            .and_then(|out| parse_go_version(&out));
+    }
+
+    fn answer(&self, exe: &Path) -> Answer {
+        if let Some(a) = self.versions.borrow().get(exe) {
+            return a.clone();
+        }
+        let a = run_version(exe);
         self.versions
             .borrow_mut()
-            .insert(exe.to_path_buf(), v.clone());
-        v
+            .insert(exe.to_path_buf(), a.clone());
+        a
     }
 
-    fn cached(&self, exe: &Path) -> Option<Option<String>> {
-        self.versions.borrow().get(exe).cloned()
-    }
-
-    /// `path/to/go (go1.21.0)`, or `(version unknown)`.
+    /// `path/to/go (go1.21.0)`, or why the version is not known.
     pub fn describe_go(&self, exe: &Path) -> String {
-        match self.go_version(exe) {
-            Some(v) => format!("{} (go{v})", exe.display()),
-            None => format!("{} (version unknown)", exe.display()),
+        if let Some(v) = self.go_version(exe) {
+            return format!("{} (go{v})", exe.display());
         }
+        let why = match self.answer(exe) {
+            Answer::TimedOut => format!(
+                "did not answer `go version` within {}s; abandoned",
+                GO_TIMEOUT.as_secs()
+            ),
+            Answer::NotRun => "relative to the current directory; not run".into(),
+            _ => "version unknown".into(),
+        };
+        format!("{} ({why})", exe.display())
     }
 
     /// file:line of each startup line that adds `dir` to PATH.
@@ -205,6 +239,52 @@ impl Context {
             .adding(dir)
             .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text))
             .collect()
+    }
+}
+
+/// The `go` in each absolute PATH entry other than the shims, once each.
+fn other_gos(path: &str, shims: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for d in pathenv::entries(path) {
+        let dir = Path::new(d);
+        let exe = dir.join("go");
+        if dir.is_absolute() && dir != shims && !out.contains(&exe) && is_executable(&exe) {
+            out.push(exe);
+        }
+    }
+    out
+}
+
+/// Run `<exe> version` for each of `exes` at once, each with [`GO_TIMEOUT`].
+fn run_versions(exes: Vec<PathBuf>) -> HashMap<PathBuf, Answer> {
+    let handles: Vec<_> = exes
+        .into_iter()
+        .map(|exe| std::thread::spawn(move || (run_version(&exe), exe)))
+        .collect();
+    handles
+        .into_iter()
+        .filter_map(|h| h.join().ok())
+        .map(|(a, exe)| (exe, a))
+        .collect()
+}
+
+fn run_version(exe: &Path) -> Answer {
+    // Never run a program from a relative path: it is whatever the current directory holds.
+    if !exe.is_absolute() {
+        return Answer::NotRun;
+    }
+    if !is_executable(exe) {
+        return Answer::Unknown;
+    }
+    let mut cmd = Command::new(exe);
+    cmd.arg("version")
+        .env(crate::env::GOTOOLCHAIN, crate::env::GOTOOLCHAIN_LOCAL);
+    match probe::output_with_timeout(cmd, GO_TIMEOUT) {
+        Ok(Some(out)) => parse_go_version(&out)
+            .map(Answer::Version)
+            .unwrap_or(Answer::Unknown),
+        Ok(None) => Answer::TimedOut,
+        Err(_) => Answer::Unknown,
     }
 }
 

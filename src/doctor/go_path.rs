@@ -67,8 +67,9 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut lines = Vec::new();
     let mut seen: Vec<&str> = Vec::new();
     for (i, dir) in entries.iter().enumerate() {
-        let exe = Context::resolve_entry(dir).join("go");
-        if dir.is_empty() || seen.contains(dir) || ctx.is_shim(&exe) || !is_executable(&exe) {
+        // Relative and empty entries are `path-relative-entry`'s: never looked into here.
+        let exe = std::path::Path::new(dir).join("go");
+        if !exe.is_absolute() || seen.contains(dir) || ctx.is_shim(&exe) || !is_executable(&exe) {
             continue;
         }
         seen.push(dir);

@@ -84,13 +84,16 @@ fn sdk_links(ctx: &Context, out: &mut Vec<Finding>) {
         }
         seen.push(root.clone());
         let target = link::read_link(&root).unwrap_or_default();
+        if !crate::prune::system::is_go_link(&root, &target) {
+            continue;
+        }
         let go = root.join("bin").join("go");
         let mut evidence = vec![format!("{} -> {}", root.display(), target.display())];
         if let Some(e) = entry {
             evidence.push(format!("`{e}` is on PATH"));
             evidence.extend(ctx.lines_adding(e));
         }
-        let command = Some(format!("rm {}", root.display()));
+        let command = Some(format!("rm {}", crate::prune::system::shell_quote(&root)));
         if !root.exists() {
             out.push(Finding {
                 id: "stale-link",
@@ -98,7 +101,8 @@ fn sdk_links(ctx: &Context, out: &mut Vec<Finding>) {
                 title: format!("{} points at a release that is gone", root.display()),
                 evidence,
                 fix: Fix::manual(
-                    "remove the link and take it off PATH; gover's shims replace it",
+                    "remove the link (`gover prune --system` does, after asking) and take it off \
+                     PATH; gover's shims replace it",
                     command,
                 ),
             });
@@ -121,7 +125,8 @@ fn sdk_links(ctx: &Context, out: &mut Vec<Finding>) {
                 ),
                 evidence,
                 fix: Fix::manual(
-                    "remove the link and take it off PATH; gover's shims replace it",
+                    "remove the link (`gover prune --system` does, after asking) and take it off \
+                     PATH; gover's shims replace it",
                     command,
                 ),
             });

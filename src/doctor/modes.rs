@@ -49,7 +49,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         let files = probe.mode.setup_files(&ctx.dirs);
-        let body = probe.mode.shell.integration().setup_body(&ctx.shims);
+        let body = probe
+            .mode
+            .shell
+            .integration()
+            .setup_body(&ctx.shims, &crate::pathenv::system_dirs());
         let missing: Vec<String> = files
             .iter()
             .filter(|f| !setup::is_current(f, &body))
@@ -65,6 +69,11 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
                     no_block_files.push(f);
                 }
             }
+            continue;
+        }
+        // The shims lead PATH and still no `go`: the shims themselves are missing, which
+        // `active-version` and `stale-link` report; no file overrides anything.
+        if path.split(':').next().map(Path::new) == Some(ctx.shims.as_path()) {
             continue;
         }
         out.push(overridden(ctx, probe, &found, go.as_deref(), &path));

@@ -1,6 +1,7 @@
 //! This process's PATH itself: duplicates and runaway length (`path-duplicates`,
 //! `path-too-long`), lost system dirs (`path-missing-system-dirs`), empty or relative entries
-//! (`path-relative-entry`), and dirs that do not exist (`path-missing-dir`).
+//! (`path-relative-entry`), and dirs that do not exist (`path-missing-dir`); plus
+//! `ld-library-path-relative`, the same hole for shared libraries.
 
 use std::path::Path;
 
@@ -104,8 +105,10 @@ pub fn missing_system_dirs(ctx: &Context) -> Vec<Finding> {
 }
 
 pub fn relative_entries(ctx: &Context) -> Vec<Finding> {
+    let entries = ctx.entries();
+    let shims_at = entries.iter().position(|e| Path::new(e) == ctx.shims);
     let mut evidence = Vec::new();
-    for (i, e) in ctx.entries().iter().enumerate() {
+    for (i, e) in entries.iter().enumerate() {
         if e.is_empty() {
             evidence.push(format!(
                 "entry #{} is empty, which means the current directory",
@@ -117,6 +120,24 @@ pub fn relative_entries(ctx: &Context) -> Vec<Finding> {
                 i + 1
             ));
             evidence.extend(ctx.lines_adding(e));
+        } else {
+            continue;
+        }
+        // Looked at (lstat), never run: doctor runs nothing from a relative entry.
+        let dir = if e.is_empty() { "." } else { e };
+        for tool in crate::home::SHIMMED_TOOLS {
+            let here = Path::new(dir).join(tool);
+            if std::fs::symlink_metadata(&here).is_ok() {
+                let order = match shims_at {
+                    Some(s) if s < i => "after gover's shims: it runs wherever they are missing",
+                    Some(_) => "before gover's shims: it runs instead of gover's",
+                    None => "and gover's shims are not on PATH",
+                };
+                evidence.push(format!(
+                    "`{}` exists here (not run), {order}",
+                    here.display()
+                ));
+            }
         }
     }
     if evidence.is_empty() {
@@ -157,6 +178,50 @@ pub fn missing_dirs(ctx: &Context) -> Vec<Finding> {
         evidence,
         fix: Fix::manual(
             "remove them where PATH is set (often a Go SDK that was deleted)",
+            None,
+        ),
+    }]
+}
+
+/// An empty or relative `LD_LIBRARY_PATH` entry makes the dynamic loader look in the current
+/// directory (or below it) for the libraries of every dynamically linked program, cgo binaries
+/// built with `go build` included: a checked-out repo can inject code into them.
+pub fn relative_library_entries(_ctx: &Context) -> Vec<Finding> {
+    let Some(value) = std::env::var_os("LD_LIBRARY_PATH") else {
+        return Vec::new();
+    };
+    let value = value.to_string_lossy().into_owned();
+    // The loader splits on `:` and `;`.
+    let mut evidence = Vec::new();
+    for (i, e) in value.split([':', ';']).enumerate() {
+        if e.is_empty() {
+            evidence.push(format!(
+                "LD_LIBRARY_PATH entry #{} is empty, which means the current directory",
+                i + 1
+            ));
+        } else if !Path::new(e).is_absolute() {
+            evidence.push(format!(
+                "LD_LIBRARY_PATH entry #{} `{e}` is relative to the current directory",
+                i + 1
+            ));
+        }
+    }
+    if evidence.is_empty() {
+        return Vec::new();
+    }
+    evidence.insert(0, format!("LD_LIBRARY_PATH={value}"));
+    vec![Finding {
+        id: "ld-library-path-relative",
+        severity: Severity::Warning,
+        title: "LD_LIBRARY_PATH has empty or relative entries: the current directory can supply \
+                libraries to cgo binaries and every other dynamically linked program"
+            .into(),
+        evidence,
+        fix: Fix::manual(
+            "remove the empty entries (`::`, a leading or trailing `:`) and relative dirs where \
+             LD_LIBRARY_PATH is set; usually it is `export LD_LIBRARY_PATH=/dir:$LD_LIBRARY_PATH` \
+             with LD_LIBRARY_PATH unset, which leaves a trailing empty entry: \
+             `export LD_LIBRARY_PATH=/dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}`",
             None,
         ),
     }]

@@ -1,17 +1,17 @@
 //! Really running the installed shells in each startup mode to see which `go` they find.
 //!
-//! Shells that read startup files run with this process's environment minus the shims dir on
-//! PATH, so only their startup files can put it back: that is what a new terminal, an IDE or
+//! Shells that read startup files run with this process's environment minus the shims dir (and
+//! minus empty, `.` and relative entries, so no startup command runs from the current
+//! directory) on PATH, so only their startup files can put it back: that is what a new terminal, an IDE or
 //! a service gets. `bash -c` reads no startup file (only `$BASH_ENV`), so it runs with this
 //! process's PATH unchanged: it shows what scripts, cron-like jobs and `bash -c` launched from
 //! here inherit.
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+pub use crate::process::output_with_timeout;
 
 use crate::shell::{Shell, UserDirs, bash};
 
@@ -189,9 +189,11 @@ pub enum Outcome {
 /// Run every installed mode, in parallel, each with [`TIMEOUT`].
 pub fn run_all(shims: &Path) -> Vec<Probe> {
     let inherited = std::env::var("PATH").unwrap_or_default();
+    // Startup files run commands; none of them may come from the current directory (an empty,
+    // `.` or relative entry), so those entries are left out along with the shims.
     let base: Vec<&str> = inherited
         .split(':')
-        .filter(|e| Path::new(e) != shims)
+        .filter(|e| Path::new(e) != shims && Path::new(e).is_absolute())
         .collect();
     let base = base.join(":");
     let handles: Vec<_> = MODES
@@ -238,67 +240,6 @@ fn parse(stdout: &str) -> Outcome {
     Outcome::Ran { go, path }
 }
 
-/// Run `cmd` with stdin closed and stdout captured, in a new session (so its own process
-/// group); kill the whole group after `timeout`. `Ok(None)` on timeout.
-///
-/// A new session, not just a new process group: run from a terminal, an interactive shell
-/// (`bash -ic`, `zsh -lic`) in a background group of that terminal opens `/dev/tty`, finds it
-/// is not in the foreground and stops itself with SIGTTIN until the timeout. Without a
-/// controlling terminal it runs without job control and answers.
-pub fn output_with_timeout(mut cmd: Command, timeout: Duration) -> std::io::Result<Option<String>> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    // SAFETY: setsid(2) is async-signal-safe and touches no memory of this process.
-    unsafe {
-        cmd.pre_exec(|| {
-            if libc::setsid() == -1 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn()?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        let _ = tx.send(buf);
-    });
-    let deadline = Instant::now() + timeout;
-    loop {
-        if child.try_wait()?.is_some() {
-            break;
-        }
-        if Instant::now() >= deadline {
-            kill_group(&child);
-            let _ = child.wait();
-            return Ok(None);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    // A background child of the shell may hold stdout open; give it a moment, then stop it.
-    let out = match rx.recv_timeout(Duration::from_millis(500)) {
-        Ok(buf) => buf,
-        Err(_) => {
-            kill_group(&child);
-            rx.recv_timeout(Duration::from_millis(500))
-                .unwrap_or_default()
-        }
-    };
-    Ok(Some(String::from_utf8_lossy(&out).into_owned()))
-}
-
-fn kill_group(child: &std::process::Child) {
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // SAFETY: kill(2) on the process group we created for this child.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,15 +258,5 @@ mod tests {
             Outcome::Ran { go, .. } => assert_eq!(go, None),
             other => panic!("{other:?}"),
         }
-    }
-
-    #[test]
-    fn a_hung_command_is_killed_at_the_timeout() {
-        let mut cmd = Command::new("sh");
-        cmd.args(["-c", "sleep 30"]);
-        assert_eq!(
-            output_with_timeout(cmd, Duration::from_millis(200)).unwrap(),
-            None
-        );
     }
 }

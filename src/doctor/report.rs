@@ -1,5 +1,5 @@
-//! Showing findings: short aligned lines for people (coloured only on a terminal, and never
-//! with `NO_COLOR`), or JSON for tools.
+//! Showing findings: short aligned lines for people (coloured and wrapped to the width only on
+//! a terminal, colour never with `NO_COLOR`), or JSON for tools.
 
 use serde::Serialize;
 
@@ -29,9 +29,48 @@ impl Style {
     }
 }
 
-/// The report for people. `color` when stdout is a terminal and `NO_COLOR` is unset.
-pub fn human(ctx: &Context, findings: &[Finding], color: bool) -> String {
-    let style = Style { on: color };
+/// How the report for people is laid out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout {
+    /// Colour: stdout is a terminal and `NO_COLOR` is unset.
+    pub color: bool,
+    /// Wrap lines to this many columns (a terminal's width); `None` when piped.
+    pub width: Option<usize>,
+    /// End with the summary line. Off when doctor fails: its error line is the summary then,
+    /// so the counts are said once.
+    pub summary: bool,
+}
+
+/// `text` in lines of at most `width` columns, the first starting at column `first`, the rest
+/// at `indent` (the caller writes the prefixes). Words longer than a line (paths) stay whole.
+fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> Vec<String> {
+    let Some(width) = width else {
+        return vec![text.to_string()];
+    };
+    let mut lines = vec![String::new()];
+    let mut col = first;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        let line = lines.last_mut().expect("one line");
+        if line.is_empty() {
+            line.push_str(word);
+            col += len;
+        } else if col + 1 + len <= width {
+            line.push(' ');
+            line.push_str(word);
+            col += 1 + len;
+        } else {
+            lines.push(word.to_string());
+            col = indent + len;
+        }
+    }
+    lines
+}
+
+/// The report for people.
+pub fn human(ctx: &Context, findings: &[Finding], layout: Layout) -> String {
+    let style = Style { on: layout.color };
+    let width = layout.width;
     let mut out = String::new();
     out.push_str(&format!("gover runs {} here\n", ctx.active_label()));
     let ok: Vec<&str> = ctx
@@ -50,26 +89,45 @@ pub fn human(ctx: &Context, findings: &[Finding], color: bool) -> String {
     out.push('\n');
     let id_width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
     let sev_width = 7;
-    let indent = " ".repeat(sev_width + 1 + id_width + 2);
+    let column = sev_width + 1 + id_width + 2;
+    let indent = " ".repeat(column);
+    // Each piece of text at the title column, wrapped, every line painted on its own.
+    let block = |out: &mut String, text: &str, code: Option<&str>| {
+        for line in wrap(text, column, column, width) {
+            let line = match code {
+                Some(code) => style.paint(code, &line),
+                None => line,
+            };
+            out.push_str(&format!("{indent}{line}\n"));
+        }
+    };
     for f in findings {
+        let mut title = wrap(&f.title, column, column, width).into_iter();
         out.push_str(&format!(
             "{} {}  {}\n",
             style.severity(f.severity, sev_width),
             style.paint("1", &format!("{:id_width$}", f.id)),
-            f.title
+            title.next().unwrap_or_default()
         ));
+        for line in title {
+            out.push_str(&format!("{indent}{line}\n"));
+        }
         for e in &f.evidence {
-            out.push_str(&format!("{indent}{}\n", style.paint("2", e)));
+            block(&mut out, e, Some("2"));
         }
         let auto = if f.fix.repair.is_some() {
             " (`gover doctor --fix` does this)"
         } else {
             ""
         };
-        out.push_str(&format!("{indent}fix: {}{auto}\n", f.fix.description));
+        block(&mut out, &format!("fix: {}{auto}", f.fix.description), None);
         if let Some(cmd) = &f.fix.command {
+            // A command is copied whole: never wrapped.
             out.push_str(&format!("{indent}run: {cmd}\n"));
         }
+    }
+    if !layout.summary {
+        return out;
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -80,6 +138,8 @@ pub fn human(ctx: &Context, findings: &[Finding], color: bool) -> String {
         plural(count(Severity::Warning), "warning"),
         count(Severity::Info)
     ));
+    // Only when it would change something: a finding with a repair is one whose repair is not
+    // done yet (right after `--fix`, none are left).
     if fixable > 0 {
         out.push_str(&format!("; `gover doctor --fix` repairs {fixable} of them"));
     }

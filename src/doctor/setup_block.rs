@@ -7,8 +7,9 @@ use crate::setup;
 use crate::shell::block;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let systemd = ctx.dirs.systemd_env_file().exists();
-    let stale: Vec<String> = setup::targets(&ctx.home, &ctx.dirs, &ctx.setup_shells, systemd)
+    let systemd = setup::systemd_in_use(&ctx.dirs);
+    let old = ctx.dirs.old_systemd_env_file();
+    let mut stale: Vec<String> = setup::targets(&ctx.home, &ctx.dirs, &ctx.setup_shells, systemd)
         .into_iter()
         .filter(|t| {
             edit::read_optional(&t.path)
@@ -19,6 +20,16 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         })
         .map(|t| format!("{} has an old gover block", t.path.display()))
         .collect();
+    if edit::read_optional(&old)
+        .ok()
+        .flatten()
+        .is_some_and(|t| block::find(&t).is_some())
+    {
+        stale.push(format!(
+            "{} is the old name: files sorting after it can put another Go first",
+            old.display()
+        ));
+    }
     if stale.is_empty() {
         return Vec::new();
     }

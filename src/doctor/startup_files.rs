@@ -21,7 +21,7 @@ pub fn overwrites_path(ctx: &Context) -> Vec<Finding> {
             title: format!("{} replaces PATH instead of adding to it", Scan::file_line(&e.file, e.line)),
             evidence: vec![
                 format!("{}: {}", Scan::file_line(&e.file, e.line), e.text),
-                "every shell that reads it loses /usr/bin and /bin".into(),
+                "every shell that reads it loses the PATH it started with".into(),
             ],
             fix: Fix::manual(
                 "comment it out (gover's shims replace Go dirs), or keep the old PATH: `export PATH=\"/dir:$PATH\"`",

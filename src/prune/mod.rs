@@ -11,6 +11,7 @@
 //! itself); a real directory with `remove_dir_all`, which does not follow links inside the tree.
 
 pub mod owned;
+pub mod packages;
 pub mod startup;
 pub mod system;
 
@@ -202,6 +203,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Plan, Error> {
     }
     if opts.system {
         let env = system::SystemEnv::from_env(home);
+        plan.notes.extend(system::relative_entries(&env));
         plan.items.extend(system::plan(&env));
     }
     Ok(plan)

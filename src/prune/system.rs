@@ -46,6 +46,27 @@ impl SystemEnv {
     }
 }
 
+/// One note per empty or relative PATH entry: prune does not look there.
+pub fn relative_entries(env: &SystemEnv) -> Vec<String> {
+    env.path
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.is_absolute())
+        .map(|(i, d)| {
+            let shown = if d.as_os_str().is_empty() {
+                "an empty entry".to_string()
+            } else {
+                format!("`{}`", d.display())
+            };
+            format!(
+                "PATH entry #{} is {shown}, which means the current directory: not searched, \
+                 nothing in it is removed; take it off PATH",
+                i + 1
+            )
+        })
+        .collect()
+}
+
 pub fn plan(env: &SystemEnv) -> Vec<Item> {
     let files = startup::files(env.home_dir.as_deref(), &env.root.join("etc"));
     let gover_home = fs::canonicalize(&env.gover_home).unwrap_or_else(|_| env.gover_home.clone());
@@ -69,13 +90,22 @@ fn candidates(env: &SystemEnv) -> Vec<(PathBuf, bool)> {
     let mut out: Vec<(PathBuf, bool)> = Vec::new();
     let shims = fs::canonicalize(&env.shims_dir).ok();
     for dir in &env.path {
-        if dir.as_os_str().is_empty()
+        // Empty, `.` and relative entries name whatever the current directory holds: reported
+        // (see [`relative_entries`]), never searched, so nothing there is ever removed.
+        if !dir.is_absolute()
             || *dir == env.shims_dir
             || (shims.is_some() && fs::canonicalize(dir).ok() == shims)
         {
             continue;
         }
         out.extend(SHIMMED_TOOLS.iter().map(|t| (dir.join(t), true)));
+        // `~/sdk/go/bin` on PATH through a link `~/sdk/go`: the link is the SDK root.
+        if dir.file_name().is_some_and(|n| n == "bin")
+            && let Some(root) = dir.parent()
+            && root.parent().is_some()
+        {
+            out.push((root.to_path_buf(), false));
+        }
     }
     let local = env.root.join("usr/local");
     out.push((local.join("go"), false));
@@ -100,8 +130,18 @@ fn candidates(env: &SystemEnv) -> Vec<(PathBuf, bool)> {
     out
 }
 
+/// A link that stands for a Go SDK root: its own name or its target's looks like a Go dir
+/// (`/usr/local/go -> go1.21.0`, `~/sdk/go -> go1.18`). Shared with doctor's `stale-link`, so
+/// what doctor reports as a stale Go link is what prune removes.
+pub fn is_go_link(link: &Path, target: &Path) -> bool {
+    [link.file_name(), target.file_name()]
+        .into_iter()
+        .flatten()
+        .any(|n| n.to_str().is_some_and(looks_like_go_dir))
+}
+
 /// `go`, `go1.21`, `go-1.22`, `go1.22.5`: not `gopher` or `gover`.
-fn looks_like_go_dir(name: &str) -> bool {
+pub fn looks_like_go_dir(name: &str) -> bool {
     name.strip_prefix("go").is_some_and(|rest| {
         rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '.')
     })
@@ -111,6 +151,11 @@ fn classify(env: &SystemEnv, gover_home: &Path, path: &Path, is_exe: bool) -> Op
     let meta = fs::symlink_metadata(path).ok()?;
     if meta.file_type().is_symlink() {
         let target = fs::read_link(path).ok()?;
+        // An SDK root found through PATH (`<root>/bin`) must be named like a Go dir, or link to
+        // one: a dangling `~/.cargo` is not prune's to remove.
+        if !is_exe && !is_go_link(path, &target) {
+            return None;
+        }
         let Ok(resolved) = fs::canonicalize(path) else {
             // `…/bin/go` puts its dir on PATH; `/usr/local/go` its `bin/`.
             let bin_dir = if is_exe {
@@ -128,6 +173,11 @@ fn classify(env: &SystemEnv, gover_home: &Path, path: &Path, is_exe: bool) -> Op
         };
         if resolved.starts_with(gover_home) || resolved.file_name().is_some_and(|n| n == SHIM_EXE) {
             return None;
+        }
+        // A link a package installed (Debian's /usr/bin/go -> ../lib/go/bin/go) is the
+        // package's: reported with its remove command, never unlinked.
+        if let Some(owner) = super::packages::owner(path) {
+            return Some(package_report(env, path, &owner, is_exe));
         }
         let sdk = sdk_of(&resolved)?;
         let bin_dir = if resolved.is_dir() {
@@ -157,6 +207,9 @@ fn classify(env: &SystemEnv, gover_home: &Path, path: &Path, is_exe: bool) -> Op
     match sdk_of(path) {
         Some(sdk) => Some(sdk_report(env, &sdk)),
         None => {
+            if let Some(owner) = super::packages::owner(path) {
+                return Some(package_report(env, path, &owner, true));
+            }
             let mut item = Item::new(
                 path,
                 Kind::SystemSdk,
@@ -172,7 +225,35 @@ fn classify(env: &SystemEnv, gover_home: &Path, path: &Path, is_exe: bool) -> Op
     }
 }
 
+fn package_report(
+    env: &SystemEnv,
+    path: &Path,
+    owner: &super::packages::Owner,
+    is_exe: bool,
+) -> Item {
+    let on_path = if is_exe {
+        path.parent().map(|p| path_note(env, p))
+    } else {
+        Some(path_note(env, &path.join("bin")))
+    };
+    let mut item = Item::new(
+        path,
+        Kind::SystemSdk,
+        Action::Report,
+        format!(
+            "installed by {} (never removed by gover){}",
+            owner.described,
+            on_path.map(|n| format!("; {n}")).unwrap_or_default()
+        ),
+    );
+    item.command = Some(owner.remove.clone());
+    item
+}
+
 fn sdk_report(env: &SystemEnv, sdk: &Path) -> Item {
+    if let Some(owner) = super::packages::owner(sdk) {
+        return package_report(env, sdk, &owner, false);
+    }
     let mut item = Item::new(
         sdk,
         Kind::SystemSdk,

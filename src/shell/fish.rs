@@ -25,8 +25,10 @@ impl Integration for Fish {
         format!("set -gx PATH {}\n", words.join(" "))
     }
 
-    fn setup_body(&self, shims: &Path) -> String {
+    fn setup_body(&self, shims: &Path, system: &[String]) -> String {
         let shims = quote(&shims.display().to_string());
+        let system: Vec<String> = system.iter().map(|d| quote(d)).collect();
+        let system = system.join(" ");
         format!(
             r#"begin
     set -l shims {shims}
@@ -37,12 +39,12 @@ impl Integration for Fish {
         set bin $GOPATH[1]/bin
     end
     set -l rest
-    for d in $PATH
-        if test -n "$d" -a "$d" != .; and not contains -- $d $shims $bin $rest
+    for d in $PATH {system} $bin
+        if test -n "$d" -a "$d" != .; and not contains -- $d $shims $rest
             set -a rest $d
         end
     end
-    set -gx PATH $shims $bin $rest
+    set -gx PATH $shims $rest
 end
 "#
         )

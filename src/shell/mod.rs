@@ -116,9 +116,16 @@ impl UserDirs {
         Ok(UserDirs { home, config })
     }
 
-    /// `~/.config/environment.d/gover.conf`, read by systemd user services and most graphical
-    /// sessions.
+    /// `~/.config/environment.d/99-gover.conf`, read by systemd user services and most
+    /// graphical sessions. systemd applies the files in name order, each seeing what the
+    /// earlier ones set: `99-` makes gover's the last word on PATH.
     pub fn systemd_env_file(&self) -> PathBuf {
+        self.config.join("environment.d").join("99-gover.conf")
+    }
+
+    /// Where older gover versions wrote the environment.d file (it sorted before most others,
+    /// so a later file could put another Go first). `gover setup` moves the block out of it.
+    pub fn old_systemd_env_file(&self) -> PathBuf {
         self.config.join("environment.d").join("gover.conf")
     }
 }
@@ -143,19 +150,32 @@ pub trait Integration: Sync {
     fn env_snippet(&self, entries: &[String]) -> String {
         posix::env_snippet(entries)
     }
-    /// The code inside the setup block: puts `shims` first and the Go user bin dir after it,
-    /// and drops duplicate and empty entries, without spawning any process.
-    fn setup_body(&self, shims: &Path) -> String {
-        posix::setup_body(shims)
+    /// The code inside the setup block: puts `shims` first, drops duplicate and empty
+    /// entries, and appends the `system` dirs and then the Go user bin dir where PATH lacks
+    /// them, without spawning any process.
+    fn setup_body(&self, shims: &Path, system: &[String]) -> String {
+        posix::setup_body(shims, system)
     }
     /// The files setup writes for this shell.
     fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile>;
 }
 
-/// The body of `~/.config/environment.d/gover.conf` (systemd's `KEY=VALUE` with `${VAR}`
-/// expansion).
-pub fn systemd_body(shims: &Path) -> String {
-    format!("PATH={}:${{PATH}}\n", shims.display())
+/// The variable the environment.d file sets to the PATH it produced. systemd runs the
+/// generators again on every `daemon-reload`, feeding them the environment they produced last
+/// time; environment.d has no way to ask whether PATH already holds a dir, so this marker is
+/// how the file knows it has run and keeps PATH as it is instead of adding the shims again.
+pub const SYSTEMD_MARKER: &str = "GOVER_SESSION_PATH";
+
+/// The body of `~/.config/environment.d/99-gover.conf` (systemd's `KEY=VALUE` with `${VAR}`,
+/// `${VAR:-default}` and `${VAR:+alternate}` expansion): the shims, then the PATH set before
+/// it, or the `system` dirs when none is set, so the result never has an empty entry (the
+/// current directory).
+pub fn systemd_body(shims: &Path, system: &[String]) -> String {
+    let system = system.join(":");
+    format!(
+        "PATH=${{{SYSTEMD_MARKER}:-{}:${{PATH:-{system}}}}}\n{SYSTEMD_MARKER}=${{PATH}}\n",
+        shims.display()
+    )
 }
 
 #[cfg(test)]

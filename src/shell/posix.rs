@@ -13,22 +13,27 @@ pub fn env_snippet(entries: &[String]) -> String {
 }
 
 /// The setup block body. It splits PATH on `:` with globbing off (restoring the caller's
-/// `IFS` and `-f` afterwards), keeps the first occurrence of each dir, and drops empty and `.`
-/// entries, which mean "the current directory". Builtins only: it costs no process at shell start-up.
-pub fn setup_body(shims: &Path) -> String {
+/// `IFS` and `-f` afterwards), keeps the first occurrence of each dir, drops empty and `.`
+/// entries (they mean "the current directory"), puts the shims first, and appends each of
+/// `system` (the standard system dirs, fixed when setup runs) and then the Go user bin dir that
+/// PATH lacks, never moving what is there: a startup line that overwrote PATH still leaves a
+/// shell that finds `ls`. Builtins only: it costs no process at shell start-up.
+pub fn setup_body(shims: &Path, system: &[String]) -> String {
     let shims = quote(&shims.display().to_string());
+    let system: Vec<String> = system.iter().map(|d| quote(d)).collect();
+    let system = system.join(" ");
     format!(
         r#"__gover_shims={shims}
 if [ -n "${{GOBIN:-}}" ]; then __gover_bin=$GOBIN; else __gover_bin=${{GOPATH:-$HOME/go}}; __gover_bin=${{__gover_bin%%:*}}/bin; fi
 __gover_rest= __gover_opts=$- __gover_ifs=$IFS __gover_ifs_set=${{IFS+set}}
 set -f; IFS=:
-for __gover_d in $PATH; do
-  case $__gover_d in ''|.|"$__gover_shims"|"$__gover_bin") continue ;; esac
+for __gover_d in $PATH {system} "$__gover_bin"; do
+  case $__gover_d in ''|.|"$__gover_shims") continue ;; esac
   case :$__gover_rest: in *:"$__gover_d":*) ;; *) __gover_rest=${{__gover_rest:+$__gover_rest:}}$__gover_d ;; esac
 done
 if [ -n "$__gover_ifs_set" ]; then IFS=$__gover_ifs; else unset IFS; fi
 case $__gover_opts in *f*) ;; *) set +f ;; esac
-PATH=$__gover_shims:$__gover_bin${{__gover_rest:+:$__gover_rest}}; export PATH
+PATH=$__gover_shims${{__gover_rest:+:$__gover_rest}}; export PATH
 unset __gover_shims __gover_bin __gover_rest __gover_opts __gover_ifs __gover_ifs_set __gover_d
 "#
     )

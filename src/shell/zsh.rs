@@ -14,19 +14,21 @@ impl Integration for Zsh {
 
     /// Uses zsh's `path` array in an anonymous function with local options, so the user's
     /// `setopt`s (e.g. `SH_WORD_SPLIT`) cannot change how it behaves.
-    fn setup_body(&self, shims: &Path) -> String {
+    fn setup_body(&self, shims: &Path, system: &[String]) -> String {
         let shims = posix::quote(&shims.display().to_string());
+        let system: Vec<String> = system.iter().map(|d| posix::quote(d)).collect();
+        let system = system.join(" ");
         format!(
             r#"() {{
   emulate -L zsh
   local shims={shims} bin d
   local -a rest
   if [[ -n ${{GOBIN-}} ]]; then bin=$GOBIN; else bin=${{${{GOPATH:-$HOME/go}}%%:*}}/bin; fi
-  for d in "${{path[@]}}"; do
-    [[ -z $d || $d == . || $d == "$shims" || $d == "$bin" ]] && continue
+  for d in "${{path[@]}}" {system} "$bin"; do
+    [[ -z $d || $d == . || $d == "$shims" ]] && continue
     (( ${{rest[(Ie)$d]}} )) || rest+=("$d")
   done
-  path=("$shims" "$bin" "${{rest[@]}}")
+  path=("$shims" "${{rest[@]}}")
 }}
 export PATH
 "#

@@ -182,3 +182,23 @@ pub fn assert_modes_run_managed_go(
     }
     checked
 }
+
+/// The standard system dirs gover's PATH code appends when missing, as this machine has them:
+/// `/usr/local/bin`, `getconf PATH`'s, `/usr/sbin`, `/sbin` (each if it is a directory).
+pub fn system_dirs() -> Vec<String> {
+    let getconf = std::process::Command::new("/usr/bin/getconf")
+        .arg("PATH")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let mut out: Vec<String> = Vec::new();
+    let all = std::iter::once("/usr/local/bin")
+        .chain(getconf.split(':'))
+        .chain(["/usr/bin", "/bin", "/usr/sbin", "/sbin"]);
+    for d in all {
+        if d.starts_with('/') && Path::new(d).is_dir() && !out.iter().any(|o| o == d) {
+            out.push(d.to_string());
+        }
+    }
+    out
+}
