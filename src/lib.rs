@@ -17,6 +17,7 @@ pub mod home;
 pub mod http;
 pub mod install;
 pub mod inventory;
+pub mod json;
 pub mod link;
 pub mod mirror;
 pub mod pathenv;

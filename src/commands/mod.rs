@@ -41,12 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// `value` as pretty JSON with a final newline: what every `--json` prints.
-pub fn to_json(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
-    text.push('\n');
-    text
-}
+pub use crate::json::to_json;
 
 /// Write a result to stdout. A closed pipe surfaces as an error that `main` exits 0 on.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
