@@ -13,6 +13,7 @@ pub mod error;
 pub mod fsutil;
 pub mod goenv;
 pub mod gomod;
+pub mod goproxy;
 pub mod home;
 pub mod http;
 pub mod install;

@@ -2,5 +2,6 @@
 //! refuses entries that would land outside the dir and bounds what it writes.
 
 pub mod tar;
+pub mod zip;
 
 pub use self::tar::{ArchiveError, unpack};

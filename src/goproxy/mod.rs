@@ -1,0 +1,3 @@
+//! The module-proxy side of Go's toolchain distribution (work in progress: configuration only).
+
+pub mod config;
