@@ -51,6 +51,14 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
         .map_err(Error::io("cannot write to", "stdout"))
 }
 
+/// The source a `--source` value names.
+pub(crate) fn source_of(arg: Option<crate::cli::SourceArg>) -> Option<crate::dist::SourceKind> {
+    arg.map(|arg| match arg {
+        crate::cli::SourceArg::Dist => crate::dist::SourceKind::Dist,
+        crate::cli::SourceArg::Proxy => crate::dist::SourceKind::Proxy,
+    })
+}
+
 /// The library's shell for a `--shell` value.
 pub(crate) fn shell_of(arg: crate::cli::ShellArg) -> crate::shell::Shell {
     use crate::cli::ShellArg;

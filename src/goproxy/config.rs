@@ -179,44 +179,48 @@ pub enum SumdbSetting {
     On {
         /// The verifier key, `name+hash+base64key`.
         key: String,
-        /// The database's own URL (reached directly when no proxy serves it).
-        url: String,
+        /// The URL given after the key, if any: like `go`, it is used as is, bypassing the
+        /// proxies. Without one the database is reached through a proxy that supports it,
+        /// else at `https://<name>`.
+        url: Option<String>,
     },
 }
 
 impl SumdbSetting {
-    /// `off`, `name` (only the databases Go knows), `name+hash+key`, `name+hash+key URL`.
+    /// `off`, `name` (only the databases Go knows), `name+hash+key`, `name+hash+key URL`
+    /// (cmd/go/internal/modfetch `dbDial`).
     pub fn parse(value: &str) -> Result<SumdbSetting, String> {
         let value = value.trim();
         if value == "off" {
             return Ok(SumdbSetting::Off);
         }
+        // sum.golang.google.cn is an alias of sum.golang.org reachable in mainland China.
+        let value = if value == "sum.golang.google.cn" {
+            "sum.golang.org https://sum.golang.google.cn"
+        } else {
+            value
+        };
         let mut words = value.split_whitespace();
         let first = words.next().ok_or("empty")?;
-        let url = words.next();
+        let url = words.next().map(|u| u.trim_end_matches('/').to_string());
         if words.next().is_some() {
-            return Err("expected `name+key` and at most one URL".into());
+            return Err("too many fields (expected `name+key` and at most one URL)".into());
         }
-        // Go knows sum.golang.org's key, and sum.golang.google.cn as another way to reach it.
-        let (key, default_url) = match first {
-            "sum.golang.org" => (SUM_GOLANG_ORG_KEY.to_string(), "https://sum.golang.org"),
-            "sum.golang.google.cn" => (
-                SUM_GOLANG_ORG_KEY.to_string(),
-                "https://sum.golang.google.cn",
-            ),
-            key if key.contains('+') => (key.to_string(), ""),
+        let key = match first {
+            "sum.golang.org" => SUM_GOLANG_ORG_KEY.to_string(),
+            key if key.contains('+') => key.to_string(),
             other => {
                 return Err(format!(
                     "unknown checksum database `{other}` (give name+key)"
                 ));
             }
         };
-        let name = key.split('+').next().unwrap_or_default().to_string();
-        let url = match url {
-            Some(u) => u.trim_end_matches('/').to_string(),
-            None if !default_url.is_empty() => default_url.to_string(),
-            None => format!("https://{name}"),
-        };
+        let name = key.split('+').next().unwrap_or_default();
+        if name.is_empty() || name.ends_with('/') || name.contains(['@', ':', '?', '#', ' ']) {
+            return Err(format!(
+                "invalid database name `{name}` (must be host[/path])"
+            ));
+        }
         Ok(SumdbSetting::On { key, url })
     }
 
@@ -352,7 +356,14 @@ mod tests {
             SumdbSetting::parse("sum.golang.org").unwrap(),
             SumdbSetting::On {
                 key: SUM_GOLANG_ORG_KEY.into(),
-                url: "https://sum.golang.org".into()
+                url: None
+            }
+        );
+        assert_eq!(
+            SumdbSetting::parse("sum.golang.google.cn").unwrap(),
+            SumdbSetting::On {
+                key: SUM_GOLANG_ORG_KEY.into(),
+                url: Some("https://sum.golang.google.cn".into())
             }
         );
         assert_eq!(SumdbSetting::parse("off").unwrap(), SumdbSetting::Off);
@@ -363,12 +374,12 @@ mod tests {
             s,
             SumdbSetting::On {
                 key: "db.example+1234abcd+AAAA".into(),
-                url: "http://127.0.0.1:9/sumdb/db.example".into()
+                url: Some("http://127.0.0.1:9/sumdb/db.example".into())
             }
         );
         assert_eq!(s.name(), Some("db.example"));
         let keyonly = SumdbSetting::parse("db.example+1234abcd+AAAA").unwrap();
-        assert!(matches!(keyonly, SumdbSetting::On { url, .. } if url == "https://db.example"));
+        assert!(matches!(keyonly, SumdbSetting::On { url: None, .. }));
         assert!(SumdbSetting::parse("unknown.example").is_err());
         assert!(SumdbSetting::parse("a+b+c u v").is_err());
     }

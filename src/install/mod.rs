@@ -1,18 +1,22 @@
-//! The install pipeline, top to bottom: resolve a request against the index, take the
-//! version lock, stream the archive into a staging dir ([`dist`]: download cache or mirrors,
-//! hashed and unpacked in one pass by [`unpack`]), and publish it into `versions/` with one
-//! rename. Nothing becomes visible until the sha256 and size match the index.
+//! The install pipeline, top to bottom: resolve a request against a [`Source`], take the
+//! version lock, have the source fill a staging dir with a verified release, and publish it
+//! into `versions/` with one rename. Nothing becomes visible until the source has verified it.
+//!
+//! Sources, one file each: [`dist`] (go.dev's index and tar.gz archives, or a mirror of them)
+//! and [`goproxy`] (the `golang.org/toolchain` module from `GOPROXY`, verified by the checksum
+//! database). Archive formats are in [`unpack`].
 //!
 //! `gover install`, `gover use --install`, auto-install from the shims and `gover local` all
 //! come here; `commands/install.rs` only decides what to ask for.
 
 pub mod dist;
+pub mod goproxy;
 pub mod unpack;
 
 use std::fs;
 use std::path::Path;
 
-use crate::dist::{Access, Index, Platform, cache};
+use crate::dist::{Access, Index, SourceKind, cache};
 use crate::error::Error;
 use crate::home::Home;
 use crate::inventory;
@@ -21,40 +25,45 @@ use crate::resolve;
 use crate::shims;
 use crate::version::{GoVersion, VersionRequest};
 
-/// Install the newest release matching `request` unless it is already installed.
-/// Returns the installed version.
+/// Where releases come from: what the pipeline asks of each.
+pub trait Source {
+    /// What [`Source::resolve`] learned that [`Source::fetch`] needs (an index entry, ...).
+    type Resolved;
+    /// The newest release that satisfies `request`.
+    fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, Self::Resolved), Error>;
+    /// Fill `staging` (empty) with the release, verified; on error it may hold anything.
+    fn fetch(
+        &self,
+        version: &GoVersion,
+        resolved: Self::Resolved,
+        staging: &Path,
+    ) -> Result<(), Error>;
+}
+
+/// Install the newest release matching `request` unless it is already installed, from the
+/// source in force (`--source`, `GOVER_SOURCE`). Returns the installed version.
 pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result<GoVersion, Error> {
-    // An exact version that is already here needs no index at all.
+    // An exact version that is already here needs no source at all.
     if let VersionRequest::Exact(v) = request
         && inventory::is_installed(home, v)
     {
         return already_installed(home, v);
     }
-    let Some(mut loaded) = cache::load(home, access, false)? else {
-        return install_unverified(home, request, access);
-    };
-    // A cached index younger than the TTL may still predate the release asked for.
-    if loaded.index.resolve(request).is_err()
-        && matches!(
-            loaded.origin,
-            cache::Origin::Cached {
-                why: cache::CacheUse::Fresh,
-                ..
-            }
-        )
-        && let Some(fresh) = cache::load(home, access, true)?
-    {
-        loaded = fresh;
+    match access.source()? {
+        SourceKind::Dist => install_from(home, request, &dist::Dist { home, access }),
+        SourceKind::Proxy => install_from(home, request, &goproxy::Goproxy::new(home, access)?),
     }
-    let index = &loaded.index;
-    let (version, release) = index.resolve(request)?;
+}
+
+fn install_from<S: Source>(
+    home: &Home,
+    request: &VersionRequest,
+    source: &S,
+) -> Result<GoVersion, Error> {
+    let (version, resolved) = source.resolve(request)?;
     if inventory::is_installed(home, &version) {
         return already_installed(home, &version);
     }
-    let file = index
-        .archive(&version, release, Platform::current())?
-        .clone();
-
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
     let _version_lock = home.lock_version(&version)?;
@@ -65,43 +74,7 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
     resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
     let staging = new_staging(home, &version)?;
-    dist::fetch_and_unpack(
-        home,
-        &version,
-        &file.filename,
-        Some(&file),
-        access,
-        staging.path(),
-    )?;
-    finish(home, version, staging)
-}
-
-/// `--allow-unverified` with no index at all: only an exact release can be named, and its
-/// archive is installed without a checksum, loudly.
-fn install_unverified(
-    home: &Home,
-    request: &VersionRequest,
-    access: &Access,
-) -> Result<GoVersion, Error> {
-    let version = request
-        .release_name()
-        .cloned()
-        .ok_or_else(|| Error::NeedsIndex {
-            request: request.to_string(),
-        })?;
-    if inventory::is_installed(home, &version) {
-        return already_installed(home, &version);
-    }
-    let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
-    let _version_lock = home.lock_version(&version)?;
-    if inventory::is_installed(home, &version) {
-        return already_installed(home, &version);
-    }
-    eprintln!(
-        "warning: installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
-    );
-    let staging = new_staging(home, &version)?;
-    dist::fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
+    source.fetch(&version, resolved, staging.path())?;
     finish(home, version, staging)
 }
 
