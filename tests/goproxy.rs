@@ -363,3 +363,172 @@ fn gosumdb_off_or_gonosumdb_installs_nothing_without_allow_unverified() {
         .assert_stderr_contains("UNVERIFIED");
     assert_eq!(ctx.installed(), ["1.22.5"]);
 }
+
+#[test]
+fn a_goproxy_layout_mirror_holds_byte_identical_zips_and_serves_gover() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.21.13", "1.22.4", "1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    let dir = ctx.root.join("fleet");
+    ctx.gover([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        "1.22",
+        "--layout",
+        "goproxy",
+    ])
+    .assert_success();
+    let at = dir.join("golang.org/toolchain/@v");
+    let mv = &proxy.zips[2].module_version;
+    assert_eq!(
+        std::fs::read(at.join(format!("{mv}.zip"))).unwrap(),
+        std::fs::read(&proxy.zips[2].zip).unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(at.join("list")).unwrap(),
+        format!("{mv}\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(at.join(format!("{mv}.mod"))).unwrap(),
+        common::goproxy::go_mod()
+    );
+    assert!(
+        std::fs::read_to_string(at.join(format!("{mv}.info")))
+            .unwrap()
+            .contains(mv.as_str())
+    );
+    // Again: nothing is downloaded; a second release is added to the list.
+    ctx.gover([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        "1.22.5",
+        "1.21",
+        "--layout",
+        "goproxy",
+    ])
+    .assert_success()
+    .assert_stderr_contains("Already there");
+    assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.22.5")), 1);
+    assert_eq!(
+        std::fs::read_to_string(at.join("list"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+
+    // gover installs from the directory itself, verified by the same database.
+    let mut user = TestContext::new();
+    user.set_env("GOVER_SOURCE", "proxy")
+        .set_env("GOPROXY", format!("file://{}", dir.display()))
+        .set_env("GOSUMDB", proxy.gosumdb());
+    user.gover(["install", "1.22"]).assert_success();
+    assert_eq!(user.installed(), ["1.22.5"]);
+    user.gover(["list", "--remote"])
+        .assert_success()
+        .assert_stdout("1.22.5 (installed)\n1.21.13\n");
+}
+
+#[test]
+fn mirror_sync_refuses_a_zip_the_database_does_not_vouch_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = fake_toolchain_zip("1.22.5", &tmp.path().join("good"), &[]);
+    let evil = fake_toolchain_zip("1.22.5", &tmp.path().join("evil"), &[("EVIL", b"x")]);
+    let mut proxy = Goproxy::start(vec![good]);
+    proxy.zips[0].zip = evil.zip;
+    proxy.publish();
+    let ctx = proxy_context(&proxy);
+    let dir = ctx.root.join("fleet");
+    ctx.gover([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        "1.22.5",
+        "--layout",
+        "goproxy",
+    ])
+    .assert_fails(6, "does not match the checksum database");
+    let at = dir.join("golang.org/toolchain/@v");
+    assert_eq!(
+        std::fs::read_dir(&at).unwrap().count(),
+        0,
+        "nothing lands in the mirror"
+    );
+    ctx.gover([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        "--layout",
+        "goproxy",
+        "--source",
+        "dist",
+    ])
+    .assert_error(2);
+}
+
+/// The fleet mirror with a real toolchain: the real `go` switches to it through GOPROXY=file://DIR (verified
+/// against the harness's database), and gover installs the same toolchain from it and runs it.
+#[test]
+fn the_real_go_command_accepts_a_goproxy_layout_mirror_and_gover_installs_from_it() {
+    if !have_go("1.22") || !have_go("1.21") {
+        return;
+    }
+    let zip = real_zip("1.21");
+    let proxy = Goproxy::start(vec![zip.clone()]);
+    let ctx = proxy_context(&proxy);
+    let dir = ctx.root.join("fleet");
+    ctx.gover_cmd([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        &zip.version,
+        "--layout",
+        "goproxy",
+    ])
+    .deadline(SLOW)
+    .run()
+    .assert_success();
+    let out = ctx
+        .command("/usr/lib/go-1.22/bin/go")
+        .arg("version")
+        .env("GOTOOLCHAIN", format!("go{}", zip.version))
+        .env("GOPROXY", format!("file://{}", dir.display()))
+        .env("GOSUMDB", proxy.gosumdb())
+        .env("GOFLAGS", "-modcacherw")
+        .env("GOMODCACHE", ctx.root.join("go-modcache"))
+        .env("GOPATH", ctx.root.join("gopath"))
+        .env("GOCACHE", ctx.root.join("gocache"))
+        .deadline(SLOW)
+        .run();
+    out.assert_success()
+        .assert_stdout_contains(&format!("go version go{} ", zip.version));
+
+    let mut user = proxy_context(&proxy);
+    user.set_env("GOPROXY", format!("file://{}", dir.display()));
+    user.gover_cmd(["install", &zip.version])
+        .deadline(SLOW)
+        .run()
+        .assert_success();
+    user.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains(&format!("go version go{} ", zip.version));
+    use std::os::unix::fs::PermissionsExt;
+    let root = user.version_dir(&zip.version);
+    let (os, arch) = common::release::host_platform();
+    for tool in ["bin/gofmt", &format!("pkg/tool/{os}_{arch}/compile")] {
+        let mode = std::fs::metadata(root.join(tool))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "{tool} is executable");
+    }
+    // Go's nested go.mod files are back where `go` expects them.
+    assert!(user.version_dir(&zip.version).join("src/go.mod").is_file());
+    assert!(
+        user.version_dir(&zip.version)
+            .join("src/cmd/go.mod")
+            .is_file()
+    );
+}

@@ -6,6 +6,7 @@
 //! Verification itself is [`gover_sumdb`]'s; the install source is [`crate::install::goproxy`].
 
 pub mod config;
+pub mod mirror;
 
 use std::fs;
 use std::io::Read;
@@ -83,6 +84,15 @@ pub enum GoproxyError {
     },
     #[error("no Go release matches `{request}` in {url}")]
     NoMatch { request: String, url: String },
+    #[error("{what} in {} does not match the checksum database: expected {expected}, got {actual}", path.display())]
+    Mirrored {
+        what: &'static str,
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error("--layout goproxy mirrors byte-identical module zips, which only a module proxy has")]
+    LayoutNeedsProxy,
 }
 
 impl GoproxyError {
@@ -94,7 +104,9 @@ impl GoproxyError {
             GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
             GoproxyError::Unverifiable { .. }
             | GoproxyError::Sumdb { .. }
-            | GoproxyError::Hash { .. } => VERIFY,
+            | GoproxyError::Hash { .. }
+            | GoproxyError::Mirrored { .. } => VERIFY,
+            GoproxyError::LayoutNeedsProxy => USAGE,
             GoproxyError::Write { .. } => FILESYSTEM,
         }
     }
@@ -135,6 +147,12 @@ impl GoproxyError {
             GoproxyError::Write { .. } => {
                 "check free space and permissions under GOVER_HOME".into()
             }
+            GoproxyError::Mirrored { .. } => "the proxy served other bytes than the checksum \
+                database vouches for; nothing was added to the mirror"
+                .into(),
+            GoproxyError::LayoutNeedsProxy => "drop --source dist (`--layout goproxy` always \
+                fetches from GOPROXY)"
+                .into(),
         })
     }
 }
@@ -441,6 +459,52 @@ impl gover_sumdb::Fetch for SumdbFetch {
 /// The store of verified tree heads: `GOVER_HOME/sumdb/<name>/latest`, replaced atomically.
 pub fn sumdb_store(home: &Home) -> gover_sumdb::FileStore {
     gover_sumdb::FileStore::new(home.root().join("sumdb"))
+}
+
+/// A checksum-database client as [`Sumdb::On`] describes it.
+pub type SumdbClient = gover_sumdb::Client<SumdbFetch, gover_sumdb::FileStore>;
+
+/// The client for the database in `key` (reached as [`SumdbFetch::new`] decides).
+pub fn sumdb_client(
+    home: &Home,
+    proxies: &Proxies,
+    key: &str,
+    url: Option<&str>,
+) -> Result<SumdbClient, GoproxyError> {
+    let name = key.split('+').next().unwrap_or_default();
+    let fetch = SumdbFetch::new(proxies, name, url)?;
+    gover_sumdb::Client::new(key, fetch, sumdb_store(home)).map_err(|source| GoproxyError::Sumdb {
+        module: MODULE.into(),
+        version: String::new(),
+        source: Box::new(source),
+    })
+}
+
+/// The `h1:` hashes the database vouches for: the zip's and the go.mod's.
+pub struct Vouched {
+    pub zip: String,
+    pub go_mod: String,
+}
+
+/// Look `module_version` of the toolchain module up, verified.
+pub fn vouched(client: &SumdbClient, module_version: &str) -> Result<Vouched, GoproxyError> {
+    let sumdb_err = |source| GoproxyError::Sumdb {
+        module: MODULE.into(),
+        version: module_version.into(),
+        source: Box::new(source),
+    };
+    let lines = client.lookup(MODULE, module_version).map_err(sumdb_err)?;
+    let hash_of = |version: &str| {
+        lines.iter().find_map(|line| {
+            let mut fields = line.split_whitespace();
+            (fields.next() == Some(MODULE) && fields.next() == Some(version))
+                .then(|| fields.next().map(str::to_string))
+                .flatten()
+        })
+    };
+    let zip = client.zip_hash(MODULE, module_version).map_err(sumdb_err)?;
+    let go_mod = hash_of(&format!("{module_version}/go.mod")).unwrap_or_default();
+    Ok(Vouched { zip, go_mod })
 }
 
 #[cfg(test)]

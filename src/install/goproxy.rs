@@ -14,7 +14,7 @@ use super::{Source, unpack};
 use crate::dist::{Access, Platform};
 use crate::error::Error;
 use crate::goproxy::config::GoEnv;
-use crate::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb, SumdbFetch};
+use crate::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
 use crate::home::Home;
 use crate::progress::InstallProgress;
 use crate::version::{GoVersion, VersionRequest};
@@ -60,16 +60,15 @@ impl<'a> Goproxy<'a> {
         let Sumdb::On { key, url } = &self.sumdb else {
             return Ok(None);
         };
-        let name = key.split('+').next().unwrap_or_default();
-        let fetch = SumdbFetch::new(&self.proxies, name, url.as_deref())?;
-        let sumdb_err = |source| GoproxyError::Sumdb {
-            module: MODULE.into(),
-            version: module_version.into(),
-            source: Box::new(source),
-        };
-        let client = gover_sumdb::Client::new(key, fetch, goproxy::sumdb_store(self.home))
-            .map_err(sumdb_err)?;
-        let hash = client.zip_hash(MODULE, module_version).map_err(sumdb_err)?;
+        let client = goproxy::sumdb_client(self.home, &self.proxies, key, url.as_deref())?;
+        let hash =
+            client
+                .zip_hash(MODULE, module_version)
+                .map_err(|source| GoproxyError::Sumdb {
+                    module: MODULE.into(),
+                    version: module_version.into(),
+                    source: Box::new(source),
+                })?;
         Ok(Some(hash))
     }
 
