@@ -45,7 +45,7 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print a shell completion script
     Completions(CompletionsArgs),
-    /// Build and maintain a fleet mirror (a go.dev-layout directory)
+    /// Build and maintain a fleet mirror (a go.dev- or GOPROXY-layout directory)
     #[command(subcommand)]
     Mirror(MirrorCommand),
     /// Print shell code that puts the gover shims first on PATH (for `eval`)
@@ -63,12 +63,29 @@ pub struct InstallArgs {
     /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL", value_delimiter = ',')]
     pub mirror: Vec<String>,
-    /// With no release index at all (none fetched, none cached), install without checksum verification
+    /// With no release index at all (none fetched, none cached), or with GOSUMDB=off under --source proxy, install without checksum verification
     #[arg(long)]
     pub allow_unverified: bool,
     /// Install it again even if it is installed (replaces a damaged install with a verified one)
     #[arg(long)]
     pub force: bool,
+    /// Where releases come from: `dist` (go.dev's archives) or `proxy` (GOPROXY's golang.org/toolchain, verified by GOSUMDB); default: GOVER_SOURCE, else dist
+    #[arg(long, value_enum)]
+    pub source: Option<SourceArg>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceArg {
+    Dist,
+    Proxy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// go.dev's: DIR/index.json and DIR/<archive>.tar.gz
+    Dist,
+    /// GOPROXY's: DIR/golang.org/toolchain/@v/{list,<v>.info,<v>.mod,<v>.zip}
+    Goproxy,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +106,12 @@ pub struct MirrorSyncArgs {
     /// Download archives from these base URLs (comma-separated or repeated) instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL", value_delimiter = ',')]
     pub mirror: Vec<String>,
+    /// The directory's layout: `dist` (go.dev's) or `goproxy` (a GOPROXY that `go` itself can use)
+    #[arg(long, value_enum, default_value = "dist")]
+    pub layout: LayoutArg,
+    /// Where releases come from (see `gover install --source`); `--layout goproxy` defaults to proxy
+    #[arg(long, value_enum)]
+    pub source: Option<SourceArg>,
 }
 
 #[derive(Debug, Args)]
@@ -114,6 +137,9 @@ pub struct ListArgs {
     /// With --remote: include pre-releases and older (archived) releases
     #[arg(long, requires = "remote")]
     pub all: bool,
+    /// With --remote: where releases come from (see `gover install --source`)
+    #[arg(long, value_enum, requires = "remote")]
+    pub source: Option<SourceArg>,
     /// Print JSON
     #[arg(long)]
     pub json: bool,

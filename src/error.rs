@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use crate::dist::IndexError;
 use crate::download::DownloadError;
+use crate::goproxy::GoproxyError;
 use crate::home::HomeError;
 use crate::http::HttpError;
 use crate::install::unpack::ArchiveError;
+use crate::install::unpack::zip::ZipError;
 use crate::resolve::ResolveError;
 use crate::version::ParseRequestError;
 
@@ -43,6 +45,14 @@ pub enum Error {
         url: String,
         #[source]
         source: ArchiveError,
+    },
+    #[error(transparent)]
+    Goproxy(Box<GoproxyError>),
+    #[error("cannot unpack {}", zip.display())]
+    Unzip {
+        zip: PathBuf,
+        #[source]
+        source: ZipError,
     },
     #[error("Go {version} is not installed")]
     NotInstalled { version: String, hint: String },
@@ -99,6 +109,12 @@ pub enum Error {
     },
 }
 
+impl From<GoproxyError> for Error {
+    fn from(e: GoproxyError) -> Error {
+        Error::Goproxy(Box::new(e))
+    }
+}
+
 impl Error {
     /// An I/O failure on a path, e.g. `Error::io("cannot remove", path)(e)`.
     pub fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Error {
@@ -143,6 +159,9 @@ impl Error {
                 ..
             } => FILESYSTEM,
             Error::Archive { .. } => VERIFY,
+            Error::Goproxy(e) => e.exit_code(),
+            Error::Unzip { source, .. } if source.is_write() => FILESYSTEM,
+            Error::Unzip { .. } => VERIFY,
             Error::Home(_) | Error::Download(DownloadError::Cache { .. }) | Error::Io { .. } => {
                 FILESYSTEM
             }
@@ -185,6 +204,14 @@ impl Error {
                 .or_else(|| Some("check free space and permissions under GOVER_HOME".into())),
             Error::Archive { .. } => Some(
                 "the archive is damaged or not an official Go release; nothing was installed"
+                    .into(),
+            ),
+            Error::Goproxy(e) => e.hint(),
+            Error::Unzip { source, .. } if source.is_write() => {
+                Some("check free space and permissions under GOVER_HOME".into())
+            }
+            Error::Unzip { .. } => Some(
+                "the zip is damaged or not a golang.org/toolchain module zip; nothing was installed"
                     .into(),
             ),
             Error::NotInstalled { hint, .. } => Some(hint.clone()),

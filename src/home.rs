@@ -43,6 +43,12 @@ pub enum HomeError {
         #[source]
         source: io::Error,
     },
+    #[error("cannot remove {}", path.display())]
+    Remove {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl HomeError {
@@ -52,10 +58,12 @@ impl HomeError {
                 "set {} to the directory gover should use",
                 env::GOVER_HOME
             )),
-            HomeError::Create { .. } | HomeError::Lock { .. } => Some(format!(
-                "check that {} is on a writable filesystem with free space",
-                env::GOVER_HOME
-            )),
+            HomeError::Create { .. } | HomeError::Lock { .. } | HomeError::Remove { .. } => {
+                Some(format!(
+                    "check that {} is on a writable filesystem with free space",
+                    env::GOVER_HOME
+                ))
+            }
         }
     }
 }

@@ -5,8 +5,7 @@
 
 use std::fs;
 
-use crate::error::Error;
-use crate::home::Home;
+use crate::home::{Home, HomeError};
 use crate::version::GoVersion;
 
 /// Installed versions, oldest first.
@@ -31,14 +30,18 @@ pub fn is_installed(home: &Home, v: &GoVersion) -> bool {
 /// vanishes in one step even if the delete is interrupted (`gover prune` clears what is left),
 /// then delete it. The caller holds the home lock. A link in its place is removed itself;
 /// `remove_dir_all` never follows links inside the tree.
-pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), Error> {
+pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), HomeError> {
     let dir = home.version_dir(v);
     home.ensure_dir(&home.staging_dir())?;
     let trash = home
         .staging_dir()
         .join(format!("{UNINSTALL_PREFIX}{v}-{}", std::process::id()));
-    fs::rename(&dir, &trash).map_err(Error::io("cannot remove", &dir))?;
-    fs::remove_dir_all(&trash).map_err(Error::io("cannot remove", &trash))
+    let remove = |path: &std::path::Path| {
+        let path = path.to_path_buf();
+        move |source| HomeError::Remove { path, source }
+    };
+    fs::rename(&dir, &trash).map_err(remove(&dir))?;
+    fs::remove_dir_all(&trash).map_err(remove(&trash))
 }
 
 /// Name prefix, in `staging/`, of a version dir being removed.

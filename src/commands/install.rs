@@ -13,7 +13,9 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let access = Access {
         allow_unverified: args.allow_unverified,
-        ..access.with_mirrors(&args.mirror)
+        ..access
+            .with_mirrors(&args.mirror)
+            .with_source(super::source_of(args.source))
     };
     if access.allow_unverified {
         eprintln!(

@@ -3,8 +3,9 @@
 use serde::Serialize;
 
 use crate::cli::ListArgs;
-use crate::dist::{Access, cache};
+use crate::dist::{Access, Platform, SourceKind, cache};
 use crate::error::Error;
+use crate::goproxy::{Proxies, config::GoEnv};
 use crate::home::Home;
 use crate::inventory;
 use crate::resolve;
@@ -29,7 +30,10 @@ struct Remote {
 
 pub fn run(args: ListArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
-    if args.remote {
+    let access = access.with_source(super::source_of(args.source));
+    if args.remote && access.source()? == SourceKind::Proxy {
+        remote_proxy(&home, &access, args.all, args.json)
+    } else if args.remote {
         remote(&home, &access, args.all, args.json)
     } else {
         installed(&home, args.json)
@@ -89,11 +93,51 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
             version: v.to_string(),
         })
         .collect();
+    print_remote(&rows, json)
+}
+
+/// `--source proxy`: the toolchain versions of this platform that GOPROXY's `@v/list` names
+/// (unverified: the checksum database vouches for a zip when it is installed).
+fn remote_proxy(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Error> {
+    if access.offline {
+        return Err(Error::Offline {
+            what: "listing GOPROXY's toolchains needs the network".into(),
+            hint: "`gover list` shows what is installed".into(),
+        });
+    }
+    let proxies = Proxies::from_env(&GoEnv::load())?;
+    let (mut versions, _) = proxies.list(Platform::current())?;
+    versions.reverse();
+    if !all {
+        // Like the dist listing: the stable releases of the two newest minor lines.
+        let mut lines: Vec<(u64, u64)> = versions
+            .iter()
+            .filter(|v| !v.is_prerelease())
+            .map(|v| v.minor_line())
+            .collect();
+        lines.dedup();
+        lines.truncate(2);
+        versions.retain(|v| !v.is_prerelease() && lines.contains(&v.minor_line()));
+    }
+    let rows: Vec<Remote> = versions
+        .into_iter()
+        .map(|v| Remote {
+            installed: inventory::is_installed(home, &v),
+            stable: !v.is_prerelease(),
+            // The checksum database vouches for every toolchain zip when it is installed.
+            checksum: true,
+            version: v.to_string(),
+        })
+        .collect();
+    print_remote(&rows, json)
+}
+
+fn print_remote(rows: &[Remote], json: bool) -> Result<(), Error> {
     if json {
         return super::print(&super::to_json(&rows));
     }
     let mut out = String::new();
-    for row in &rows {
+    for row in rows {
         let installed = if row.installed { " (installed)" } else { "" };
         let checksum = if row.checksum {
             ""

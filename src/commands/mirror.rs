@@ -1,7 +1,7 @@
 //! `gover mirror sync DIR [SPEC…] [--platform …]`: build or top up a fleet mirror.
 
-use crate::cli::{MirrorCommand, MirrorSyncArgs};
-use crate::dist::{Access, Platform};
+use crate::cli::{LayoutArg, MirrorCommand, MirrorSyncArgs};
+use crate::dist::{Access, Platform, SourceKind};
 use crate::error::Error;
 use crate::home::Home;
 use crate::mirror;
@@ -15,7 +15,9 @@ pub fn run(command: MirrorCommand, access: Access) -> Result<(), Error> {
 
 fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let access = access.with_mirrors(&args.mirror);
+    let access = access
+        .with_mirrors(&args.mirror)
+        .with_source(super::source_of(args.source));
     let requests = args
         .specs
         .iter()
@@ -30,6 +32,15 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
             .map(|p| mirror::parse_platform(p))
             .collect::<Result<Vec<_>, _>>()?
     };
+    if args.layout == LayoutArg::Goproxy {
+        return sync_goproxy(&home, &args, &requests, &platforms, &access);
+    }
+    if access.source()? == SourceKind::Proxy {
+        eprintln!(
+            "note: a go.dev-layout mirror is built from go.dev's index and archives; \
+             `--layout goproxy` builds one from GOPROXY"
+        );
+    }
     let index = crate::install::fetch_index(&home, &access)?;
     let wanted = mirror::select(&index, &requests, &platforms)?;
     let report = mirror::sync(&home, &args.dir, &wanted, &access)?;
@@ -43,6 +54,33 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
         args.dir.display(),
         report.downloaded.len(),
         report.present.len()
+    );
+    Ok(())
+}
+
+/// `--layout goproxy`: module zips from GOPROXY, checked against the checksum database.
+fn sync_goproxy(
+    home: &Home,
+    args: &MirrorSyncArgs,
+    requests: &[crate::version::VersionRequest],
+    platforms: &[Platform],
+    access: &Access,
+) -> Result<(), Error> {
+    if access.source_flag == Some(SourceKind::Dist) {
+        return Err(crate::goproxy::GoproxyError::LayoutNeedsProxy.into());
+    }
+    let report = crate::goproxy::mirror::sync(home, &args.dir, requests, platforms, access)?;
+    for name in &report.present {
+        eprintln!("Already there: {name}");
+    }
+    eprintln!(
+        "Synced {} toolchain(s) into {} ({} downloaded, {} already there); serve that directory \
+         and point GOPROXY at it (or use GOPROXY=file://{}); GOSUMDB stays as it is",
+        report.downloaded.len() + report.present.len(),
+        args.dir.display(),
+        report.downloaded.len(),
+        report.present.len(),
+        args.dir.display(),
     );
     Ok(())
 }

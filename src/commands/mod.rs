@@ -42,12 +42,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-/// `value` as pretty JSON with a final newline: what every `--json` prints.
-pub fn to_json(value: &impl serde::Serialize) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
-    text.push('\n');
-    text
-}
+pub use crate::json::to_json;
 
 /// Write a result to stdout. A closed pipe surfaces as an error that `main` exits 0 on.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
@@ -55,6 +50,14 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(Error::io("cannot write to", "stdout"))
+}
+
+/// The source a `--source` value names.
+pub(crate) fn source_of(arg: Option<crate::cli::SourceArg>) -> Option<crate::dist::SourceKind> {
+    arg.map(|arg| match arg {
+        crate::cli::SourceArg::Dist => crate::dist::SourceKind::Dist,
+        crate::cli::SourceArg::Proxy => crate::dist::SourceKind::Proxy,
+    })
 }
 
 /// The library's shell for a `--shell` value.

@@ -26,6 +26,17 @@ pub struct Access {
     pub allow_insecure: bool,
     /// Archive base URLs, tried in order.
     pub mirrors: Vec<String>,
+    /// `--source`, if given; else `GOVER_SOURCE` decides (see [`Access::source`]).
+    pub source_flag: Option<SourceKind>,
+}
+
+/// Where releases come from (`--source`, `GOVER_SOURCE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// go.dev's index and tar.gz archives, or a mirror of them (the default).
+    Dist,
+    /// The `golang.org/toolchain` module from `GOPROXY`, verified by `GOSUMDB`.
+    Proxy,
 }
 
 impl Access {
@@ -36,7 +47,32 @@ impl Access {
             allow_unverified: false,
             allow_insecure,
             mirrors: dist_urls(&[]),
+            source_flag: None,
         }
+    }
+
+    /// The source in force: `--source`, else `GOVER_SOURCE` (`dist` or `proxy`), else `dist`.
+    pub fn source(&self) -> Result<SourceKind, Error> {
+        if let Some(kind) = self.source_flag {
+            return Ok(kind);
+        }
+        match env::var(env::GOVER_SOURCE).as_deref().map(str::trim) {
+            None | Some("dist") => Ok(SourceKind::Dist),
+            Some("proxy") => Ok(SourceKind::Proxy),
+            Some(other) => Err(Error::BadEnv {
+                name: env::GOVER_SOURCE,
+                value: other.to_string(),
+                expected: "`dist` (go.dev's archives) or `proxy` (GOPROXY's golang.org/toolchain)",
+            }),
+        }
+    }
+
+    /// The same access with `--source`, if it was given.
+    pub fn with_source(mut self, flag: Option<SourceKind>) -> Access {
+        if flag.is_some() {
+            self.source_flag = flag;
+        }
+        self
     }
 
     /// The same access with `--mirror` URLs, if any were given.

@@ -228,5 +228,5 @@ pub fn json(ctx: &Context, findings: &[Finding], fixed: &[String]) -> String {
             .collect(),
         fixed,
     };
-    crate::commands::to_json(&report)
+    crate::json::to_json(&report)
 }

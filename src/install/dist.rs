@@ -1,21 +1,101 @@
-//! The `dist` source of the install pipeline: go.dev's archives (or a mirror's), read from
-//! the download cache or fetched from each mirror in turn, hashed and unpacked in one pass.
+//! The `dist` source of the install pipeline: go.dev's index and archives (or a mirror's),
+//! read from the download cache or fetched from each mirror in turn, hashed and unpacked in
+//! one pass.
 
 use std::fs;
 use std::path::Path;
 
-use super::{empty_dir, test_pause, unpack};
-use crate::dist::{self, Access, ArchiveFile};
+use super::{Source, empty_dir, test_pause, unpack};
+use crate::dist::{self, Access, ArchiveFile, IndexError, Platform, cache};
 use crate::download::{ArchiveStream, DownloadError, Origin};
 use crate::error::Error;
 use crate::home::Home;
 use crate::progress::InstallProgress;
-use crate::version::GoVersion;
+use crate::version::{GoVersion, VersionRequest};
+
+/// go.dev's distribution (or a mirror of it).
+pub struct Dist<'a> {
+    pub home: &'a Home,
+    pub access: &'a Access,
+}
+
+/// The archive to fetch: its index entry, or (`--allow-unverified` only) its name and why
+/// nothing can check it: no index at all, or an index entry go.dev publishes no checksum for.
+pub enum Archive {
+    Verified(ArchiveFile),
+    Unverified { filename: String, why: String },
+}
+
+impl Source for Dist<'_> {
+    type Resolved = Archive;
+
+    fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, Archive), Error> {
+        let (home, access) = (self.home, self.access);
+        let Some(mut loaded) = cache::load(home, access, false)? else {
+            return resolve_unverified(request);
+        };
+        // A cached index younger than the TTL may still predate the release asked for.
+        if loaded.index.resolve(request).is_err()
+            && matches!(
+                loaded.origin,
+                cache::Origin::Cached {
+                    why: cache::CacheUse::Fresh,
+                    ..
+                }
+            )
+            && let Some(fresh) = cache::load(home, access, true)?
+        {
+            loaded = fresh;
+        }
+        let index = &loaded.index;
+        let (version, release) = index.resolve(request)?;
+        // go.dev lists a few old releases with no checksum: only `--allow-unverified` installs them.
+        match index.archive(&version, release, Platform::current()) {
+            Ok(file) => Ok((version, Archive::Verified(file.clone()))),
+            Err(IndexError::NoChecksum { filename, .. }) if access.allow_unverified => {
+                let why = format!("go.dev publishes no checksum for {filename}");
+                Ok((version, Archive::Unverified { filename, why }))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn fetch(&self, version: &GoVersion, archive: Archive, staging: &Path) -> Result<(), Error> {
+        match archive {
+            Archive::Verified(file) => fetch_and_unpack(
+                self.home,
+                version,
+                &file.filename,
+                Some(&file),
+                self.access,
+                staging,
+            ),
+            Archive::Unverified { filename, why } => {
+                eprintln!("warning: installing Go {version} UNVERIFIED: {why}");
+                fetch_and_unpack(self.home, version, &filename, None, self.access, staging)
+            }
+        }
+    }
+}
+
+/// `--allow-unverified` with no index at all: only an exact release can be named, and its
+/// archive is installed without a checksum, loudly.
+fn resolve_unverified(request: &VersionRequest) -> Result<(GoVersion, Archive), Error> {
+    let version = request
+        .release_name()
+        .cloned()
+        .ok_or_else(|| Error::NeedsIndex {
+            request: request.to_string(),
+        })?;
+    let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
+    let why = format!("there is no release index to check {filename} against");
+    Ok((version, Archive::Unverified { filename, why }))
+}
 
 /// Stream the archive into `staging`: from the download cache if a copy is there, else from
 /// each mirror in turn. Checked against `expected` (the index entry), unless there is none
 /// (`--allow-unverified`). Only verified archives are kept in the download cache.
-pub(super) fn fetch_and_unpack(
+fn fetch_and_unpack(
     home: &Home,
     version: &GoVersion,
     filename: &str,

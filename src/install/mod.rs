@@ -1,19 +1,23 @@
-//! The install pipeline, top to bottom: resolve a request against the index, take the
-//! version lock, stream the archive into a staging dir ([`dist`]: download cache or mirrors,
-//! hashed and unpacked in one pass by [`unpack`]), and publish it into `versions/` with one
-//! rename. Nothing becomes visible until the sha256 and size match the index.
+//! The install pipeline, top to bottom: resolve a request against a [`Source`], take the
+//! version lock, have the source fill a staging dir with a verified release, and publish it
+//! into `versions/` with one rename. Nothing becomes visible until the source has verified it.
+//!
+//! Sources, one file each: [`dist`] (go.dev's index and tar.gz archives, or a mirror of them)
+//! and [`goproxy`] (the `golang.org/toolchain` module from `GOPROXY`, verified by the checksum
+//! database). Archive formats are in [`unpack`].
 //!
 //! `gover install`, `gover use --install`, auto-install from the shims and `gover local` all
 //! come here; `commands/install.rs` only decides what to ask for.
 
 pub mod dist;
+pub mod goproxy;
 pub mod unpack;
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 
-use crate::dist::{Access, Index, IndexError, Platform, cache};
+use crate::dist::{Access, Index, SourceKind, cache};
 use crate::error::Error;
 use crate::fsutil;
 use crate::home::Home;
@@ -23,8 +27,23 @@ use crate::resolve;
 use crate::shims;
 use crate::version::{GoVersion, VersionRequest};
 
-/// Install the newest release matching `request` unless it is already installed.
-/// Returns the installed version.
+/// Where releases come from: what the pipeline asks of each.
+pub trait Source {
+    /// What [`Source::resolve`] learned that [`Source::fetch`] needs (an index entry, ...).
+    type Resolved;
+    /// The newest release that satisfies `request`.
+    fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, Self::Resolved), Error>;
+    /// Fill `staging` (empty) with the release, verified; on error it may hold anything.
+    fn fetch(
+        &self,
+        version: &GoVersion,
+        resolved: Self::Resolved,
+        staging: &Path,
+    ) -> Result<(), Error>;
+}
+
+/// Install the newest release matching `request` unless it is already installed, from the
+/// source in force (`--source`, `GOVER_SOURCE`). Returns the installed version.
 pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result<GoVersion, Error> {
     install_with(home, request, access, false)
 }
@@ -38,49 +57,34 @@ pub fn install_with(
     force: bool,
 ) -> Result<GoVersion, Error> {
     let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
-    // An exact version that is already here needs no index at all.
+    // An exact version that is already here needs no source at all.
     if let VersionRequest::Exact(v) = request
         && is_installed(v)
     {
         return already_installed(home, v);
     }
-    let Some(mut loaded) = cache::load(home, access, false)? else {
-        return install_unverified(home, request, access, force);
-    };
-    // A cached index younger than the TTL may still predate the release asked for.
-    if loaded.index.resolve(request).is_err()
-        && matches!(
-            loaded.origin,
-            cache::Origin::Cached {
-                why: cache::CacheUse::Fresh,
-                ..
-            }
-        )
-        && let Some(fresh) = cache::load(home, access, true)?
-    {
-        loaded = fresh;
+    match access.source()? {
+        SourceKind::Dist => install_from(home, request, &dist::Dist { home, access }, force),
+        SourceKind::Proxy => install_from(
+            home,
+            request,
+            &goproxy::Goproxy::new(home, access)?,
+            force,
+        ),
     }
-    let index = &loaded.index;
-    let (version, release) = index.resolve(request)?;
+}
+
+fn install_from<S: Source>(
+    home: &Home,
+    request: &VersionRequest,
+    source: &S,
+    force: bool,
+) -> Result<GoVersion, Error> {
+    let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
+    let (version, resolved) = source.resolve(request)?;
     if is_installed(&version) {
         return already_installed(home, &version);
     }
-    // go.dev lists a few old releases with no checksum: only `--allow-unverified` installs them.
-    let file = match index.archive(&version, release, Platform::current()) {
-        Ok(file) => Some(file.clone()),
-        Err(IndexError::NoChecksum { filename, .. }) if access.allow_unverified => {
-            eprintln!(
-                "warning: installing Go {version} UNVERIFIED: go.dev publishes no checksum for {filename}"
-            );
-            None
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let filename = match &file {
-        Some(file) => file.filename.clone(),
-        None => format!("{}.{}.tar.gz", version.go_name(), Platform::current()),
-    };
-
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
     let _version_lock = home.lock_version(&version)?;
@@ -91,45 +95,7 @@ pub fn install_with(
     resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
     let staging = new_staging(home, &version)?;
-    dist::fetch_and_unpack(
-        home,
-        &version,
-        &filename,
-        file.as_ref(),
-        access,
-        staging.path(),
-    )?;
-    finish(home, version, staging)
-}
-
-/// `--allow-unverified` with no index at all: only an exact release can be named, and its
-/// archive is installed without a checksum, loudly.
-fn install_unverified(
-    home: &Home,
-    request: &VersionRequest,
-    access: &Access,
-    force: bool,
-) -> Result<GoVersion, Error> {
-    let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
-    let version = request
-        .release_name()
-        .cloned()
-        .ok_or_else(|| Error::NeedsIndex {
-            request: request.to_string(),
-        })?;
-    if is_installed(&version) {
-        return already_installed(home, &version);
-    }
-    let filename = format!("{}.{}.tar.gz", version.go_name(), Platform::current());
-    let _version_lock = home.lock_version(&version)?;
-    if is_installed(&version) {
-        return already_installed(home, &version);
-    }
-    eprintln!(
-        "warning: installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
-    );
-    let staging = new_staging(home, &version)?;
-    dist::fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
+    source.fetch(&version, resolved, staging.path())?;
     finish(home, version, staging)
 }
 

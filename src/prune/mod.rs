@@ -213,7 +213,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Plan, Error> {
 pub fn apply(home: &Home, item: &Item) -> Result<(), Error> {
     match &item.action {
         Action::Remove => remove_path(&item.path).map_err(Error::io("cannot remove", &item.path)),
-        Action::RemoveVersion(v) => inventory::remove_version(home, v),
+        Action::RemoveVersion(v) => Ok(inventory::remove_version(home, v)?),
         Action::Repoint(target) => link::replace_symlink(target, &item.path)
             .map_err(Error::io("cannot repoint", &item.path)),
         Action::Report => Ok(()),

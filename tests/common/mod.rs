@@ -6,6 +6,8 @@
 //!   go.dev-format index.
 //! - [`toolchain`]: real toolchains from `/usr/lib/go-1.NN` repackaged as official archives, cached.
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
+//! - [`goproxy`]: a loopback GOPROXY serving `golang.org/toolchain` module zips (fake, or real Debian
+//!   toolchains packed like golang/build's dl2mod) and a checksum database with its own key.
 //! - [`tls`]: an HTTPS front for the mirror with a throwaway CA (trusted through `SSL_CERT_FILE`), and a
 //!   `CONNECT` proxy that tunnels.
 //! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
@@ -23,6 +25,7 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod goproxy;
 pub mod loop_fs;
 pub mod mirror;
 pub mod mount_ns;

@@ -4,6 +4,7 @@
 
 pub mod bounds;
 pub mod tar;
+pub mod zip;
 
 pub use self::bounds::{BoundError, Limits};
 pub use self::tar::{ArchiveError, Options, unpack, writer_threads};

@@ -1,0 +1,531 @@
+//! The module-proxy side of Go's toolchain distribution: the `golang.org/toolchain` module's
+//! version names, fetching `@v/` files through a `GOPROXY` list with Go's fall-through rules,
+//! and reaching the checksum database (directly, or through a proxy's `/sumdb/<name>/`), with
+//! its latest verified tree head kept under `GOVER_HOME/sumdb/<name>/latest`.
+//!
+//! Verification itself is [`gover_sumdb`]'s; the install source is [`crate::install::goproxy`].
+
+pub mod config;
+pub mod mirror;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::dist::Platform;
+use crate::home::Home;
+use crate::http::{self, HttpError};
+use crate::version::GoVersion;
+use config::{FallBack, GoEnv, ProxyEntry, ProxyList, SumdbSetting};
+
+/// The module Go's toolchains are published as.
+pub const MODULE: &str = "golang.org/toolchain";
+
+/// `@v/list`, `.info` and `.mod` are small; anything bigger is refused.
+const MAX_SMALL_FILE: u64 = 4 << 20;
+/// A sumdb answer (note, lookup record, tile) is small; anything bigger is refused.
+const MAX_SUMDB_FILE: u64 = 1 << 20;
+
+/// `v0.0.1-go1.22.5.linux-amd64` for Go 1.22.5 on `platform`.
+pub fn module_version(v: &GoVersion, platform: Platform) -> String {
+    format!("v0.0.1-{}.{platform}", v.go_name())
+}
+
+/// The Go release a module version of this platform names (`None` for other platforms and
+/// anything that is not a toolchain version).
+pub fn release_of(module_version: &str, platform: Platform) -> Option<GoVersion> {
+    let rest = module_version.strip_prefix("v0.0.1-go")?;
+    let name = rest.strip_suffix(&format!(".{platform}"))?;
+    GoVersion::parse(name).ok()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GoproxyError {
+    #[error("GOPROXY={value} names no proxy to download toolchains from")]
+    NoProxy { value: String },
+    #[error("cannot fetch {url}")]
+    Http {
+        url: String,
+        #[source]
+        source: HttpError,
+    },
+    #[error("{url} is larger than {limit} bytes")]
+    TooLarge { url: String, limit: u64 },
+    #[error("{module}@{version} is not on any proxy in GOPROXY={proxies}")]
+    NotFound {
+        module: String,
+        version: String,
+        proxies: String,
+    },
+    #[error("GOSUMDB=`{value}` is not valid: {reason}")]
+    BadSumdb { value: String, reason: String },
+    #[error("checksum verification is off for {MODULE} ({why})")]
+    Unverifiable { why: String },
+    #[error("the checksum database refused {module}@{version}")]
+    Sumdb {
+        module: String,
+        version: String,
+        #[source]
+        source: Box<gover_sumdb::SumdbError>,
+    },
+    #[error(
+        "h1 mismatch for {url}: the checksum database says {expected}, the zip hashes to {actual}"
+    )]
+    Hash {
+        url: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no Go release matches `{request}` in {url}")]
+    NoMatch { request: String, url: String },
+    #[error("{what} in {} does not match the checksum database: expected {expected}, got {actual}", path.display())]
+    Mirrored {
+        what: &'static str,
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
+    #[error("--layout goproxy mirrors byte-identical module zips, which only a module proxy has")]
+    LayoutNeedsProxy,
+}
+
+impl GoproxyError {
+    pub fn exit_code(&self) -> u8 {
+        use crate::error::exit::*;
+        match self {
+            GoproxyError::NoProxy { .. } | GoproxyError::BadSumdb { .. } => USAGE,
+            GoproxyError::Http { .. } | GoproxyError::TooLarge { .. } => NETWORK,
+            GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
+            GoproxyError::Unverifiable { .. }
+            | GoproxyError::Sumdb { .. }
+            | GoproxyError::Hash { .. }
+            | GoproxyError::Mirrored { .. } => VERIFY,
+            GoproxyError::LayoutNeedsProxy => USAGE,
+            GoproxyError::Write { .. } => FILESYSTEM,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            GoproxyError::NoProxy { .. } => "set GOPROXY to a module proxy URL, e.g. \
+                https://proxy.golang.org or https://goproxy.cn (direct cannot serve toolchains)"
+                .into(),
+            GoproxyError::Http { source, .. } => source
+                .hint()
+                .unwrap_or_else(|| "check GOPROXY and your network".into()),
+            GoproxyError::TooLarge { .. } => "the proxy is misbehaving; try another".into(),
+            GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => {
+                "`gover list --remote --source proxy` shows what the proxy has".into()
+            }
+            GoproxyError::BadSumdb { .. } => {
+                "GOSUMDB is `off`, `name`, `name+key` or `name+key URL` (see `go help module-auth`)"
+                    .into()
+            }
+            GoproxyError::Unverifiable { .. } => "toolchains are always verified (by `go` too); \
+                unset GOSUMDB=off / take golang.org/toolchain out of GONOSUMDB and GOPRIVATE, or \
+                pass --allow-unverified to install without verification"
+                .into(),
+            GoproxyError::Sumdb { source, .. } => match **source {
+                gover_sumdb::SumdbError::Fork { .. } => "the checksum database, or a proxy or \
+                    network in between, served a log that contradicts the tree head stored in \
+                    GOVER_HOME/sumdb; do not trust it, and remove the stored tree head only if \
+                    you know why it changed"
+                    .into(),
+                _ => "check GOSUMDB (its key and URL) and that the proxy serves the same \
+                      database; nothing was installed"
+                    .into(),
+            },
+            GoproxyError::Hash { .. } => "the proxy (or the module cache) served a zip other \
+                than the one the checksum database vouches for; nothing was installed"
+                .into(),
+            GoproxyError::Write { .. } => {
+                "check free space and permissions under GOVER_HOME".into()
+            }
+            GoproxyError::Mirrored { .. } => "the proxy served other bytes than the checksum \
+                database vouches for; nothing was added to the mirror"
+                .into(),
+            GoproxyError::LayoutNeedsProxy => "drop --source dist (`--layout goproxy` always \
+                fetches from GOPROXY)"
+                .into(),
+        })
+    }
+}
+
+/// Read a whole small body, refusing more than `limit` bytes.
+fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
+    let http_err = |source| GoproxyError::Http {
+        url: url.to_string(),
+        source,
+    };
+    let body = http::get(&with_netrc(url)).map_err(|e| http_err(redact(e, url)))?;
+    let mut bytes = Vec::new();
+    body.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| {
+            http_err(HttpError::Body {
+                url: url.to_string(),
+                source,
+            })
+        })?;
+    if bytes.len() as u64 > limit {
+        return Err(GoproxyError::TooLarge {
+            url: url.to_string(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// `url` with netrc credentials for its host, as `go` sends them (basic auth), unless it
+/// already carries some.
+fn with_netrc(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    if !parsed.username().is_empty() || !matches!(parsed.scheme(), "http" | "https") {
+        return url.to_string();
+    }
+    let Some(host) = parsed.host_str().map(str::to_string) else {
+        return url.to_string();
+    };
+    if let Some((login, password)) = config::netrc_credentials(&host) {
+        let _ = parsed.set_username(&login);
+        let _ = parsed.set_password(Some(&password));
+    }
+    parsed.to_string()
+}
+
+/// Messages name the URL without credentials.
+fn redact(e: HttpError, shown: &str) -> HttpError {
+    match e {
+        HttpError::Request { source, .. } => HttpError::Request {
+            url: shown.to_string(),
+            source: source.without_url(),
+        },
+        HttpError::Status {
+            status,
+            retry_after,
+            ..
+        } => HttpError::Status {
+            url: shown.to_string(),
+            status,
+            retry_after,
+        },
+        HttpError::Body { source, .. } => HttpError::Body {
+            url: shown.to_string(),
+            source,
+        },
+        other => other,
+    }
+}
+
+fn is_not_found(e: &GoproxyError) -> bool {
+    matches!(e, GoproxyError::Http { source: HttpError::Status { status, .. }, .. }
+        if matches!(status.as_u16(), 404 | 410))
+        || matches!(e, GoproxyError::Http { source: HttpError::File { source, .. }, .. }
+        if source.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// The proxies of a `GOPROXY` list that can serve toolchains, with the rule for falling
+/// through to the next; `direct` is skipped with a note, `off` ends the list.
+pub struct Proxies {
+    value: String,
+    urls: Vec<(String, FallBack)>,
+}
+
+impl Proxies {
+    pub fn from_env(env: &GoEnv) -> Result<Proxies, GoproxyError> {
+        let (list, _) = env.proxies();
+        let value = env
+            .get(config::GOPROXY)
+            .map(|(v, _)| v)
+            .unwrap_or_else(|| config::DEFAULT_GOPROXY.to_string());
+        Proxies::new(&value, &list)
+    }
+
+    pub fn new(value: &str, list: &ProxyList) -> Result<Proxies, GoproxyError> {
+        let mut urls = Vec::new();
+        for entry in &list.0 {
+            match entry {
+                ProxyEntry::Url { url, fall_back } => urls.push((url.clone(), *fall_back)),
+                ProxyEntry::Direct => {
+                    eprintln!(
+                        "note: GOPROXY's `direct` cannot serve toolchains (they exist only as \
+                         module zips on proxies); skipping it"
+                    );
+                }
+                ProxyEntry::Off => break,
+            }
+        }
+        if urls.is_empty() {
+            return Err(GoproxyError::NoProxy {
+                value: value.to_string(),
+            });
+        }
+        Ok(Proxies {
+            value: value.to_string(),
+            urls,
+        })
+    }
+
+    pub fn urls(&self) -> impl Iterator<Item = &str> {
+        self.urls.iter().map(|(u, _)| u.as_str())
+    }
+
+    /// Run `attempt` on each proxy in turn, as `go` does: the next proxy is tried after a
+    /// not-found (`,`) or after any error (`|`).
+    pub fn try_each<T>(
+        &self,
+        mut attempt: impl FnMut(&str) -> Result<T, GoproxyError>,
+    ) -> Result<T, GoproxyError> {
+        let mut last = None;
+        for (url, fall_back) in &self.urls {
+            match attempt(url) {
+                Ok(v) => return Ok(v),
+                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyError => {
+                    last = Some(e);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.expect("at least one proxy"))
+    }
+
+    /// The raw `GOPROXY` value, for messages.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The toolchain versions for `platform` the first answering proxy lists, and its URL.
+    pub fn list(&self, platform: Platform) -> Result<(Vec<GoVersion>, String), GoproxyError> {
+        self.try_each(|base| {
+            let url = format!("{base}/{MODULE}/@v/list");
+            let bytes = get_small(&url, MAX_SMALL_FILE)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let mut versions: Vec<GoVersion> = text
+                .lines()
+                .filter_map(|line| release_of(line.trim(), platform))
+                .collect();
+            versions.sort();
+            versions.dedup();
+            Ok((versions, url))
+        })
+    }
+
+    /// `@v/<version>.<ext>` of the toolchain module from the first proxy that has it.
+    pub fn get_small(&self, version: &str, ext: &str) -> Result<Vec<u8>, GoproxyError> {
+        self.try_each(|base| get_small(&zip_url(base, version, ext), MAX_SMALL_FILE))
+    }
+
+    /// Download `@v/<version>.zip` into `dest` (replaced), from the first proxy that has it.
+    /// Returns the URL it came from. The bytes are unverified.
+    pub fn download_zip(&self, version: &str, dest: &Path) -> Result<String, GoproxyError> {
+        let found = self.try_each(|base| {
+            let url = zip_url(base, version, "zip");
+            download(&url, dest)?;
+            Ok(url)
+        });
+        found.map_err(|e| {
+            if is_not_found(&e) {
+                GoproxyError::NotFound {
+                    module: MODULE.into(),
+                    version: version.into(),
+                    proxies: self.value.clone(),
+                }
+            } else {
+                e
+            }
+        })
+    }
+}
+
+/// `<proxy>/golang.org/toolchain/@v/<version>.<ext>`.
+pub fn zip_url(base: &str, version: &str, ext: &str) -> String {
+    format!("{base}/{MODULE}/@v/{version}.{ext}")
+}
+
+fn download(url: &str, dest: &Path) -> Result<(), GoproxyError> {
+    let write_err = |source| GoproxyError::Write {
+        path: dest.to_path_buf(),
+        source,
+    };
+    let mut body = http::get(&with_netrc(url)).map_err(|e| GoproxyError::Http {
+        url: url.to_string(),
+        source: redact(e, url),
+    })?;
+    let mut file = fs::File::create(dest).map_err(write_err)?;
+    std::io::copy(&mut body, &mut file).map_err(|source| {
+        let _ = fs::remove_file(dest);
+        GoproxyError::Http {
+            url: url.to_string(),
+            source: HttpError::Body {
+                url: url.to_string(),
+                source,
+            },
+        }
+    })?;
+    Ok(())
+}
+
+/// The checksum database in force for the toolchain module, or why there is none.
+pub enum Sumdb {
+    /// `url`: the one given in `GOSUMDB`, if any (see [`SumdbFetch::new`]).
+    On { key: String, url: Option<String> },
+    /// `GOSUMDB=off`, or the module matched by `GONOSUMDB`/`GOPRIVATE`.
+    Off { why: String },
+}
+
+impl Sumdb {
+    pub fn from_env(env: &GoEnv) -> Result<Sumdb, GoproxyError> {
+        let value = env
+            .get(config::GOSUMDB)
+            .map(|(v, _)| v)
+            .unwrap_or_else(|| config::DEFAULT_GOSUMDB.into());
+        let setting = SumdbSetting::parse(&value).map_err(|reason| GoproxyError::BadSumdb {
+            value: value.clone(),
+            reason,
+        })?;
+        if let Some(why) = env.no_sumdb(MODULE) {
+            return Ok(Sumdb::Off { why });
+        }
+        Ok(match setting {
+            SumdbSetting::Off => Sumdb::Off {
+                why: "GOSUMDB=off".into(),
+            },
+            SumdbSetting::On { key, url } => Sumdb::On { key, url },
+        })
+    }
+}
+
+/// [`gover_sumdb::Fetch`] over HTTP: `<base>/<path>`, where `base` is the database's URL or a
+/// proxy's `<proxy>/sumdb/<name>` (chosen by [`SumdbFetch::new`] the way `go` does).
+pub struct SumdbFetch {
+    base: String,
+}
+
+impl SumdbFetch {
+    /// Like `go` (cmd/go/internal/modfetch/sumdb.go): a URL given in `GOSUMDB` is used as is,
+    /// bypassing the proxies. Otherwise each proxy in turn is asked
+    /// `<proxy>/sumdb/<name>/supported`; the first that answers 200 serves the database. A
+    /// not-found moves on (as does any error after `|`); with no proxy left, the database is
+    /// reached at `https://<name>`.
+    pub fn new(
+        proxies: &Proxies,
+        name: &str,
+        explicit_url: Option<&str>,
+    ) -> Result<SumdbFetch, GoproxyError> {
+        if let Some(url) = explicit_url {
+            return Ok(SumdbFetch {
+                base: url.trim_end_matches('/').to_string(),
+            });
+        }
+        for (base, fall_back) in &proxies.urls {
+            let proxied = format!("{base}/sumdb/{name}");
+            match get_small(&format!("{proxied}/supported"), MAX_SUMDB_FILE) {
+                Ok(_) => return Ok(SumdbFetch { base: proxied }),
+                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyError => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(SumdbFetch {
+            base: format!("https://{name}"),
+        })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+impl gover_sumdb::Fetch for SumdbFetch {
+    fn fetch(&self, path: &str) -> Result<Vec<u8>, gover_sumdb::FetchError> {
+        let url = format!("{}/{path}", self.base);
+        get_small(&url, MAX_SUMDB_FILE).map_err(|e| {
+            if is_not_found(&e) {
+                gover_sumdb::FetchError::not_found(url, e)
+            } else {
+                gover_sumdb::FetchError::new(url, e)
+            }
+        })
+    }
+}
+
+/// The store of verified tree heads: `GOVER_HOME/sumdb/<name>/latest`, replaced atomically.
+pub fn sumdb_store(home: &Home) -> gover_sumdb::FileStore {
+    gover_sumdb::FileStore::new(home.root().join("sumdb"))
+}
+
+/// A checksum-database client as [`Sumdb::On`] describes it.
+pub type SumdbClient = gover_sumdb::Client<SumdbFetch, gover_sumdb::FileStore>;
+
+/// The client for the database in `key` (reached as [`SumdbFetch::new`] decides).
+pub fn sumdb_client(
+    home: &Home,
+    proxies: &Proxies,
+    key: &str,
+    url: Option<&str>,
+) -> Result<SumdbClient, GoproxyError> {
+    let name = key.split('+').next().unwrap_or_default();
+    let fetch = SumdbFetch::new(proxies, name, url)?;
+    gover_sumdb::Client::new(key, fetch, sumdb_store(home)).map_err(|source| GoproxyError::Sumdb {
+        module: MODULE.into(),
+        version: String::new(),
+        source: Box::new(source),
+    })
+}
+
+/// The `h1:` hashes the database vouches for: the zip's and the go.mod's.
+pub struct Vouched {
+    pub zip: String,
+    pub go_mod: String,
+}
+
+/// Look `module_version` of the toolchain module up, verified.
+pub fn vouched(client: &SumdbClient, module_version: &str) -> Result<Vouched, GoproxyError> {
+    let sumdb_err = |source| GoproxyError::Sumdb {
+        module: MODULE.into(),
+        version: module_version.into(),
+        source: Box::new(source),
+    };
+    let lines = client.lookup(MODULE, module_version).map_err(sumdb_err)?;
+    let hash_of = |version: &str| {
+        lines.iter().find_map(|line| {
+            let mut fields = line.split_whitespace();
+            (fields.next() == Some(MODULE) && fields.next() == Some(version))
+                .then(|| fields.next().map(str::to_string))
+                .flatten()
+        })
+    };
+    let zip = client.zip_hash(MODULE, module_version).map_err(sumdb_err)?;
+    let go_mod = hash_of(&format!("{module_version}/go.mod")).unwrap_or_default();
+    Ok(Vouched { zip, go_mod })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toolchain_module_versions_round_trip_for_this_platform_only() {
+        let p = Platform {
+            os: "linux",
+            arch: "amd64",
+        };
+        let v = GoVersion::parse("1.22.5").unwrap();
+        assert_eq!(module_version(&v, p), "v0.0.1-go1.22.5.linux-amd64");
+        assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64", p), Some(v));
+        assert_eq!(
+            release_of("v0.0.1-go1.23rc1.linux-amd64", p),
+            Some(GoVersion::parse("1.23rc1").unwrap())
+        );
+        assert_eq!(release_of("v0.0.1-go1.22.5.linux-arm64", p), None);
+        assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64x", p), None);
+        assert_eq!(release_of("v0.0.2-go1.22.5.linux-amd64", p), None);
+    }
+}

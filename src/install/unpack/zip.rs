@@ -1,0 +1,444 @@
+//! Safe unpacking of a `golang.org/toolchain` module zip into a staging dir (the `goproxy`
+//! source's format), hashing every file on the way for the `h1:` check.
+//!
+//! Every entry must sit under `golang.org/toolchain@<version>/`, which is stripped. Absolute
+//! names, `..`, empty or `.` components, backslashes, directory and link entries, duplicates
+//! are refused; what is written is bounded (entries, name length, and unpacked bytes as a
+//! multiple of the zip's size, counted from the bytes actually inflated, not the headers).
+//! Module zips carry no file modes: like `go` after its own download, files under `bin/` and
+//! `pkg/tool/` (and `lib/`'s `go_*_*_exec` helpers) are made executable, and every `_go.mod`
+//! (a nested `go.mod`, renamed by the packager since module zips may not hold one) is copied
+//! back to `go.mod`.
+//!
+//! A zip's directory sits at its end, so it is unpacked from a file, not a stream; that lets
+//! several threads each inflate and write their share of the entries.
+
+use std::collections::HashSet;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use sha2::{Digest, Sha256};
+
+/// Bounds on what a zip may make us write (see the module docs).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub max_entries: usize,
+    pub max_name_len: usize,
+    /// Unpacked bytes may be at most this multiple of the zip's size (a Go release inflates
+    /// about 3.5x).
+    pub max_ratio: u64,
+}
+
+pub const BOUNDS: Bounds = Bounds {
+    max_entries: 100_000,
+    max_name_len: 1024,
+    max_ratio: 20,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ZipError {
+    #[error("the zip is not valid")]
+    Corrupt(#[source] ::zip::result::ZipError),
+    #[error("reading the zip failed")]
+    Read(#[source] io::Error),
+    #[error("the zip entry `{entry}` is unsafe: {reason}")]
+    Unsafe { entry: String, reason: &'static str },
+    #[error("the zip exceeds a bound: {what}")]
+    TooLarge { what: String },
+    #[error("the zip has no bin/go under {prefix}")]
+    NoGoBinary { prefix: String },
+    #[error("cannot write {}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl ZipError {
+    /// Whether the disk failed rather than the zip.
+    pub fn is_write(&self) -> bool {
+        matches!(self, ZipError::Write { .. })
+    }
+}
+
+/// The name and sha256 of every file of the zip (names as in the zip, prefix included), for
+/// the `h1:` hash.
+pub type FileHashes = Vec<(String, [u8; 32])>;
+
+/// Unpack the module zip at `zip_path` into `dest` (existing and empty), stripping `prefix`
+/// (`golang.org/toolchain@<version>/`). `on_file` is called per file written (for progress).
+pub fn unpack(
+    zip_path: &Path,
+    prefix: &str,
+    dest: &Path,
+    on_file: &(dyn Fn() + Sync),
+) -> Result<FileHashes, ZipError> {
+    unpack_bounded(zip_path, prefix, dest, on_file, BOUNDS, writer_threads())
+}
+
+fn writer_threads() -> usize {
+    crate::env::var(crate::env::GOVER_UNPACK_THREADS)
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(8)
+}
+
+fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, ZipError> {
+    let file = File::open(zip_path).map_err(ZipError::Read)?;
+    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(ZipError::Corrupt)
+}
+
+fn unpack_bounded(
+    zip_path: &Path,
+    prefix: &str,
+    dest: &Path,
+    on_file: &(dyn Fn() + Sync),
+    bounds: Bounds,
+    threads: usize,
+) -> Result<FileHashes, ZipError> {
+    let zip_len = fs::metadata(zip_path).map_err(ZipError::Read)?.len();
+    let max_bytes = zip_len.saturating_mul(bounds.max_ratio);
+    let mut archive = open(zip_path)?;
+    if archive.len() > bounds.max_entries {
+        return Err(ZipError::TooLarge {
+            what: format!("{} entries (at most {})", archive.len(), bounds.max_entries),
+        });
+    }
+    // Check every name before writing anything, and make the dirs.
+    let mut names = Vec::with_capacity(archive.len());
+    let mut seen = HashSet::new();
+    let mut dirs = HashSet::new();
+    let mut declared: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(ZipError::Corrupt)?;
+        let name = String::from_utf8(entry.name_raw().to_vec())
+            .map_err(|_| unsafe_entry(&String::from_utf8_lossy(entry.name_raw()), "not UTF-8"))?;
+        if name.len() > bounds.max_name_len {
+            return Err(unsafe_entry(&name, "name too long"));
+        }
+        if entry.is_dir() {
+            return Err(unsafe_entry(
+                &name,
+                "a directory entry (module zips hold files only)",
+            ));
+        }
+        if entry.is_symlink() || entry.unix_mode().is_some_and(|m| m & 0o170000 == 0o120000) {
+            return Err(unsafe_entry(&name, "a link"));
+        }
+        let rel = inner_path(&name, prefix)?;
+        // Two names differing only in case would be one file on a case-insensitive disk; Go's
+        // module zips forbid them too.
+        if !seen.insert(rel.to_lowercase()) {
+            return Err(unsafe_entry(&name, "duplicate entry"));
+        }
+        declared = declared.saturating_add(entry.size());
+        let mut parent = Path::new(&rel).parent();
+        while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+            if !dirs.insert(p.to_path_buf()) {
+                break;
+            }
+            parent = p.parent();
+        }
+        names.push((name, rel));
+    }
+    if declared > max_bytes {
+        return Err(ZipError::TooLarge {
+            what: format!("{declared} unpacked bytes from a {zip_len}-byte zip"),
+        });
+    }
+    for (_, rel) in &names {
+        if dirs.contains(Path::new(rel)) {
+            return Err(unsafe_entry(rel, "a file where a directory is needed"));
+        }
+    }
+    let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
+    dirs.sort_by_key(|d| d.components().count());
+    for dir in &dirs {
+        let path = dest.join(dir);
+        fs::create_dir(&path).map_err(|source| ZipError::Write { path, source })?;
+    }
+    drop(archive);
+
+    // Inflate, hash and write in parallel: each thread takes the next entry index.
+    let next = AtomicUsize::new(0);
+    let written = AtomicU64::new(0);
+    let failed = AtomicBool::new(false);
+    let first_error: Mutex<Option<ZipError>> = Mutex::new(None);
+    let hashes: Mutex<Vec<Option<[u8; 32]>>> = Mutex::new(vec![None; names.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            scope.spawn(|| {
+                let result = (|| -> Result<(), ZipError> {
+                    let mut archive = open(zip_path)?;
+                    loop {
+                        if failed.load(Ordering::Relaxed) {
+                            return Ok(());
+                        }
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, rel)) = names.get(i) else {
+                            return Ok(());
+                        };
+                        let entry = archive.by_index(i).map_err(ZipError::Corrupt)?;
+                        let digest =
+                            write_entry(entry, &dest.join(rel), mode_of(rel), &written, max_bytes)?;
+                        hashes.lock().expect("hash lock")[i] = Some(digest);
+                        on_file();
+                    }
+                })();
+                if let Err(e) = result {
+                    failed.store(true, Ordering::Relaxed);
+                    first_error.lock().expect("error lock").get_or_insert(e);
+                }
+            });
+        }
+    });
+    if let Some(e) = first_error.into_inner().expect("error lock") {
+        return Err(e);
+    }
+    let hashes = hashes.into_inner().expect("hash lock");
+    restore_go_mods(dest, &names)?;
+    if !dest.join("bin/go").is_file() {
+        return Err(ZipError::NoGoBinary {
+            prefix: prefix.to_string(),
+        });
+    }
+    Ok(names
+        .into_iter()
+        .zip(hashes)
+        .map(|((name, _), h)| (name, h.expect("every entry was hashed")))
+        .collect())
+}
+
+fn write_entry(
+    mut entry: impl Read,
+    path: &Path,
+    mode: u32,
+    written: &AtomicU64,
+    max_bytes: u64,
+) -> Result<[u8; 32], ZipError> {
+    let write_err = |source| ZipError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(path)
+        .map_err(write_err)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match entry.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ZipError::Read(e)),
+        };
+        if written.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > max_bytes {
+            return Err(ZipError::TooLarge {
+                what: format!("more than {max_bytes} unpacked bytes"),
+            });
+        }
+        hasher.update(&buf[..n]);
+        file.write_all(&buf[..n]).map_err(write_err)?;
+    }
+    Ok(hasher.finalize().into())
+}
+
+/// `golang.org/toolchain@v…/a/b` → `a/b`, refusing anything that is not a plain relative path.
+fn inner_path(name: &str, prefix: &str) -> Result<String, ZipError> {
+    let Some(rel) = name.strip_prefix(prefix) else {
+        return Err(unsafe_entry(name, "outside the module prefix"));
+    };
+    if rel.is_empty() {
+        return Err(unsafe_entry(name, "empty path"));
+    }
+    if rel.contains(['\\', '\0', '\n']) {
+        return Err(unsafe_entry(
+            name,
+            "a backslash, NUL or newline in the name",
+        ));
+    }
+    for part in rel.split('/') {
+        match part {
+            "" => return Err(unsafe_entry(name, "absolute path or empty component")),
+            "." | ".." => return Err(unsafe_entry(name, "`.` or `..` in the path")),
+            _ => {}
+        }
+    }
+    Ok(rel.to_string())
+}
+
+/// Executable: `bin/*`, `pkg/tool/**`, and the `go_<os>_<arch>_exec` helpers under `lib/` and
+/// `misc/` (cmd/go/internal/toolchain sets exactly these after a download).
+fn mode_of(rel: &str) -> u32 {
+    let base = rel.rsplit('/').next().unwrap_or(rel);
+    let exec_helper = base.starts_with("go_")
+        && base.ends_with("_exec")
+        && base.len() > "go__exec".len() + 2
+        && (rel.starts_with("lib/") || rel.starts_with("misc/"));
+    if rel.starts_with("bin/") || rel.starts_with("pkg/tool/") || exec_helper {
+        0o755
+    } else {
+        0o644
+    }
+}
+
+/// Copy every `_go.mod` back to `go.mod`, `src/go.mod` last (as `go` does: until it exists
+/// the tree is not a usable GOROOT for module-aware tools).
+fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipError> {
+    let mut mods: Vec<&str> = names
+        .iter()
+        .map(|(_, rel)| rel.as_str())
+        .filter(|rel| *rel == "_go.mod" || rel.ends_with("/_go.mod"))
+        .collect();
+    mods.sort_by_key(|rel| *rel == "src/_go.mod");
+    for rel in mods {
+        let from = dest.join(rel);
+        let to = from.with_file_name("go.mod");
+        if names
+            .iter()
+            .any(|(_, r)| Path::new(r) == to.strip_prefix(dest).unwrap_or(&to))
+        {
+            continue; // the zip has both; keep its go.mod
+        }
+        fs::copy(&from, &to).map_err(|source| ZipError::Write { path: to, source })?;
+    }
+    Ok(())
+}
+
+fn unsafe_entry(name: &str, reason: &'static str) -> ZipError {
+    ZipError::Unsafe {
+        entry: name.to_string(),
+        reason,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    const P: &str = "golang.org/toolchain@v0.0.1-go1.22.5.linux-amd64/";
+
+    fn make_zip(entries: &[(&str, &[u8])]) -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("t.zip");
+        let mut w = ::zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Deflated);
+        for (name, data) in entries {
+            if let Some(dir) = name.strip_suffix('/') {
+                w.add_directory(dir, opts).unwrap();
+            } else {
+                w.start_file(*name, opts).unwrap();
+                w.write_all(data).unwrap();
+            }
+        }
+        w.finish().unwrap();
+        fs::create_dir(tmp.path().join("stage")).unwrap();
+        (tmp, path)
+    }
+
+    fn go_bin() -> String {
+        format!("{P}bin/go")
+    }
+
+    #[test]
+    fn unpacks_strips_the_prefix_sets_exec_bits_and_restores_go_mod() {
+        let names = [
+            go_bin(),
+            format!("{P}pkg/tool/linux_amd64/compile"),
+            format!("{P}src/_go.mod"),
+            format!("{P}src/cmd/_go.mod"),
+            format!("{P}lib/wasm/go_js_wasm_exec"),
+            format!("{P}VERSION"),
+        ];
+        let entries: Vec<(&str, &[u8])> =
+            names.iter().map(|n| (n.as_str(), &b"data"[..])).collect();
+        let (tmp, zip) = make_zip(&entries);
+        let dest = tmp.path().join("stage");
+        let hashes = unpack(&zip, P, &dest, &|| {}).unwrap();
+        assert_eq!(hashes.len(), names.len());
+        assert_eq!(hashes[0].0, go_bin());
+        let mode = |p: &str| fs::metadata(dest.join(p)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("bin/go"), 0o755);
+        assert_eq!(mode("pkg/tool/linux_amd64/compile"), 0o755);
+        assert_eq!(mode("lib/wasm/go_js_wasm_exec"), 0o755);
+        assert_eq!(mode("VERSION"), 0o644);
+        assert_eq!(fs::read(dest.join("src/go.mod")).unwrap(), b"data");
+        assert_eq!(fs::read(dest.join("src/cmd/go.mod")).unwrap(), b"data");
+        assert_eq!(hashes[1].1, <[u8; 32]>::from(Sha256::digest(b"data")));
+    }
+
+    fn assert_refused(entries: &[(&str, &[u8])], part: &str) {
+        let (tmp, zip) = make_zip(entries);
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        assert!(
+            err.to_string().contains(part) || format!("{err:?}").contains(part),
+            "{err:?}"
+        );
+        // Nothing escaped the staging dir.
+        let mut names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["stage", "t.zip"]);
+    }
+
+    #[test]
+    fn refuses_unsafe_names() {
+        let g = go_bin();
+        assert_refused(&[(&g, b"x"), ("evil", b"x")], "outside");
+        assert_refused(
+            &[
+                (&g, b"x"),
+                ("golang.org/toolchain@v0.0.1-go1.22.4.linux-amd64/x", b"x"),
+            ],
+            "outside",
+        );
+        assert_refused(&[(&format!("{P}../../evil"), b"x")], "..");
+        assert_refused(&[(&format!("{P}a//b"), b"x")], "empty component");
+        assert_refused(&[(&format!("{P}/etc/passwd"), b"x")], "absolute");
+        assert_refused(&[(&format!("{P}a\\..\\b"), b"x")], "backslash");
+        assert_refused(&[(&g, b"x"), (&format!("{P}bin/GO"), b"y")], "duplicate");
+        assert_refused(&[(&format!("{P}bin/"), b"")], "directory");
+        assert_refused(
+            &[(&format!("{P}a"), b"x"), (&format!("{P}a/b"), b"x")],
+            "directory is needed",
+        );
+    }
+
+    #[test]
+    fn bounds_count_what_is_inflated() {
+        let big = vec![0u8; 1 << 20]; // compresses ~1000x
+        let g = go_bin();
+        let (tmp, zip) = make_zip(&[(&g, &big)]);
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        assert!(matches!(err, ZipError::TooLarge { .. }), "{err:?}");
+        let (tmp, zip) = make_zip(&[(&g, b"x"), (&format!("{P}y"), b"y")]);
+        let few = Bounds {
+            max_entries: 1,
+            ..BOUNDS
+        };
+        let err = unpack_bounded(&zip, P, &tmp.path().join("stage"), &|| {}, few, 2).unwrap_err();
+        assert!(matches!(err, ZipError::TooLarge { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn requires_bin_go_and_a_real_zip() {
+        let (tmp, zip) = make_zip(&[(&format!("{P}VERSION"), b"go1.22.5")]);
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        assert!(matches!(err, ZipError::NoGoBinary { .. }), "{err:?}");
+        fs::write(&zip, b"not a zip").unwrap();
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        assert!(matches!(err, ZipError::Corrupt(_)), "{err:?}");
+    }
+}
