@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Download, verify and install a Go release
+    /// Download, verify and install Go releases
     Install(InstallArgs),
     /// Set the global default version (repoints `current`)
     Use(UseArgs),
@@ -35,7 +35,7 @@ pub enum Command {
     Current,
     /// List installed versions, or releases available to install
     List(ListArgs),
-    /// Remove an installed version
+    /// Remove installed versions
     Uninstall(UninstallArgs),
     /// Remove stale links, leftovers of interrupted installs and, on request, old versions
     Prune(PruneArgs),
@@ -58,8 +58,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version, go.work or go.mod
-    pub spec: Option<String>,
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`, several at once; default: the nearest .go-version, go.work or go.mod
+    #[arg(value_name = "SPEC")]
+    pub specs: Vec<String>,
     /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL", value_delimiter = ',')]
     pub mirror: Vec<String>,
@@ -118,9 +119,9 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct UninstallArgs {
-    /// The exact version to remove, e.g. `1.21.13`
-    #[arg(value_name = "VERSION")]
-    pub target: String,
+    /// The exact versions to remove, e.g. `1.21.13` (one or more)
+    #[arg(value_name = "VERSION", required = true)]
+    pub targets: Vec<String>,
     /// Remove it even if it is the default (the `current` link is removed too)
     #[arg(long)]
     pub force: bool,

@@ -82,6 +82,22 @@ pub enum Error {
         warnings: usize,
         strict: bool,
     },
+    /// One item of a command given several (`gover install 1.21 1.22`), shown as it fails.
+    #[error("cannot {action} {subject}")]
+    One {
+        action: &'static str,
+        subject: String,
+        #[source]
+        source: Box<Error>,
+    },
+    /// The end of a command given several items, when some failed (each was shown already).
+    #[error("{} of {total} failed to {action}: {}", failed.len(), failed.join(", "))]
+    Several {
+        action: &'static str,
+        failed: Vec<String>,
+        total: usize,
+        code: u8,
+    },
     #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
@@ -141,6 +157,8 @@ impl Error {
             Error::BadEnv { .. } | Error::BadPlatform { .. } => USAGE,
             Error::NeedsIndex { .. } => NO_MATCH,
             Error::DoctorFound { .. } => FAILURE,
+            Error::One { source, .. } => source.exit_code(),
+            Error::Several { code, .. } => *code,
         }
     }
 
@@ -206,6 +224,8 @@ impl Error {
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"
                     .into(),
             ),
+            Error::One { source, .. } => source.hint(),
+            Error::Several { .. } => None,
         }
     }
 

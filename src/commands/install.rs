@@ -1,6 +1,7 @@
 //! `gover install`: the command-line adapter of the install pipeline ([`crate::install`]):
-//! which version to ask for, then one call into the pipeline.
+//! which versions to ask for, then one call into the pipeline for each.
 
+use super::batch;
 use crate::cli::InstallArgs;
 use crate::dist::Access;
 use crate::error::Error;
@@ -21,12 +22,13 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
              cache, the archive is installed without any checksum verification"
         );
     }
-    let request = match args.spec {
-        Some(spec) => version::parse_request(&spec)?,
-        None => requested_here(&home)?,
-    };
-    install::install(&home, &request, &access)?;
-    Ok(())
+    if args.specs.is_empty() {
+        install::install(&home, &requested_here(&home)?, &access)?;
+        return Ok(());
+    }
+    batch::each("install", &args.specs, |spec| {
+        install::install(&home, &version::parse_request(spec)?, &access).map(drop)
+    })
 }
 
 /// For `gover install` with no SPEC: the request of the nearest `.go-version`, else of the

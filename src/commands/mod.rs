@@ -1,5 +1,6 @@
 //! One module per subcommand; `run` dispatches.
 
+mod batch;
 mod completions;
 mod current;
 mod doctor;

@@ -1,7 +1,8 @@
-//! `gover uninstall VERSION`: remove an installed version.
+//! `gover uninstall VERSION…`: remove installed versions, one after the other.
 
 use std::fs;
 
+use super::batch;
 use crate::cli::UninstallArgs;
 use crate::error::Error;
 use crate::home::Home;
@@ -11,20 +12,27 @@ use crate::version::GoVersion;
 
 pub fn run(args: UninstallArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let version = GoVersion::parse(&args.target).map_err(|_| Error::NotInstalled {
-        version: args.target.clone(),
-        hint: installed_hint(&home),
+    batch::each("uninstall", &args.targets, |target| {
+        uninstall(&home, target, args.force)
+    })
+}
+
+/// Remove one installed version.
+fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
+    let version = GoVersion::parse(target).map_err(|_| Error::NotInstalled {
+        version: target.to_string(),
+        hint: installed_hint(home),
     })?;
     let dir = home.version_dir(&version);
     if fs::symlink_metadata(&dir).is_err() {
         return Err(Error::NotInstalled {
             version: version.to_string(),
-            hint: installed_hint(&home),
+            hint: installed_hint(home),
         });
     }
     let _lock = home.lock()?;
-    let is_default = resolve::default_version(&home)?.as_ref() == Some(&version);
-    if is_default && !args.force {
+    let is_default = resolve::default_version(home)?.as_ref() == Some(&version);
+    if is_default && !force {
         return Err(Error::UninstallDefault {
             version: version.to_string(),
         });
@@ -34,7 +42,7 @@ pub fn run(args: UninstallArgs) -> Result<(), Error> {
         fs::remove_file(&current).map_err(Error::io("cannot remove", &current))?;
         eprintln!("Removed the default link {}", current.display());
     }
-    inventory::remove_version(&home, &version)?;
+    inventory::remove_version(home, &version)?;
     eprintln!("Uninstalled Go {version}");
     Ok(())
 }
