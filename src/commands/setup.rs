@@ -34,6 +34,7 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
             paths
         };
         let changed = setup::remove(&paths)?;
+        setup::remove_empty_dirs(&changed, &dirs.config);
         if changed.is_empty() {
             eprintln!("No gover block found; nothing to remove");
         }
