@@ -200,7 +200,7 @@ impl Error {
             }
             Error::Exec { .. } => None,
             Error::ShimMissing { shim, .. } => Some(format!(
-                "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
+                "expected {}; reinstall gover with scripts/install.sh (or `cargo install --path .`), which installs both binaries",
                 shim.display()
             )),
             Error::Offline { hint, .. } => Some(format!(
