@@ -13,6 +13,7 @@
 //! - [`mount_ns`]: commands in a private mount namespace where the test's files stand in for
 //!   `/etc/profile`, `/etc/profile.d` and the like, so the real shells read them without touching the machine.
 //! - [`terminal`]: running `gover` on a real pseudo-terminal (`script`), and reading what it printed there.
+//! - [`gover_release`]: gover's own release tarball, packed by `scripts/release.sh` from the binaries under test.
 //! - [`raw_exec`]: running a program with an exact argv and envp (duplicates, any argv[0], raw bytes).
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
@@ -21,6 +22,7 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod gover_release;
 pub mod mirror;
 pub mod mount_ns;
 pub mod raw_exec;
