@@ -34,6 +34,9 @@ _gover() {
             gover,help)
                 cmd="gover__subcmd__help"
                 ;;
+            gover,import)
+                cmd="gover__subcmd__import"
+                ;;
             gover,install)
                 cmd="gover__subcmd__install"
                 ;;
@@ -78,6 +81,9 @@ _gover() {
                 ;;
             gover__subcmd__help,help)
                 cmd="gover__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__help,import)
+                cmd="gover__subcmd__help__subcmd__import"
                 ;;
             gover__subcmd__help,install)
                 cmd="gover__subcmd__help__subcmd__install"
@@ -128,7 +134,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall prune which exec completions mirror env setup doctor help"
+            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall import prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,7 +222,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall prune which exec completions mirror env setup doctor help"
+            opts="install use local current list uninstall import prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,6 +306,20 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -442,6 +462,20 @@ _gover() {
         gover__subcmd__help__subcmd__which)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__import)
+            opts="-h -V --scan --yes --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -37,6 +37,8 @@ pub enum Command {
     List(ListArgs),
     /// Remove installed versions
     Uninstall(UninstallArgs),
+    /// Register Go trees already on this machine as installed versions (links, never copies)
+    Import(ImportArgs),
     /// Remove stale links, leftovers of interrupted installs and, on request, old versions
     Prune(PruneArgs),
     /// Print the path of the binary a shim would run here
@@ -125,6 +127,23 @@ pub struct UninstallArgs {
     /// Remove it even if it is the default (the `current` link is removed too)
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// GOROOTs to import (each holds VERSION, bin/go and pkg/tool), e.g. /usr/local/go
+    #[arg(
+        value_name = "DIR",
+        required_unless_present = "scan",
+        conflicts_with = "scan"
+    )]
+    pub dirs: Vec<std::path::PathBuf>,
+    /// List Go trees in the usual places (/usr/local/go, /usr/lib/go-1.NN, goenv, asdf, mise, g, ~/sdk, the module cache); a dry run unless --yes
+    #[arg(long)]
+    pub scan: bool,
+    /// With --scan: import what it found
+    #[arg(long, requires = "scan")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

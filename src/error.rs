@@ -8,6 +8,7 @@ use crate::dist::IndexError;
 use crate::download::DownloadError;
 use crate::home::HomeError;
 use crate::http::HttpError;
+use crate::import::ImportError;
 use crate::install::unpack::ArchiveError;
 use crate::resolve::ResolveError;
 use crate::version::ParseRequestError;
@@ -38,6 +39,8 @@ pub enum Error {
     Index(#[from] IndexError),
     #[error(transparent)]
     Download(#[from] DownloadError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
     #[error("cannot unpack {url}")]
     Archive {
         url: String,
@@ -158,6 +161,8 @@ impl Error {
             Error::NeedsIndex { .. } => NO_MATCH,
             Error::DoctorFound { .. } => FAILURE,
             Error::One { source, .. } => source.exit_code(),
+            Error::Import(ImportError::Taken { .. }) => FAILURE,
+            Error::Import(_) => USAGE,
             Error::Several { code, .. } => *code,
         }
     }
@@ -225,6 +230,7 @@ impl Error {
                     .into(),
             ),
             Error::One { source, .. } => source.hint(),
+            Error::Import(e) => e.hint(),
             Error::Several { .. } => None,
         }
     }

@@ -15,6 +15,7 @@ pub mod goenv;
 pub mod gomod;
 pub mod home;
 pub mod http;
+pub mod import;
 pub mod install;
 pub mod inventory;
 pub mod link;

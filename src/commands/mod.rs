@@ -6,6 +6,7 @@ mod current;
 mod doctor;
 mod env;
 mod exec;
+mod import;
 mod install;
 mod list;
 mod local;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Current => current::run(),
         Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
+        Command::Import(args) => import::run(args),
         Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
