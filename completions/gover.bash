@@ -58,6 +58,9 @@ _gover() {
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
                 ;;
+            gover,upgrade)
+                cmd="gover__subcmd__upgrade"
+                ;;
             gover,use)
                 cmd="gover__subcmd__use"
                 ;;
@@ -106,6 +109,9 @@ _gover() {
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
                 ;;
+            gover__subcmd__help,upgrade)
+                cmd="gover__subcmd__help__subcmd__upgrade"
+                ;;
             gover__subcmd__help,use)
                 cmd="gover__subcmd__help__subcmd__use"
                 ;;
@@ -134,7 +140,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall import prune which exec completions mirror env setup doctor help"
+            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,7 +228,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall import prune which exec completions mirror env setup doctor help"
+            opts="install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -445,6 +451,20 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -649,6 +669,20 @@ _gover() {
             ;;
         gover__subcmd__uninstall)
             opts="-h -V --force --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__upgrade)
+            opts="-h -V --dry-run --prune --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -39,6 +39,8 @@ pub enum Command {
     Uninstall(UninstallArgs),
     /// Register Go trees already on this machine as installed versions (links, never copies)
     Import(ImportArgs),
+    /// Move installed minor lines to their newest patch release
+    Upgrade(UpgradeArgs),
     /// Remove stale links, leftovers of interrupted installs and, on request, old versions
     Prune(PruneArgs),
     /// Print the path of the binary a shim would run here
@@ -144,6 +146,19 @@ pub struct ImportArgs {
     /// With --scan: import what it found
     #[arg(long, requires = "scan")]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Minor lines to upgrade, e.g. `1.22`; default: every installed line
+    #[arg(value_name = "MINOR")]
+    pub minors: Vec<String>,
+    /// Print what would be done and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove the older patch releases of each upgraded line (not imported ones, nor ones a .go-version pins)
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Args)]

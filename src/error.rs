@@ -75,6 +75,8 @@ pub enum Error {
         value: String,
         expected: &'static str,
     },
+    #[error("`{given}` is not a minor line")]
+    BadMinor { given: String },
     #[error("`{platform}` is not a Go platform")]
     BadPlatform { platform: String },
     #[error("cannot install `{request}` without a release index")]
@@ -157,7 +159,7 @@ impl Error {
             Error::ShimMissing { .. } => FAILURE,
             Error::PruneIncomplete { .. } => FILESYSTEM,
             Error::Offline { .. } => NETWORK,
-            Error::BadEnv { .. } | Error::BadPlatform { .. } => USAGE,
+            Error::BadEnv { .. } | Error::BadPlatform { .. } | Error::BadMinor { .. } => USAGE,
             Error::NeedsIndex { .. } => NO_MATCH,
             Error::DoctorFound { .. } => FAILURE,
             Error::One { source, .. } => source.exit_code(),
@@ -213,6 +215,7 @@ impl Error {
                 crate::env::GOVER_OFFLINE
             )),
             Error::BadEnv { name, expected, .. } => Some(format!("set {name} to {expected}")),
+            Error::BadMinor { .. } => Some("name a minor line such as 1.22".into()),
             Error::BadPlatform { .. } => Some(
                 "name platforms as GOOS-GOARCH, e.g. linux-amd64,darwin-arm64,windows-amd64".into(),
             ),

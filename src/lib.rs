@@ -28,5 +28,6 @@ pub mod seen;
 pub mod setup;
 pub mod shell;
 pub mod shims;
+pub mod upgrade;
 pub mod version;
 pub mod version_file;

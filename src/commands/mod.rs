@@ -14,6 +14,7 @@ mod mirror;
 mod prune;
 mod setup;
 mod uninstall;
+mod upgrade;
 mod use_;
 mod which;
 
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
         Command::Import(args) => import::run(args),
+        Command::Upgrade(args) => upgrade::run(args, access),
         Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
