@@ -34,6 +34,9 @@ _gover() {
             gover,help)
                 cmd="gover__subcmd__help"
                 ;;
+            gover,import)
+                cmd="gover__subcmd__import"
+                ;;
             gover,install)
                 cmd="gover__subcmd__install"
                 ;;
@@ -54,6 +57,9 @@ _gover() {
                 ;;
             gover,uninstall)
                 cmd="gover__subcmd__uninstall"
+                ;;
+            gover,upgrade)
+                cmd="gover__subcmd__upgrade"
                 ;;
             gover,use)
                 cmd="gover__subcmd__use"
@@ -79,6 +85,9 @@ _gover() {
             gover__subcmd__help,help)
                 cmd="gover__subcmd__help__subcmd__help"
                 ;;
+            gover__subcmd__help,import)
+                cmd="gover__subcmd__help__subcmd__import"
+                ;;
             gover__subcmd__help,install)
                 cmd="gover__subcmd__help__subcmd__install"
                 ;;
@@ -99,6 +108,9 @@ _gover() {
                 ;;
             gover__subcmd__help,uninstall)
                 cmd="gover__subcmd__help__subcmd__uninstall"
+                ;;
+            gover__subcmd__help,upgrade)
+                cmd="gover__subcmd__help__subcmd__upgrade"
                 ;;
             gover__subcmd__help,use)
                 cmd="gover__subcmd__help__subcmd__use"
@@ -128,7 +140,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall prune which exec completions mirror env setup doctor help"
+            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,7 +228,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall prune which exec completions mirror env setup doctor help"
+            opts="install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -300,6 +312,20 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -425,6 +451,20 @@ _gover() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gover__subcmd__help__subcmd__upgrade)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gover__subcmd__help__subcmd__use)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -442,6 +482,20 @@ _gover() {
         gover__subcmd__help__subcmd__which)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__import)
+            opts="-h -V --scan --yes --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -615,6 +669,20 @@ _gover() {
             ;;
         gover__subcmd__uninstall)
             opts="-h -V --force --offline --allow-insecure --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__upgrade)
+            opts="-h -V --dry-run --prune --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -25,7 +25,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Download, verify and install a Go release
+    /// Download, verify and install Go releases
     Install(InstallArgs),
     /// Set the global default version (repoints `current`)
     Use(UseArgs),
@@ -35,8 +35,12 @@ pub enum Command {
     Current,
     /// List installed versions, or releases available to install
     List(ListArgs),
-    /// Remove an installed version
+    /// Remove installed versions
     Uninstall(UninstallArgs),
+    /// Register Go trees already on this machine as installed versions (links, never copies)
+    Import(ImportArgs),
+    /// Move installed minor lines to their newest patch release
+    Upgrade(UpgradeArgs),
     /// Remove stale links, leftovers of interrupted installs and, on request, old versions
     Prune(PruneArgs),
     /// Print the path of the binary a shim would run here
@@ -58,8 +62,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version, go.work or go.mod
-    pub spec: Option<String>,
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`, several at once; default: the nearest .go-version, go.work or go.mod
+    #[arg(value_name = "SPEC")]
+    pub specs: Vec<String>,
     /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL", value_delimiter = ',')]
     pub mirror: Vec<String>,
@@ -147,13 +152,43 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct UninstallArgs {
-    /// The exact version to remove, e.g. `1.21.13`
-    #[arg(value_name = "VERSION")]
-    pub target: String,
+    /// The exact versions to remove, e.g. `1.21.13` (one or more)
+    #[arg(value_name = "VERSION", required = true)]
+    pub targets: Vec<String>,
     /// Remove it even if it is the default (the `current` link is removed too), pinned by a
     /// recorded `.go-version`, or in use by a running `gover exec`
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// GOROOTs to import (each holds VERSION, bin/go and pkg/tool), e.g. /usr/local/go
+    #[arg(
+        value_name = "DIR",
+        required_unless_present = "scan",
+        conflicts_with = "scan"
+    )]
+    pub dirs: Vec<std::path::PathBuf>,
+    /// List Go trees in the usual places (/usr/local/go, /usr/lib/go-1.NN, goenv, asdf, mise, g, ~/sdk, the module cache); a dry run unless --yes
+    #[arg(long)]
+    pub scan: bool,
+    /// With --scan: import what it found
+    #[arg(long, requires = "scan")]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// Minor lines to upgrade, e.g. `1.22`; default: every installed line
+    #[arg(value_name = "MINOR")]
+    pub minors: Vec<String>,
+    /// Print what would be done and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also remove the older patch releases of each upgraded line (not imported ones, nor ones a .go-version pins)
+    #[arg(long)]
+    pub prune: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,7 +4,7 @@
 //! rather than replacing it.
 //!
 //! A backup is `<file>.gover-backup-<unix seconds>` next to the file (a `-N` suffix is added if
-//! that name is taken). Files that did not exist get no backup.
+//! that name is taken). Files that did not exist get no backup, and neither does a deletion.
 
 use std::fs;
 use std::io::{self, Write};
@@ -31,7 +31,7 @@ pub fn read_optional(path: &Path) -> io::Result<Option<String>> {
 }
 
 /// Replace `path`'s content with `new` (or delete the file when `new` is `None`), backing up
-/// the old content first. Does nothing and returns `None` when the content is unchanged.
+/// the old content first (not when deleting). Does nothing and returns `None` when the content is unchanged.
 pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     // Edit the file a symlinked dotfile points at (dotfile managers), not the link itself.
     let real = resolve_link(path);
@@ -39,9 +39,11 @@ pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     if old.as_deref() == new {
         return Ok(None);
     }
-    let backup = match &old {
-        Some(_) => Some(backup(&real)?),
-        None => None,
+    // Only `gover setup --remove` deletes, and only a file setup created that holds nothing but
+    // gover's block: a backup of that would be gover's own litter left behind.
+    let backup = match (&old, new) {
+        (Some(_), Some(_)) => Some(backup(&real)?),
+        _ => None,
     };
     let deleted = new.is_none();
     match new {

@@ -102,6 +102,19 @@ pub fn flag(name: &str) -> Option<bool> {
     var(name).map(|v| gover_core::env::is_on(&v))
 }
 
+/// Set (to `true`) by CI services (GitHub Actions, GitLab, Travis, …). With it, or with
+/// [`GITHUB_ACTIONS`], `gover setup` writes no startup files unless `--shell` or `--systemd`
+/// asks for them: a runner's dotfiles belong to a throwaway image.
+pub const CI: &str = "CI";
+
+/// Set to `true` by GitHub Actions on its runners.
+pub const GITHUB_ACTIONS: &str = "GITHUB_ACTIONS";
+
+/// Whether this process runs on a CI runner ([`CI`] or [`GITHUB_ACTIONS`] switched on).
+pub fn on_ci() -> bool {
+    flag(CI) == Some(true) || flag(GITHUB_ACTIONS) == Some(true)
+}
+
 /// Set by GitHub Actions: a file whose lines are prepended to PATH for later steps.
 /// `gover setup` appends the shims dir to it.
 pub const GITHUB_PATH: &str = "GITHUB_PATH";

@@ -9,6 +9,7 @@ use crate::download::DownloadError;
 use crate::goproxy::GoproxyError;
 use crate::home::HomeError;
 use crate::http::HttpError;
+use crate::import::ImportError;
 use crate::install::unpack::ArchiveError;
 use crate::install::unpack::zip::ZipError;
 use crate::resolve::ResolveError;
@@ -40,6 +41,8 @@ pub enum Error {
     Index(#[from] IndexError),
     #[error(transparent)]
     Download(#[from] DownloadError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
     #[error("cannot unpack {url}")]
     Archive {
         url: String,
@@ -88,6 +91,8 @@ pub enum Error {
         value: String,
         expected: &'static str,
     },
+    #[error("`{given}` is not a minor line")]
+    BadMinor { given: String },
     #[error("`{platform}` is not a Go platform")]
     BadPlatform { platform: String },
     #[error("cannot install `{request}` without a release index")]
@@ -99,6 +104,22 @@ pub enum Error {
         strict: bool,
         /// Findings `--fix` would repair (0 right after a `--fix`).
         fixable: usize,
+    },
+    /// One item of a command given several (`gover install 1.21 1.22`), shown as it fails.
+    #[error("cannot {action} {subject}")]
+    One {
+        action: &'static str,
+        subject: String,
+        #[source]
+        source: Box<Error>,
+    },
+    /// The end of a command given several items, when some failed (each was shown already).
+    #[error("{} of {total} failed to {action}: {}", failed.len(), failed.join(", "))]
+    Several {
+        action: &'static str,
+        failed: Vec<String>,
+        total: usize,
+        code: u8,
     },
     #[error("{action} {}", path.display())]
     Io {
@@ -173,9 +194,13 @@ impl Error {
             Error::ShimMissing { .. } => FAILURE,
             Error::PruneIncomplete { .. } => FILESYSTEM,
             Error::Offline { .. } => NETWORK,
-            Error::BadEnv { .. } | Error::BadPlatform { .. } => USAGE,
+            Error::BadEnv { .. } | Error::BadPlatform { .. } | Error::BadMinor { .. } => USAGE,
             Error::NeedsIndex { .. } => NO_MATCH,
             Error::DoctorFound { .. } => FAILURE,
+            Error::One { source, .. } => source.exit_code(),
+            Error::Import(ImportError::Taken { .. }) => FAILURE,
+            Error::Import(_) => USAGE,
+            Error::Several { code, .. } => *code,
         }
     }
 
@@ -234,7 +259,7 @@ impl Error {
             }
             Error::Exec { hint, .. } => hint.clone(),
             Error::ShimMissing { shim, .. } => Some(format!(
-                "expected {}; reinstall gover with `cargo install --path .`, which installs both binaries",
+                "expected {}; reinstall gover with scripts/install.sh (or `cargo install --path .`), which installs both binaries",
                 shim.display()
             )),
             Error::Offline { hint, .. } => Some(format!(
@@ -242,6 +267,7 @@ impl Error {
                 crate::env::GOVER_OFFLINE
             )),
             Error::BadEnv { name, expected, .. } => Some(format!("set {name} to {expected}")),
+            Error::BadMinor { .. } => Some("name a minor line such as 1.22".into()),
             Error::BadPlatform { .. } => Some(
                 "name platforms as GOOS-GOARCH, e.g. linux-amd64,darwin-arm64,windows-amd64".into(),
             ),
@@ -272,6 +298,9 @@ impl Error {
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"
                     .into(),
             ),
+            Error::One { source, .. } => source.hint(),
+            Error::Import(e) => e.hint(),
+            Error::Several { .. } => None,
         }
     }
 

@@ -26,6 +26,11 @@ pub fn is_installed(home: &Home, v: &GoVersion) -> bool {
     home.tool_path(v, "go").is_file()
 }
 
+/// Where an imported version's tree is: `versions/<v>` is then a link to it (`gover import`).
+pub fn imported_from(home: &Home, v: &GoVersion) -> Option<std::path::PathBuf> {
+    crate::link::read_link(&home.version_dir(v))
+}
+
 /// Remove the dir of `v` (complete or not): rename it into `staging/` first, so the version
 /// vanishes in one step even if the delete is interrupted (`gover prune` clears what is left),
 /// then delete it. The caller holds the home lock. A link in its place is removed itself;

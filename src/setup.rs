@@ -116,6 +116,22 @@ pub fn remove(paths: &[PathBuf]) -> Result<Vec<Edited>, Error> {
     Ok(changed)
 }
 
+/// After [`remove`]: the directories that held a file setup created and deleted again
+/// (`~/.config/fish/conf.d`, `~/.config/environment.d`) are removed too when nothing else is
+/// in them, up to but never including the config dir itself. A directory with anything in it
+/// stays.
+pub fn remove_empty_dirs(changed: &[Edited], config: &Path) {
+    for e in changed.iter().filter(|e| e.deleted) {
+        let mut dir = e.path.parent();
+        while let Some(d) = dir {
+            if d == config || !d.starts_with(config) || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+}
+
 /// Every file any shell's setup could have written, plus the systemd file.
 pub fn all_paths(dirs: &UserDirs) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = Vec::new();

@@ -1,6 +1,7 @@
 //! `gover install`: the command-line adapter of the install pipeline ([`crate::install`]):
-//! which version to ask for, then one call into the pipeline.
+//! which versions to ask for, then one call into the pipeline for each.
 
+use super::batch;
 use crate::cli::InstallArgs;
 use crate::dist::Access;
 use crate::error::Error;
@@ -23,15 +24,15 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
              cache, the archive is installed without any checksum verification"
         );
     }
-    let request = match args.spec {
-        Some(spec) => version::parse_request(&spec)?,
-        None => match requested_here(&home)? {
-            Some(request) => request,
-            None => return Ok(()),
-        },
-    };
-    install::install_with(&home, &request, &access, args.force)?;
-    Ok(())
+    if args.specs.is_empty() {
+        if let Some(request) = requested_here(&home)? {
+            install::install_with(&home, &request, &access, args.force)?;
+        }
+        return Ok(());
+    }
+    batch::each("install", &args.specs, |spec| {
+        install::install_with(&home, &version::parse_request(spec)?, &access, args.force).map(drop)
+    })
 }
 
 /// For `gover install` with no SPEC: exactly what `gover current` names here, whatever decided

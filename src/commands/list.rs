@@ -16,6 +16,9 @@ struct Installed {
     path: String,
     active: bool,
     default: bool,
+    /// For an imported version (`gover import`): the tree `path` links to. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    imported: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +55,7 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
             path: home.version_dir(&v).display().to_string(),
             active: active.as_ref() == Some(&v),
             default: default.as_ref() == Some(&v),
+            imported: inventory::imported_from(home, &v).map(|p| p.display().to_string()),
             version: v.to_string(),
         })
         .collect();
@@ -65,7 +69,10 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
     let mut out = String::new();
     for row in &rows {
         let marker = if row.active { "* " } else { "  " };
-        let suffix = if row.default { " (default)" } else { "" };
+        let mut suffix = if row.default { " (default)" } else { "" }.to_string();
+        if let Some(tree) = &row.imported {
+            suffix.push_str(&format!(" (imported from {tree})"));
+        }
         out.push_str(&format!("{marker}{}{suffix}\n", row.version));
     }
     super::print(&out)

@@ -1,10 +1,12 @@
 //! One module per subcommand; `run` dispatches.
 
+mod batch;
 mod completions;
 mod current;
 mod doctor;
 mod env;
 mod exec;
+mod import;
 mod install;
 mod list;
 mod local;
@@ -12,6 +14,7 @@ mod mirror;
 mod prune;
 mod setup;
 mod uninstall;
+mod upgrade;
 mod use_;
 mod which;
 
@@ -31,6 +34,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Current => current::run(),
         Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Upgrade(args) => upgrade::run(args, access),
         Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),

@@ -14,7 +14,12 @@ use crate::shims;
 pub fn run(args: SetupArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
     let dirs = UserDirs::from_env()?;
-    let shells: Vec<Shell> = if args.shell.is_empty() {
+    // On a CI runner (CI or GITHUB_ACTIONS set) the dotfiles belong to a throwaway image: only
+    // the files asked for by name (`--shell`, `--systemd`) are written, and GITHUB_PATH.
+    let on_ci = crate::env::on_ci() && args.shell.is_empty();
+    let shells: Vec<Shell> = if on_ci {
+        Vec::new()
+    } else if args.shell.is_empty() {
         setup::default_shells()
     } else {
         args.shell.iter().copied().map(super::shell_of).collect()
@@ -34,6 +39,7 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
             paths
         };
         let changed = setup::remove(&paths)?;
+        setup::remove_empty_dirs(&changed, &dirs.config);
         if changed.is_empty() {
             eprintln!("No gover block found; nothing to remove");
         }
@@ -66,7 +72,12 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
             file.display()
         );
     }
-    if !changed.is_empty() {
+    if on_ci {
+        eprintln!(
+            "CI runner (CI or GITHUB_ACTIONS is set): no shell startup files changed; \
+             `gover setup --shell bash` (or zsh, fish, sh) writes them anyway"
+        );
+    } else if !changed.is_empty() {
         eprintln!(
             "Open a new shell (or run `eval \"$(gover env)\"`) for this one to pick it up. \
              `bash -c`, cron and CI jobs read no startup file: they inherit PATH from whatever starts them."

@@ -1,8 +1,10 @@
-//! `gover uninstall VERSION`: remove an installed version. Without `--force` it refuses the
-//! default, a version a recorded `.go-version` asks for, and one a running `gover exec` uses.
+//! `gover uninstall VERSION…`: remove installed versions, one after the other. Without
+//! `--force` it refuses the default, a version a recorded `.go-version` asks for, and one a
+//! running `gover exec` uses.
 
 use std::fs;
 
+use super::batch;
 use crate::cli::UninstallArgs;
 use crate::error::Error;
 use crate::home::Home;
@@ -13,26 +15,33 @@ use crate::version::GoVersion;
 
 pub fn run(args: UninstallArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
-    let version = GoVersion::parse(&args.target).map_err(|_| Error::NotInstalled {
-        version: args.target.clone(),
-        hint: installed_hint(&home),
+    batch::each("uninstall", &args.targets, |target| {
+        uninstall(&home, target, args.force)
+    })
+}
+
+/// Remove one installed version.
+fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
+    let version = GoVersion::parse(target).map_err(|_| Error::NotInstalled {
+        version: target.to_string(),
+        hint: installed_hint(home),
     })?;
     let dir = home.version_dir(&version);
     if fs::symlink_metadata(&dir).is_err() {
         return Err(Error::NotInstalled {
             version: version.to_string(),
-            hint: installed_hint(&home),
+            hint: installed_hint(home),
         });
     }
     let _lock = home.lock()?;
-    let is_default = resolve::default_version(&home)?.as_ref() == Some(&version);
-    if is_default && !args.force {
+    let is_default = resolve::default_version(home)?.as_ref() == Some(&version);
+    if is_default && !force {
         return Err(Error::UninstallDefault {
             version: version.to_string(),
         });
     }
-    if !args.force
-        && let Some(file) = seen::pinning(&home, &version)
+    if !force
+        && let Some(file) = seen::pinning(home, &version)
     {
         return Err(Error::VersionPinned {
             version: version.to_string(),
@@ -42,7 +51,7 @@ pub fn run(args: UninstallArgs) -> Result<(), Error> {
     // Held until the version is gone, so no `gover exec` of it starts meanwhile.
     let unused = home.try_lock_unused(&version)?;
     if unused.is_none() {
-        if !args.force {
+        if !force {
             return Err(Error::VersionInUse {
                 version: version.to_string(),
             });
@@ -56,7 +65,7 @@ pub fn run(args: UninstallArgs) -> Result<(), Error> {
         fs::remove_file(&current).map_err(Error::io("cannot remove", &current))?;
         eprintln!("Removed the default link {}", current.display());
     }
-    inventory::remove_version(&home, &version)?;
+    inventory::remove_version(home, &version)?;
     eprintln!("Uninstalled Go {version}");
     Ok(())
 }

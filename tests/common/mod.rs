@@ -17,6 +17,7 @@
 //! - [`terminal`]: running `gover` on a real pseudo-terminal (`script`), and reading what it printed there.
 //! - [`loop_fs`]: a real ext4 filesystem on a loop device, and a simulated power cut of it.
 //! - [`procs`]: polling real concurrent processes (bounded) and seeing who holds or waits on an `flock`.
+//! - [`gover_release`]: gover's own release tarball, packed by `scripts/release.sh` from the binaries under test.
 //! - [`raw_exec`]: running a program with an exact argv and envp (duplicates, any argv[0], raw bytes).
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
@@ -25,6 +26,7 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod gover_release;
 pub mod goproxy;
 pub mod loop_fs;
 pub mod mirror;

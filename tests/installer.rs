@@ -1,0 +1,208 @@
+//! `scripts/release.sh` and `scripts/install.sh`: a release packed the way release.sh packs it,
+//! served on loopback, installed by install.sh run with dash, and the installed gover used.
+//! See: issue 15, item 1.
+//!
+//! The release is packed from the binaries under test (`GOVER_RELEASE_BIN_DIR`), not from a
+//! static release build: that build takes minutes. Everything after the build (layout, names,
+//! checksum file, VERSION, the copy of install.sh) is release.sh's own code.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::gover_release::{packed_release, repo, tarball_name, version};
+use common::{Fault, Release, TestContext, gover_exe, shim_exe};
+
+/// A sandbox serving a copy of the packed release at `/rel/` (the copy so a test can damage it).
+fn serving_release() -> (TestContext, PathBuf) {
+    let ctx = TestContext::builder().env("TERM", "dumb").build();
+    let dir = ctx.root.join("release");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(packed_release()).unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    ctx.mirror.serve_dir("/rel/", &dir);
+    (ctx, dir)
+}
+
+/// `dash install.sh ARGS…` from the served release dir, as `curl … | sh` would run it.
+fn run_installer(ctx: &TestContext, args: &[&str]) -> common::Outcome {
+    ctx.command("dash")
+        .arg(ctx.root.join("release/install.sh"))
+        .args(args)
+        .env("GOVER_INSTALL_URL", ctx.mirror.url("/rel"))
+        .env("PATH", "/usr/bin:/bin")
+        .run()
+}
+
+fn same_bytes(a: &Path, b: &Path) -> bool {
+    std::fs::read(a).unwrap() == std::fs::read(b).unwrap()
+}
+
+#[test]
+fn release_sh_packs_both_binaries_with_a_checksum_and_the_version() {
+    let dir = packed_release();
+    let name = tarball_name();
+    let sums = std::fs::read_to_string(dir.join(format!("{name}.sha256"))).unwrap();
+    let tarball = std::fs::read(dir.join(&name)).unwrap();
+    assert_eq!(
+        sums,
+        format!("{}  {name}\n", common::release::sha256_hex(&tarball))
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("VERSION")).unwrap(),
+        format!("{}\n", version())
+    );
+    assert!(same_bytes(
+        &dir.join("install.sh"),
+        &repo().join("scripts/install.sh")
+    ));
+    // One top dir named like the tarball, holding both binaries (executable) and the README.
+    let out = std::process::Command::new("tar")
+        .args(["--numeric-owner", "-tvzf"])
+        .arg(dir.join(&name))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let top = name.strip_suffix(".tar.gz").unwrap();
+    let mut names: Vec<&str> = listing
+        .lines()
+        .map(|l| l.split_whitespace().last().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            format!("{top}/"),
+            format!("{top}/README.md"),
+            format!("{top}/gover"),
+            format!("{top}/gover-shim"),
+        ]
+    );
+    for line in listing.lines().filter(|l| l.contains("/gover")) {
+        assert!(line.starts_with("-rwxr-xr-x 0/0 "), "{line}");
+    }
+}
+
+#[test]
+fn install_sh_installs_both_binaries_that_then_install_and_run_go() {
+    let (ctx, _) = serving_release();
+
+    let out = run_installer(&ctx, &[]);
+
+    out.assert_success();
+    let bin = ctx.home.join(".gover/bin");
+    assert!(same_bytes(&bin.join("gover"), &gover_exe()));
+    assert!(same_bytes(&bin.join("gover-shim"), &shim_exe()));
+    out.assert_stderr_contains(&format!(
+        "Installed gover {} to {}",
+        version(),
+        bin.display()
+    ));
+    out.assert_stderr_contains(&format!("{}/gover setup", bin.display()));
+    // The installed pair works: install Go from the mirror, run it through a shim.
+    ctx.publish(Release::fake("1.22.5"));
+    ctx.command(bin.join("gover"))
+        .args(["install", "1.22.5"])
+        .run()
+        .assert_success();
+    assert_eq!(
+        std::fs::read_link(ctx.shim_path("go")).unwrap(),
+        bin.join("gover-shim"),
+        "the shims use the installed gover-shim"
+    );
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains("go1.22.5");
+}
+
+#[test]
+fn install_sh_dir_puts_them_elsewhere_and_replaces_an_older_pair() {
+    let (ctx, _) = serving_release();
+    let bin = ctx.root.join("my tools/bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(bin.join("gover"), "old").unwrap();
+    std::fs::write(bin.join("gover-shim"), "old").unwrap();
+
+    run_installer(&ctx, &["--dir", bin.to_str().unwrap()]).assert_success();
+
+    assert!(same_bytes(&bin.join("gover"), &gover_exe()));
+    assert!(same_bytes(&bin.join("gover-shim"), &shim_exe()));
+    let mut left: Vec<String> = std::fs::read_dir(&bin)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["gover", "gover-shim"], "no temporary files left");
+    assert!(!ctx.home.join(".gover").exists());
+}
+
+#[test]
+fn install_sh_with_version_fetches_that_release_without_asking_for_the_latest() {
+    let (ctx, _) = serving_release();
+
+    run_installer(&ctx, &["--version", &version()]).assert_success();
+
+    assert_eq!(ctx.mirror.hits("/rel/VERSION"), 0);
+    assert_eq!(ctx.mirror.gets(&format!("/rel/{}", tarball_name())), 1);
+    assert!(ctx.home.join(".gover/bin/gover").is_file());
+}
+
+#[test]
+fn install_sh_refuses_a_tarball_that_does_not_match_its_sha256() {
+    let (ctx, _) = serving_release();
+    ctx.mirror.inject(
+        &format!("/rel/{}", tarball_name()),
+        Fault::WrongBytes(Release::fake("1.22.5").archive.into()),
+    );
+
+    let out = run_installer(&ctx, &[]);
+
+    assert!(!out.status.success(), "{out}");
+    out.assert_stderr_contains("error: checksum mismatch");
+    out.assert_stderr_contains("hint: ");
+    assert!(
+        !ctx.home.join(".gover").exists(),
+        "nothing installed\n{out}"
+    );
+}
+
+#[test]
+fn install_sh_refuses_a_missing_or_garbage_checksum_file() {
+    let (ctx, dir) = serving_release();
+    let sums = dir.join(format!("{}.sha256", tarball_name()));
+
+    std::fs::write(&sums, "not a digest  x\n").unwrap();
+    let out = run_installer(&ctx, &[]);
+    assert!(!out.status.success(), "{out}");
+    out.assert_stderr_contains("does not hold a sha256");
+
+    std::fs::remove_file(&sums).unwrap();
+    let out = run_installer(&ctx, &[]);
+    assert!(!out.status.success(), "{out}");
+    out.assert_stderr_contains(".sha256");
+    assert!(
+        !ctx.home.join(".gover").exists(),
+        "nothing installed\n{out}"
+    );
+}
+
+#[test]
+fn install_sh_refuses_plain_http_off_loopback_and_a_hostile_version() {
+    let (ctx, dir) = serving_release();
+
+    let out = ctx
+        .command("dash")
+        .arg(dir.join("install.sh"))
+        .env("GOVER_INSTALL_URL", "http://example.com/rel")
+        .env("PATH", "/usr/bin:/bin")
+        .run();
+    assert!(!out.status.success(), "{out}");
+    out.assert_stderr_contains("refusing plain http");
+
+    std::fs::write(dir.join("VERSION"), "../../etc/passwd\n").unwrap();
+    let out = run_installer(&ctx, &[]);
+    assert!(!out.status.success(), "{out}");
+    out.assert_stderr_contains("not a gover version");
+    assert!(!ctx.home.join(".gover").exists());
+}
