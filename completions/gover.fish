@@ -136,7 +136,7 @@ complete -c gover -n "__fish_gover_using_subcommand setup" -l shell -d 'Only thi
 zsh\t''
 fish\t''
 sh\t''"
-complete -c gover -n "__fish_gover_using_subcommand setup" -l systemd -d 'Also write ~/.config/environment.d/gover.conf for systemd user services and desktop sessions'
+complete -c gover -n "__fish_gover_using_subcommand setup" -l systemd -d 'Also write ~/.config/environment.d/99-gover.conf for systemd user services and desktop sessions'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l remove -d 'Take gover\'s blocks out again, leaving the rest of each file as it was'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand setup" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'

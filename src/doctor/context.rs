@@ -95,8 +95,15 @@ impl Context {
         // shell probes, so the slowest one (not their sum) sets how long doctor takes.
         let path = std::env::var("PATH").unwrap_or_default();
         let mut gos = other_gos(&path, &shims);
-        if let Some(root) = crate::env::var(crate::env::GOROOT) {
-            gos.push(PathBuf::from(root).join("bin").join("go"));
+        // `stale-link` looks at /usr/local/go even off PATH; `goroot-mismatch` at $GOROOT.
+        let roots = crate::env::var(crate::env::GOROOT)
+            .into_iter()
+            .map(PathBuf::from);
+        for root in roots.chain([PathBuf::from("/usr/local/go")]) {
+            let go = root.join("bin").join("go");
+            if go.is_absolute() && is_executable(&go) && !gos.contains(&go) {
+                gos.push(go);
+            }
         }
         let early = std::thread::spawn(move || run_versions(gos));
         let probes = if probe {
