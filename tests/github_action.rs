@@ -385,7 +385,7 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
             .run();
         // --systemd asks for a file by name: written.
         out.assert_success();
-        assert!(ctx.home.join(".config/environment.d/gover.conf").is_file());
+        assert!(ctx.home.join(".config/environment.d/99-gover.conf").is_file());
         std::fs::remove_dir_all(ctx.home.join(".config")).unwrap();
 
         let out = ctx
