@@ -310,7 +310,8 @@ fn go_version_wins_over_the_file_and_a_minor_line_means_its_newest_patch() {
         ))
         .unwrap_or_else(|r| panic!("{}", show(&r)));
 
-    // .tool-versions is not something the shims read, so 1.21.13 (the default) runs.
+    // The shims read .tool-versions too, but the action exports GOVER_VERSION for an explicit
+    // go-version, so 1.21.13 runs in later steps.
     assert_go(&runner, &run, "1.21.13");
     assert_eq!(runner.ctx.installed(), ["1.21.13"]);
 }
