@@ -2,7 +2,10 @@
 //! CLI (each does its own I/O): which file names to try in each directory, in which order, and
 //! which of the files found decides.
 //!
-//! From the current directory up to the root, in each directory:
+//! From the current directory up to the root, in each directory (the current directory as Go's
+//! `os.Getwd` gives it: `$PWD` when it is a clean absolute path naming the same directory, else
+//! the physical one; its parents are lexical, so below a symlinked directory the walk sees the
+//! link's parents, as `go` does):
 //! 1. `.go-version`, then `.tool-versions`: the first that names a version decides, at once
 //!    (one that names nothing, like an empty `.go-version`, is passed over);
 //! 2. `go.work`, until one is found (unless `GOWORK` is `off` or names a file);
@@ -107,6 +110,20 @@ impl Walk {
     }
 }
 
+/// Whether `$PWD` can start the walk, as Go's `os.Getwd` lets it: an absolute path (the caller
+/// then checks it names the current directory). One with `.` or `..` components or doubled
+/// slashes is not used (its lexical parents would not be Go's cleaned ones); the physical
+/// current directory is used instead.
+pub fn usable_pwd(pwd: &[u8]) -> bool {
+    let Some(rest) = pwd.strip_prefix(b"/") else {
+        return false;
+    };
+    rest.is_empty()
+        || rest
+            .split(|&b| b == b'/')
+            .all(|c| !c.is_empty() && c != b"." && c != b"..")
+}
+
 /// What kind of file an opened name turned out to be (from `fstat`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileType {
@@ -184,6 +201,24 @@ mod tests {
         );
         assert_eq!(GoWork::from_env(Some(b"")), GoWork::Auto);
         assert_eq!(GoWork::from_env(Some(b"off")), GoWork::Off);
+    }
+
+    #[test]
+    fn a_clean_absolute_pwd_is_usable() {
+        for good in [&b"/"[..], b"/a", b"/a/b c/d"] {
+            assert!(usable_pwd(good), "{good:?}");
+        }
+        for bad in [
+            &b""[..],
+            b"a/b",
+            b"/a/",
+            b"/a//b",
+            b"/a/./b",
+            b"/a/../b",
+            b"/..",
+        ] {
+            assert!(!usable_pwd(bad), "{bad:?}");
+        }
     }
 
     #[test]
