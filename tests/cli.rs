@@ -854,7 +854,7 @@ fn list_remote_json_reports_stability_and_installation() {
         out.assert_success();
         serde_json::from_str(&out.stdout).unwrap_or_else(|err| panic!("{err}\n{out}"))
     };
-    let entry = |version: &str, stable: bool, installed: bool| serde_json::json!({"version": version, "stable": stable, "installed": installed});
+    let entry = |version: &str, stable: bool, installed: bool| serde_json::json!({"version": version, "stable": stable, "installed": installed, "checksum": true});
     assert_eq!(
         parse(&all),
         serde_json::json!([

@@ -378,12 +378,10 @@ fn gover_directive(line: &str) -> Option<String> {
     let text = format!("module m\n\n{line}\n");
     let (go, toolchain) = gomod::parse(text.as_bytes()).ok()?;
     if line.starts_with("go ") {
-        // The go line as written (gover turns a language version into its first release).
-        let v = go?.version;
+        // The go line as written (gover reads a language version as its first release).
         let written = line.trim_start_matches("go ");
-        let same = GoVersion::parse_bare(written).ok()? == v
-            || gomod::release_name(GoVersion::parse_bare(written).ok()?) == v;
-        return same.then(|| written.to_owned());
+        let as_release = gomod::release_name(GoVersion::parse_bare(written).ok()?);
+        return (go?.version == as_release).then(|| written.to_owned());
     }
     Some(toolchain.map(|d| d.version.to_string()).unwrap_or_default())
 }
