@@ -58,7 +58,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: the nearest .go-version, go.work or go.mod
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`; default: what `gover current` names here
     pub spec: Option<String>,
     /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL
     #[arg(long, value_name = "URL", value_delimiter = ',')]

@@ -73,7 +73,7 @@ pub struct Active {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("no Go version is active: no {var}, no .go-version or go.mod here or above, and no default", var = env::GOVER_VERSION)]
+    #[error("no Go version is active: no {var}, no .go-version, .tool-versions, go.work or go.mod here or above, and no default", var = env::GOVER_VERSION)]
     NoVersion,
     #[error("{var}=`{value}` is not a Go version", var = env::GOVER_VERSION)]
     BadEnv { value: String },
