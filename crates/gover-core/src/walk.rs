@@ -9,7 +9,7 @@
 //! 1. `.go-version`, then `.tool-versions`: the first that names a version decides, at once
 //!    (one that names nothing, like an empty `.go-version`, is passed over);
 //! 2. `go.work`, until one is found (unless `GOWORK` is `off` or names a file);
-//! 3. `go.mod`, until one is found, and only while no `go.work` was.
+//! 3. `go.mod`, until one is found, and only while no `go.work` was (and `GOWORK` names no file).
 //!
 //! With no version file anywhere up the tree, the module file decides as Go's own lookup does:
 //! the file `GOWORK` names, else the nearest `go.work`, else the nearest `go.mod`. A version file
@@ -74,6 +74,8 @@ impl<'a> GoWork<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Walk {
     modules: bool,
+    /// `GOWORK` names the file: no go.work or go.mod up the tree can decide.
+    work_file: bool,
     search_work: bool,
     found_work: bool,
     found_mod: bool,
@@ -84,6 +86,7 @@ impl Walk {
     pub fn new(modules: bool, gowork: GoWork<'_>) -> Walk {
         Walk {
             modules,
+            work_file: matches!(gowork, GoWork::File(_)),
             search_work: modules && gowork == GoWork::Auto,
             found_work: false,
             found_mod: false,
@@ -95,7 +98,7 @@ impl Walk {
         match name {
             Name::VersionFile(_) => true,
             Name::GoWork => self.search_work && !self.found_work,
-            Name::GoMod => self.modules && !self.found_mod && !self.found_work,
+            Name::GoMod => self.modules && !self.work_file && !self.found_mod && !self.found_work,
         }
     }
 
@@ -186,14 +189,14 @@ mod tests {
     }
 
     #[test]
-    fn gowork_off_or_a_file_stops_the_go_work_search_and_gomod_off_stops_both() {
+    fn gowork_off_stops_the_go_work_search_a_file_both_and_gomod_off_both() {
         assert_eq!(
             wanted(&Walk::new(true, GoWork::Off)),
             [".go-version", ".tool-versions", "go.mod"]
         );
         assert_eq!(
             wanted(&Walk::new(true, GoWork::from_env(Some(b"/w/go.work")))),
-            [".go-version", ".tool-versions", "go.mod"]
+            [".go-version", ".tool-versions"]
         );
         assert_eq!(
             wanted(&Walk::new(false, GoWork::Auto)),
