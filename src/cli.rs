@@ -62,7 +62,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct InstallArgs {
-    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`, several at once; default: the nearest .go-version, go.work or go.mod
+    /// `1.22.5`, `go1.22.5`, `1.22` (newest 1.22.x), `latest`, `1.23rc1`, several at once; default: what `gover current` names here
     #[arg(value_name = "SPEC")]
     pub specs: Vec<String>,
     /// Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL

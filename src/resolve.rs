@@ -73,7 +73,7 @@ pub struct Active {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResolveError {
-    #[error("no Go version is active: no {var}, no .go-version or go.mod here or above, and no default", var = env::GOVER_VERSION)]
+    #[error("no Go version is active: no {var}, no .go-version, .tool-versions, go.work or go.mod here or above, and no default", var = env::GOVER_VERSION)]
     NoVersion,
     #[error("{var}=`{value}` is not a Go version", var = env::GOVER_VERSION)]
     BadEnv { value: String },
@@ -157,6 +157,9 @@ pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
     let mut module: Option<(PathBuf, std::fs::File)> = None;
     let mut dir = cwd.to_path_buf();
     let mut handle = repo_file::Dir::open(&dir).map_err(ResolveError::Cwd)?;
+    // Parents are lexical: below a symlinked directory (a logical `$PWD`), `..` is not the
+    // parent the path names, so each parent is opened by its path instead.
+    let lexical = std::fs::canonicalize(cwd).is_ok_and(|real| real != cwd);
     loop {
         for name in Name::ORDER {
             if !walk.wants(name) {
@@ -193,7 +196,12 @@ pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
         if !dir.pop() {
             break;
         }
-        handle = handle.parent().map_err(ResolveError::Cwd)?;
+        handle = if lexical {
+            repo_file::Dir::open(&dir)
+        } else {
+            handle.parent()
+        }
+        .map_err(ResolveError::Cwd)?;
     }
     if !modules {
         return Ok(None);
@@ -261,10 +269,27 @@ pub fn install_spec(request: &VersionRequest) -> String {
     }
 }
 
-/// [`active`] for the process's own current directory.
+/// [`active`] for the process's own current directory ([`current_dir`]).
 pub fn active_here(home: &Home) -> Result<Active, ResolveError> {
-    let cwd = std::env::current_dir().map_err(ResolveError::Cwd)?;
+    let cwd = current_dir().map_err(ResolveError::Cwd)?;
     active(home, &cwd)
+}
+
+/// The current directory as Go's `os.Getwd` gives it, where the walk starts: `$PWD` when it is
+/// a clean absolute path naming the same directory (a shell's logical path through a
+/// symlink), else the physical one.
+pub fn current_dir() -> io::Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let physical = std::env::current_dir()?;
+    if let Some(pwd) = std::env::var_os("PWD")
+        && gover_core::walk::usable_pwd(pwd.as_bytes())
+        && Path::new(&pwd) != physical
+        && let (Ok(logical), Ok(here)) = (std::fs::metadata(&pwd), std::fs::metadata("."))
+        && (logical.dev(), logical.ino()) == (here.dev(), here.ino())
+    {
+        return Ok(PathBuf::from(pwd));
+    }
+    Ok(physical)
 }
 
 /// The version `current` points at, whether or not it is still installed.

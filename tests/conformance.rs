@@ -378,12 +378,10 @@ fn gover_directive(line: &str) -> Option<String> {
     let text = format!("module m\n\n{line}\n");
     let (go, toolchain) = gomod::parse(text.as_bytes()).ok()?;
     if line.starts_with("go ") {
-        // The go line as written (gover turns a language version into its first release).
-        let v = go?.version;
+        // The go line as written (gover reads a language version as its first release).
         let written = line.trim_start_matches("go ");
-        let same = GoVersion::parse_bare(written).ok()? == v
-            || gomod::release_name(GoVersion::parse_bare(written).ok()?) == v;
-        return same.then(|| written.to_owned());
+        let as_release = gomod::release_name(GoVersion::parse_bare(written).ok()?);
+        return (go?.version == as_release).then(|| written.to_owned());
     }
     Some(toolchain.map(|d| d.version.to_string()).unwrap_or_default())
 }
@@ -683,6 +681,68 @@ fn layouts_decide_as_the_real_go_does() {
                 wanted.to_string(),
                 version,
                 "{name}: {} wants {wanted}, gover {version}",
+                go.display()
+            );
+        }
+    }
+}
+
+/// Go starts from `os.Getwd`, which is `$PWD` when that names the current directory: below a symlinked
+/// directory it walks the link's parents (lexically), not the target's. gover (the shim included) does too,
+/// and falls back to the physical directory when `$PWD` is absent or names another directory.
+#[test]
+fn a_symlinked_cwd_walks_the_logical_parents_as_go_does() {
+    let ctx = TestContext::with_releases(&["1.22.5", "1.21.13"]);
+    ctx.install("1.22.5");
+    ctx.install("1.21.13");
+    let real = ctx.project.join("real");
+    let logical = ctx.project.join("logical");
+    std::fs::create_dir_all(real.join("proj/sub")).unwrap();
+    std::fs::create_dir_all(&logical).unwrap();
+    std::fs::write(real.join("go.mod"), "module real\n\ntoolchain go1.22.5\n").unwrap();
+    std::fs::write(
+        logical.join("go.mod"),
+        "module logical\n\ntoolchain go1.21.13\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(real.join("proj"), logical.join("link")).unwrap();
+    let pwd = logical.join("link/sub");
+    let physical = real.join("proj/sub");
+
+    let cases = [
+        (Some(pwd.clone()), logical.join("go.mod"), "1.21.13"),
+        (None, real.join("go.mod"), "1.22.5"),
+        // A $PWD that names another directory is ignored, as Go ignores it.
+        (Some(ctx.project.clone()), real.join("go.mod"), "1.22.5"),
+    ];
+    for (pwd_var, file, version) in &cases {
+        let with_pwd = |mut run: common::Run| {
+            run = run.cwd(&physical);
+            if let Some(p) = pwd_var {
+                run = run.env("PWD", p);
+            }
+            run.run()
+        };
+        with_pwd(ctx.gover_cmd(["current"]))
+            .assert_success()
+            .assert_stdout(&format!("{version} (set by {}:3)\n", file.display()));
+        with_pwd(ctx.shim_cmd("go", ["print-self"]))
+            .assert_success()
+            .assert_stdout(&format!("{}\n", ctx.tool_path(version, "go").display()));
+        let scratch = tempfile::tempdir().unwrap();
+        for go in real_gos(21) {
+            let mut env = vec![("GOTOOLCHAIN", "local".to_owned())];
+            if let Some(p) = pwd_var {
+                env.push(("PWD", p.display().to_string()));
+            }
+            let out = go_cmd(&go, &physical, scratch.path(), &env)
+                .args(["env", "GOMOD"])
+                .output()
+                .unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout).trim_end(),
+                file.display().to_string(),
+                "{}: PWD={pwd_var:?}",
                 go.display()
             );
         }

@@ -35,6 +35,11 @@ fn a_pre_1_21_line_named_with_dot_zero_is_its_first_release() {
         std::fs::read_to_string(ctx.project.join(".go-version")).unwrap(),
         "1.13\n"
     );
+    ctx.gover(["use", "1.13.0"]).assert_success();
+    ctx.assert_default("1.13");
+    ctx.gover(["uninstall", "1.13.0", "--force"])
+        .assert_success();
+    assert_eq!(ctx.installed(), ["1.22.5"]);
 }
 
 // See: issue 12 item 6.

@@ -84,24 +84,46 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     let modules = process.var(names::GOVER_GOMOD).is_none_or(names::is_on);
     let gowork = GoWork::from_env(process.var_raw(names::GOWORK));
     let mut walk = Walk::new(modules, gowork);
+    // Where the walk starts: `$PWD` when it is a clean absolute path naming the current
+    // directory (as Go's os.Getwd does), else the physical cwd. Only a `$PWD` that differs from
+    // getcwd's answer costs the two `stat`s that check it, and then a lexical walk that opens
+    // each parent by its path (the `..` of a symlinked directory is not its lexical parent).
+    let physical = cwd()?;
+    // Directory handles are never closed: one system call less per level; exec closes them
+    // (O_CLOEXEC), and a tree deep enough to run out of descriptors is handed over.
+    let mut dir = ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?);
+    let logical = process
+        .var_raw("PWD")
+        .filter(|pwd| walk::usable_pwd(pwd) && *pwd != physical.as_bytes())
+        .map(Buf::from)
+        .transpose()?
+        .filter(|pwd| {
+            let here = dir.identity();
+            here.is_ok() && sys::identity(pwd.c_str()).ok() == here.ok()
+        });
+    let lexical = logical.is_some();
+    let cwd = logical.unwrap_or(physical);
     // The number of levels: the cwd's components plus the root (`..` of `/` is `/` again).
-    let cwd = cwd()?;
     let levels = cwd
         .as_bytes()
         .split(|&b| b == b'/')
         .filter(|c| !c.is_empty())
         .count()
         + 1;
-    // Directory handles are never closed: one system call less per level; exec closes them
-    // (O_CLOEXEC), and a tree deep enough to run out of descriptors is handed over.
-    let mut dir = ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?);
+    let mut here = cwd.clone();
     // The nearest go.work and go.mod, opened but not read: a version file further up wins.
     let mut work: Option<Fd> = None;
     let mut module: Option<Fd> = None;
     let mut text = [0u8; version_file::MAX_LEN + 1];
     for level in 0..levels {
         if level > 0 {
-            dir = ManuallyDrop::new(dir.parent().map_err(|_| HandOver)?);
+            let parent = if lexical {
+                here.pop();
+                sys::open_path_dir(here.c_str())
+            } else {
+                dir.parent()
+            };
+            dir = ManuallyDrop::new(parent.map_err(|_| HandOver)?);
         }
         for name in Name::ORDER {
             if !walk.wants(name) {

@@ -129,6 +129,16 @@ impl Fd {
     /// `st_mode` of the open file (`fstat(2)`).
     pub fn mode(&self) -> Result<u32> {
         // `struct stat` on x86_64: 144 bytes, `st_mode` (u32) at offset 24.
+        Ok(self.stat()?[3] as u32)
+    }
+
+    /// `(st_dev, st_ino)` of the open file.
+    pub fn identity(&self) -> Result<(u64, u64)> {
+        let stat = self.stat()?;
+        Ok((stat[0], stat[1]))
+    }
+
+    fn stat(&self) -> Result<[u64; 18]> {
         let mut stat = [0u64; 18];
         // SAFETY: `stat` has room for the kernel's struct stat.
         check(unsafe {
@@ -142,8 +152,31 @@ impl Fd {
                 0,
             )
         })?;
-        Ok(stat[3] as u32)
+        Ok(stat)
     }
+}
+
+/// `(st_dev, st_ino)` of `path`, following links.
+pub fn identity(path: &CStr) -> Result<(u64, u64)> {
+    let mut stat = [0u64; 18];
+    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
+    check(unsafe {
+        syscall(
+            NEWFSTATAT,
+            AT_FDCWD,
+            path.as_ptr() as usize,
+            stat.as_mut_ptr() as usize,
+            0,
+            0,
+            0,
+        )
+    })?;
+    Ok((stat[0], stat[1]))
+}
+
+/// An `O_PATH` handle on the directory at `path` (absolute).
+pub fn open_path_dir(path: &CStr) -> Result<Fd> {
+    open_with(path, O_PATH | O_DIRECTORY)
 }
 
 /// Open `path` for reading without blocking (see [`Fd::open_file`]).

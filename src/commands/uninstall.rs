@@ -26,6 +26,12 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
         version: target.to_string(),
         hint: installed_hint(home),
     })?;
+    // `1.13.0` names the release `1.13` (a dir by the name as written still goes first).
+    let version = if fs::symlink_metadata(home.version_dir(&version)).is_ok() {
+        version
+    } else {
+        version.canonical()
+    };
     let dir = home.version_dir(&version);
     if fs::symlink_metadata(&dir).is_err() {
         return Err(Error::NotInstalled {

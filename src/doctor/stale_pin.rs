@@ -6,7 +6,7 @@ use super::{Context, Finding, Fix, Severity};
 use crate::gomod;
 
 pub fn check(_ctx: &Context) -> Vec<Finding> {
-    let Ok(cwd) = std::env::current_dir() else {
+    let Ok(cwd) = crate::resolve::current_dir() else {
         return Vec::new();
     };
     match gomod::stale_pin(&cwd) {

@@ -1,6 +1,6 @@
 //! A shim call on std: every case, including the ones the freestanding shim hands over.
 //!
-//! Tool name → active version (GOVER_VERSION, nearest .go-version, go.work/go.mod, `current`)
+//! Tool name → active version (GOVER_VERSION, nearest .go-version/.tool-versions, go.work/go.mod as Go finds them, `current`)
 //! → `exec` of `versions/<v>/bin/<tool>` with the arguments untouched, `GOROOT` set and
 //! `GOTOOLCHAIN=local` unless the user set it. Every failure is one `gover: …` line on stderr
 //! and an exit code; with `GOVER_AUTO_INSTALL=1` a version that is not installed is installed

@@ -2,11 +2,14 @@
 //! CLI (each does its own I/O): which file names to try in each directory, in which order, and
 //! which of the files found decides.
 //!
-//! From the current directory up to the root, in each directory:
+//! From the current directory up to the root, in each directory (the current directory as Go's
+//! `os.Getwd` gives it: `$PWD` when it is a clean absolute path naming the same directory, else
+//! the physical one; its parents are lexical, so below a symlinked directory the walk sees the
+//! link's parents, as `go` does):
 //! 1. `.go-version`, then `.tool-versions`: the first that names a version decides, at once
 //!    (one that names nothing, like an empty `.go-version`, is passed over);
 //! 2. `go.work`, until one is found (unless `GOWORK` is `off` or names a file);
-//! 3. `go.mod`, until one is found, and only while no `go.work` was.
+//! 3. `go.mod`, until one is found, and only while no `go.work` was (and `GOWORK` names no file).
 //!
 //! With no version file anywhere up the tree, the module file decides as Go's own lookup does:
 //! the file `GOWORK` names, else the nearest `go.work`, else the nearest `go.mod`. A version file
@@ -71,6 +74,8 @@ impl<'a> GoWork<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Walk {
     modules: bool,
+    /// `GOWORK` names the file: no go.work or go.mod up the tree can decide.
+    work_file: bool,
     search_work: bool,
     found_work: bool,
     found_mod: bool,
@@ -81,6 +86,7 @@ impl Walk {
     pub fn new(modules: bool, gowork: GoWork<'_>) -> Walk {
         Walk {
             modules,
+            work_file: matches!(gowork, GoWork::File(_)),
             search_work: modules && gowork == GoWork::Auto,
             found_work: false,
             found_mod: false,
@@ -92,7 +98,7 @@ impl Walk {
         match name {
             Name::VersionFile(_) => true,
             Name::GoWork => self.search_work && !self.found_work,
-            Name::GoMod => self.modules && !self.found_mod && !self.found_work,
+            Name::GoMod => self.modules && !self.work_file && !self.found_mod && !self.found_work,
         }
     }
 
@@ -105,6 +111,20 @@ impl Walk {
             Name::VersionFile(_) => {}
         }
     }
+}
+
+/// Whether `$PWD` can start the walk, as Go's `os.Getwd` lets it: an absolute path (the caller
+/// then checks it names the current directory). One with `.` or `..` components or doubled
+/// slashes is not used (its lexical parents would not be Go's cleaned ones); the physical
+/// current directory is used instead.
+pub fn usable_pwd(pwd: &[u8]) -> bool {
+    let Some(rest) = pwd.strip_prefix(b"/") else {
+        return false;
+    };
+    rest.is_empty()
+        || rest
+            .split(|&b| b == b'/')
+            .all(|c| !c.is_empty() && c != b"." && c != b"..")
 }
 
 /// What kind of file an opened name turned out to be (from `fstat`).
@@ -169,14 +189,14 @@ mod tests {
     }
 
     #[test]
-    fn gowork_off_or_a_file_stops_the_go_work_search_and_gomod_off_stops_both() {
+    fn gowork_off_stops_the_go_work_search_a_file_both_and_gomod_off_both() {
         assert_eq!(
             wanted(&Walk::new(true, GoWork::Off)),
             [".go-version", ".tool-versions", "go.mod"]
         );
         assert_eq!(
             wanted(&Walk::new(true, GoWork::from_env(Some(b"/w/go.work")))),
-            [".go-version", ".tool-versions", "go.mod"]
+            [".go-version", ".tool-versions"]
         );
         assert_eq!(
             wanted(&Walk::new(false, GoWork::Auto)),
@@ -184,6 +204,24 @@ mod tests {
         );
         assert_eq!(GoWork::from_env(Some(b"")), GoWork::Auto);
         assert_eq!(GoWork::from_env(Some(b"off")), GoWork::Off);
+    }
+
+    #[test]
+    fn a_clean_absolute_pwd_is_usable() {
+        for good in [&b"/"[..], b"/a", b"/a/b c/d"] {
+            assert!(usable_pwd(good), "{good:?}");
+        }
+        for bad in [
+            &b""[..],
+            b"a/b",
+            b"/a/",
+            b"/a//b",
+            b"/a/./b",
+            b"/a/../b",
+            b"/..",
+        ] {
+            assert!(!usable_pwd(bad), "{bad:?}");
+        }
     }
 
     #[test]
