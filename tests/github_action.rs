@@ -34,6 +34,8 @@ fn action() -> serde_json::Value {
 struct ActionRun {
     outputs: BTreeMap<String, String>,
     path: String,
+    /// What the steps wrote to `GITHUB_ENV`: every later step of the job gets it.
+    env: BTreeMap<String, String>,
     steps: Vec<Outcome>,
 }
 
@@ -182,6 +184,7 @@ impl Runner {
         let run = ActionRun {
             outputs,
             path: path_now(&added_path),
+            env: added_env.into_iter().collect(),
             steps: outcomes,
         };
         if failed { Err(run) } else { Ok(run) }
@@ -189,13 +192,17 @@ impl Runner {
 
     /// A later step of the job: `script` with the PATH the action left, in the workspace.
     fn later_step(&self, run: &ActionRun, script: &str) -> Outcome {
-        self.ctx
+        let mut step = self
+            .ctx
             .command("sh")
             .args(["-c", script])
             .env("PATH", &run.path)
             .env("CI", "true")
-            .env("GITHUB_ACTIONS", "true")
-            .run()
+            .env("GITHUB_ACTIONS", "true");
+        for (k, v) in &run.env {
+            step = step.env(k, v);
+        }
+        step.run()
     }
 
     /// Everything in HOME except GOVER_HOME (`.gover`): must stay empty on a runner.
@@ -386,7 +393,11 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
             .run();
         // --systemd asks for a file by name: written.
         out.assert_success();
-        assert!(ctx.home.join(".config/environment.d/99-gover.conf").is_file());
+        assert!(
+            ctx.home
+                .join(".config/environment.d/99-gover.conf")
+                .is_file()
+        );
         std::fs::remove_dir_all(ctx.home.join(".config")).unwrap();
 
         let out = ctx
