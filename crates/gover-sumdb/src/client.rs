@@ -167,6 +167,43 @@ pub struct Fork {
 }
 
 impl SumdbError {
+    /// What the user can do about it, for the `hint:` line.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            SumdbError::Key(_) => {
+                "GOSUMDB must be `<name>+<8 hex digits>+<base64 key>`, optionally \
+                followed by a space and the database URL"
+                    .to_string()
+            }
+            SumdbError::NotFound { db, .. } => format!(
+                "{db} does not know this version: check that it exists (a release only published \
+                 minutes ago may not be logged yet)"
+            ),
+            SumdbError::Note {
+                source: NoteError::Unverified { .. },
+                db,
+                ..
+            } => format!(
+                "the tree head is not signed by the configured key of {db}: check GOSUMDB, or \
+                 whether the proxy serves another database under that name"
+            ),
+            SumdbError::Fork(fork) => format!(
+                "a checksum database never rewrites its log: report this, and do not use this \
+                 network or proxy; only if {} was knowingly replaced by a new log, remove its \
+                 stored tree head (sumdb/{}/latest under the gover home)",
+                fork.db, fork.db
+            ),
+            SumdbError::Proof { .. }
+            | SumdbError::RecordMismatch { .. }
+            | SumdbError::RecordNotInTree { .. }
+            | SumdbError::Note { .. } => "the data served does not match the database's signed \
+                tree: something between you and the database altered it, or the server is \
+                misbehaving; try another GOPROXY or network"
+                .to_string(),
+            _ => return None,
+        })
+    }
+
     /// Whether this error shows misbehaviour by the database or the network (a fork, tiles or a
     /// record that do not match the signed tree, a bad signature) rather than a failure to reach
     /// it: a caller must not retry elsewhere silently.

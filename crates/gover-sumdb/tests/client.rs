@@ -443,6 +443,7 @@ fn an_unknown_module_version_is_not_found() {
         .unwrap_err();
     assert!(matches!(&err, SumdbError::NotFound { .. }), "{err:?}");
     assert!(!err.is_security_error());
+    assert!(err.hint().unwrap().contains("does not know this version"));
 }
 
 #[test]
