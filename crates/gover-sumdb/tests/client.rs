@@ -647,3 +647,101 @@ fn a_static_file_set_serves_the_same_as_the_database() {
     let tree = tlog::parse_tree(&db.signed_tree()).unwrap();
     assert_eq!(tree, db.log().tree());
 }
+
+/// A small deterministic generator (xorshift), so the test needs no dependency and repeats.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Mutates `data` one of several ways: flip a bit, drop or add bytes, cut it, replace it.
+fn mutate(rng: &mut Rng, mut data: Vec<u8>) -> Vec<u8> {
+    match rng.below(6) {
+        0 if !data.is_empty() => {
+            let i = rng.below(data.len());
+            data[i] ^= 1 << rng.below(8);
+        }
+        1 if !data.is_empty() => {
+            let i = rng.below(data.len());
+            data.truncate(i);
+        }
+        2 => {
+            let i = rng.below(data.len() + 1);
+            data.insert(i, rng.next() as u8);
+        }
+        3 if !data.is_empty() => {
+            let i = rng.below(data.len());
+            data.remove(i);
+        }
+        4 => {
+            let n = rng.below(64);
+            data = (0..n).map(|_| rng.next() as u8).collect();
+        }
+        _ => {
+            // A digit changed: record ids, tree sizes, tile widths.
+            if let Some(i) = data.iter().position(u8::is_ascii_digit) {
+                data[i] = b'0' + rng.below(10) as u8;
+            }
+        }
+    }
+    data
+}
+
+/// Whatever one response is changed to, a lookup either fails or returns exactly the honest
+/// answer, never panics, and the stored tree head is either untouched or the honest one.
+#[test]
+fn no_change_to_any_response_yields_another_verified_answer() {
+    let (skey, vkey) = keys();
+    let db = database(&skey, 2, 40);
+    let honest = Client::new(&vkey, &db, MemoryStore::new())
+        .unwrap()
+        .with_tile_height(2)
+        .lookup(MODULE, &version(17))
+        .unwrap();
+    // Every path an honest lookup reads.
+    let probe = Tamper::new(&db, |_, data| Some(data));
+    Client::new(&vkey, &probe, MemoryStore::new())
+        .unwrap()
+        .with_tile_height(2)
+        .lookup(MODULE, &version(17))
+        .unwrap();
+    let paths = probe.paths.borrow().clone();
+    assert!(paths.len() > 3, "{paths:?}");
+
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    for round in 0..1000 {
+        let target = paths[rng.below(paths.len())].clone();
+        let seed = rng.next();
+        let fetch = Tamper::new(&db, |path, data| {
+            if path != target {
+                return Some(data);
+            }
+            let mut local = Rng(seed | 1);
+            Some(mutate(&mut local, data))
+        });
+        let store = MemoryStore::new();
+        let result = Client::new(&vkey, &fetch, &store)
+            .unwrap()
+            .with_tile_height(2)
+            .lookup(MODULE, &version(17));
+        match result {
+            Ok(lines) => assert_eq!(lines, honest, "round {round}: {target}"),
+            Err(_) => {
+                let stored = store.latest(NAME);
+                assert!(
+                    stored.is_none() || stored == Some(db.signed_tree()),
+                    "round {round}: {target}: stored {stored:?}"
+                );
+            }
+        }
+    }
+}
