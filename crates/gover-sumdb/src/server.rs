@@ -139,8 +139,9 @@ impl Database {
     }
 
     /// Every file a static server needs for the current log: `latest`, each record's
-    /// `lookup/...` and each tile (full, and the current partial one of each level), as
-    /// `(path, bytes)`.
+    /// `lookup/...` and each tile, as `(path, bytes)`. Tiles come at every width they have had
+    /// (`.p/1` up to the full tile), as a real database serves them: a client holding an older
+    /// tree head reads the tiles of that tree (the `go` command re-checks its stored head).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![("latest".to_string(), self.signed_tree())];
         let mut keys: Vec<&String> = self.records.keys().collect();
@@ -155,7 +156,10 @@ impl Database {
             }
         }
         for (tile, data) in self.log.tiles(self.tile_height) {
-            files.push((tile.path(), data));
+            for width in 1..=tile.width {
+                let narrower = Tile { width, ..tile };
+                files.push((narrower.path(), data[..narrower.len_bytes()].to_vec()));
+            }
         }
         files
     }

@@ -10,6 +10,7 @@ use std::process::Command;
 use gover_sumdb::dirhash::{hash1, hash1_zip};
 use gover_sumdb::note::generate_key;
 use gover_sumdb::server::Database;
+use gover_sumdb::{Client, Fetch, FetchError, FileStore, SumdbError};
 use sha2::{Digest, Sha256};
 
 const MODULE: &str = "example.com/hashme";
@@ -72,6 +73,16 @@ fn write_sumdb(root: &Path, db: &Database) -> PathBuf {
 
 /// `go mod download -json MODULE@VERSION` with GOSUMDB pointing at `sumdb`.
 fn go_download(go: &Path, root: &Path, vkey: &str, sumdb: &Path) -> std::process::Output {
+    go_download_with_cache(go, root, vkey, sumdb, "modcache")
+}
+
+fn go_download_with_cache(
+    go: &Path,
+    root: &Path,
+    vkey: &str,
+    sumdb: &Path,
+    modcache: &str,
+) -> std::process::Output {
     Command::new(go)
         .args(["mod", "download", "-json", &format!("{MODULE}@{VERSION}")])
         .current_dir(root)
@@ -84,7 +95,7 @@ fn go_download(go: &Path, root: &Path, vkey: &str, sumdb: &Path) -> std::process
         .env("GOPRIVATE", "")
         .env("GOFLAGS", "-mod=mod")
         .env("GOTOOLCHAIN", "local")
-        .env("GOMODCACHE", root.join("modcache"))
+        .env("GOMODCACHE", root.join(modcache))
         .env("GOPATH", root.join("gopath"))
         .env("GOCACHE", root.join("gocache"))
         .env("HOME", root)
@@ -95,9 +106,19 @@ fn go_download(go: &Path, root: &Path, vkey: &str, sumdb: &Path) -> std::process
 /// A database of 300 filler records (so the module's record needs a level-1 tile) plus the
 /// module's, with the zip hash `zip_h1`.
 fn database(skey: &str, zip_h1: &str) -> Database {
+    database_of(skey, zip_h1, 300, None)
+}
+
+/// `fillers` filler records, one of them (`forked`) with another hash, then the module's.
+fn database_of(skey: &str, zip_h1: &str, fillers: u64, forked: Option<u64>) -> Database {
     let mut db = Database::new(skey).unwrap();
-    for i in 0..300 {
-        db.add_module("example.com/filler", &format!("v1.0.{i}"), "h1:f=", "h1:m=")
+    for i in 0..fillers {
+        let h = if forked == Some(i) {
+            "h1:forked="
+        } else {
+            "h1:f="
+        };
+        db.add_module("example.com/filler", &format!("v1.0.{i}"), h, "h1:m=")
             .unwrap();
     }
     let go_mod_h1 = hash1([("go.mod".to_string(), Sha256::digest(GO_MOD).into())]).unwrap();
@@ -149,5 +170,97 @@ fn the_go_command_refuses_a_zip_the_database_contradicts() {
     assert!(
         all.contains("SECURITY ERROR") || all.contains("checksum mismatch"),
         "{all}"
+    );
+}
+
+/// Serves a directory of static database files, as a plain file server would.
+struct DirFetch(PathBuf);
+
+impl Fetch for DirFetch {
+    fn fetch(&self, path: &str) -> Result<Vec<u8>, FetchError> {
+        std::fs::read(self.0.join(path)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                FetchError::not_found(path, e)
+            } else {
+                FetchError::new(path, e)
+            }
+        })
+    }
+}
+
+/// Go and this client agree: after verifying one log, a log with a rewritten history (larger,
+/// one earlier record changed) is refused by both (a `Fork` here), and an honest growth of the
+/// first log is accepted and stored by both.
+#[test]
+fn the_go_command_and_this_client_agree_on_forks() {
+    let Some(go) = go() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let zip = write_proxy(dir.path());
+    let zip_h1 = hash1_zip(&zip).unwrap();
+    let (skey, vkey) = generate_key("sum.example.com", [5; 32]).unwrap();
+
+    let first = database_of(&skey, &zip_h1, 300, None);
+    let first_dir = write_sumdb(&dir.path().join("first"), &first);
+    let out = go_download_with_cache(&go, dir.path(), &vkey, &first_dir, "modcache1");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = FileStore::new(dir.path().join("gover-sumdb"));
+    Client::new(&vkey, DirFetch(first_dir), &ours)
+        .unwrap()
+        .zip_hash(MODULE, VERSION)
+        .unwrap();
+
+    // The same 300 fillers and more, but filler 10 rewritten: not an extension of the first.
+    let forked = database_of(&skey, &zip_h1, 400, Some(10));
+    let forked_dir = write_sumdb(&dir.path().join("forked"), &forked);
+    let out = go_download_with_cache(&go, dir.path(), &vkey, &forked_dir, "modcache2");
+    // With -json, go reports the error in the JSON on stdout.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "go accepted the fork");
+    // Go re-checks its stored tree head against the server's tiles before the lookup, so it
+    // stops there; this client reads the new signed head first and proves the fork with it.
+    assert!(
+        said.contains("SECURITY ERROR") || said.contains("downloaded inconsistent tile"),
+        "{said}"
+    );
+    let err = Client::new(&vkey, DirFetch(forked_dir), &ours)
+        .unwrap()
+        .zip_hash(MODULE, VERSION)
+        .unwrap_err();
+    assert!(matches!(err, SumdbError::Fork(_)), "{err:?}");
+
+    // An honest extension of the first log is accepted by both.
+    let grown = database_of(&skey, &zip_h1, 300, None);
+    let mut grown = grown;
+    for i in 0..50 {
+        grown
+            .add_module("example.com/later", &format!("v1.0.{i}"), "h1:l=", "h1:m=")
+            .unwrap();
+    }
+    let grown_dir = write_sumdb(&dir.path().join("grown"), &grown);
+    let out = go_download_with_cache(&go, dir.path(), &vkey, &grown_dir, "modcache3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Client::new(&vkey, DirFetch(grown_dir), &ours)
+        .unwrap()
+        .zip_hash(MODULE, VERSION)
+        .unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join("gopath/pkg/sumdb/sum.example.com/latest")).unwrap(),
+        grown.signed_tree()
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("gover-sumdb/sum.example.com/latest")).unwrap(),
+        grown.signed_tree()
     );
 }
