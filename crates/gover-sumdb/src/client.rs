@@ -447,6 +447,20 @@ impl<F: Fetch, S: Store> Client<F, S> {
             }
             self.check_prefix(*known, known_msg, tree, msg)?;
         }
+        // Another process may have stored a head since it was loaded: merge that one too, and
+        // never replace a newer stored head by an older one.
+        if let Some(stored_msg) = self.store.latest(self.name())
+            && !stored_msg.is_empty()
+            && latest.as_ref().is_none_or(|(_, m)| *m != stored_msg)
+        {
+            let stored = self.open_tree(&stored_msg, "the stored tree head")?;
+            if stored.n >= tree.n {
+                self.check_prefix(tree, msg, stored, &stored_msg)?;
+                *latest = Some((stored, stored_msg));
+                return Ok(stored);
+            }
+            self.check_prefix(stored, &stored_msg, tree, msg)?;
+        }
         self.store
             .set_latest(self.name(), msg)
             .map_err(|source| SumdbError::Store {

@@ -747,3 +747,64 @@ fn no_change_to_any_response_yields_another_verified_answer() {
         }
     }
 }
+
+/// A store another process writes to between our load and our write.
+struct Racing {
+    inner: MemoryStore,
+    reads: std::cell::Cell<usize>,
+    written_by_other: Vec<u8>,
+}
+
+impl Store for Racing {
+    fn latest(&self, db_name: &str) -> Option<Vec<u8>> {
+        self.reads.set(self.reads.get() + 1);
+        if self.reads.get() == 2 {
+            // The other process stores its (newer) head just now.
+            self.inner
+                .set_latest(db_name, &self.written_by_other)
+                .unwrap();
+        }
+        self.inner.latest(db_name)
+    }
+    fn set_latest(&self, db_name: &str, note: &[u8]) -> std::io::Result<()> {
+        self.inner.set_latest(db_name, note)
+    }
+}
+
+#[test]
+fn a_newer_head_stored_meanwhile_by_another_process_is_kept() {
+    let (skey, vkey) = keys();
+    let newer = database(&skey, 8, 300);
+    let older = database(&skey, 8, 200);
+    let store = Racing {
+        inner: MemoryStore::new(),
+        reads: std::cell::Cell::new(0),
+        written_by_other: newer.signed_tree(),
+    };
+    let split = Split {
+        lookups: &older,
+        rest: &newer,
+    };
+    let client = Client::new(&vkey, &split, &store).unwrap();
+    assert_eq!(
+        client.zip_hash(MODULE, &version(150)).unwrap(),
+        zip_hash(150)
+    );
+    assert_eq!(store.inner.latest(NAME), Some(newer.signed_tree()));
+    assert_eq!(client.latest().unwrap(), Some(newer.log().tree()));
+
+    // A forked head stored meanwhile is refused (the tiles served do not authenticate against
+    // it), and not overwritten.
+    let forked = database_with(&skey, 8, 300, &[20]);
+    let store = Racing {
+        inner: MemoryStore::new(),
+        reads: std::cell::Cell::new(0),
+        written_by_other: forked.signed_tree(),
+    };
+    let err = Client::new(&vkey, &split, &store)
+        .unwrap()
+        .zip_hash(MODULE, &version(150))
+        .unwrap_err();
+    assert!(err.is_security_error(), "{err:?}");
+    assert_eq!(store.inner.latest(NAME), Some(forked.signed_tree()));
+}
