@@ -34,6 +34,7 @@
 
 pub mod client;
 pub mod dirhash;
+mod escape;
 pub mod note;
 pub mod server;
 pub mod store;
