@@ -454,7 +454,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --allow-unverified --offline --allow-insecure --help --version"
+            opts="-h -V --mirror --allow-unverified --force --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

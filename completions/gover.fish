@@ -45,6 +45,7 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "doctor" -d 'Find and ex
 complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL' -r
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), install without checksum verification'
+complete -c gover -n "__fish_gover_using_subcommand install" -l force -d 'Install it again even if it is installed (replaces a damaged install with a verified one)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'

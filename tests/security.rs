@@ -330,27 +330,24 @@ fn an_endless_index_is_cut_off_at_the_cap_and_not_retried() {
 // See: issue 11, item 6.
 #[test]
 fn loopback_is_never_reached_through_a_proxy() {
-    let ctx = TestContext::new();
-    let good = Release::fake(V);
-    ctx.publish(good.clone());
-    // A proxy that substitutes its own index and a tampered archive that matches it.
-    let proxy = Mirror::start();
-    let evil = Release::tampered(V);
-    proxy.serve_bytes(
-        "/index.json",
-        common::release::index_json(std::slice::from_ref(&evil)).into_bytes(),
-    );
-    proxy.serve_bytes(&Mirror::archive_path(&evil.filename), evil.archive.clone());
-    let run = ctx
-        .gover_cmd(["install", V])
-        .env("http_proxy", proxy.url(""))
-        .env("HTTP_PROXY", proxy.url(""))
-        .env("ALL_PROXY", proxy.url(""))
-        .run();
-    run.assert_success();
-    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
-    ctx.assert_installed_from(V, &good.archive);
-    assert!(!ctx.tool_path(V, "backdoor").exists());
+    for var in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+        let ctx = TestContext::new();
+        let good = Release::fake(V);
+        ctx.publish(good.clone());
+        // A proxy that substitutes its own index and a tampered archive that matches it.
+        let proxy = Mirror::start();
+        let evil = Release::tampered(V);
+        proxy.serve_bytes(
+            "/index.json",
+            common::release::index_json(std::slice::from_ref(&evil)).into_bytes(),
+        );
+        proxy.serve_bytes(&Mirror::archive_path(&evil.filename), evil.archive.clone());
+        let run = ctx.gover_cmd(["install", V]).env(var, proxy.url("")).run();
+        run.assert_success();
+        assert!(proxy.requests().is_empty(), "{var}: {:?}", proxy.requests());
+        ctx.assert_installed_from(V, &good.archive);
+        assert!(!ctx.tool_path(V, "backdoor").exists(), "{var}");
+    }
 }
 
 // See: issue 11, item 9.
