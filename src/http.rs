@@ -9,9 +9,9 @@
 //! A redirect from `https` to `http` is refused for every request.
 //!
 //! Proxies: `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (and their lowercase
-//! forms) are honoured, except that loopback hosts (`127.0.0.0/8`, `::1`, `localhost`) are
-//! always reached directly: a plain-http loopback index is trusted because it never leaves
-//! this machine, which stops being true the moment a proxy carries it.
+//! forms) are honoured, except that plain-http requests to loopback hosts (`127.0.0.0/8`,
+//! `::1`, `localhost`) always go directly: a plain-http loopback index is trusted because it
+//! never leaves this machine, which stops being true the moment a proxy carries it.
 //!
 //! Size: the index is read whole into memory, so it is capped at [`MAX_INDEX_BYTES`].
 
@@ -42,7 +42,7 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const MAX_REDIRECTS: usize = 10;
 /// The largest release index read (go.dev's full index is about 3 MB).
 pub const MAX_INDEX_BYTES: u64 = 64 << 20;
-/// The hosts never sent through a proxy, added to the user's `NO_PROXY`.
+/// The hosts a plain-http request never reaches through a proxy, added to the user's `NO_PROXY`.
 const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";
 
 #[derive(Debug, thiserror::Error)]
@@ -618,7 +618,9 @@ fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, A
 }
 
 /// The proxies of the environment, as reqwest would read them (lowercase first; `HTTP_PROXY`
-/// not under CGI, where a client controls it), each bypassed for `NO_PROXY` and loopback.
+/// not under CGI, where a client controls it), each bypassed for `NO_PROXY`; plain-http
+/// requests to loopback also bypass them (https needs no such care: TLS checks the server
+/// end to end, through a proxy or not).
 fn proxies() -> reqwest::Result<Vec<reqwest::Proxy>> {
     let get = |names: &[&str]| names.iter().find_map(|n| env::var(n));
     let cgi = std::env::var_os("REQUEST_METHOD").is_some();
@@ -627,18 +629,23 @@ fn proxies() -> reqwest::Result<Vec<reqwest::Proxy>> {
     } else {
         &["http_proxy", "HTTP_PROXY"]
     };
-    let user_no_proxy = get(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
-    let no_proxy =
-        || reqwest::NoProxy::from_string(&format!("{user_no_proxy},{LOOPBACK_NO_PROXY}"));
+    let user = get(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+    let no_proxy = |extra: &str| reqwest::NoProxy::from_string(&format!("{user},{extra}"));
     let mut proxies = Vec::new();
     if let Some(url) = get(http_names) {
-        proxies.push(reqwest::Proxy::http(url)?.no_proxy(no_proxy()));
+        proxies.push(reqwest::Proxy::http(url)?.no_proxy(no_proxy(LOOPBACK_NO_PROXY)));
     }
     if let Some(url) = get(&["https_proxy", "HTTPS_PROXY"]) {
-        proxies.push(reqwest::Proxy::https(url)?.no_proxy(no_proxy()));
+        proxies.push(reqwest::Proxy::https(url)?.no_proxy(no_proxy("")));
     }
     if let Some(url) = get(&["all_proxy", "ALL_PROXY"]) {
-        proxies.push(reqwest::Proxy::all(url)?.no_proxy(no_proxy()));
+        // Parsed now so that a bad value fails here, as it would for `Proxy::all`.
+        reqwest::Proxy::all(url.as_str())?;
+        let proxy = reqwest::Proxy::custom(move |target| {
+            let direct = target.scheme() == "http" && is_loopback(target);
+            (!direct).then(|| url.clone())
+        });
+        proxies.push(proxy.no_proxy(no_proxy("")));
     }
     Ok(proxies)
 }

@@ -184,6 +184,25 @@ fn assert_refused_cleanly(ctx: &TestContext, needle: &str) -> String {
     run.stderr.clone()
 }
 
+/// The peak RSS of the largest child this test process has waited for (nextest runs each test
+/// in its own process, so that is a `gover` run by this test).
+fn peak_child_rss() -> u64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[track_caller]
+fn assert_small_rss() {
+    let peak = peak_child_rss();
+    eprintln!("peak RSS of a gover run: {} KiB", peak >> 10);
+    assert!(peak < 64 << 20, "a gover run peaked at {} MiB", peak >> 20);
+}
+
 /// Raw tar blocks: one GNU header.
 fn header(kind: tar::EntryType, name: &str, size: u64) -> Vec<u8> {
     let mut h = tar::Header::new_gnu();
@@ -260,6 +279,7 @@ fn a_huge_gnu_long_name_is_refused_unread_and_unprinted() {
     publish_hostile(&ctx, archive);
     let stderr = assert_refused_cleanly(&ctx, "extension header (long name or PAX)");
     assert!(stderr.len() < 4096, "{} bytes of stderr", stderr.len());
+    assert_small_rss();
 }
 
 // See: issue 11, item 3.
@@ -330,27 +350,24 @@ fn an_endless_index_is_cut_off_at_the_cap_and_not_retried() {
 // See: issue 11, item 6.
 #[test]
 fn loopback_is_never_reached_through_a_proxy() {
-    let ctx = TestContext::new();
-    let good = Release::fake(V);
-    ctx.publish(good.clone());
-    // A proxy that substitutes its own index and a tampered archive that matches it.
-    let proxy = Mirror::start();
-    let evil = Release::tampered(V);
-    proxy.serve_bytes(
-        "/index.json",
-        common::release::index_json(std::slice::from_ref(&evil)).into_bytes(),
-    );
-    proxy.serve_bytes(&Mirror::archive_path(&evil.filename), evil.archive.clone());
-    let run = ctx
-        .gover_cmd(["install", V])
-        .env("http_proxy", proxy.url(""))
-        .env("HTTP_PROXY", proxy.url(""))
-        .env("ALL_PROXY", proxy.url(""))
-        .run();
-    run.assert_success();
-    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
-    ctx.assert_installed_from(V, &good.archive);
-    assert!(!ctx.tool_path(V, "backdoor").exists());
+    for var in ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"] {
+        let ctx = TestContext::new();
+        let good = Release::fake(V);
+        ctx.publish(good.clone());
+        // A proxy that substitutes its own index and a tampered archive that matches it.
+        let proxy = Mirror::start();
+        let evil = Release::tampered(V);
+        proxy.serve_bytes(
+            "/index.json",
+            common::release::index_json(std::slice::from_ref(&evil)).into_bytes(),
+        );
+        proxy.serve_bytes(&Mirror::archive_path(&evil.filename), evil.archive.clone());
+        let run = ctx.gover_cmd(["install", V]).env(var, proxy.url("")).run();
+        run.assert_success();
+        assert!(proxy.requests().is_empty(), "{var}: {:?}", proxy.requests());
+        ctx.assert_installed_from(V, &good.archive);
+        assert!(!ctx.tool_path(V, "backdoor").exists(), "{var}");
+    }
 }
 
 // See: issue 11, item 9.

@@ -54,7 +54,7 @@ pub fn run(args: ExecArgs) -> Result<(), Error> {
     let in_version = err.path.starts_with(&root);
     Err(Error::Exec {
         command: err.path.display().to_string(),
-        hint: (err.is_not_executable() && in_version).then(|| {
+        hint: (in_version && err.source.kind() != std::io::ErrorKind::NotFound).then(|| {
             format!(
                 "{}; reinstall it with `gover install --force {version}`, or remove it with \
                  `gover uninstall {version}`",
