@@ -9,8 +9,10 @@ Timings on shared 2-core machines are noisy, so nothing here asserts; it prints.
 Rows:
   shim     `go version` through the shim vs the real binary (also from dirs 20 and 120 levels
            deep, and in a module whose go.mod decides)
-  install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`;
-           and `go version` of the freshly installed binary vs the same bytes copied with `cp`
+  install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`,
+           and vs `curl -s URL | tar -xz && sync` (the floor for a durable unpack: gover syncs
+           the tree before it publishes it, tar does not); and `go version` of the freshly
+           installed binary vs the same bytes copied with `cp`
   use      `gover use VERSION` vs `ln -sfn versions/VERSION current`
   shell    `bash -ic true` with gover's setup block vs a bare `bash -ic true`
   doctor   `gover doctor --json` with three other version managers' `go` shims and three Go
@@ -305,8 +307,16 @@ def main():
             os.sync()
             return timed(["sh", "-c", f"curl -s {url} | tar -xz -C {out}"], env)
 
+        def curl_tar_sync():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            os.sync()
+            return timed(["sh", "-c", f"curl -s {url} | tar -xz -C {out} && sync"], env)
+
         a, b, r = interleaved(args.rounds, gover_install, curl_tar)
-        row("`gover install` (70 MB, verified)", "`curl -s URL \\| tar -xz`", a, b, r, "<= 0.80x")
+        row("`gover install` (70 MB, verified, synced)", "`curl -s URL \\| tar -xz`", a, b, r, "<= 0.80x")
+        a, b, r = interleaved(args.rounds, gover_install, curl_tar_sync)
+        row("`gover install` (70 MB, verified, synced)", "`curl -s URL \\| tar -xz && sync`", a, b, r, "<= 1x")
         for t in filter(None, args.threads.split(",")):
             env_t = dict(env, GOVER_UNPACK_THREADS=t)
             saved = dict(env)

@@ -269,6 +269,14 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
             result.map_err(Error::from)
         })?;
     }
+    // On disk before it gets the name `index.json` will list (the rename itself is made
+    // durable by the fsync of DIR that writing `index.json` ends with).
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(&partial)
+        .and_then(|f| f.sync_all())
+        .map_err(Error::io("cannot flush to disk", &partial))?;
     fs::rename(&partial, &dest).map_err(Error::io("cannot move the download to", &dest))
 }
 

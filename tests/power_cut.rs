@@ -107,6 +107,35 @@ fn an_installed_version_is_complete_after_a_power_cut() {
     assert_eq!(fs::read(&cached).unwrap(), release.archive);
 }
 
+#[test]
+fn a_mirror_sync_dir_is_whole_after_a_power_cut() {
+    let Some((ctx, disk)) = sandbox("") else {
+        return;
+    };
+    let release = Release::padded("1.22.5", 300_000);
+    ctx.publish(release.clone());
+    let dir = ctx.root.join("disk/fleet");
+    ctx.gover_cmd(["mirror", "sync"])
+        .arg(&dir)
+        .arg("1.22.5")
+        .run()
+        .assert_success();
+
+    let after = disk.power_cut();
+    let fleet = after.path(disk.relative(&dir));
+    let listed: serde_json::Value =
+        serde_json::from_slice(&fs::read(fleet.join("index.json")).unwrap()).unwrap();
+    assert_eq!(listed[0]["files"][0]["filename"], release.filename.as_str());
+    let archive = fs::read(fleet.join(&release.filename)).unwrap();
+    assert!(
+        archive == release.archive,
+        "index.json lists {} but after the power cut it holds {} of {} bytes",
+        release.filename,
+        archive.len(),
+        release.archive.len()
+    );
+}
+
 /// `setup` and `local` rewrite the user's files: after a power cut each is the old content or
 /// the new, never empty, and the backup holds the old content with the original's mode. With
 /// `noauto_da_alloc` ext4 does not flush a file renamed over another on its own.
