@@ -4,10 +4,20 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `gover --version`: the version, the commit it was built from and the target.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("GOVER_COMMIT"),
+    " ",
+    env!("GOVER_TARGET"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gover",
-    version,
+    version = VERSION,
     about = "Install Go releases, switch between them, and keep PATH clean",
     propagate_version = true
 )]

@@ -11,7 +11,7 @@ pub fn run() -> Result<(), Error> {
         Ok(version) => super::print(&format!("{version} ({})\n", active.source)),
         Err(e @ ResolveError::NotInstalled { .. }) => {
             super::print(&format!("{} ({})\n", active.request, active.source))?;
-            eprintln!("warning: {e}");
+            crate::error::warn(format_args!("{e}"));
             if let Some(hint) = e.hint() {
                 eprintln!("hint: {hint}");
             }

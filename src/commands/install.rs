@@ -17,10 +17,10 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
         ..access.with_mirrors(&args.mirror)
     };
     if access.allow_unverified {
-        eprintln!(
-            "warning: --allow-unverified: if no release index can be fetched or found in the \
+        crate::error::warn(format_args!(
+            "--allow-unverified: if no release index can be fetched or found in the \
              cache, the archive is installed without any checksum verification"
-        );
+        ));
     }
     if args.specs.is_empty() {
         install::install(&home, &requested_here(&home)?, &access)?;

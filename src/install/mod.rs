@@ -97,9 +97,9 @@ fn install_unverified(
     if inventory::is_installed(home, &version) {
         return already_installed(home, &version);
     }
-    eprintln!(
-        "warning: installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
-    );
+    crate::error::warn(format_args!(
+        "installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
+    ));
     let staging = new_staging(home, &version)?;
     dist::fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
     finish(home, version, staging)

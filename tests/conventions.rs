@@ -1,0 +1,107 @@
+//! Conventions every command shares: `--version` naming the commit and target; `error:`,
+//! `warning:` and `hint:` coloured like clap's, only on a terminal (or with `CLICOLOR_FORCE`),
+//! never with `NO_COLOR`. See: issue 15, item 8.
+
+mod common;
+
+use common::TestContext;
+use common::terminal::{gover_on_terminal, plain};
+
+const RED_BOLD: &str = "\x1b[1m\x1b[31m";
+const GREEN_BOLD: &str = "\x1b[1m\x1b[32m";
+const YELLOW_BOLD: &str = "\x1b[1m\x1b[33m";
+
+#[test]
+fn version_names_the_commit_and_the_target() {
+    let ctx = TestContext::new();
+
+    let out = ctx.gover(["--version"]);
+
+    out.assert_success();
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    let target = format!("{}-unknown-linux-gnu", std::env::consts::ARCH);
+    out.assert_stdout(&format!(
+        "gover {} ({commit} {target})\n",
+        env!("CARGO_PKG_VERSION")
+    ));
+}
+
+#[test]
+fn errors_are_plain_when_stderr_is_not_a_terminal() {
+    let ctx = TestContext::new();
+
+    let out = ctx.gover(["uninstall", "1.21.13"]);
+
+    out.assert_exit(4);
+    assert!(
+        out.stderr
+            .starts_with("error: Go 1.21.13 is not installed\n"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("\nhint: "), "{out}");
+    assert!(
+        !out.stderr.contains('\x1b'),
+        "no escapes off a terminal\n{out}"
+    );
+}
+
+#[test]
+fn clicolor_force_colours_error_and_hint_like_clap() {
+    let ctx = TestContext::new();
+
+    let out = ctx
+        .gover_cmd(["uninstall", "1.21.13"])
+        .env("CLICOLOR_FORCE", "1")
+        .run();
+
+    out.assert_exit(4);
+    assert!(
+        out.stderr.starts_with(&format!(
+            "{RED_BOLD}error:\x1b[0m Go 1.21.13 is not installed\n"
+        )),
+        "{out:?}",
+        out = out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!("\n{GREEN_BOLD}hint:\x1b[0m ")),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn on_a_terminal_labels_are_coloured_unless_no_color() {
+    let ctx = TestContext::new();
+    let path = "/usr/bin:/bin";
+
+    // A terminal emulator sets TERM; the sandbox starts with none.
+    let out = gover_on_terminal(&ctx, &["install", "--allow-unverified", "1.99.1"], path)
+        .env("TERM", "xterm-256color")
+        .run();
+    assert!(
+        out.stdout
+            .contains(&format!("{YELLOW_BOLD}warning:\x1b[0m --allow-unverified")),
+        "{out}"
+    );
+    assert!(
+        out.stdout.contains(&format!("{RED_BOLD}error:\x1b[0m ")),
+        "{out}"
+    );
+
+    let out = gover_on_terminal(&ctx, &["install", "--allow-unverified", "1.99.1"], path)
+        .env("TERM", "xterm-256color")
+        .env("NO_COLOR", "1")
+        .run();
+    assert!(!out.stdout.contains('\x1b'), "NO_COLOR: no escapes\n{out}");
+    assert!(
+        plain(&out.stdout).contains("warning: --allow-unverified"),
+        "{out}"
+    );
+}
