@@ -105,3 +105,57 @@ fn on_a_terminal_labels_are_coloured_unless_no_color() {
         "{out}"
     );
 }
+
+#[test]
+fn the_shim_exits_like_gover_current_when_no_version_is_active() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    ctx.install("1.22.5");
+    std::fs::remove_file(ctx.gover_home.join("current")).unwrap();
+
+    let current = ctx.gover(["current"]);
+    let shim = ctx.shim("go", ["version"]);
+
+    current.assert_exit(4);
+    shim.assert_exit(4);
+    // The same message and hint, on one line.
+    let message = current
+        .stderr
+        .lines()
+        .next()
+        .unwrap()
+        .strip_prefix("error: ")
+        .unwrap();
+    let hint = current
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: "))
+        .unwrap();
+    assert_eq!(shim.stderr, format!("gover: {message}; {hint}\n"), "{shim}");
+}
+
+#[test]
+fn the_shim_exits_like_gover_current_when_home_is_unset() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    ctx.install("1.22.5");
+    // The shim itself, found by path; neither HOME nor GOVER_HOME tells it where gover's home is.
+    let current = ctx
+        .gover_cmd(["current"])
+        .env_remove("HOME")
+        .env_remove("GOVER_HOME")
+        .run();
+    let shim = ctx
+        .shim_cmd("go", ["version"])
+        .env_remove("HOME")
+        .env_remove("GOVER_HOME")
+        .run();
+
+    current.assert_exit(7);
+    shim.assert_exit(7);
+    let hint = current
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("hint: "))
+        .unwrap();
+    assert!(shim.stderr.starts_with("gover: "), "{shim}");
+    assert!(shim.stderr.ends_with(&format!("; {hint}\n")), "{shim}");
+}
