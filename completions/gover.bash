@@ -727,7 +727,36 @@ _gover() {
 }
 
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _gover -o nosort -o bashdefault -o default gover
+    complete -F _gover_versions -o nosort -o bashdefault -o default gover
 else
-    complete -F _gover -o bashdefault -o default gover
+    complete -F _gover_versions -o bashdefault -o default gover
 fi
+
+# Versions, from gover itself (hand-written in src/commands/completions.rs): clap's function
+# first, then the version positions replaced by what `gover __complete` lists.
+_gover_versions() {
+    _gover "$@"
+    local cur="${COMP_WORDS[COMP_CWORD]}" cmd="" nargs=0 i w
+    case "$cur" in -*) return 0 ;; esac
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="${COMP_WORDS[i]}"
+        case "$w" in
+            --) return 0 ;;
+            --mirror | --keep | --shell | --platform) ((i++)) ;;
+            -*) ;;
+            *) if [[ -z "$cmd" ]]; then cmd="$w"; else ((nargs++)); fi ;;
+        esac
+    done
+    local what=""
+    case "$cmd" in
+        install) what=remote ;;
+        uninstall) what=installed ;;
+        use | exec) [[ $nargs -eq 0 ]] && what=installed ;;
+        upgrade) what=lines ;;
+        which) [[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "go gofmt" -- "$cur")) ;;
+    esac
+    if [[ -n "$what" ]]; then
+        COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" __complete "$what" 2>/dev/null)" -- "$cur"))
+    fi
+    return 0
+}

@@ -167,3 +167,11 @@ complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_su
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help" -f -a "doctor" -d 'Find and explain what keeps the right `go` from running, and fix what is safe'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from mirror" -f -a "sync" -d 'Download verified archives into DIR and write DIR/index.json (go.dev\'s layout)'
+
+# Versions, from gover itself (hand-written in src/commands/completions.rs).
+complete -c gover -n "__fish_gover_using_subcommand install" -f -k -a "(gover __complete remote 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand use" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand exec; and not contains -- -- (commandline -opc)" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -f -k -a "(gover __complete lines 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand which" -f -k -a "go gofmt"

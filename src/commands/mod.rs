@@ -1,7 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod batch;
-mod completions;
+pub mod completions;
 mod current;
 mod doctor;
 mod env;
