@@ -508,7 +508,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --allow-unverified --offline --allow-insecure --help --version"
+            opts="-h -V --mirror --allow-unverified --keep-archive --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,7 +632,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-h -V --dry-run --json --keep --unused --system --yes --offline --allow-insecure --help --version"
+            opts="-h -V --dry-run --json --keep --unused --system --archives --yes --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

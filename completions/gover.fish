@@ -47,6 +47,7 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "doctor" -d 'Find and ex
 complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL' -r
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), install without checksum verification'
+complete -c gover -n "__fish_gover_using_subcommand install" -l keep-archive -d 'Keep the verified archive in the download cache for offline reinstalls (also GOVER_KEEP_ARCHIVES=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
@@ -93,6 +94,7 @@ complete -c gover -n "__fish_gover_using_subcommand prune" -l dry-run -d 'Print 
 complete -c gover -n "__fish_gover_using_subcommand prune" -l json -d 'Print JSON'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l unused -d 'Also remove versions that neither the default, the active version nor a recorded .go-version uses'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l system -d 'Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims'
+complete -c gover -n "__fish_gover_using_subcommand prune" -l archives -d 'Also remove the cached archives kept for installed versions (--keep-archive)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l yes -d 'With --system: remove links outside GOVER_HOME without asking'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'

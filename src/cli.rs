@@ -81,6 +81,9 @@ pub struct InstallArgs {
     /// With no release index at all (none fetched, none cached), install without checksum verification
     #[arg(long)]
     pub allow_unverified: bool,
+    /// Keep the verified archive in the download cache for offline reinstalls (also GOVER_KEEP_ARCHIVES=1)
+    #[arg(long)]
+    pub keep_archive: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +191,9 @@ pub struct PruneArgs {
     /// Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims
     #[arg(long)]
     pub system: bool,
+    /// Also remove the cached archives kept for installed versions (--keep-archive)
+    #[arg(long)]
+    pub archives: bool,
     /// With --system: remove links outside GOVER_HOME without asking
     #[arg(long, requires = "system")]
     pub yes: bool,

@@ -14,6 +14,7 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let access = Access {
         allow_unverified: args.allow_unverified,
+        keep_archive: args.keep_archive || access.keep_archive,
         ..access.with_mirrors(&args.mirror)
     };
     if access.allow_unverified {

@@ -26,6 +26,9 @@ pub struct Access {
     pub allow_insecure: bool,
     /// Archive base URLs, tried in order.
     pub mirrors: Vec<String>,
+    /// Keep the verified archive in the download cache after the install (`--keep-archive`,
+    /// `GOVER_KEEP_ARCHIVES=1`); by default it is deleted once the version is in place.
+    pub keep_archive: bool,
 }
 
 impl Access {
@@ -36,6 +39,7 @@ impl Access {
             allow_unverified: false,
             allow_insecure,
             mirrors: dist_urls(&[]),
+            keep_archive: env::flag(env::GOVER_KEEP_ARCHIVES).unwrap_or(false),
         }
     }
 

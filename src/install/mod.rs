@@ -73,7 +73,18 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
         access,
         staging.path(),
     )?;
-    finish(home, version, staging)
+    let version = finish(home, version, staging)?;
+    if !access.keep_archive {
+        drop_archive(home, &file.filename);
+    }
+    Ok(version)
+}
+
+/// The cache policy (README, "Download cache"): once a version is in place its archive is
+/// deleted, unless `--keep-archive`/`GOVER_KEEP_ARCHIVES=1` asked to keep it for offline
+/// reinstalls. Failing to delete it only costs disk, so it is not an error.
+fn drop_archive(home: &Home, filename: &str) {
+    let _ = fs::remove_file(home.downloads_dir().join(filename));
 }
 
 /// `--allow-unverified` with no index at all: only an exact release can be named, and its

@@ -144,7 +144,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
         .collect();
 
     shim_items(home, &mut items);
-    leftover_items(home, &locked, &remaining, &mut items);
+    leftover_items(home, &locked, &remaining, opts.archives, &mut items);
     if let Some(item) = current_item(home, &remaining) {
         items.push(item);
     }
@@ -229,6 +229,7 @@ fn leftover_items(
     home: &Home,
     locked: &BTreeSet<GoVersion>,
     remaining: &[GoVersion],
+    archives: bool,
     items: &mut Vec<Item>,
 ) {
     for (path, version) in staging_entries(home) {
@@ -256,6 +257,13 @@ fn leftover_items(
                 Kind::CachedArchive,
                 Action::Remove,
                 format!("Go {v} is not installed"),
+            ));
+        } else if archives {
+            items.push(Item::new(
+                path,
+                Kind::CachedArchive,
+                Action::Remove,
+                format!("kept for reinstalling Go {v} offline; --archives removes it"),
             ));
         }
     }
