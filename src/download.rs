@@ -289,7 +289,8 @@ impl Remote {
             (body, answer) = http::open_with_retry(url, 0, &mut retry).map_err(http_err)?;
         }
         let (prefix, out, written) = if answer == Answer::Partial {
-            eprintln!("Resuming {url} from byte {from}");
+            crate::progress::message(format_args!("Resuming {url} from byte {from}"));
+            crate::progress::status(format_args!("resumed at byte {from}"));
             let prefix = File::open(partial).map_err(cache_err)?;
             let out = OpenOptions::new()
                 .append(true)

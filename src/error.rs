@@ -286,8 +286,19 @@ fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
     anstream::AutoStream::auto(io::stderr().lock())
 }
 
-/// Print `warning: {message}` to stderr, the label coloured like clap's.
+/// Print `warning: {message}` to stderr, the label coloured like clap's; above the progress
+/// bars while they are live.
 pub fn warn(message: impl std::fmt::Display) {
+    if crate::progress::is_live() {
+        let colour = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
+        let line = format!("{WARNING}warning:{WARNING:#} {message}");
+        crate::progress::message(if colour {
+            line
+        } else {
+            anstream::adapter::strip_str(&line).to_string()
+        });
+        return;
+    }
     let _ = writeln!(stderr(), "{WARNING}warning:{WARNING:#} {message}");
 }
 

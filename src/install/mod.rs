@@ -64,6 +64,7 @@ pub fn install(home: &Home, request: &VersionRequest, access: &Access) -> Result
     // A broken `current` would fail the install only after the download; say so first.
     resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
+    let _ctrl_c = crate::interrupt::guard();
     let staging = new_staging(home, &version)?;
     dist::fetch_and_unpack(
         home,
@@ -111,6 +112,7 @@ fn install_unverified(
     crate::error::warn(format_args!(
         "installing Go {version} UNVERIFIED: there is no release index to check {filename} against"
     ));
+    let _ctrl_c = crate::interrupt::guard();
     let staging = new_staging(home, &version)?;
     dist::fetch_and_unpack(home, &version, &filename, None, access, staging.path())?;
     finish(home, version, staging)
