@@ -168,7 +168,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-h -V --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-h -V --shell --offline --allow-insecure --help --version"
+            opts="-h -V --shell --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -710,7 +710,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-h -V --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

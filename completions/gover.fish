@@ -61,6 +61,7 @@ complete -c gover -n "__fish_gover_using_subcommand local" -l offline -d 'Use on
 complete -c gover -n "__fish_gover_using_subcommand local" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand local" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand local" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand current" -l json -d 'Print JSON: version, installed, source, goroot (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand current" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand current" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
@@ -100,6 +101,7 @@ complete -c gover -n "__fish_gover_using_subcommand prune" -l offline -d 'Use on
 complete -c gover -n "__fish_gover_using_subcommand prune" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand which" -l json -d 'Print JSON: tool, version, path (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand which" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand which" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Print help'
@@ -130,6 +132,7 @@ complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The shell 
 zsh\t''
 fish\t''
 sh\t''"
+complete -c gover -n "__fish_gover_using_subcommand env" -l json -d 'Print JSON instead of shell code: the PATH entries, the shims dir and the Go user bin dir (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand env" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand env" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help'

@@ -42,7 +42,7 @@ pub enum Command {
     /// Pin a version for this directory by writing .go-version
     Local(LocalArgs),
     /// Show the active version and what chose it
-    Current,
+    Current(CurrentArgs),
     /// List installed versions, or releases available to install
     List(ListArgs),
     /// Remove installed versions
@@ -200,10 +200,20 @@ pub struct PruneArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CurrentArgs {
+    /// Print JSON: version, installed, source, goroot (for editors)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct WhichArgs {
     /// The tool to locate
     #[arg(default_value = "go")]
     pub tool: String,
+    /// Print JSON: tool, version, path (for editors)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -225,6 +235,9 @@ pub struct EnvArgs {
     /// The shell to print code for; default: from $SHELL
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
+    /// Print JSON instead of shell code: the PATH entries, the shims dir and the Go user bin dir (for editors)
+    #[arg(long, conflicts_with = "shell")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

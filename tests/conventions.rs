@@ -159,3 +159,50 @@ fn the_shim_exits_like_gover_current_when_home_is_unset() {
     assert!(shim.stderr.starts_with("gover: "), "{shim}");
     assert!(shim.stderr.ends_with(&format!("; {hint}\n")), "{shim}");
 }
+
+#[test]
+fn current_which_and_env_speak_json_for_editors() {
+    let ctx = TestContext::with_releases(&["1.22.5", "1.21.13"]);
+    ctx.gover(["install", "1.22.5", "1.21.13"]).assert_success();
+    let pin = ctx.write_go_version(&ctx.project, "1.21.13\n");
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = ctx.gover(args);
+        out.assert_success();
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}\n{out}"))
+    };
+
+    assert_eq!(
+        json(&["current", "--json"]),
+        serde_json::json!({
+            "version": "1.21.13",
+            "installed": true,
+            "source": format!("set by {}", pin.display()),
+            "goroot": ctx.version_dir("1.21.13"),
+        })
+    );
+    assert_eq!(
+        json(&["which", "gofmt", "--json"]),
+        serde_json::json!({
+            "tool": "gofmt",
+            "version": "1.21.13",
+            "path": ctx.tool_path("1.21.13", "gofmt"),
+        })
+    );
+    let env = json(&["env", "--json"]);
+    assert_eq!(env["shims"], ctx.shims_dir().display().to_string());
+    assert_eq!(env["path"][0], ctx.shims_dir().display().to_string());
+    assert_eq!(env["gobin"], ctx.home.join("go/bin").display().to_string());
+    assert_eq!(env["path"][1], env["gobin"]);
+
+    // A pin to a version that is not installed: said, with no GOROOT.
+    std::fs::write(&pin, "1.20.1\n").unwrap();
+    assert_eq!(
+        json(&["current", "--json"]),
+        serde_json::json!({
+            "version": "1.20.1",
+            "installed": false,
+            "source": format!("set by {}", pin.display()),
+            "goroot": null,
+        })
+    );
+}

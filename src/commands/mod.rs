@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Install(args) => install::run(args, access),
         Command::Use(args) => use_::run(args, access),
         Command::Local(args) => local::run(args, access),
-        Command::Current => current::run(),
+        Command::Current(args) => current::run(args),
         Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
         Command::Import(args) => import::run(args),
