@@ -27,4 +27,41 @@ fn main() {
     if os == "linux" && env == "gnu" {
         println!("cargo::rustc-link-lib=static:-bundle=gcc_eh");
     }
+    version_details();
+}
+
+/// `GOVER_COMMIT` (the short commit hash, from `git`, or the `GOVER_COMMIT` variable when
+/// building from a source tarball, else `unknown`) and `GOVER_TARGET` (the target triple), for
+/// `gover --version`.
+fn version_details() {
+    println!("cargo::rerun-if-env-changed=GOVER_COMMIT");
+    let target = std::env::var("TARGET").unwrap_or_default();
+    println!("cargo::rustc-env=GOVER_TARGET={target}");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let commit = std::env::var("GOVER_COMMIT")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo::rustc-env=GOVER_COMMIT={commit}");
+    // A new commit (HEAD moving, or the branch it names) builds a new version string.
+    for path in ["HEAD", "refs/heads", "packed-refs"] {
+        if let Some(p) = git(&["rev-parse", "--git-path", path]) {
+            println!("cargo::rerun-if-changed={p}");
+        }
+    }
+    if let Some(head) = git(&["symbolic-ref", "-q", "HEAD"])
+        && let Some(p) = git(&["rev-parse", "--git-path", &head])
+    {
+        println!("cargo::rerun-if-changed={p}");
+    }
 }

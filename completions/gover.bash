@@ -168,7 +168,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-h -V --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-h -V --shell --offline --allow-insecure --help --version"
+            opts="-h -V --shell --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +508,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --allow-unverified --force --source --offline --allow-insecure --help --version"
+            opts="-h -V --mirror --allow-unverified --force --source --keep-archive --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,7 +648,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-h -V --dry-run --json --keep --unused --system --yes --offline --allow-insecure --help --version"
+            opts="-h -V --dry-run --json --keep --unused --system --archives --yes --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,7 +726,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-h -V --json --offline --allow-insecure --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,7 +743,36 @@ _gover() {
 }
 
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _gover -o nosort -o bashdefault -o default gover
+    complete -F _gover_versions -o nosort -o bashdefault -o default gover
 else
-    complete -F _gover -o bashdefault -o default gover
+    complete -F _gover_versions -o bashdefault -o default gover
 fi
+
+# Versions, from gover itself (hand-written in src/commands/completions.rs): clap's function
+# first, then the version positions replaced by what `gover __complete` lists.
+_gover_versions() {
+    _gover "$@"
+    local cur="${COMP_WORDS[COMP_CWORD]}" cmd="" nargs=0 i w
+    case "$cur" in -*) return 0 ;; esac
+    for ((i = 1; i < COMP_CWORD; i++)); do
+        w="${COMP_WORDS[i]}"
+        case "$w" in
+            --) return 0 ;;
+            --mirror | --keep | --shell | --platform) ((i++)) ;;
+            -*) ;;
+            *) if [[ -z "$cmd" ]]; then cmd="$w"; else ((nargs++)); fi ;;
+        esac
+    done
+    local what=""
+    case "$cmd" in
+        install) what=remote ;;
+        uninstall) what=installed ;;
+        use | exec) [[ $nargs -eq 0 ]] && what=installed ;;
+        upgrade) what=lines ;;
+        which) [[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "go gofmt" -- "$cur")) ;;
+    esac
+    if [[ -n "$what" ]]; then
+        COMPREPLY=($(compgen -W "$("${COMP_WORDS[0]}" __complete "$what" 2>/dev/null)" -- "$cur"))
+    fi
+    return 0
+}

@@ -50,6 +50,7 @@ complete -c gover -n "__fish_gover_using_subcommand install" -l source -d 'Where
 proxy\t''"
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), or with GOSUMDB=off under --source proxy, install without checksum verification'
 complete -c gover -n "__fish_gover_using_subcommand install" -l force -d 'Install it again even if it is installed (replaces a damaged install with a verified one)'
+complete -c gover -n "__fish_gover_using_subcommand install" -l keep-archive -d 'Keep the verified archive in the download cache for offline reinstalls (also GOVER_KEEP_ARCHIVES=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
@@ -63,6 +64,7 @@ complete -c gover -n "__fish_gover_using_subcommand local" -l offline -d 'Use on
 complete -c gover -n "__fish_gover_using_subcommand local" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand local" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand local" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand current" -l json -d 'Print JSON: version, installed, source, goroot (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand current" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand current" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
@@ -98,11 +100,13 @@ complete -c gover -n "__fish_gover_using_subcommand prune" -l dry-run -d 'Print 
 complete -c gover -n "__fish_gover_using_subcommand prune" -l json -d 'Print JSON'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l unused -d 'Also remove versions that neither the default, the active version nor a recorded .go-version uses'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l system -d 'Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims'
+complete -c gover -n "__fish_gover_using_subcommand prune" -l archives -d 'Also remove the cached archives kept for installed versions (--keep-archive)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l yes -d 'With --system: remove links outside GOVER_HOME without asking'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand which" -l json -d 'Print JSON: tool, version, path (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand which" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand which" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand which" -s h -l help -d 'Print help'
@@ -137,6 +141,7 @@ complete -c gover -n "__fish_gover_using_subcommand env" -l shell -d 'The shell 
 zsh\t''
 fish\t''
 sh\t''"
+complete -c gover -n "__fish_gover_using_subcommand env" -l json -d 'Print JSON instead of shell code: the PATH entries, the shims dir and the Go user bin dir (for editors)'
 complete -c gover -n "__fish_gover_using_subcommand env" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand env" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand env" -s h -l help -d 'Print help'
@@ -176,3 +181,11 @@ complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_su
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help" -f -a "doctor" -d 'Find and explain what keeps the right `go` from running, and fix what is safe'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcommand_from mirror" -f -a "sync" -d 'Download verified archives into DIR and write DIR/index.json (go.dev\'s layout)'
+
+# Versions, from gover itself (hand-written in src/commands/completions.rs).
+complete -c gover -n "__fish_gover_using_subcommand install" -f -k -a "(gover __complete remote 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand use" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand exec; and not contains -- -- (commandline -opc)" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand upgrade" -f -k -a "(gover __complete lines 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand which" -f -k -a "go gofmt"

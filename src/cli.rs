@@ -4,10 +4,20 @@ use std::ffi::OsString;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `gover --version`: the version, the commit it was built from and the target.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("GOVER_COMMIT"),
+    " ",
+    env!("GOVER_TARGET"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "gover",
-    version,
+    version = VERSION,
     about = "Install Go releases, switch between them, and keep PATH clean",
     propagate_version = true
 )]
@@ -32,7 +42,7 @@ pub enum Command {
     /// Pin a version for this directory by writing .go-version
     Local(LocalArgs),
     /// Show the active version and what chose it
-    Current,
+    Current(CurrentArgs),
     /// List installed versions, or releases available to install
     List(ListArgs),
     /// Remove installed versions
@@ -77,6 +87,9 @@ pub struct InstallArgs {
     /// Where releases come from: `dist` (go.dev's archives) or `proxy` (GOPROXY's golang.org/toolchain, verified by GOSUMDB); default: GOVER_SOURCE, else dist
     #[arg(long, value_enum)]
     pub source: Option<SourceArg>,
+    /// Keep the verified archive in the download cache for offline reinstalls (also GOVER_KEEP_ARCHIVES=1)
+    #[arg(long)]
+    pub keep_archive: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -208,9 +221,19 @@ pub struct PruneArgs {
     /// Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims
     #[arg(long)]
     pub system: bool,
+    /// Also remove the cached archives kept for installed versions (--keep-archive)
+    #[arg(long)]
+    pub archives: bool,
     /// With --system: remove links outside GOVER_HOME without asking
     #[arg(long, requires = "system")]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CurrentArgs {
+    /// Print JSON: version, installed, source, goroot (for editors)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -218,6 +241,9 @@ pub struct WhichArgs {
     /// The tool to locate
     #[arg(default_value = "go")]
     pub tool: String,
+    /// Print JSON: tool, version, path (for editors)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,6 +265,9 @@ pub struct EnvArgs {
     /// The shell to print code for; default: from $SHELL
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
+    /// Print JSON instead of shell code: the PATH entries, the shims dir and the Go user bin dir (for editors)
+    #[arg(long, conflicts_with = "shell")]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

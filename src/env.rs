@@ -26,6 +26,11 @@ pub const GOVER_UNPACK_THREADS: &str = "GOVER_UNPACK_THREADS";
 /// and reads `<root>/etc/profile` and `<root>/etc/profile.d/*.sh`. For tests. Default: `/`.
 pub const GOVER_SYSTEM_ROOT: &str = "GOVER_SYSTEM_ROOT";
 
+/// `1`: keep the verified archive of each install in `cache/downloads/` (as `gover install
+/// --keep-archive` does), so the version can be reinstalled offline after an uninstall.
+/// Default: the archive is deleted once the install is complete.
+pub const GOVER_KEEP_ARCHIVES: &str = "GOVER_KEEP_ARCHIVES";
+
 /// `1`: use only the cached index and the download cache; never touch the network.
 pub const GOVER_OFFLINE: &str = "GOVER_OFFLINE";
 

@@ -351,10 +351,37 @@ pub fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// The styles of the labels, as clap styles its own messages.
+const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
+const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
+const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
+
+/// Stderr, coloured only when it should be: a terminal, `NO_COLOR` unset or empty, or
+/// `CLICOLOR_FORCE` set (anstream's rules, the same as clap's).
+fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
+    anstream::AutoStream::auto(io::stderr().lock())
+}
+
+/// Print `warning: {message}` to stderr, the label coloured like clap's; above the progress
+/// bars while they are live.
+pub fn warn(message: impl std::fmt::Display) {
+    if crate::progress::is_live() {
+        let colour = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
+        let line = format!("{WARNING}warning:{WARNING:#} {message}");
+        crate::progress::message(if colour {
+            line
+        } else {
+            anstream::adapter::strip_str(&line).to_string()
+        });
+        return;
+    }
+    let _ = writeln!(stderr(), "{WARNING}warning:{WARNING:#} {message}");
+}
+
 /// Print `error:`, the `caused by:` chain and the hint to stderr.
 pub fn render(err: &Error) {
-    let mut out = io::stderr().lock();
-    let _ = writeln!(out, "error: {err}");
+    let mut out = stderr();
+    let _ = writeln!(out, "{ERROR}error:{ERROR:#} {err}");
     let mut source = std::error::Error::source(err);
     // `transparent` variants repeat their inner message as the first source; skip duplicates.
     let mut last = err.to_string();
@@ -367,6 +394,6 @@ pub fn render(err: &Error) {
         source = cause.source();
     }
     if let Some(hint) = err.hint() {
-        let _ = writeln!(out, "hint: {hint}");
+        let _ = writeln!(out, "{HINT}hint:{HINT:#} {hint}");
     }
 }

@@ -201,12 +201,13 @@ impl Retry {
             return None;
         }
         let delay = self.next_delay(err.retry_after())?;
-        eprintln!(
-            "warning: {}; retrying in {:.1}s ({} of {MAX_RETRIES})",
+        crate::error::warn(format_args!(
+            "{}; retrying in {:.1}s ({} of {MAX_RETRIES})",
             describe(err),
             delay.as_secs_f64(),
             self.failures
-        );
+        ));
+        crate::progress::status(format_args!("retry {} of {MAX_RETRIES}", self.failures));
         Some(delay)
     }
 

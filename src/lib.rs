@@ -19,6 +19,7 @@ pub mod home;
 pub mod http;
 pub mod import;
 pub mod install;
+pub mod interrupt;
 pub mod inventory;
 pub mod json;
 pub mod link;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use gover::cli::Cli;
+use gover::commands::completions;
 use gover::error;
 use gover::shims::run::{self as shim, FALLBACK_COMMAND};
 
@@ -12,8 +13,13 @@ fn main() -> ExitCode {
     // `gover __shim TOOL ARGS…`: the freestanding shim handing over a call it does not finish
     // itself. Before clap, so the tool's arguments pass through untouched.
     let mut args = std::env::args_os();
-    if args.nth(1).is_some_and(|a| a == FALLBACK_COMMAND) {
-        return ExitCode::from(shim::fallback(args));
+    match args.nth(1) {
+        Some(a) if a == FALLBACK_COMMAND => return ExitCode::from(shim::fallback(args)),
+        // `gover __complete WHAT`: candidates for the completion scripts.
+        Some(a) if a == completions::COMMAND => {
+            return ExitCode::from(completions::candidates(args.next()));
+        }
+        _ => {}
     }
     let cli = Cli::parse();
     match gover::commands::run(cli) {

@@ -1,14 +1,66 @@
-//! Progress bars on stderr, shown only when stderr is a terminal.
+//! Progress bars on stderr, shown only when stderr is a terminal, and the one way to print a
+//! message while they are live ([`message`]): a line printed around indicatif is overwritten
+//! by the next redraw, or leaves a stale copy of the bars above it.
 
+use std::fmt::Display;
 use std::io::IsTerminal;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// The bars of one install: bytes downloaded (with rate and ETA) and files unpacked.
+/// The bars on screen now, if any: the display messages go through, and what Ctrl-C clears.
+static LIVE: Mutex<Option<Live>> = Mutex::new(None);
+
+/// The live bars, and which [`InstallProgress`] made them.
+struct Live {
+    id: u64,
+    multi: MultiProgress,
+    bytes: ProgressBar,
+}
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn live() -> std::sync::MutexGuard<'static, Option<Live>> {
+    LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Print `line` on stderr: above the bars while they are live (they are redrawn below it,
+/// nothing is cut at the terminal width), else plainly.
+pub fn message(line: impl Display) {
+    match live().as_ref() {
+        Some(live) => {
+            let _ = live.multi.println(line.to_string());
+        }
+        None => eprintln!("{line}"),
+    }
+}
+
+/// Whether bars are on screen (messages then go through [`message`]).
+pub fn is_live() -> bool {
+    live().is_some()
+}
+
+/// Show `status` (a resume, a retry) at the end of the download bar, if there is one.
+pub fn status(status: impl Display) {
+    if let Some(live) = live().as_ref() {
+        live.bytes.set_message(status.to_string());
+    }
+}
+
+/// Take every live bar off the screen (on Ctrl-C, before the last words).
+pub fn clear_all() {
+    if let Some(live) = live().take() {
+        let _ = live.multi.clear();
+    }
+}
+
+/// The bars of one install: bytes downloaded (with rate and ETA) and files unpacked. They are
+/// cleared when the install ends, whether it succeeded or failed (on drop, too).
 pub struct InstallProgress {
     pub bytes: ProgressBar,
     pub files: ProgressBar,
+    id: u64,
 }
 
 impl InstallProgress {
@@ -17,20 +69,23 @@ impl InstallProgress {
             return InstallProgress {
                 bytes: ProgressBar::hidden(),
                 files: ProgressBar::hidden(),
+                id: 0,
             };
         }
         let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
         let bytes = multi.add(match len {
             Some(len) => ProgressBar::new(len).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+                    "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
             ),
             None => ProgressBar::new_spinner().with_style(
-                ProgressStyle::with_template("{prefix:>10} {spinner} {bytes} {bytes_per_sec}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{prefix:>10} {spinner} {bytes} {bytes_per_sec} {msg}",
+                )
+                .expect("valid template"),
             ),
         });
         bytes.set_prefix(format!("go{label}"));
@@ -42,11 +97,27 @@ impl InstallProgress {
         );
         files.set_prefix("unpacking");
         files.enable_steady_tick(Duration::from_millis(120));
-        InstallProgress { bytes, files }
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        *live() = Some(Live {
+            id,
+            multi,
+            bytes: bytes.clone(),
+        });
+        InstallProgress { bytes, files, id }
     }
 
     pub fn finish(&self) {
         self.bytes.finish_and_clear();
         self.files.finish_and_clear();
+        let mut live = live();
+        if live.as_ref().is_some_and(|l| l.id == self.id) {
+            *live = None;
+        }
+    }
+}
+
+impl Drop for InstallProgress {
+    fn drop(&mut self) {
+        self.finish();
     }
 }

@@ -19,5 +19,13 @@ pub fn run(args: EnvArgs) -> Result<(), Error> {
     let shims = home.shims_dir();
     let gobin = pathenv::go_user_bin(&dirs.home);
     let entries = pathenv::normalized(&path, &shims, &pathenv::appended(&gobin));
+    if args.json {
+        let value = serde_json::json!({
+            "path": entries,
+            "shims": shims.display().to_string(),
+            "gobin": gobin.display().to_string(),
+        });
+        return super::print(&super::to_json(&value));
+    }
     super::print(&shell.integration().env_snippet(&entries))
 }

@@ -14,15 +14,16 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let access = Access {
         allow_unverified: args.allow_unverified,
+        keep_archive: args.keep_archive || access.keep_archive,
         ..access
             .with_mirrors(&args.mirror)
             .with_source(super::source_of(args.source))
     };
     if access.allow_unverified {
-        eprintln!(
-            "warning: --allow-unverified: if no release index can be fetched or found in the \
+        crate::error::warn(format_args!(
+            "--allow-unverified: if no release index can be fetched or found in the \
              cache, the archive is installed without any checksum verification"
-        );
+        ));
     }
     if args.specs.is_empty() {
         if let Some(request) = requested_here(&home)? {

@@ -1,7 +1,7 @@
 //! One module per subcommand; `run` dispatches.
 
 mod batch;
-mod completions;
+pub mod completions;
 mod current;
 mod doctor;
 mod env;
@@ -31,7 +31,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Install(args) => install::run(args, access),
         Command::Use(args) => use_::run(args, access),
         Command::Local(args) => local::run(args, access),
-        Command::Current => current::run(),
+        Command::Current(args) => current::run(args),
         Command::List(args) => list::run(args, access),
         Command::Uninstall(args) => uninstall::run(args),
         Command::Import(args) => import::run(args),

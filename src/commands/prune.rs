@@ -30,6 +30,7 @@ pub fn run(args: PruneArgs) -> Result<(), Error> {
         keep: args.keep,
         unused: args.unused,
         system: args.system,
+        archives: args.archives,
         cwd,
         dry_run: args.dry_run,
     };

@@ -16,5 +16,13 @@ pub fn run(args: WhichArgs) -> Result<(), Error> {
             path,
         });
     }
+    if args.json {
+        let value = serde_json::json!({
+            "tool": args.tool,
+            "version": version.to_string(),
+            "path": path.display().to_string(),
+        });
+        return super::print(&super::to_json(&value));
+    }
     super::print(&format!("{}\n", path.display()))
 }

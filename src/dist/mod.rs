@@ -28,6 +28,9 @@ pub struct Access {
     pub mirrors: Vec<String>,
     /// `--source`, if given; else `GOVER_SOURCE` decides (see [`Access::source`]).
     pub source_flag: Option<SourceKind>,
+    /// Keep the verified archive in the download cache after the install (`--keep-archive`,
+    /// `GOVER_KEEP_ARCHIVES=1`); by default it is deleted once the version is in place.
+    pub keep_archive: bool,
 }
 
 /// Where releases come from (`--source`, `GOVER_SOURCE`).
@@ -48,6 +51,7 @@ impl Access {
             allow_insecure,
             mirrors: dist_urls(&[]),
             source_flag: None,
+            keep_archive: env::flag(env::GOVER_KEEP_ARCHIVES).unwrap_or(false),
         }
     }
 

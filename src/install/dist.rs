@@ -3,7 +3,7 @@
 //! one pass.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::{Source, empty_dir, test_pause, unpack};
 use crate::dist::{self, Access, ArchiveFile, IndexError, Platform, cache};
@@ -57,6 +57,14 @@ impl Source for Dist<'_> {
                 Ok((version, Archive::Unverified { filename, why }))
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    fn cached_archive(&self, _: &GoVersion, archive: &Archive) -> Option<PathBuf> {
+        match archive {
+            Archive::Verified(file) => Some(self.home.download_path(&file.filename)),
+            // Unverified bytes never enter the download cache.
+            Archive::Unverified { .. } => None,
         }
     }
 
@@ -119,7 +127,9 @@ fn fetch_and_unpack(
             }
             Err(e) => {
                 // A damaged cache entry is dropped and the archive fetched again.
-                eprintln!("warning: the cached {filename} is unusable ({e}); downloading it again");
+                crate::error::warn(format_args!(
+                    "the cached {filename} is unusable ({e}); downloading it again"
+                ));
                 let _ = fs::remove_file(&cached);
                 empty_dir(staging)?;
             }
@@ -143,9 +153,9 @@ fn fetch_and_unpack(
         let mut result = unpack_from(threads, version, expected, &origin, staging);
         if had_partial && matches!(&result, Err(e) if e.exit_code() == crate::error::exit::VERIFY) {
             // The partial an earlier run left may hold other bytes than this mirror serves.
-            eprintln!(
-                "warning: the resumed download did not verify; downloading it again from the start"
-            );
+            crate::error::warn(format_args!(
+                "the resumed download did not verify; downloading it again from the start"
+            ));
             let _ = fs::remove_file(&partial);
             empty_dir(staging)?;
             result = unpack_from(threads, version, expected, &origin, staging);
@@ -218,11 +228,14 @@ fn unpack_from(
     }
     let result = match expected {
         Some(file) => stream.verify(file).map_err(Error::from),
-        None => stream.finish_unverified().map(|digest| {
-            eprintln!(
-                "warning: Go {version} was installed UNVERIFIED (sha256 of what was received: {digest})"
-            );
-        }).map_err(Error::from),
+        None => stream
+            .finish_unverified()
+            .map(|digest| {
+                crate::error::warn(format_args!(
+                    "Go {version} was installed UNVERIFIED (sha256 of what was received: {digest})"
+                ));
+            })
+            .map_err(Error::from),
     };
     progress.finish();
     result

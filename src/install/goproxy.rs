@@ -111,6 +111,11 @@ impl Source for Goproxy<'_> {
         Ok((version, ()))
     }
 
+    fn cached_archive(&self, version: &GoVersion, (): &()) -> Option<PathBuf> {
+        let module_version = goproxy::module_version(version, self.platform);
+        Some(self.home.download_path(&format!("{module_version}.zip")))
+    }
+
     fn fetch(&self, version: &GoVersion, (): (), staging: &Path) -> Result<(), Error> {
         let module_version = goproxy::module_version(version, self.platform);
         let prefix = format!("{MODULE}@{module_version}/");

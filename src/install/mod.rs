@@ -15,7 +15,7 @@ pub mod unpack;
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::dist::{Access, Index, SourceKind, cache};
 use crate::error::Error;
@@ -33,6 +33,9 @@ pub trait Source {
     type Resolved;
     /// The newest release that satisfies `request`.
     fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, Self::Resolved), Error>;
+    /// Where the source keeps the verified archive of `version` in gover's download cache, if
+    /// it keeps one (deleted after the install unless archives are kept).
+    fn cached_archive(&self, version: &GoVersion, resolved: &Self::Resolved) -> Option<PathBuf>;
     /// Fill `staging` (empty) with the release, verified; on error it may hold anything.
     fn fetch(
         &self,
@@ -64,10 +67,16 @@ pub fn install_with(
         return already_installed(home, v);
     }
     match access.source()? {
-        SourceKind::Dist => install_from(home, request, &dist::Dist { home, access }, force),
-        SourceKind::Proxy => {
-            install_from(home, request, &goproxy::Goproxy::new(home, access)?, force)
+        SourceKind::Dist => {
+            install_from(home, request, &dist::Dist { home, access }, force, access)
         }
+        SourceKind::Proxy => install_from(
+            home,
+            request,
+            &goproxy::Goproxy::new(home, access)?,
+            force,
+            access,
+        ),
     }
 }
 
@@ -76,6 +85,7 @@ fn install_from<S: Source>(
     request: &VersionRequest,
     source: &S,
     force: bool,
+    access: &Access,
 ) -> Result<GoVersion, Error> {
     let is_installed = |v: &GoVersion| !force && inventory::is_installed(home, v);
     let (version, resolved) = source.resolve(request)?;
@@ -91,9 +101,24 @@ fn install_from<S: Source>(
     // A broken `current` would fail the install only after the download; say so first.
     resolve::default_version(home)?;
     eprintln!("Installing Go {version}");
+    let _ctrl_c = crate::interrupt::guard();
     let staging = new_staging(home, &version)?;
+    let archive = source.cached_archive(&version, &resolved);
     source.fetch(&version, resolved, staging.path())?;
-    finish(home, version, staging)
+    let version = finish(home, version, staging)?;
+    if !access.keep_archive
+        && let Some(archive) = archive
+    {
+        drop_archive(&archive);
+    }
+    Ok(version)
+}
+
+/// The cache policy (README, "Download cache"): once a version is in place its archive is
+/// deleted, unless `--keep-archive`/`GOVER_KEEP_ARCHIVES=1` asked to keep it for offline
+/// reinstalls. Failing to delete it only costs disk, so it is not an error.
+fn drop_archive(archive: &Path) {
+    let _ = fs::remove_file(archive);
 }
 
 /// Move a complete staging dir into `versions/`, refresh the shims, and make it the default

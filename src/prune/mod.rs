@@ -172,6 +172,8 @@ pub struct Options {
     pub unused: bool,
     /// Also look outside `$GOVER_HOME`.
     pub system: bool,
+    /// Remove every cached archive, also those kept for installed versions.
+    pub archives: bool,
     /// The directory whose active version is protected.
     pub cwd: PathBuf,
     /// Plan only: create nothing, not even lock files (a lock file that does not exist is

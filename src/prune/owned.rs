@@ -169,7 +169,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
         .collect();
 
     shim_items(home, &mut items);
-    leftover_items(home, &locked, &remaining, &mut items);
+    leftover_items(home, &locked, &remaining, opts.archives, &mut items);
     if let Some(item) = current_item(home, &remaining) {
         items.push(item);
     }
@@ -247,6 +247,7 @@ fn leftover_items(
     home: &Home,
     locked: &BTreeSet<GoVersion>,
     remaining: &[GoVersion],
+    archives: bool,
     items: &mut Vec<Item>,
 ) {
     for (path, version) in staging_entries(home) {
@@ -274,6 +275,13 @@ fn leftover_items(
                 Kind::CachedArchive,
                 Action::Remove,
                 format!("Go {v} is not installed"),
+            ));
+        } else if archives {
+            items.push(Item::new(
+                path,
+                Kind::CachedArchive,
+                Action::Remove,
+                format!("kept for reinstalling Go {v} offline; --archives removes it"),
             ));
         }
     }

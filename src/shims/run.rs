@@ -50,6 +50,12 @@ fn fail((message, code): (String, u8)) -> u8 {
     code
 }
 
+/// An error as one line (`message; hint`) with gover's exit code for it (README, "Exit codes").
+fn as_gover_says(err: crate::error::Error) -> (String, u8) {
+    let hint = err.hint().map(|h| format!("; {h}")).unwrap_or_default();
+    (format!("{err}{hint}"), err.exit_code())
+}
+
 /// Resolve and exec; returns only on failure, with the message and the exit code.
 pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
     if tool.is_empty() {
@@ -67,7 +73,7 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
     }
     let home = match Home::from_env() {
         Ok(home) => home,
-        Err(e) => return (e.to_string(), exit::FAILURE),
+        Err(e) => return as_gover_says(e.into()),
     };
     let mut resolved = resolve::active_here(&home).and_then(|a| a.installed(&home));
     if let Err(resolve::ResolveError::NotInstalled { request, .. }) = &resolved
@@ -84,10 +90,8 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
             let hint = e.hint().unwrap_or_default();
             return (format!("{e}; {hint}"), exit::NOT_FOUND);
         }
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("; {h}")).unwrap_or_default();
-            return (format!("{e}{hint}"), exit::FAILURE);
-        }
+        // The message, hint and exit code `gover current` gives for the same state.
+        Err(e) => return as_gover_says(e.into()),
     };
     let root = home.version_dir(&version);
     let exe = home.tool_path(&version, tool);

@@ -373,6 +373,9 @@ impl TestContext {
             .env("GOVER_INDEX_TTL", "0")
             // Retries back off for milliseconds, not seconds (a server's Retry-After still counts).
             .env("GOVER_RETRY_BASE_MS", "1")
+            // Many tests look at the verified archive in the download cache after an install; by
+            // default gover deletes it then (tests/archive_cache.rs removes this to test that).
+            .env("GOVER_KEEP_ARCHIVES", "1")
             .env("PATH", self.sandbox_path())
             .env("TMPDIR", &self.root)
             .env("COLUMNS", "100")

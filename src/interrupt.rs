@@ -1,0 +1,66 @@
+//! Ctrl-C during an install: the bars come off the screen and gover says what was left
+//! (`interrupted; the partial download is kept for resuming`), then exits 130 as a shell
+//! reports an interrupt. The partial download stays in `cache/downloads/` for the next run to
+//! resume; the staging dir is cleared by the next install of that version, locks by the kernel.
+//!
+//! SIGINT is blocked while a [`Guard`] lives, in the thread that takes it and so in every
+//! thread started meanwhile (the HTTP client's, the unpack writers), and one thread waits for it
+//! with `sigwait`: no async-signal-safety puzzles, and the message is printed by ordinary code.
+
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How many installs are running in this process (a SIGINT outside them exits quietly).
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+static WAITER: Once = Once::new();
+
+/// While alive, a Ctrl-C ends the process with the message above.
+pub struct Guard {
+    old: libc::sigset_t,
+}
+
+/// Start catching Ctrl-C for an install.
+pub fn guard() -> Guard {
+    // SAFETY: plain libc calls on a sigset_t owned here; pthread_sigmask only changes this
+    // thread's mask.
+    let old = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+        old
+    };
+    ACTIVE.fetch_add(1, Ordering::SeqCst);
+    // Started with SIGINT blocked (it inherits this thread's mask), as sigwait requires.
+    WAITER.call_once(|| {
+        std::thread::spawn(wait_for_sigint);
+    });
+    Guard { old }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        ACTIVE.fetch_sub(1, Ordering::SeqCst);
+        // SAFETY: restores this thread's mask to what it was before `guard`.
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
+        }
+    }
+}
+
+fn wait_for_sigint() {
+    // SAFETY: as in `guard`; sigwait writes the signal number into `sig`.
+    let mut sig: libc::c_int = 0;
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        while libc::sigwait(&set, &mut sig) != 0 {}
+    }
+    if ACTIVE.load(Ordering::SeqCst) > 0 {
+        crate::progress::clear_all();
+        eprintln!("interrupted; the partial download is kept for resuming");
+    }
+    std::process::exit(130);
+}
