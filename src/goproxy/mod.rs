@@ -159,11 +159,13 @@ impl GoproxyError {
 
 /// Read a whole small body, refusing more than `limit` bytes.
 fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
+    let request = with_netrc(url);
+    let url = &http::without_credentials(url);
     let http_err = |source| GoproxyError::Http {
         url: url.to_string(),
         source,
     };
-    let body = http::get(&with_netrc(url)).map_err(|e| http_err(redact(e, url)))?;
+    let body = http::get(&request).map_err(http_err)?;
     let mut bytes = Vec::new();
     body.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -183,7 +185,7 @@ fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
 }
 
 /// `url` with netrc credentials for its host, as `go` sends them (basic auth), unless it
-/// already carries some.
+/// already carries some. [`http`] never shows them in a message.
 fn with_netrc(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return url.to_string();
@@ -199,30 +201,6 @@ fn with_netrc(url: &str) -> String {
         let _ = parsed.set_password(Some(&password));
     }
     parsed.to_string()
-}
-
-/// Messages name the URL without credentials.
-fn redact(e: HttpError, shown: &str) -> HttpError {
-    match e {
-        HttpError::Request { source, .. } => HttpError::Request {
-            url: shown.to_string(),
-            source: source.without_url(),
-        },
-        HttpError::Status {
-            status,
-            retry_after,
-            ..
-        } => HttpError::Status {
-            url: shown.to_string(),
-            status,
-            retry_after,
-        },
-        HttpError::Body { source, .. } => HttpError::Body {
-            url: shown.to_string(),
-            source,
-        },
-        other => other,
-    }
 }
 
 fn is_not_found(e: &GoproxyError) -> bool {
@@ -263,15 +241,21 @@ impl Proxies {
                 ProxyEntry::Off => break,
             }
         }
+        // Shown in messages: without any credentials a URL carries.
+        let value: String = value
+            .split_inclusive([',', '|'])
+            .map(|part| {
+                let (entry, sep) = match part.strip_suffix([',', '|']) {
+                    Some(entry) => (entry, &part[entry.len()..]),
+                    None => (part, ""),
+                };
+                format!("{}{sep}", http::without_credentials(entry.trim()))
+            })
+            .collect();
         if urls.is_empty() {
-            return Err(GoproxyError::NoProxy {
-                value: value.to_string(),
-            });
+            return Err(GoproxyError::NoProxy { value });
         }
-        Ok(Proxies {
-            value: value.to_string(),
-            urls,
-        })
+        Ok(Proxies { value, urls })
     }
 
     pub fn urls(&self) -> impl Iterator<Item = &str> {
@@ -355,9 +339,11 @@ fn download(url: &str, dest: &Path) -> Result<(), GoproxyError> {
         path: dest.to_path_buf(),
         source,
     };
-    let mut body = http::get(&with_netrc(url)).map_err(|e| GoproxyError::Http {
+    let request = with_netrc(url);
+    let url = &http::without_credentials(url);
+    let mut body = http::get(&request).map_err(|source| GoproxyError::Http {
         url: url.to_string(),
-        source: redact(e, url),
+        source,
     })?;
     let mut file = fs::File::create(dest).map_err(write_err)?;
     std::io::copy(&mut body, &mut file).map_err(|source| {
@@ -510,6 +496,20 @@ pub fn vouched(client: &SumdbClient, module_version: &str) -> Result<Vouched, Go
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxy_lists_are_shown_without_credentials() {
+        let value = "https://ci:s3cret@a.example,direct|https://b.example";
+        let proxies = Proxies::new(value, &ProxyList::parse(value)).unwrap();
+        assert_eq!(
+            proxies.value(),
+            "https://a.example/,direct|https://b.example"
+        );
+        assert_eq!(
+            proxies.urls().collect::<Vec<_>>(),
+            ["https://ci:s3cret@a.example", "https://b.example"]
+        );
+    }
 
     #[test]
     fn toolchain_module_versions_round_trip_for_this_platform_only() {
