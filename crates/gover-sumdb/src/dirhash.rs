@@ -18,13 +18,12 @@ pub enum DirhashError {
     /// A file name holds a newline, which would make the summary ambiguous.
     #[error("file name {0:?} contains a newline")]
     NewlineInName(String),
-    /// Two entries of a zip have the same name (which one would be unpacked is not defined).
-    #[error("{zip}: the zip has two entries named {name:?}", zip = .zip.display())]
+    /// Two entries of a zip have the same name: Go would hash both, an unpacker would keep one,
+    /// and the zip crate would show only one, so such a zip is refused.
+    #[error("{zip}: the zip has two entries with the same name", zip = .zip.display())]
     DuplicateName {
         /// The zip file.
         zip: PathBuf,
-        /// The repeated name.
-        name: String,
     },
     /// The zip could not be opened or read.
     #[error("{zip}: cannot read the zip", zip = .zip.display())]
@@ -79,19 +78,18 @@ pub fn hash1_zip_reader<R: Read + Seek>(reader: R, name: &Path) -> Result<String
         source: e,
     };
     let mut archive = zip::ZipArchive::new(reader).map_err(|e| zip_err(Box::new(e)))?;
+    // The zip crate indexes entries by name, so a repeated name hides an entry from by_index.
+    if archive.has_duplicate_names() {
+        return Err(DirhashError::DuplicateName {
+            zip: name.to_path_buf(),
+        });
+    }
     let mut files = Vec::with_capacity(archive.len());
-    let mut names = std::collections::HashSet::with_capacity(archive.len());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| zip_err(Box::new(e)))?;
         // The raw name, as Go's archive/zip reports it (no path sanitizing).
         let entry_name = String::from_utf8(entry.name_raw().to_vec())
             .map_err(|_| zip_err("an entry name is not UTF-8".into()))?;
-        if !names.insert(entry_name.clone()) {
-            return Err(DirhashError::DuplicateName {
-                zip: name.to_path_buf(),
-                name: entry_name,
-            });
-        }
         let mut hasher = Sha256::new();
         std::io::copy(&mut entry, &mut hasher).map_err(|e| zip_err(Box::new(e)))?;
         files.push((entry_name, hasher.finalize().into()));

@@ -16,9 +16,25 @@
 //!
 //! The formats and checks follow `golang.org/x/mod/sumdb` (`note`, `tlog`, `dirhash` and
 //! `client.go`), so a database the `go` command accepts is accepted here, and the other way round.
+//!
+//! ```
+//! use gover_sumdb::{Client, MemoryStore, note, server::Database};
+//!
+//! // A database to talk to (in gover, a Fetch over HTTP to GOSUMDB or the proxy's /sumdb/).
+//! let (skey, vkey) = note::generate_key("sum.example.com", [1; 32]).unwrap();
+//! let mut db = Database::new(&skey).unwrap();
+//! let module = "golang.org/toolchain";
+//! let version = "v0.0.1-go1.22.5.linux-amd64";
+//! db.add_module(module, version, "h1:zip=", "h1:mod=").unwrap();
+//!
+//! let client = Client::new(&vkey, &db, MemoryStore::new()).unwrap();
+//! assert_eq!(client.zip_hash(module, version).unwrap(), "h1:zip=");
+//! // Compare with gover_sumdb::dirhash::hash1_zip(path_of_the_downloaded_zip).
+//! ```
 
 pub mod client;
 pub mod dirhash;
+mod escape;
 pub mod note;
 pub mod server;
 pub mod store;

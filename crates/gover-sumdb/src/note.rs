@@ -219,10 +219,8 @@ impl Signer {
     /// Parses a signer key `PRIVATE+KEY+<name>+<hash>+<base64(1 || 32-byte seed)>`, checking the
     /// key hash against the public key derived from the seed.
     pub fn parse(skey: &str) -> Result<Signer, KeyError> {
-        // Errors never repeat the secret part.
-        let shown = skey
-            .rsplit_once('+')
-            .map_or("PRIVATE+KEY+…", |(head, _)| head);
+        // Errors never repeat the secret part (its base64 may itself hold '+').
+        let shown = skey.splitn(5, '+').take(4).collect::<Vec<_>>().join("+");
         let malformed = || KeyError::Malformed {
             key: format!("{shown}+…"),
             expected: "PRIVATE+KEY+<name>+<8 hex digits>+<base64 Ed25519 seed>",

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::escape::{escape_path, escape_version, unescape};
 use crate::note::{self, KeyError, Signer};
 use crate::tlog::format::FormatError;
 use crate::tlog::{MemoryLog, Tile, Tree, format_record, format_tree};
@@ -139,23 +140,29 @@ impl Database {
     }
 
     /// Every file a static server needs for the current log: `latest`, each record's
-    /// `lookup/...` and each tile (full, and the current partial one of each level), as
-    /// `(path, bytes)`.
+    /// `lookup/...` and each tile, as `(path, bytes)`. Tiles come at every width they have had
+    /// (`.p/1` up to the full tile), as a real database serves them: a client holding an older
+    /// tree head reads the tiles of that tree (the `go` command re-checks its stored head).
     pub fn files(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![("latest".to_string(), self.signed_tree())];
         let mut keys: Vec<&String> = self.records.keys().collect();
         keys.sort();
         for key in keys {
             let (module, version) = key.rsplit_once('@').expect("module@version");
-            if let Some(msg) = self.lookup(module, version) {
-                files.push((
-                    format!("lookup/{}@{}", escape(module), escape(version)),
-                    msg,
-                ));
+            // A record under a path no client could ask for is not served.
+            if let (Some(msg), Ok(m), Ok(v)) = (
+                self.lookup(module, version),
+                escape_path(module),
+                escape_version(version),
+            ) {
+                files.push((format!("lookup/{m}@{v}"), msg));
             }
         }
         for (tile, data) in self.log.tiles(self.tile_height) {
-            files.push((tile.path(), data));
+            for width in 1..=tile.width {
+                let narrower = Tile { width, ..tile };
+                files.push((narrower.path(), data[..narrower.len_bytes()].to_vec()));
+            }
         }
         files
     }
@@ -166,38 +173,4 @@ impl Fetch for Database {
         self.serve(path)
             .ok_or_else(|| FetchError::not_found(path, "the test database has nothing there"))
     }
-}
-
-/// Go's case encoding for module paths in URLs: `A` becomes `!a`.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('!');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The inverse of [`escape`] (`None` for a stray `!` or an upper-case letter).
-fn unescape(s: &str) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '!' => {
-                let next = chars.next()?;
-                if !next.is_ascii_lowercase() {
-                    return None;
-                }
-                out.push(next.to_ascii_uppercase());
-            }
-            c if c.is_ascii_uppercase() => return None,
-            c => out.push(c),
-        }
-    }
-    Some(out)
 }

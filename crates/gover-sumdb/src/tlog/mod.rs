@@ -3,7 +3,7 @@
 //! and consistency proofs.
 //!
 //! Submodules: [`tile`] (the log served as tiles, and a hash reader that authenticates tiles
-//! against a signed tree hash), [`format`] (tree and record texts), [`memory`] (a log built in
+//! against a signed tree hash), [`mod@format`] (tree and record texts), [`memory`] (a log built in
 //! memory, for servers and tests).
 
 pub mod format;
@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct Hash(pub [u8; 32]);
 
-/// The size of a [`Hash`] in bytes.
+/// The size of a [`struct@Hash`] in bytes.
 pub const HASH_SIZE: usize = 32;
 
 impl Hash {

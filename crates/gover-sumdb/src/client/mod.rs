@@ -5,8 +5,12 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use crate::note::{self, KeyError, NoteError, Verifier};
-use crate::tlog::format::FormatError;
+mod error;
+
+pub use error::{Fork, SumdbError};
+
+use crate::escape::{escape_path, escape_version};
+use crate::note::{self, Verifier};
 use crate::tlog::{
     self, Hash, HashReader as _, Tile, TileHashReader, TileReader, TlogError, Tree,
     stored_hash_index,
@@ -15,174 +19,6 @@ use crate::{Fetch, FetchError, Store};
 
 /// The tile height sum.golang.org serves (and Go's client assumes).
 pub const DEFAULT_TILE_HEIGHT: u32 = 8;
-
-/// A checksum-database lookup that failed or did not verify.
-#[derive(Debug, thiserror::Error)]
-pub enum SumdbError {
-    /// The configured verifier key cannot be used.
-    #[error("invalid checksum database key")]
-    Key(#[source] KeyError),
-    /// The database could not be reached, or answered with an error.
-    #[error("checksum database {db}: fetching {path}")]
-    Fetch {
-        /// The database name.
-        db: String,
-        /// The path within the database.
-        path: String,
-        /// What the fetcher reported.
-        #[source]
-        source: FetchError,
-    },
-    /// The database does not know the module version (its lookup answered "not found").
-    #[error("checksum database {db} has no record of {module}@{version}")]
-    NotFound {
-        /// The database name.
-        db: String,
-        /// The module path.
-        module: String,
-        /// The version.
-        version: String,
-        /// What the fetcher reported.
-        #[source]
-        source: FetchError,
-    },
-    /// A module path or version that cannot be looked up (characters outside what module paths
-    /// and versions allow).
-    #[error("cannot look up {module}@{version}: {reason}")]
-    BadModule {
-        /// The module path.
-        module: String,
-        /// The version.
-        version: String,
-        /// What is wrong.
-        reason: &'static str,
-    },
-    /// The signed tree head is not signed by the database's key (or is malformed).
-    #[error("checksum database {db}: the tree head from {path} does not verify")]
-    Note {
-        /// The database name.
-        db: String,
-        /// Where the note came from (a database path, or "the stored tree head").
-        path: String,
-        /// Why it does not verify.
-        #[source]
-        source: NoteError,
-    },
-    /// A tree head or record that is not well-formed.
-    #[error("checksum database {db}: malformed response from {path}")]
-    Malformed {
-        /// The database name.
-        db: String,
-        /// The database path.
-        path: String,
-        /// What is wrong.
-        #[source]
-        source: FormatError,
-    },
-    /// Tiles or proofs do not verify against the signed tree hash.
-    #[error("checksum database {db}: cannot verify {what}")]
-    Proof {
-        /// The database name.
-        db: String,
-        /// What was being verified (e.g. "record 123 of golang.org/toolchain@v0.0.1-...").
-        what: String,
-        /// Why not.
-        #[source]
-        source: TlogError,
-    },
-    /// The record for a module version is not the one the signed tree holds at its index.
-    #[error(
-        "checksum database {db}: the record for {target} (record {id}) does not match the signed \
-         tree: expected record hash {expected}, got {got}"
-    )]
-    RecordMismatch {
-        /// The database name.
-        db: String,
-        /// `module@version`.
-        target: String,
-        /// The record's index.
-        id: u64,
-        /// The hash the authenticated tiles hold.
-        expected: Hash,
-        /// The hash of the record served.
-        got: Hash,
-    },
-    /// A record index the signed tree does not reach.
-    #[error("checksum database {db}: record {id} is not in the signed tree of size {size}")]
-    RecordNotInTree {
-        /// The database name.
-        db: String,
-        /// The record's index.
-        id: u64,
-        /// The tree size.
-        size: u64,
-    },
-    /// The database's log is not consistent with the tree head verified earlier: the log was
-    /// rewritten (a fork), or someone serves a different log. A security error.
-    #[error(transparent)]
-    Fork(Box<Fork>),
-    /// The lookup verified but holds no `h1:` line for the module zip.
-    #[error("checksum database {db}: the record for {module}@{version} has no h1: hash of the zip")]
-    NoZipHash {
-        /// The database name.
-        db: String,
-        /// The module path.
-        module: String,
-        /// The version.
-        version: String,
-    },
-    /// The verified tree head could not be stored.
-    #[error("checksum database {db}: cannot store the latest tree head")]
-    Store {
-        /// The database name.
-        db: String,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-/// Evidence of a fork: two signed tree heads of one database, neither a prefix of the other.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error(
-    "SECURITY ERROR: checksum database {db} is inconsistent with its earlier tree head \
-     (tree {old_size} with hash {old_hash} is not a prefix of tree {new_size} with hash \
-     {new_hash}): the database server misbehaved or the connection is being tampered with; \
-     nothing it says can be trusted\nold tree head:\n{old_note}\nnew tree head:\n{new_note}",
-    old_size = .older.n, old_hash = .older.hash, new_size = .newer.n, new_hash = .newer.hash,
-    old_note = String::from_utf8_lossy(.older_note).trim_end(),
-    new_note = String::from_utf8_lossy(.newer_note).trim_end()
-)]
-pub struct Fork {
-    /// The database name.
-    pub db: String,
-    /// The smaller tree head.
-    pub older: Tree,
-    /// Its signed note.
-    pub older_note: Vec<u8>,
-    /// The larger tree head (or the same size, with another hash).
-    pub newer: Tree,
-    /// Its signed note.
-    pub newer_note: Vec<u8>,
-}
-
-impl SumdbError {
-    /// Whether this error shows misbehaviour by the database or the network (a fork, tiles or a
-    /// record that do not match the signed tree, a bad signature) rather than a failure to reach
-    /// it: a caller must not retry elsewhere silently.
-    pub fn is_security_error(&self) -> bool {
-        matches!(
-            self,
-            SumdbError::Fork(_)
-                | SumdbError::RecordMismatch { .. }
-                | SumdbError::Proof { .. }
-                | SumdbError::Note {
-                    source: NoteError::InvalidSignature { .. },
-                    ..
-                }
-        )
-    }
-}
 
 /// A checksum-database client for one database (one verifier key).
 pub struct Client<F: Fetch, S: Store> {
@@ -250,8 +86,8 @@ impl<F: Fetch, S: Store> Client<F, S> {
     pub fn lookup(&self, module: &str, version: &str) -> Result<Vec<String>, SumdbError> {
         let path = format!(
             "lookup/{}@{}",
-            escape(module, false).map_err(|reason| self.bad_module(module, version, reason))?,
-            escape(version, true).map_err(|reason| self.bad_module(module, version, reason))?
+            escape_path(module).map_err(|reason| self.bad_module(module, version, reason))?,
+            escape_version(version).map_err(|reason| self.bad_module(module, version, reason))?
         );
         let msg = self.fetch.fetch(&path).map_err(|source| {
             if source.not_found {
@@ -410,6 +246,20 @@ impl<F: Fetch, S: Store> Client<F, S> {
             }
             self.check_prefix(*known, known_msg, tree, msg)?;
         }
+        // Another process may have stored a head since it was loaded: merge that one too, and
+        // never replace a newer stored head by an older one.
+        if let Some(stored_msg) = self.store.latest(self.name())
+            && !stored_msg.is_empty()
+            && latest.as_ref().is_none_or(|(_, m)| *m != stored_msg)
+        {
+            let stored = self.open_tree(&stored_msg, "the stored tree head")?;
+            if stored.n >= tree.n {
+                self.check_prefix(tree, msg, stored, &stored_msg)?;
+                *latest = Some((stored, stored_msg));
+                return Ok(stored);
+            }
+            self.check_prefix(stored, &stored_msg, tree, msg)?;
+        }
         self.store
             .set_latest(self.name(), msg)
             .map_err(|source| SumdbError::Store {
@@ -503,37 +353,4 @@ impl<F: Fetch, S: Store> TileReader for Tiles<'_, F, S> {
             })
             .collect()
     }
-}
-
-/// Escapes a module path or version for a lookup URL as Go's `module.EscapePath` does: an
-/// upper-case letter becomes `!` and its lower-case form. Refuses characters module paths and
-/// versions never hold, so nothing can steer the request elsewhere (`..`, `?`, `#`, `%`, ...).
-fn escape(s: &str, is_version: bool) -> Result<String, &'static str> {
-    if s.is_empty() {
-        return Err("empty module path or version");
-    }
-    if s.len() > 1024 {
-        return Err("module path or version too long");
-    }
-    if !is_version && (s.starts_with('/') || s.ends_with('/')) {
-        return Err("a module path cannot start or end with '/'");
-    }
-    if s.split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
-    {
-        return Err("empty, '.' or '..' path element");
-    }
-    let mut out = String::with_capacity(s.len() + 4);
-    for c in s.chars() {
-        match c {
-            'A'..='Z' => {
-                out.push('!');
-                out.push(c.to_ascii_lowercase());
-            }
-            'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' | '+' => out.push(c),
-            '/' if !is_version => out.push(c),
-            _ => return Err("a character that module paths and versions do not use"),
-        }
-    }
-    Ok(out)
 }
