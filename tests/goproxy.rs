@@ -641,3 +641,19 @@ fn proxy_credentials_come_from_netrc() {
     ctx.gover(["list", "--remote"]).assert_success();
     assert_eq!(proxy.mirror.authorizations_for(&list).len(), 1);
 }
+
+/// An exact release is not listed first (like `go`): the database not knowing it is a no-match (exit 4), and
+/// nothing is downloaded.
+#[test]
+fn a_release_the_database_does_not_know_is_no_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["install", "1.22.99"])
+        .assert_fails(4, "no record")
+        .assert_stderr_contains("hint:");
+    ctx.gover(["install", "1.30"])
+        .assert_fails(4, "no Go release matches");
+    ctx.assert_nothing_installed();
+    assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.22.99")), 0);
+}

@@ -102,8 +102,13 @@ impl GoproxyError {
             GoproxyError::NoProxy { .. } | GoproxyError::BadSumdb { .. } => USAGE,
             GoproxyError::Http { .. } | GoproxyError::TooLarge { .. } => NETWORK,
             GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
+            GoproxyError::Sumdb { source, .. } => match **source {
+                gover_sumdb::SumdbError::Fetch { .. } => NETWORK,
+                gover_sumdb::SumdbError::NotFound { .. } => NO_MATCH,
+                gover_sumdb::SumdbError::Store { .. } => FILESYSTEM,
+                _ => VERIFY,
+            },
             GoproxyError::Unverifiable { .. }
-            | GoproxyError::Sumdb { .. }
             | GoproxyError::Hash { .. }
             | GoproxyError::Mirrored { .. } => VERIFY,
             GoproxyError::LayoutNeedsProxy => USAGE,
@@ -131,16 +136,14 @@ impl GoproxyError {
                 unset GOSUMDB=off / take golang.org/toolchain out of GONOSUMDB and GOPRIVATE, or \
                 pass --allow-unverified to install without verification"
                 .into(),
-            GoproxyError::Sumdb { source, .. } => match **source {
-                gover_sumdb::SumdbError::Fork { .. } => "the checksum database, or a proxy or \
-                    network in between, served a log that contradicts the tree head stored in \
-                    GOVER_HOME/sumdb; do not trust it, and remove the stored tree head only if \
-                    you know why it changed"
+            GoproxyError::Sumdb { source, .. } => source.hint().unwrap_or_else(|| match **source {
+                gover_sumdb::SumdbError::Fetch { .. } => "check your network, GOSUMDB's URL, \
+                    and whether the proxy serves the database (<proxy>/sumdb/<name>/supported)"
                     .into(),
                 _ => "check GOSUMDB (its key and URL) and that the proxy serves the same \
                       database; nothing was installed"
                     .into(),
-            },
+            }),
             GoproxyError::Hash { .. } => "the proxy (or the module cache) served a zip other \
                 than the one the checksum database vouches for; nothing was installed"
                 .into(),
