@@ -657,3 +657,16 @@ fn a_release_the_database_does_not_know_is_no_match() {
     ctx.assert_nothing_installed();
     assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.22.99")), 0);
 }
+
+/// `gover local 1.22` pins the exact release GOPROXY lists when GOVER_SOURCE=proxy.
+#[test]
+fn local_resolves_a_minor_line_against_the_proxy_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.4", "1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["local", "1.22"]).assert_success();
+    assert_eq!(
+        std::fs::read_to_string(ctx.project.join(".go-version")).unwrap(),
+        "1.22.5\n"
+    );
+}

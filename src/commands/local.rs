@@ -12,15 +12,12 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let request = version::parse_request(&args.spec)?;
     // A partial request is pinned as the exact release it means: the newest installed match,
-    // else the newest match in the index.
+    // else the newest match in the source in force (the index, or GOPROXY's list).
     let version = match &request {
         VersionRequest::Exact(v) => v.clone(),
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
-            None => {
-                let index = crate::install::fetch_index(&home, &access)?;
-                index.resolve(other)?.0
-            }
+            None => crate::install::resolve_remote(&home, other, &access)?,
         },
     };
     let cwd = std::env::current_dir().map_err(Error::io("cannot read", "the current directory"))?;

@@ -89,26 +89,10 @@ impl Source for Goproxy<'_> {
     type Resolved = ();
 
     fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, ()), Error> {
-        // An exact release needs no listing (as with `go`, the download says whether it exists).
-        if let VersionRequest::Exact(v) = request {
-            return Ok((v.clone(), ()));
-        }
-        if self.access.offline {
-            return Err(Error::Offline {
-                what: format!("resolving `{request}` needs GOPROXY's version list"),
-                hint: "name an exact release".into(),
-            });
-        }
-        let (versions, url) = self.proxies.list(self.platform)?;
-        let version =
-            request
-                .best_match(&versions)
-                .cloned()
-                .ok_or_else(|| GoproxyError::NoMatch {
-                    request: request.to_string(),
-                    url,
-                })?;
-        Ok((version, ()))
+        Ok((
+            resolve(&self.proxies, request, self.access, self.platform)?,
+            (),
+        ))
     }
 
     fn fetch(&self, version: &GoVersion, (): (), staging: &Path) -> Result<(), Error> {
@@ -188,6 +172,34 @@ impl Source for Goproxy<'_> {
         }
         fs::rename(&partial, &cached).map_err(Error::io("cannot store the download as", &cached))
     }
+}
+
+/// The newest release satisfying `request` that the proxies list for `platform`. An exact
+/// release needs no listing (as with `go`, the download says whether it exists).
+pub fn resolve(
+    proxies: &Proxies,
+    request: &VersionRequest,
+    access: &Access,
+    platform: Platform,
+) -> Result<GoVersion, Error> {
+    if let VersionRequest::Exact(v) = request {
+        return Ok(v.clone());
+    }
+    if access.offline {
+        return Err(Error::Offline {
+            what: format!("resolving `{request}` needs GOPROXY's version list"),
+            hint: "name an exact release".into(),
+        });
+    }
+    let (versions, url) = proxies.list(platform)?;
+    let version = request
+        .best_match(&versions)
+        .cloned()
+        .ok_or_else(|| GoproxyError::NoMatch {
+            request: request.to_string(),
+            url,
+        })?;
+    Ok(version)
 }
 
 /// Unpack `zip` into `staging`; returns the `h1:` of its files.
