@@ -38,13 +38,15 @@ complete -c gover -n "__fish_gover_needs_command" -f -a "prune" -d 'Remove stale
 complete -c gover -n "__fish_gover_needs_command" -f -a "which" -d 'Print the path of the binary a shim would run here'
 complete -c gover -n "__fish_gover_needs_command" -f -a "exec" -d 'Run a command with a given version first on PATH'
 complete -c gover -n "__fish_gover_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c gover -n "__fish_gover_needs_command" -f -a "mirror" -d 'Build and maintain a fleet mirror (a go.dev-layout directory)'
+complete -c gover -n "__fish_gover_needs_command" -f -a "mirror" -d 'Build and maintain a fleet mirror (a go.dev- or GOPROXY-layout directory)'
 complete -c gover -n "__fish_gover_needs_command" -f -a "env" -d 'Print shell code that puts the gover shims first on PATH (for `eval`)'
 complete -c gover -n "__fish_gover_needs_command" -f -a "setup" -d 'Write gover\'s PATH block into your shells\' startup files'
 complete -c gover -n "__fish_gover_needs_command" -f -a "doctor" -d 'Find and explain what keeps the right `go` from running, and fix what is safe'
 complete -c gover -n "__fish_gover_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated, tried in order) instead of GOVER_DIST_URL' -r
-complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), install without checksum verification'
+complete -c gover -n "__fish_gover_using_subcommand install" -l source -d 'Where releases come from: `dist` (go.dev\'s archives) or `proxy` (GOPROXY\'s golang.org/toolchain, verified by GOSUMDB); default: GOVER_SOURCE, else dist' -r -f -a "dist\t''
+proxy\t''"
+complete -c gover -n "__fish_gover_using_subcommand install" -l allow-unverified -d 'With no release index at all (none fetched, none cached), or with GOSUMDB=off under --source proxy, install without checksum verification'
 complete -c gover -n "__fish_gover_using_subcommand install" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand install" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand install" -s h -l help -d 'Print help'
@@ -62,6 +64,8 @@ complete -c gover -n "__fish_gover_using_subcommand current" -l offline -d 'Use 
 complete -c gover -n "__fish_gover_using_subcommand current" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
 complete -c gover -n "__fish_gover_using_subcommand current" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand current" -s V -l version -d 'Print version'
+complete -c gover -n "__fish_gover_using_subcommand list" -l source -d 'With --remote: where releases come from (see `gover install --source`)' -r -f -a "dist\t''
+proxy\t''"
 complete -c gover -n "__fish_gover_using_subcommand list" -l remote -d 'List releases from the index instead of installed versions'
 complete -c gover -n "__fish_gover_using_subcommand list" -l all -d 'With --remote: include pre-releases and older (archived) releases'
 complete -c gover -n "__fish_gover_using_subcommand list" -l json -d 'Print JSON'
@@ -104,9 +108,13 @@ complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_
 complete -c gover -n "__fish_gover_using_subcommand mirror; and not __fish_seen_subcommand_from sync help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l platform -d 'Platforms to sync, as GOOS-GOARCH (comma-separated or repeated); default: this machine\'s' -r
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l mirror -d 'Download archives from these base URLs (comma-separated or repeated) instead of GOVER_DIST_URL' -r
+complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l layout -d 'The directory\'s layout: `dist` (go.dev\'s) or `goproxy` (a GOPROXY that `go` itself can use)' -r -f -a "dist\t'go.dev\'s: DIR/index.json and DIR/<archive>.tar.gz'
+goproxy\t'GOPROXY\'s: DIR/golang.org/toolchain/@v/{list,<v>.info,<v>.mod,<v>.zip}'"
+complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l source -d 'Where releases come from (see `gover install --source`); `--layout goproxy` defaults to proxy' -r -f -a "dist\t''
+proxy\t''"
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l offline -d 'Use only the cached release index and the download cache (also GOVER_OFFLINE=1)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -l allow-insecure -d 'Accept a plain-http release index from a non-loopback host (the index carries the checksums installs are verified against; use only on a network path you trust)'
-complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help'
+complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from sync" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from help" -f -a "sync" -d 'Download verified archives into DIR and write DIR/index.json (go.dev\'s layout)'
 complete -c gover -n "__fish_gover_using_subcommand mirror; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -145,7 +153,7 @@ complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_su
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "which" -d 'Print the path of the binary a shim would run here'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "exec" -d 'Run a command with a given version first on PATH'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "mirror" -d 'Build and maintain a fleet mirror (a go.dev-layout directory)'
+complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "mirror" -d 'Build and maintain a fleet mirror (a go.dev- or GOPROXY-layout directory)'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "env" -d 'Print shell code that puts the gover shims first on PATH (for `eval`)'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "setup" -d 'Write gover\'s PATH block into your shells\' startup files'
 complete -c gover -n "__fish_gover_using_subcommand help; and not __fish_seen_subcommand_from install use local current list uninstall prune which exec completions mirror env setup doctor help" -f -a "doctor" -d 'Find and explain what keeps the right `go` from running, and fix what is safe'

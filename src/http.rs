@@ -397,11 +397,13 @@ fn open_with(url: &str, from: u64, strict: bool) -> Result<(Body, Answer), HttpE
     // Credentials in the URL (a GOPROXY entry, or netrc's) are sent as basic auth by reqwest
     // but never shown: messages and retry warnings name the URL without them.
     let shown = without_credentials(url);
+    let had_credentials = shown != url;
     let url = shown.as_str();
     match parsed.scheme() {
         "file" => open_file(url, &parsed, from),
         "http" | "https" => open_http(url, parsed, from, strict).map_err(|e| match e {
-            HttpError::Request { url, source } if !url.is_empty() => HttpError::Request {
+            // reqwest's own message names the URL it was given, credentials and all.
+            HttpError::Request { url, source } if had_credentials => HttpError::Request {
                 url,
                 source: source.without_url(),
             },
