@@ -28,15 +28,25 @@ const MAX_SUMDB_FILE: u64 = 1 << 20;
 
 /// `v0.0.1-go1.22.5.linux-amd64` for Go 1.22.5 on `platform`.
 pub fn module_version(v: &GoVersion, platform: Platform) -> String {
-    format!("v0.0.1-{}.{platform}", v.go_name())
+    format!("v0.0.1-{}.{}", v.go_name(), module_platform(platform))
 }
 
-/// The Go release a module version of this platform names (`None` for other platforms and
+/// The release a module version of this platform names (`None` for other platforms and
 /// anything that is not a toolchain version).
 pub fn release_of(module_version: &str, platform: Platform) -> Option<GoVersion> {
     let rest = module_version.strip_prefix("v0.0.1-go")?;
-    let name = rest.strip_suffix(&format!(".{platform}"))?;
+    let name = rest.strip_suffix(&format!(".{}", module_platform(platform)))?;
     GoVersion::parse(name).ok()
+}
+
+/// `<GOOS>-<GOARCH>` as module versions spell it: plain GOARCH, so 32-bit ARM is `arm`, not the
+/// `armv6l` of archive names.
+fn module_platform(platform: Platform) -> String {
+    let arch = match platform.arch {
+        "armv6l" => "arm",
+        arch => arch,
+    };
+    format!("{}-{arch}", platform.os)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -522,7 +532,10 @@ mod tests {
         };
         let v = GoVersion::parse("1.22.5").unwrap();
         assert_eq!(module_version(&v, p), "v0.0.1-go1.22.5.linux-amd64");
-        assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64", p), Some(v));
+        assert_eq!(
+            release_of("v0.0.1-go1.22.5.linux-amd64", p),
+            Some(v.clone())
+        );
         assert_eq!(
             release_of("v0.0.1-go1.23rc1.linux-amd64", p),
             Some(GoVersion::parse("1.23rc1").unwrap())
@@ -530,5 +543,10 @@ mod tests {
         assert_eq!(release_of("v0.0.1-go1.22.5.linux-arm64", p), None);
         assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64x", p), None);
         assert_eq!(release_of("v0.0.2-go1.22.5.linux-amd64", p), None);
+        let arm = Platform {
+            os: "linux",
+            arch: "armv6l",
+        };
+        assert_eq!(module_version(&v, arm), "v0.0.1-go1.22.5.linux-arm");
     }
 }
