@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
-targets="${*:-version version_file gomod index unpack}"
+targets="${*:-version version_file gomod index unpack sumdb}"
 for target in $targets; do
     echo "== fuzz $target for ${seconds}s"
     mkdir -p "fuzz/corpus/$target"
