@@ -684,3 +684,20 @@ fn offline_proxy_installs_are_refused() {
     assert!(proxy.mirror.requests().is_empty());
     ctx.assert_nothing_installed();
 }
+
+/// A zip download cut off mid-body fails as a network error (exit 5) and leaves no partial file; the next
+/// run downloads it whole.
+#[test]
+fn a_dropped_zip_download_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    proxy
+        .mirror
+        .script(&proxy.zip_path("1.22.5"), [common::Fault::DropAfter(100)]);
+    ctx.gover(["install", "1.22.5"]).assert_error(5);
+    ctx.assert_nothing_installed();
+    assert!(ctx.downloads().is_empty(), "{:?}", ctx.downloads());
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    assert_eq!(ctx.installed(), ["1.22.5"]);
+}

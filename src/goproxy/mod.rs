@@ -322,10 +322,16 @@ impl Proxies {
 
     /// Download `@v/<version>.zip` into `dest` (replaced), from the first proxy that has it.
     /// Returns the URL it came from. The bytes are unverified.
-    pub fn download_zip(&self, version: &str, dest: &Path) -> Result<String, GoproxyError> {
+    /// `on_bytes` is told of each chunk written (for a progress bar).
+    pub fn download_zip(
+        &self,
+        version: &str,
+        dest: &Path,
+        on_bytes: &dyn Fn(u64),
+    ) -> Result<String, GoproxyError> {
         let found = self.try_each(|base| {
             let url = zip_url(base, version, "zip");
-            download(&url, dest)?;
+            download(&url, dest, on_bytes)?;
             Ok(url)
         });
         found.map_err(|e| {
@@ -347,29 +353,44 @@ pub fn zip_url(base: &str, version: &str, ext: &str) -> String {
     format!("{base}/{MODULE}/@v/{version}.{ext}")
 }
 
-fn download(url: &str, dest: &Path) -> Result<(), GoproxyError> {
-    let write_err = |source| GoproxyError::Write {
-        path: dest.to_path_buf(),
-        source,
-    };
+fn download(url: &str, dest: &Path, on_bytes: &dyn Fn(u64)) -> Result<(), GoproxyError> {
     let request = with_netrc(url);
     let url = &http::without_credentials(url);
     let mut body = http::get(&request).map_err(|source| GoproxyError::Http {
         url: url.to_string(),
         source,
     })?;
-    let mut file = fs::File::create(dest).map_err(write_err)?;
-    std::io::copy(&mut body, &mut file).map_err(|source| {
-        let _ = fs::remove_file(dest);
-        GoproxyError::Http {
-            url: url.to_string(),
-            source: HttpError::Body {
-                url: url.to_string(),
-                source,
-            },
+    let result = (|| {
+        let write_err = |source| GoproxyError::Write {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let mut file = fs::File::create(dest).map_err(write_err)?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            // A failed read is the network's fault (exit 5), a failed write the disk's (exit 7).
+            let n = match body.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(GoproxyError::Http {
+                        url: url.to_string(),
+                        source: HttpError::Body {
+                            url: url.to_string(),
+                            source,
+                        },
+                    });
+                }
+            };
+            std::io::Write::write_all(&mut file, &buf[..n]).map_err(write_err)?;
+            on_bytes(n as u64);
         }
-    })?;
-    Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(dest);
+    }
+    result
 }
 
 /// The checksum database in force for the toolchain module, or why there is none.

@@ -164,7 +164,13 @@ impl Source for Goproxy<'_> {
         // 3. The proxies.
         let partial = self.home.partial_path(&filename);
         self.home.ensure_dir(&self.home.downloads_dir())?;
-        let url = self.proxies.download_zip(&module_version, &partial)?;
+        let progress = InstallProgress::new(&version.to_string(), None);
+        let bytes = progress.bytes.clone();
+        let downloaded = self
+            .proxies
+            .download_zip(&module_version, &partial, &|n| bytes.inc(n));
+        progress.finish();
+        let url = downloaded?;
         let result = check(&partial, &url);
         if result.is_err() || expected.is_none() {
             let _ = fs::remove_file(&partial);
