@@ -13,6 +13,9 @@ Rows:
            and vs `curl -s URL | tar -xz && sync` (the floor for a durable unpack: gover syncs
            the tree before it publishes it, tar does not); and `go version` of the freshly
            installed binary vs the same bytes copied with `cp`
+  proxy    `gover install --source proxy` of the same release as a golang.org/toolchain module zip
+           from a loopback GOPROXY (verified by a loopback checksum database) vs
+           `curl -so Z URL && unzip -q Z` of the same zip
   use      `gover use VERSION` vs `ln -sfn versions/VERSION current`
   shell    `bash -ic true` with gover's setup block vs a bare `bash -ic true`
   doctor   `gover doctor --json` with three other version managers' `go` shims and three Go
@@ -75,6 +78,52 @@ def write_index(mirror: Path, version: str, archive: Path):
                    "size": archive.stat().st_size, "kind": "archive"}],
     }
     (mirror / "index.json").write_text(json.dumps([entry]))
+
+
+MODULE = "golang.org/toolchain"
+
+
+def module_zip(go_dir: Path, version: str, proxy_dir: Path):
+    """The Debian toolchain as Go's release tooling packs a toolchain module (golang/build
+    `internal/task/dl2mod.go`): regular files under `golang.org/toolchain@<v>/`, without api/,
+    doc/, misc/, test/ and .github/, nested go.mod renamed _go.mod. Returns (module version,
+    zip path, zip h1, go.mod h1) and writes the GOPROXY files beside the zip."""
+    mv = f"v0.0.1-go{version}.linux-amd64"
+    at = proxy_dir / MODULE / "@v"
+    at.mkdir(parents=True, exist_ok=True)
+    out = at / f"{mv}.zip"
+    prefix = f"{MODULE}@{mv}/"
+    if not out.exists():
+        log(f"packing {go_dir} as {out.name} ...")
+        import zipfile
+        tmp = out.with_suffix(".tmp")
+        names = []
+        for dirpath, _, files in os.walk(go_dir, followlinks=True):
+            for f in files:
+                full = Path(dirpath) / f
+                rel = full.relative_to(go_dir).as_posix()
+                if rel.split("/")[0] in (".github", "api", "doc", "misc", "test") or not full.is_file():
+                    continue
+                names.append(rel)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for rel in sorted(names):
+                name = rel[:-len("go.mod")] + "_go.mod" if rel == "go.mod" or rel.endswith("/go.mod") else rel
+                z.write(go_dir / rel, prefix + name)
+        tmp.rename(out)
+    import zipfile
+    lines = []
+    with zipfile.ZipFile(out) as z:
+        for info in z.infolist():
+            lines.append((info.filename, hashlib.sha256(z.read(info)).hexdigest()))
+    summary = "".join(f"{h}  {n}\n" for n, h in sorted(lines))
+    zip_h1 = "h1:" + __import__("base64").b64encode(hashlib.sha256(summary.encode()).digest()).decode()
+    go_mod = f"module {MODULE}\n".encode()
+    mod_summary = f"{hashlib.sha256(go_mod).hexdigest()}  go.mod\n"
+    mod_h1 = "h1:" + __import__("base64").b64encode(hashlib.sha256(mod_summary.encode()).digest()).decode()
+    (at / f"{mv}.mod").write_bytes(go_mod)
+    (at / f"{mv}.info").write_text(json.dumps({"Version": mv, "Time": "2024-07-02T20:18:42Z"}) + "\n")
+    (at / "list").write_text(mv + "\n")
+    return mv, out, zip_h1, mod_h1
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -213,7 +262,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
-    parser.add_argument("--rows", default="shim,install,use,shell,doctor")
+    parser.add_argument("--rows", default="shim,install,proxy,use,shell,doctor")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
@@ -336,6 +385,42 @@ def main():
         a, b, r = hyperfine_rows(args.rounds, args.runs, f"{fresh_go} version",
                                  f"{copied_go} version", env, scratch)
         row("`go version` right after install", "the same binary copied with `cp`", a, b, r, "<= 1.05x")
+        shutil.rmtree(inst_home, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+    if "proxy" in rows:
+        log("proxy rows ...")
+        proxy_dir = args.work / "goproxy"
+        mv, zip_path, zip_h1, mod_h1 = module_zip(args.go_dir, version, proxy_dir)
+        db_name = "sum.bench.test"
+        shutil.rmtree(proxy_dir / "sumdb", ignore_errors=True)
+        vkey = subprocess.run(
+            [str(ROOT / "target" / "release" / "examples" / "static_sumdb"), str(proxy_dir), db_name,
+             MODULE, mv, zip_h1, mod_h1],
+            check=True, capture_output=True, text=True).stdout.strip()
+        proxy_base = serve(proxy_dir)
+        zip_url = f"{proxy_base}/{MODULE}/@v/{mv}.zip"
+        inst_home = scratch / "pinst"
+        out = scratch / "pout"
+        modcache = scratch / "empty-modcache"
+        penv = dict(env, GOVER_SOURCE="proxy", GOPROXY=proxy_base, GOSUMDB=vkey,
+                    GOMODCACHE=str(modcache), GOENV="off")
+
+        def proxy_install():
+            shutil.rmtree(inst_home, ignore_errors=True)
+            os.sync()
+            return timed([str(gover), "install", version], dict(penv, GOVER_HOME=str(inst_home)))
+
+        def curl_unzip():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            os.sync()
+            return timed(["sh", "-c", f"curl -so {out}/z.zip {zip_url} && unzip -q {out}/z.zip -d {out}"], env)
+
+        a, b, r = interleaved(args.rounds, proxy_install, curl_unzip)
+        size = zip_path.stat().st_size // 1_000_000
+        row(f"`gover install --source proxy` ({size} MB zip, verified)", "`curl -so Z URL && unzip -q Z`",
+            a, b, r, "<= the tarball row's ratio")
         shutil.rmtree(inst_home, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
 

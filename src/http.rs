@@ -522,11 +522,23 @@ pub fn redirect_allowed(previous: &[Url], next: &Url, strict: bool) -> Result<()
 
 fn open_with(url: &str, from: u64, strict: bool) -> Result<(Body, Answer), HttpError> {
     let parsed = Url::parse(url).map_err(|_| HttpError::BadUrl {
-        url: url.to_string(),
+        url: without_credentials(url),
     })?;
+    // Credentials in the URL (a GOPROXY entry, or netrc's) are sent as basic auth by reqwest
+    // but never shown: messages and retry warnings name the URL without them.
+    let shown = without_credentials(url);
+    let had_credentials = shown != url;
+    let url = shown.as_str();
     match parsed.scheme() {
         "file" => open_file(url, &parsed, from),
-        "http" | "https" => open_http(url, parsed, from, strict),
+        "http" | "https" => open_http(url, parsed, from, strict).map_err(|e| match e {
+            // reqwest's own message names the URL it was given, credentials and all.
+            HttpError::Request { url, source } if had_credentials => HttpError::Request {
+                url,
+                source: source.without_url(),
+            },
+            other => other,
+        }),
         _ => Err(HttpError::Scheme {
             url: url.to_string(),
         }),
@@ -649,6 +661,18 @@ fn proxies() -> reqwest::Result<Vec<reqwest::Proxy>> {
         proxies.push(proxy.no_proxy(no_proxy("")));
     }
     Ok(proxies)
+}
+
+/// `url` without a user name or password (unchanged if it has none or does not parse).
+pub fn without_credentials(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if !parsed.username().is_empty() || parsed.password().is_some() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
 }
 
 /// `bytes 100-199/200` → `Some(100)`.
@@ -826,6 +850,28 @@ mod tests {
             in_window: 0,
         };
         assert_eq!(reader.read(&mut [0u8; 16]).unwrap(), 16);
+    }
+
+    #[test]
+    fn credentials_never_appear_in_shown_urls() {
+        assert_eq!(
+            without_credentials("https://ci:s3cret@proxy.example/golang.org/toolchain/@v/list"),
+            "https://proxy.example/golang.org/toolchain/@v/list"
+        );
+        assert_eq!(
+            without_credentials("https://proxy.example/x"),
+            "https://proxy.example/x"
+        );
+        let err = open("http://ci:s3cret@127.0.0.1:1/x", 0)
+            .err()
+            .expect("nothing listens on port 1");
+        let mut text = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(e) = source {
+            text.push_str(&e.to_string());
+            source = e.source();
+        }
+        assert!(!text.contains("s3cret"), "{text}");
     }
 
     #[test]

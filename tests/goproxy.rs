@@ -532,3 +532,172 @@ fn the_real_go_command_accepts_a_goproxy_layout_mirror_and_gover_installs_from_i
             .is_file()
     );
 }
+
+/// `go help goproxy`: after a `,` the next proxy is tried only on 404/410; after a `|` on any error.
+#[test]
+fn goproxy_lists_fall_through_like_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let empty = common::Mirror::start(); // 404 for everything
+    let broken = common::Mirror::start();
+    let list = format!("/{}/@v/list", common::goproxy::MODULE);
+    let zip = proxy.zip_path("1.22.5");
+    for path in [&list, &zip] {
+        broken.inject(path, common::Fault::Status(500));
+    }
+    let mut ctx = proxy_context(&proxy);
+    let good = proxy.url();
+
+    ctx.set_env("GOPROXY", format!("{},{good}", empty.url("")));
+    ctx.gover(["install", "1.22"]).assert_success();
+    ctx.gover(["uninstall", "--force", "1.22.5"])
+        .assert_success();
+    let _ = std::fs::remove_dir_all(ctx.gover_home.join("cache/downloads"));
+
+    ctx.set_env("GOPROXY", format!("{},{good}", broken.url("")));
+    ctx.gover(["install", "1.22"]).assert_fails(5, "500");
+    ctx.gover(["install", "1.22.5"]).assert_fails(5, "500");
+    ctx.assert_nothing_installed();
+
+    ctx.set_env("GOPROXY", format!("{}|{good}", broken.url("")));
+    ctx.gover(["install", "1.22"]).assert_success();
+    assert_eq!(ctx.installed(), ["1.22.5"]);
+
+    // `direct` cannot serve toolchains: skipped with a note; alone it leaves nothing; `off` too.
+    ctx.set_env("GOPROXY", "direct");
+    ctx.gover(["list", "--remote"])
+        .assert_fails(2, "names no proxy")
+        .assert_stderr_contains("direct");
+    ctx.set_env("GOPROXY", format!("off,{good}"));
+    ctx.gover(["list", "--remote"]).assert_error(2);
+}
+
+/// Go's settings come from the go env file (`go env -w`) when the environment has none.
+#[test]
+fn goproxy_and_gosumdb_are_read_from_the_go_env_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    ctx.remove_env("GOPROXY").remove_env("GOSUMDB");
+    ctx.write_home(
+        ".config/go/env",
+        &format!("GOPROXY={}\nGOSUMDB={}\n", proxy.url(), proxy.gosumdb()),
+    );
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    // The environment wins over the file.
+    ctx.set_env("GOSUMDB", "off");
+    ctx.gover(["list", "--remote"])
+        .assert_success()
+        .assert_stdout("1.22.5 (installed)\n");
+    ctx.gover(["uninstall", "--force", "1.22.5"])
+        .assert_success();
+    ctx.gover(["install", "1.22.5"])
+        .assert_fails(6, "GOSUMDB=off");
+}
+
+/// A shim with GOVER_AUTO_INSTALL=1 installs from the source GOVER_SOURCE names.
+#[test]
+fn auto_install_from_a_shim_honours_gover_source() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    ctx.set_env("GOVER_AUTO_INSTALL", "1");
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    ctx.gover(["local", "1.22.5"]).assert_success();
+    ctx.gover(["uninstall", "--force", "1.22.5"])
+        .assert_success();
+    let _ = std::fs::remove_dir_all(ctx.gover_home.join("cache/downloads"));
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains("go1.22.5");
+    assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.22.5")), 2);
+}
+
+/// Credentials for a proxy host come from the netrc file (`NETRC`, else `~/.netrc`), as `go` sends them.
+#[test]
+fn proxy_credentials_come_from_netrc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    ctx.write_home(
+        ".netrc",
+        "machine example.invalid login nobody password nothing\nmachine 127.0.0.1 login ci password s3cret\n",
+    );
+    ctx.gover(["install", "1.22"]).assert_success();
+    // Basic base64("ci:s3cret")
+    let expected = "Basic Y2k6czNjcmV0";
+    let list = format!("/{}/@v/list", common::goproxy::MODULE);
+    assert_eq!(proxy.mirror.authorizations_for(&list), [expected]);
+    assert_eq!(
+        proxy.mirror.authorizations_for(&proxy.zip_path("1.22.5")),
+        [expected]
+    );
+    // NETRC names another file; one without an entry for the host sends nothing.
+    let other = ctx.write_home(
+        "other-netrc",
+        "machine example.invalid login a password b\n",
+    );
+    ctx.set_env("NETRC", other.display().to_string());
+    ctx.gover(["list", "--remote"]).assert_success();
+    assert_eq!(proxy.mirror.authorizations_for(&list).len(), 1);
+}
+
+/// An exact release is not listed first (like `go`): the database not knowing it is a no-match (exit 4), and
+/// nothing is downloaded.
+#[test]
+fn a_release_the_database_does_not_know_is_no_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["install", "1.22.99"])
+        .assert_fails(4, "no record")
+        .assert_stderr_contains("hint:");
+    ctx.gover(["install", "1.30"])
+        .assert_fails(4, "no Go release matches");
+    ctx.assert_nothing_installed();
+    assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.22.99")), 0);
+}
+
+/// `gover local 1.22` pins the exact release GOPROXY lists when GOVER_SOURCE=proxy.
+#[test]
+fn local_resolves_a_minor_line_against_the_proxy_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.4", "1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["local", "1.22"]).assert_success();
+    assert_eq!(
+        std::fs::read_to_string(ctx.project.join(".go-version")).unwrap(),
+        "1.22.5\n"
+    );
+}
+
+/// Every proxy install asks the checksum database, so `--offline` refuses (exit 5) and fetches nothing.
+#[test]
+fn offline_proxy_installs_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["--offline", "install", "1.22.5"])
+        .assert_fails(5, "checksum database");
+    ctx.gover(["--offline", "install", "1.22"]).assert_error(5);
+    ctx.gover(["--offline", "list", "--remote"]).assert_error(5);
+    assert!(proxy.mirror.requests().is_empty());
+    ctx.assert_nothing_installed();
+}
+
+/// A zip download cut off mid-body fails as a network error (exit 5) and leaves no partial file; the next
+/// run downloads it whole.
+#[test]
+fn a_dropped_zip_download_leaves_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    proxy
+        .mirror
+        .script(&proxy.zip_path("1.22.5"), [common::Fault::DropAfter(100)]);
+    ctx.gover(["install", "1.22.5"]).assert_error(5);
+    ctx.assert_nothing_installed();
+    assert!(ctx.downloads().is_empty(), "{:?}", ctx.downloads());
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    assert_eq!(ctx.installed(), ["1.22.5"]);
+}

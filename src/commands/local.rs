@@ -12,7 +12,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let request = version::parse_request(&args.spec)?;
     // A partial request is pinned as the exact release it means: the newest installed match,
-    // else the newest match in the index.
+    // else the newest match in the source in force (the index, or GOPROXY's list).
     let version = match &request {
         // An exact release is checked as a partial one is: against the index (the cached one
         // offline), unless it is installed already. See: issue 12 item 8.
@@ -34,10 +34,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
         }
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
-            None => {
-                let index = crate::install::fetch_index(&home, &access)?;
-                index.resolve(other)?.0
-            }
+            None => crate::install::resolve_remote(&home, other, &access)?,
         },
     };
     let cwd = std::env::current_dir().map_err(Error::io("cannot read", "the current directory"))?;

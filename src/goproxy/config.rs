@@ -89,15 +89,16 @@ impl GoEnv {
 
     /// The module cache: `GOMODCACHE`, else the first `GOPATH` entry + `/pkg/mod`, else
     /// `~/go/pkg/mod`.
+    /// Like `go`, a relative path counts as none.
     pub fn mod_cache(&self) -> Option<PathBuf> {
-        if let Some((v, _)) = self.get(GOMODCACHE) {
-            return Some(PathBuf::from(v));
-        }
-        let gopath = match self.get(GOPATH) {
-            Some((v, _)) => PathBuf::from(v.split(':').find(|p| !p.is_empty())?),
-            None => home_dir()?.join("go"),
+        let path = match (self.get(GOMODCACHE), self.get(GOPATH)) {
+            (Some((v, _)), _) => PathBuf::from(v),
+            (None, Some((v, _))) => {
+                PathBuf::from(v.split(':').find(|p| !p.is_empty())?).join("pkg/mod")
+            }
+            (None, None) => home_dir()?.join("go/pkg/mod"),
         };
-        Some(gopath.join("pkg/mod"))
+        path.is_absolute().then_some(path)
     }
 }
 

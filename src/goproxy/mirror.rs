@@ -68,7 +68,7 @@ pub fn sync(
             } else {
                 let partial = at.join(format!("{mv}.zip.partial"));
                 eprintln!("Downloading {MODULE}@{mv}");
-                proxies.download_zip(&mv, &partial)?;
+                proxies.download_zip(&mv, &partial, &|_| {})?;
                 let actual = hash_zip(&partial).unwrap_or_else(|| "(not a zip)".into());
                 if actual != vouched.zip {
                     let _ = fs::remove_file(&partial);

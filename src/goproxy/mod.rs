@@ -28,15 +28,25 @@ const MAX_SUMDB_FILE: u64 = 1 << 20;
 
 /// `v0.0.1-go1.22.5.linux-amd64` for Go 1.22.5 on `platform`.
 pub fn module_version(v: &GoVersion, platform: Platform) -> String {
-    format!("v0.0.1-{}.{platform}", v.go_name())
+    format!("v0.0.1-{}.{}", v.go_name(), module_platform(platform))
 }
 
-/// The Go release a module version of this platform names (`None` for other platforms and
+/// The release a module version of this platform names (`None` for other platforms and
 /// anything that is not a toolchain version).
 pub fn release_of(module_version: &str, platform: Platform) -> Option<GoVersion> {
     let rest = module_version.strip_prefix("v0.0.1-go")?;
-    let name = rest.strip_suffix(&format!(".{platform}"))?;
+    let name = rest.strip_suffix(&format!(".{}", module_platform(platform)))?;
     GoVersion::parse(name).ok()
+}
+
+/// `<GOOS>-<GOARCH>` as module versions spell it: plain GOARCH, so 32-bit ARM is `arm`, not the
+/// `armv6l` of archive names.
+fn module_platform(platform: Platform) -> String {
+    let arch = match platform.arch {
+        "armv6l" => "arm",
+        arch => arch,
+    };
+    format!("{}-{arch}", platform.os)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,8 +112,13 @@ impl GoproxyError {
             GoproxyError::NoProxy { .. } | GoproxyError::BadSumdb { .. } => USAGE,
             GoproxyError::Http { .. } | GoproxyError::TooLarge { .. } => NETWORK,
             GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
+            GoproxyError::Sumdb { source, .. } => match **source {
+                gover_sumdb::SumdbError::Fetch { .. } => NETWORK,
+                gover_sumdb::SumdbError::NotFound { .. } => NO_MATCH,
+                gover_sumdb::SumdbError::Store { .. } => FILESYSTEM,
+                _ => VERIFY,
+            },
             GoproxyError::Unverifiable { .. }
-            | GoproxyError::Sumdb { .. }
             | GoproxyError::Hash { .. }
             | GoproxyError::Mirrored { .. } => VERIFY,
             GoproxyError::LayoutNeedsProxy => USAGE,
@@ -131,16 +146,14 @@ impl GoproxyError {
                 unset GOSUMDB=off / take golang.org/toolchain out of GONOSUMDB and GOPRIVATE, or \
                 pass --allow-unverified to install without verification"
                 .into(),
-            GoproxyError::Sumdb { source, .. } => match **source {
-                gover_sumdb::SumdbError::Fork { .. } => "the checksum database, or a proxy or \
-                    network in between, served a log that contradicts the tree head stored in \
-                    GOVER_HOME/sumdb; do not trust it, and remove the stored tree head only if \
-                    you know why it changed"
+            GoproxyError::Sumdb { source, .. } => source.hint().unwrap_or_else(|| match **source {
+                gover_sumdb::SumdbError::Fetch { .. } => "check your network, GOSUMDB's URL, \
+                    and whether the proxy serves the database (<proxy>/sumdb/<name>/supported)"
                     .into(),
                 _ => "check GOSUMDB (its key and URL) and that the proxy serves the same \
                       database; nothing was installed"
                     .into(),
-            },
+            }),
             GoproxyError::Hash { .. } => "the proxy (or the module cache) served a zip other \
                 than the one the checksum database vouches for; nothing was installed"
                 .into(),
@@ -159,11 +172,13 @@ impl GoproxyError {
 
 /// Read a whole small body, refusing more than `limit` bytes.
 fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
+    let request = with_netrc(url);
+    let url = &http::without_credentials(url);
     let http_err = |source| GoproxyError::Http {
         url: url.to_string(),
         source,
     };
-    let body = http::get(&with_netrc(url)).map_err(|e| http_err(redact(e, url)))?;
+    let body = http::get(&request).map_err(http_err)?;
     let mut bytes = Vec::new();
     body.take(limit + 1)
         .read_to_end(&mut bytes)
@@ -183,7 +198,7 @@ fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
 }
 
 /// `url` with netrc credentials for its host, as `go` sends them (basic auth), unless it
-/// already carries some.
+/// already carries some. [`http`] never shows them in a message.
 fn with_netrc(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return url.to_string();
@@ -199,30 +214,6 @@ fn with_netrc(url: &str) -> String {
         let _ = parsed.set_password(Some(&password));
     }
     parsed.to_string()
-}
-
-/// Messages name the URL without credentials.
-fn redact(e: HttpError, shown: &str) -> HttpError {
-    match e {
-        HttpError::Request { source, .. } => HttpError::Request {
-            url: shown.to_string(),
-            source: source.without_url(),
-        },
-        HttpError::Status {
-            status,
-            retry_after,
-            ..
-        } => HttpError::Status {
-            url: shown.to_string(),
-            status,
-            retry_after,
-        },
-        HttpError::Body { source, .. } => HttpError::Body {
-            url: shown.to_string(),
-            source,
-        },
-        other => other,
-    }
 }
 
 fn is_not_found(e: &GoproxyError) -> bool {
@@ -263,15 +254,21 @@ impl Proxies {
                 ProxyEntry::Off => break,
             }
         }
+        // Shown in messages: without any credentials a URL carries.
+        let value: String = value
+            .split_inclusive([',', '|'])
+            .map(|part| {
+                let (entry, sep) = match part.strip_suffix([',', '|']) {
+                    Some(entry) => (entry, &part[entry.len()..]),
+                    None => (part, ""),
+                };
+                format!("{}{sep}", http::without_credentials(entry.trim()))
+            })
+            .collect();
         if urls.is_empty() {
-            return Err(GoproxyError::NoProxy {
-                value: value.to_string(),
-            });
+            return Err(GoproxyError::NoProxy { value });
         }
-        Ok(Proxies {
-            value: value.to_string(),
-            urls,
-        })
+        Ok(Proxies { value, urls })
     }
 
     pub fn urls(&self) -> impl Iterator<Item = &str> {
@@ -325,10 +322,16 @@ impl Proxies {
 
     /// Download `@v/<version>.zip` into `dest` (replaced), from the first proxy that has it.
     /// Returns the URL it came from. The bytes are unverified.
-    pub fn download_zip(&self, version: &str, dest: &Path) -> Result<String, GoproxyError> {
+    /// `on_bytes` is told of each chunk written (for a progress bar).
+    pub fn download_zip(
+        &self,
+        version: &str,
+        dest: &Path,
+        on_bytes: &dyn Fn(u64),
+    ) -> Result<String, GoproxyError> {
         let found = self.try_each(|base| {
             let url = zip_url(base, version, "zip");
-            download(&url, dest)?;
+            download(&url, dest, on_bytes)?;
             Ok(url)
         });
         found.map_err(|e| {
@@ -350,27 +353,44 @@ pub fn zip_url(base: &str, version: &str, ext: &str) -> String {
     format!("{base}/{MODULE}/@v/{version}.{ext}")
 }
 
-fn download(url: &str, dest: &Path) -> Result<(), GoproxyError> {
-    let write_err = |source| GoproxyError::Write {
-        path: dest.to_path_buf(),
-        source,
-    };
-    let mut body = http::get(&with_netrc(url)).map_err(|e| GoproxyError::Http {
+fn download(url: &str, dest: &Path, on_bytes: &dyn Fn(u64)) -> Result<(), GoproxyError> {
+    let request = with_netrc(url);
+    let url = &http::without_credentials(url);
+    let mut body = http::get(&request).map_err(|source| GoproxyError::Http {
         url: url.to_string(),
-        source: redact(e, url),
+        source,
     })?;
-    let mut file = fs::File::create(dest).map_err(write_err)?;
-    std::io::copy(&mut body, &mut file).map_err(|source| {
-        let _ = fs::remove_file(dest);
-        GoproxyError::Http {
-            url: url.to_string(),
-            source: HttpError::Body {
-                url: url.to_string(),
-                source,
-            },
+    let result = (|| {
+        let write_err = |source| GoproxyError::Write {
+            path: dest.to_path_buf(),
+            source,
+        };
+        let mut file = fs::File::create(dest).map_err(write_err)?;
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            // A failed read is the network's fault (exit 5), a failed write the disk's (exit 7).
+            let n = match body.read(&mut buf) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(source) => {
+                    return Err(GoproxyError::Http {
+                        url: url.to_string(),
+                        source: HttpError::Body {
+                            url: url.to_string(),
+                            source,
+                        },
+                    });
+                }
+            };
+            std::io::Write::write_all(&mut file, &buf[..n]).map_err(write_err)?;
+            on_bytes(n as u64);
         }
-    })?;
-    Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(dest);
+    }
+    result
 }
 
 /// The checksum database in force for the toolchain module, or why there is none.
@@ -512,6 +532,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn proxy_lists_are_shown_without_credentials() {
+        let value = "https://ci:s3cret@a.example,direct|https://b.example";
+        let proxies = Proxies::new(value, &ProxyList::parse(value)).unwrap();
+        assert_eq!(
+            proxies.value(),
+            "https://a.example/,direct|https://b.example"
+        );
+        assert_eq!(
+            proxies.urls().collect::<Vec<_>>(),
+            ["https://ci:s3cret@a.example", "https://b.example"]
+        );
+    }
+
+    #[test]
     fn toolchain_module_versions_round_trip_for_this_platform_only() {
         let p = Platform {
             os: "linux",
@@ -519,7 +553,10 @@ mod tests {
         };
         let v = GoVersion::parse("1.22.5").unwrap();
         assert_eq!(module_version(&v, p), "v0.0.1-go1.22.5.linux-amd64");
-        assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64", p), Some(v));
+        assert_eq!(
+            release_of("v0.0.1-go1.22.5.linux-amd64", p),
+            Some(v.clone())
+        );
         assert_eq!(
             release_of("v0.0.1-go1.23rc1.linux-amd64", p),
             Some(GoVersion::parse("1.23rc1").unwrap())
@@ -527,5 +564,10 @@ mod tests {
         assert_eq!(release_of("v0.0.1-go1.22.5.linux-arm64", p), None);
         assert_eq!(release_of("v0.0.1-go1.22.5.linux-amd64x", p), None);
         assert_eq!(release_of("v0.0.2-go1.22.5.linux-amd64", p), None);
+        let arm = Platform {
+            os: "linux",
+            arch: "armv6l",
+        };
+        assert_eq!(module_version(&v, arm), "v0.0.1-go1.22.5.linux-arm");
     }
 }

@@ -89,26 +89,10 @@ impl Source for Goproxy<'_> {
     type Resolved = ();
 
     fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, ()), Error> {
-        // An exact release needs no listing (as with `go`, the download says whether it exists).
-        if let VersionRequest::Exact(v) = request {
-            return Ok((v.clone(), ()));
-        }
-        if self.access.offline {
-            return Err(Error::Offline {
-                what: format!("resolving `{request}` needs GOPROXY's version list"),
-                hint: "name an exact release".into(),
-            });
-        }
-        let (versions, url) = self.proxies.list(self.platform)?;
-        let version =
-            request
-                .best_match(&versions)
-                .cloned()
-                .ok_or_else(|| GoproxyError::NoMatch {
-                    request: request.to_string(),
-                    url,
-                })?;
-        Ok((version, ()))
+        Ok((
+            resolve(&self.proxies, request, self.access, self.platform)?,
+            (),
+        ))
     }
 
     fn cached_archive(&self, version: &GoVersion, (): &()) -> Option<PathBuf> {
@@ -185,7 +169,13 @@ impl Source for Goproxy<'_> {
         // 3. The proxies.
         let partial = self.home.partial_path(&filename);
         self.home.ensure_dir(&self.home.downloads_dir())?;
-        let url = self.proxies.download_zip(&module_version, &partial)?;
+        let progress = InstallProgress::new(&version.to_string(), None);
+        let bytes = progress.bytes.clone();
+        let downloaded = self
+            .proxies
+            .download_zip(&module_version, &partial, &|n| bytes.inc(n));
+        progress.finish();
+        let url = downloaded?;
         let result = check(&partial, &url);
         if result.is_err() || expected.is_none() {
             let _ = fs::remove_file(&partial);
@@ -193,6 +183,34 @@ impl Source for Goproxy<'_> {
         }
         fs::rename(&partial, &cached).map_err(Error::io("cannot store the download as", &cached))
     }
+}
+
+/// The newest release satisfying `request` that the proxies list for `platform`. An exact
+/// release needs no listing (as with `go`, the download says whether it exists).
+pub fn resolve(
+    proxies: &Proxies,
+    request: &VersionRequest,
+    access: &Access,
+    platform: Platform,
+) -> Result<GoVersion, Error> {
+    if let VersionRequest::Exact(v) = request {
+        return Ok(v.clone());
+    }
+    if access.offline {
+        return Err(Error::Offline {
+            what: format!("resolving `{request}` needs GOPROXY's version list"),
+            hint: "name an exact release".into(),
+        });
+    }
+    let (versions, url) = proxies.list(platform)?;
+    let version = request
+        .best_match(&versions)
+        .cloned()
+        .ok_or_else(|| GoproxyError::NoMatch {
+            request: request.to_string(),
+            url,
+        })?;
+    Ok(version)
 }
 
 /// Unpack `zip` into `staging`; returns the `h1:` of its files.

@@ -162,6 +162,23 @@ fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
     Ok(v.clone())
 }
 
+/// The newest release matching `request` in the source in force (`gover local 1.22`), without
+/// installing anything.
+pub fn resolve_remote(
+    home: &Home,
+    request: &VersionRequest,
+    access: &Access,
+) -> Result<GoVersion, Error> {
+    match access.source()? {
+        SourceKind::Dist => Ok(fetch_index(home, access)?.resolve(request)?.0),
+        SourceKind::Proxy => {
+            let proxies =
+                crate::goproxy::Proxies::from_env(&crate::goproxy::config::GoEnv::load())?;
+            goproxy::resolve(&proxies, request, access, crate::dist::Platform::current())
+        }
+    }
+}
+
 /// The release index for commands that need one (never `None`: `--allow-unverified` is an
 /// install-only escape hatch). Says so on stderr when the cached copy is used.
 pub fn fetch_index(home: &Home, access: &Access) -> Result<Index, Error> {

@@ -32,6 +32,8 @@ const FORMAT: &str = "zip-v1";
 /// `v0.0.1-go1.21.13.linux-amd64` for `1.21.13` on this host.
 pub fn module_version(version: &str) -> String {
     let (os, arch) = host_platform();
+    // Module versions spell GOARCH plainly (archive names say `armv6l` for 32-bit ARM).
+    let arch = if arch == "armv6l" { "arm" } else { arch };
     format!("v0.0.1-go{version}.{os}-{arch}")
 }
 

@@ -114,6 +114,8 @@ struct State {
     faults: HashMap<String, Fault>,
     scripts: HashMap<String, VecDeque<Fault>>,
     requests: Vec<Request>,
+    /// The `Authorization` header of each request that had one, with its path.
+    authorizations: Vec<(String, String)>,
 }
 
 impl State {
@@ -263,6 +265,16 @@ impl Mirror {
             .count()
     }
 
+    /// The `Authorization` headers sent for `path`, in order.
+    pub fn authorizations_for(&self, path: &str) -> Vec<String> {
+        self.state()
+            .authorizations
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, a)| a.clone())
+            .collect()
+    }
+
     /// How many requests (any method) asked for an archive (`*.tar.gz`), whatever its path.
     pub fn archive_hits(&self) -> usize {
         self.state()
@@ -366,6 +378,11 @@ fn serve_connection(shared: &Shared, stream: TcpStream) -> io::Result<()> {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         state.requests.push(request.clone());
+        if let Some(auth) = headers.get("authorization") {
+            state
+                .authorizations
+                .push((request.path.clone(), auth.clone()));
+        }
         let scripted = state
             .scripts
             .get_mut(&request.path)

@@ -175,6 +175,7 @@ fn unpack_bounded(
             scope.spawn(|| {
                 let result = (|| -> Result<(), ZipError> {
                     let mut archive = open(zip_path)?;
+                    let mut buf = vec![0u8; 64 * 1024];
                     loop {
                         if failed.load(Ordering::Relaxed) {
                             return Ok(());
@@ -184,8 +185,14 @@ fn unpack_bounded(
                             return Ok(());
                         };
                         let entry = archive.by_index(i).map_err(ZipError::Corrupt)?;
-                        let digest =
-                            write_entry(entry, &dest.join(rel), mode_of(rel), &written, max_bytes)?;
+                        let digest = write_entry(
+                            entry,
+                            &dest.join(rel),
+                            mode_of(rel),
+                            &mut buf,
+                            &written,
+                            max_bytes,
+                        )?;
                         hashes.lock().expect("hash lock")[i] = Some(digest);
                         on_file();
                     }
@@ -218,6 +225,7 @@ fn write_entry(
     mut entry: impl Read,
     path: &Path,
     mode: u32,
+    buf: &mut [u8],
     written: &AtomicU64,
     max_bytes: u64,
 ) -> Result<[u8; 32], ZipError> {
@@ -232,9 +240,8 @@ fn write_entry(
         .open(path)
         .map_err(write_err)?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = match entry.read(&mut buf) {
+        let n = match entry.read(buf) {
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
