@@ -70,7 +70,7 @@ impl Limits {
 /// Which bound an archive broke, and the bound.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BoundError {
-    #[error("it unpacks to more than {limit} bytes ({RATIO}x the size the index lists)")]
+    #[error("it unpacks to more than {limit} bytes ({RATIO}x the archive's size)")]
     UnpackedBytes { limit: u64 },
     #[error("it has more than {limit} entries")]
     Entries { limit: u64 },

@@ -3,8 +3,9 @@
 //!
 //! Every entry must sit under `golang.org/toolchain@<version>/`, which is stripped. Absolute
 //! names, `..`, empty or `.` components, backslashes, directory and link entries, duplicates
-//! are refused; what is written is bounded (entries, name length, and unpacked bytes as a
-//! multiple of the zip's size, counted from the bytes actually inflated, not the headers).
+//! are refused; what is written is bounded by the same [`super::bounds::Limits`] as a tarball,
+//! taken from the zip's size (entries, path and component lengths, all paths together, and
+//! unpacked bytes, counted from the bytes actually inflated, not the headers).
 //! Module zips carry no file modes: like `go` after its own download, files under `bin/` and
 //! `pkg/tool/` (and `lib/`'s `go_*_*_exec` helpers) are made executable, and every `_go.mod`
 //! (a nested `go.mod`, renamed by the packager since module zips may not hold one) is copied
@@ -23,21 +24,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
 
-/// Bounds on what a zip may make us write (see the module docs).
-#[derive(Debug, Clone, Copy)]
-pub struct Bounds {
-    pub max_entries: usize,
-    pub max_name_len: usize,
-    /// Unpacked bytes may be at most this multiple of the zip's size (a Go release inflates
-    /// about 3.5x).
-    pub max_ratio: u64,
-}
-
-pub const BOUNDS: Bounds = Bounds {
-    max_entries: 100_000,
-    max_name_len: 1024,
-    max_ratio: 20,
-};
+use super::bounds::{BoundError, Budget, Limits};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
@@ -47,8 +34,8 @@ pub enum ZipError {
     Read(#[source] io::Error),
     #[error("the zip entry `{entry}` is unsafe: {reason}")]
     Unsafe { entry: String, reason: &'static str },
-    #[error("the zip exceeds a bound: {what}")]
-    TooLarge { what: String },
+    #[error("the zip is not a Go release: {0}")]
+    Bound(#[from] BoundError),
     #[error("the zip has no bin/go under {prefix}")]
     NoGoBinary { prefix: String },
     #[error("cannot write {}", path.display())]
@@ -78,7 +65,9 @@ pub fn unpack(
     dest: &Path,
     on_file: &(dyn Fn() + Sync),
 ) -> Result<FileHashes, ZipError> {
-    unpack_bounded(zip_path, prefix, dest, on_file, BOUNDS, writer_threads())
+    let zip_len = fs::metadata(zip_path).map_err(ZipError::Read)?.len();
+    let limits = Limits::for_archive(Some(zip_len));
+    unpack_bounded(zip_path, prefix, dest, on_file, limits, writer_threads())
 }
 
 fn writer_threads() -> usize {
@@ -98,15 +87,17 @@ fn unpack_bounded(
     prefix: &str,
     dest: &Path,
     on_file: &(dyn Fn() + Sync),
-    bounds: Bounds,
+    limits: Limits,
     threads: usize,
 ) -> Result<FileHashes, ZipError> {
-    let zip_len = fs::metadata(zip_path).map_err(ZipError::Read)?.len();
-    let max_bytes = zip_len.saturating_mul(bounds.max_ratio);
+    let max_bytes = limits.unpacked_bytes;
     let mut archive = open(zip_path)?;
-    if archive.len() > bounds.max_entries {
-        return Err(ZipError::TooLarge {
-            what: format!("{} entries (at most {})", archive.len(), bounds.max_entries),
+    let mut budget = Budget::new(limits);
+    // The zip crate keeps one of two entries with the same name; Go would hash both.
+    if archive.has_duplicate_names() {
+        return Err(ZipError::Unsafe {
+            entry: "(several)".into(),
+            reason: "two entries with the same name",
         });
     }
     // Check every name before writing anything, and make the dirs.
@@ -118,9 +109,8 @@ fn unpack_bounded(
         let entry = archive.by_index_raw(i).map_err(ZipError::Corrupt)?;
         let name = String::from_utf8(entry.name_raw().to_vec())
             .map_err(|_| unsafe_entry(&String::from_utf8_lossy(entry.name_raw()), "not UTF-8"))?;
-        if name.len() > bounds.max_name_len {
-            return Err(unsafe_entry(&name, "name too long"));
-        }
+        budget.entry()?;
+        budget.path(name.as_bytes())?;
         if entry.is_dir() {
             return Err(unsafe_entry(
                 &name,
@@ -147,9 +137,7 @@ fn unpack_bounded(
         names.push((name, rel));
     }
     if declared > max_bytes {
-        return Err(ZipError::TooLarge {
-            what: format!("{declared} unpacked bytes from a {zip_len}-byte zip"),
-        });
+        return Err(BoundError::UnpackedBytes { limit: max_bytes }.into());
     }
     for (_, rel) in &names {
         if dirs.contains(Path::new(rel)) {
@@ -248,9 +236,7 @@ fn write_entry(
             Err(e) => return Err(ZipError::Read(e)),
         };
         if written.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > max_bytes {
-            return Err(ZipError::TooLarge {
-                what: format!("more than {max_bytes} unpacked bytes"),
-            });
+            return Err(BoundError::UnpackedBytes { limit: max_bytes }.into());
         }
         hasher.update(&buf[..n]);
         file.write_all(&buf[..n]).map_err(write_err)?;
@@ -424,19 +410,53 @@ mod tests {
     }
 
     #[test]
+    fn refuses_two_entries_of_the_exact_same_name() {
+        // The zip writer refuses duplicates, so rename the second entry in place (its local
+        // header and its central-directory record): `bin/gx` becomes a second `bin/go`.
+        let g = go_bin();
+        let (tmp, zip) = make_zip(&[(&g, b"x"), (&format!("{P}bin/gx"), b"y")]);
+        let mut bytes = fs::read(&zip).unwrap();
+        let needle = format!("{P}bin/gx");
+        let at: Vec<usize> = bytes
+            .windows(needle.len())
+            .enumerate()
+            .filter(|(_, w)| *w == needle.as_bytes())
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(at.len(), 2, "local header and central directory");
+        for i in at {
+            bytes[i + needle.len() - 1] = b'o';
+        }
+        fs::write(&zip, bytes).unwrap();
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        assert!(err.to_string().contains("unsafe"), "{err:?}");
+        assert!(
+            matches!(&err, ZipError::Unsafe { reason, .. } if reason.contains("same name")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
     fn bounds_count_what_is_inflated() {
-        let big = vec![0u8; 1 << 20]; // compresses ~1000x
+        // Over the least unpacked-bytes bound (16 MiB) from a zip of a few KiB.
+        let big = vec![0u8; 20 << 20];
         let g = go_bin();
         let (tmp, zip) = make_zip(&[(&g, &big)]);
         let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
-        assert!(matches!(err, ZipError::TooLarge { .. }), "{err:?}");
+        assert!(
+            matches!(err, ZipError::Bound(BoundError::UnpackedBytes { .. })),
+            "{err:?}"
+        );
         let (tmp, zip) = make_zip(&[(&g, b"x"), (&format!("{P}y"), b"y")]);
-        let few = Bounds {
-            max_entries: 1,
-            ..BOUNDS
+        let few = Limits {
+            entries: 1,
+            ..Limits::for_archive(Some(1))
         };
         let err = unpack_bounded(&zip, P, &tmp.path().join("stage"), &|| {}, few, 2).unwrap_err();
-        assert!(matches!(err, ZipError::TooLarge { .. }), "{err:?}");
+        assert!(
+            matches!(err, ZipError::Bound(BoundError::Entries { .. })),
+            "{err:?}"
+        );
     }
 
     #[test]
