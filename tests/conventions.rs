@@ -192,7 +192,9 @@ fn current_which_and_env_speak_json_for_editors() {
     assert_eq!(env["shims"], ctx.shims_dir().display().to_string());
     assert_eq!(env["path"][0], ctx.shims_dir().display().to_string());
     assert_eq!(env["gobin"], ctx.home.join("go/bin").display().to_string());
-    assert_eq!(env["path"][1], env["gobin"]);
+    // The Go user bin dir comes last, after the system dirs (see "Shell integration").
+    let path = env["path"].as_array().expect("path is a list");
+    assert_eq!(path.last(), Some(&env["gobin"]), "{env}");
 
     // A pin to a version that is not installed: said, with no GOROOT.
     std::fs::write(&pin, "1.20.1\n").unwrap();
