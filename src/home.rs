@@ -154,6 +154,11 @@ impl Home {
         self.downloads_dir().join(format!("{filename}.partial"))
     }
 
+    /// The content-addressed store the version trees link into (see [`crate::store`]).
+    pub fn store_dir(&self) -> PathBuf {
+        self.root.join("store")
+    }
+
     pub fn staging_dir(&self) -> PathBuf {
         self.root.join("staging")
     }

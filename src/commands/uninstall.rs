@@ -40,9 +40,7 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
             version: version.to_string(),
         });
     }
-    if !force
-        && let Some(file) = seen::pinning(home, &version)
-    {
+    if !force && let Some(file) = seen::pinning(home, &version) {
         return Err(Error::VersionPinned {
             version: version.to_string(),
             file,

@@ -65,12 +65,9 @@ pub fn install_with(
     }
     match access.source()? {
         SourceKind::Dist => install_from(home, request, &dist::Dist { home, access }, force),
-        SourceKind::Proxy => install_from(
-            home,
-            request,
-            &goproxy::Goproxy::new(home, access)?,
-            force,
-        ),
+        SourceKind::Proxy => {
+            install_from(home, request, &goproxy::Goproxy::new(home, access)?, force)
+        }
     }
 }
 

@@ -26,8 +26,8 @@
 #![allow(dead_code)]
 
 pub mod context;
-pub mod gover_release;
 pub mod goproxy;
+pub mod gover_release;
 pub mod loop_fs;
 pub mod mirror;
 pub mod mount_ns;
