@@ -138,6 +138,12 @@ impl Home {
         self.cache_dir().join("index.json")
     }
 
+    /// The compact form of the cached index that `list --remote` reads (see
+    /// [`crate::dist::cache::load_listing`]).
+    pub fn index_listing(&self) -> PathBuf {
+        self.cache_dir().join("index-list.json")
+    }
+
     pub fn index_meta(&self) -> PathBuf {
         self.cache_dir().join("index-meta.json")
     }
