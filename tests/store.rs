@@ -178,3 +178,41 @@ fn an_edit_through_one_version_shows_in_the_other_and_doctor_finds_it() {
     ctx.gover(["install", "--force", "1.22.6"]).assert_success();
     assert_eq!(fs::read(&other).unwrap(), noise(8192, 7));
 }
+
+#[test]
+fn two_installs_adding_the_same_files_at_once_leave_a_sound_store() {
+    for _ in 0..3 {
+        let ctx = two_patch_releases();
+        let a = ctx.gover_cmd(["install", "1.22.5"]).spawn();
+        let b = ctx.gover_cmd(["install", "1.22.6"]).spawn();
+        a.wait().assert_success();
+        b.wait().assert_success();
+        for v in ["1.22.5", "1.22.6"] {
+            for i in 0..SHARED {
+                let path = ctx.version_dir(v).join(format!("src/shared/f{i}.go"));
+                assert_eq!(fs::read(&path).unwrap(), noise(8192, i as u64), "{v} f{i}");
+            }
+        }
+        // Every store entry holds what its name says.
+        let stored = store_files(&ctx);
+        assert!(stored.len() > SHARED);
+        for path in stored {
+            let shard = path
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let digest = format!("{shard}{}", name.split('.').next().unwrap());
+            assert_eq!(
+                common::release::sha256_hex(&fs::read(&path).unwrap()),
+                digest
+            );
+        }
+        // Nothing left half-made in the store's temp dir.
+        let tmp = ctx.gover_home.join("store/tmp");
+        assert_eq!(common::context::ls(&tmp), Vec::<String>::new());
+    }
+}
