@@ -216,3 +216,28 @@ fn two_installs_adding_the_same_files_at_once_leave_a_sound_store() {
         assert_eq!(common::context::ls(&tmp), Vec::<String>::new());
     }
 }
+
+#[test]
+fn a_damaged_store_entry_is_replaced_not_linked() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    let f0 = ctx.version_dir("1.22.5").join("src/shared/f0.go");
+    let entry = store_files(&ctx)
+        .into_iter()
+        .find(|p| ino(p) == ino(&f0))
+        .unwrap();
+    // Damage from outside (a truncation): the size no longer matches.
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&entry)
+        .unwrap()
+        .set_len(10)
+        .unwrap();
+
+    ctx.install("1.22.6");
+    let b0 = ctx.version_dir("1.22.6").join("src/shared/f0.go");
+    assert_eq!(fs::read(&b0).unwrap(), noise(8192, 0));
+    assert_ne!(ino(&b0), ino(&f0));
+    // The store name now holds the sound copy.
+    assert_eq!(ino(&entry), ino(&b0));
+}
