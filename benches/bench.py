@@ -28,12 +28,15 @@ import argparse
 import functools
 import hashlib
 import http.server
+import io
 import json
 import os
+import random
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -69,15 +72,100 @@ def repackage(go_dir: Path, version: str, out_dir: Path) -> Path:
     return out
 
 
-def write_index(mirror: Path, version: str, archive: Path):
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    entry = {
-        "version": f"go{version}", "stable": True,
-        "files": [{"filename": archive.name, "os": "linux", "arch": "amd64",
-                   "version": f"go{version}", "sha256": digest,
-                   "size": archive.stat().st_size, "kind": "archive"}],
-    }
-    (mirror / "index.json").write_text(json.dumps([entry]))
+def write_index(mirror: Path, releases):
+    """`releases`: (version, archive) pairs, newest first."""
+    entries = []
+    for version, archive in releases:
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        entries.append({
+            "version": f"go{version}", "stable": True,
+            "files": [{"filename": archive.name, "os": "linux", "arch": "amd64",
+                       "version": f"go{version}", "sha256": digest,
+                       "size": archive.stat().st_size, "kind": "archive"}],
+        })
+    (mirror / "index.json").write_text(json.dumps(entries))
+
+
+def next_patch(version: str) -> str:
+    parts = version.split(".")
+    if len(parts) == 3:
+        return f"{parts[0]}.{parts[1]}.{int(parts[2]) + 1}"
+    return f"{version}.1"
+
+
+CHANGED_FILES = 40
+
+
+def fake_patch_release(archive: Path, version: str, new_version: str, out_dir: Path) -> Path:
+    """There are no two patch releases of one minor on this machine: make `new_version` from
+    `archive` with its own VERSION and CHANGED_FILES .go files under src/ edited (a comment
+    appended), everything else byte-identical (as between real patch releases, except that
+    real ones also rebuild the binaries in bin/ and pkg/tool/, ~100 MiB of the tree)."""
+    out = out_dir / f"go{new_version}.linux-amd64.tar.gz"
+    if out.exists():
+        return out
+    log(f"making the fake patch release {out.name} ...")
+    tmp = out.with_suffix(".tmp")
+    changed = 0
+    with tarfile.open(archive, "r:gz") as src, tarfile.open(tmp, "w:gz", compresslevel=6) as dst:
+        for member in src:
+            data = src.extractfile(member).read() if member.isfile() else None
+            if member.name == "go/VERSION":
+                data = data.replace(f"go{version}".encode(), f"go{new_version}".encode(), 1)
+            elif (data is not None and changed < CHANGED_FILES and member.name.startswith("go/src/")
+                  and member.name.endswith(".go") and "testdata" not in member.name):
+                data += b"\n// patched\n"
+                changed += 1
+            if data is not None:
+                member.size = len(data)
+                dst.addfile(member, io.BytesIO(data))
+            else:
+                dst.addfile(member)
+    tmp.rename(out)
+    return out
+
+
+PLATFORMS = [("aix", "ppc64"), ("darwin", "amd64"), ("darwin", "arm64"), ("dragonfly", "amd64"),
+             ("freebsd", "386"), ("freebsd", "amd64"), ("freebsd", "arm"), ("freebsd", "arm64"),
+             ("freebsd", "riscv64"), ("illumos", "amd64"), ("linux", "386"), ("linux", "amd64"),
+             ("linux", "arm64"), ("linux", "armv6l"), ("linux", "loong64"), ("linux", "mips"),
+             ("linux", "mips64"), ("linux", "mips64le"), ("linux", "mipsle"), ("linux", "ppc64"),
+             ("linux", "ppc64le"), ("linux", "riscv64"), ("linux", "s390x"), ("netbsd", "386"),
+             ("netbsd", "amd64"), ("netbsd", "arm"), ("netbsd", "arm64"), ("openbsd", "amd64")]
+
+
+def full_size_index(path: Path, releases: int = 355):
+    """An index the size of go.dev's `include=all` one: `releases` releases of ~31 files each
+    (28 archives, the source, two installers) with realistic field values."""
+    rng = random.Random(16)
+    versions = []
+    minor = 23
+    while len(versions) < releases:
+        versions += [f"1.{minor}.{p}" if p else f"1.{minor}" for p in range(14, -1, -1)]
+        versions += [f"1.{minor}rc{n}" for n in (2, 1)] + [f"1.{minor}beta{n}" for n in (2, 1)]
+        minor -= 1
+    entries = []
+    for v in versions[:releases]:
+        stable = "rc" not in v and "beta" not in v
+        files = [{"filename": f"go{v}.src.tar.gz", "os": "", "arch": "", "version": f"go{v}",
+                  "sha256": "%064x" % rng.getrandbits(256), "size": rng.randint(2e7, 3e7), "kind": "source"}]
+        for os_, arch in PLATFORMS:
+            ext = "zip" if os_ == "windows" else "tar.gz"
+            files.append({"filename": f"go{v}.{os_}-{arch}.{ext}", "os": os_, "arch": arch,
+                          "version": f"go{v}", "sha256": "%064x" % rng.getrandbits(256),
+                          "size": rng.randint(6e7, 9e7), "kind": "archive"})
+        for os_, arch, ext in (("darwin", "amd64", "pkg"), ("windows", "amd64", "msi")):
+            files.append({"filename": f"go{v}.{os_}-{arch}.{ext}", "os": os_, "arch": arch,
+                          "version": f"go{v}", "sha256": "%064x" % rng.getrandbits(256),
+                          "size": rng.randint(6e7, 9e7), "kind": "installer"})
+        entries.append({"version": f"go{v}", "stable": stable, "files": files})
+    path.write_text(json.dumps(entries, indent=1))
+    return sum(len(e["files"]) for e in entries)
+
+
+def du_kib(path: Path) -> int:
+    out = subprocess.run(["du", "-sk", str(path)], check=True, capture_output=True, text=True)
+    return int(out.stdout.split()[0])
 
 
 MODULE = "golang.org/toolchain"
@@ -262,7 +350,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
-    parser.add_argument("--rows", default="shim,install,proxy,use,shell,doctor")
+    parser.add_argument("--rows", default="shim,install,proxy,store,use,shell,doctor,list")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
@@ -280,7 +368,11 @@ def main():
     mirror.mkdir(exist_ok=True)
     version = go_version_of(args.go_dir)
     archive = repackage(args.go_dir, version, mirror)
-    write_index(mirror, version, archive)
+    releases = [(version, archive)]
+    if "store" in rows:
+        patch = next_patch(version)
+        releases.insert(0, (patch, fake_patch_release(archive, version, patch, mirror)))
+    write_index(mirror, releases)
     base = serve(mirror)
     url = f"{base}/{archive.name}"
 
@@ -290,6 +382,7 @@ def main():
                GOVER_DIST_URL=f"{base}/", GOVER_INDEX_TTL="0")
     env.pop("GOVER_VERSION", None)
     subprocess.run([str(gover), "install", version], check=True, env=env, stderr=subprocess.DEVNULL)
+    disk_lines = []
 
     table = []
 
@@ -424,6 +517,63 @@ def main():
         shutil.rmtree(inst_home, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
 
+    if "store" in rows:
+        log("store rows ...")
+        patch = releases[0][0]
+        shared_home, fresh_home = scratch / "shared", scratch / "fresh"
+        e_shared = dict(env, GOVER_HOME=str(shared_home))
+        subprocess.run([str(gover), "install", version], check=True, env=e_shared,
+                       stderr=subprocess.DEVNULL)
+
+        def drop_cached_downloads(h: Path):
+            shutil.rmtree(h / "cache" / "downloads", ignore_errors=True)
+
+        def second_patch():
+            if (shared_home / "versions" / patch).exists():
+                subprocess.run([str(gover), "uninstall", patch], check=True, env=e_shared,
+                               stderr=subprocess.DEVNULL)
+            drop_cached_downloads(shared_home)
+            os.sync()
+            return timed([str(gover), "install", patch], e_shared)
+
+        def fresh():
+            shutil.rmtree(fresh_home, ignore_errors=True)
+            os.sync()
+            return timed([str(gover), "install", patch], dict(env, GOVER_HOME=str(fresh_home)))
+
+        a, b, r = interleaved(args.rounds, second_patch, fresh)
+        row(f"`gover install` of a 2nd patch release ({CHANGED_FILES} files differ), {version} installed",
+            "the same install into an empty GOVER_HOME", a, b, r, "<= 0.33x")
+        one = du_kib(fresh_home / "versions")
+        both = du_kib(shared_home / "versions")
+        disk_lines.append(
+            f"| `du` of `versions/` added by the 2nd patch release | one full tree | "
+            f"{both - one} KiB | {one} KiB | **{(both - one) / one:.3f}x** | <= 0.25x |")
+        shutil.rmtree(shared_home, ignore_errors=True)
+        shutil.rmtree(fresh_home, ignore_errors=True)
+
+    if "list" in rows:
+        log("list rows ...")
+        full = scratch / "full-index"
+        full.mkdir()
+        files = full_size_index(full / "index.json")
+        served = serve(full)
+        big_home, small_home = scratch / "list-full", scratch / "list-small"
+        e_big = dict(env, GOVER_HOME=str(big_home), GOVER_INDEX_URL=f"{served}/index.json",
+                     GOVER_INDEX_TTL="100000")
+        e_small = dict(env, GOVER_HOME=str(small_home), GOVER_INDEX_TTL="100000")
+        for e in (e_big, e_small):  # fetch and cache each index once
+            subprocess.run([str(gover), "list", "--remote", "--all"], check=True, env=e,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # hyperfine takes one environment: pass each home and index on the command line.
+        cmd = "env GOVER_HOME={} GOVER_INDEX_URL={} {} list --remote"
+        a, b, r = hyperfine_rows(args.rounds, args.runs,
+                                 cmd.format(big_home, e_big["GOVER_INDEX_URL"], gover),
+                                 cmd.format(small_home, env["GOVER_INDEX_URL"], gover),
+                                 dict(env, GOVER_INDEX_TTL="100000"), scratch)
+        row(f"`gover list --remote`, cached full-size index (355 releases, {files} files)",
+            "the same with a 1-release index", a, b, r, "median <= 5 ms")
+
     if "use" in rows:
         log("use rows ...")
         links = scratch / "links"
@@ -461,6 +611,8 @@ def main():
     for name, baseline, (amin, amed, amax), (bmin, bmed, bmax), ratio, target in table:
         print(f"| {name} | {baseline} | {fmt_time(amin)} / {fmt_time(amed)} / {fmt_time(amax)} | "
               f"{fmt_time(bmin)} / {fmt_time(bmed)} / {fmt_time(bmax)} | **{ratio:.2f}x** | {target} |")
+    for line in disk_lines:
+        print(line)
     if peak_kb:
         mib = [k / 1024 for k in peak_kb]
         print(f"| peak memory of `gover install` | — | {min(mib):.1f} / {statistics.median(mib):.1f} / {max(mib):.1f} MiB | — | — | <= 32 MiB |")

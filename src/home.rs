@@ -138,6 +138,12 @@ impl Home {
         self.cache_dir().join("index.json")
     }
 
+    /// The compact form of the cached index that `list --remote` reads (see
+    /// [`crate::dist::cache::load_listing`]).
+    pub fn index_listing(&self) -> PathBuf {
+        self.cache_dir().join("index-list.json")
+    }
+
     pub fn index_meta(&self) -> PathBuf {
         self.cache_dir().join("index-meta.json")
     }
@@ -152,6 +158,11 @@ impl Home {
 
     pub fn partial_path(&self, filename: &str) -> PathBuf {
         self.downloads_dir().join(format!("{filename}.partial"))
+    }
+
+    /// The content-addressed store the version trees link into (see [`crate::store`]).
+    pub fn store_dir(&self) -> PathBuf {
+        self.root.join("store")
     }
 
     pub fn staging_dir(&self) -> PathBuf {

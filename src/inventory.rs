@@ -33,7 +33,8 @@ pub fn imported_from(home: &Home, v: &GoVersion) -> Option<std::path::PathBuf> {
 
 /// Remove the dir of `v` (complete or not): rename it into `staging/` first, so the version
 /// vanishes in one step even if the delete is interrupted (`gover prune` clears what is left),
-/// then delete it. The caller holds the home lock. A link in its place is removed itself;
+/// then delete it, and the store entries no other version links to. The caller holds the home
+/// lock. A link in its place is removed itself;
 /// `remove_dir_all` never follows links inside the tree.
 pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), HomeError> {
     let dir = home.version_dir(v);
@@ -46,7 +47,10 @@ pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), HomeError> {
         move |source| HomeError::Remove { path, source }
     };
     fs::rename(&dir, &trash).map_err(remove(&dir))?;
-    fs::remove_dir_all(&trash).map_err(remove(&trash))
+    fs::remove_dir_all(&trash).map_err(remove(&trash))?;
+    // The stored files only this version used are freed with it.
+    let store = crate::store::Store::new(home.store_dir());
+    store.sweep().map_err(remove(store.dir()))
 }
 
 /// Name prefix, in `staging/`, of a version dir being removed.

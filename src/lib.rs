@@ -34,6 +34,7 @@ pub mod seen;
 pub mod setup;
 pub mod shell;
 pub mod shims;
+pub mod store;
 pub mod text;
 pub mod upgrade;
 pub mod version;

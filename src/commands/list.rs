@@ -79,7 +79,8 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
 }
 
 fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Error> {
-    let loaded = cache::load(home, access, false)?.expect("verified access always yields an index");
+    let loaded =
+        cache::load_listing(home, access)?.expect("verified access always yields an index");
     // Offline and fallback use were announced by `load`; a cache hit within the TTL is told here.
     if let cache::Origin::Cached {
         why: cache::CacheUse::Fresh,

@@ -13,6 +13,8 @@
 //! 5. with no copy of that URL: an error, unless `--allow-unverified` (then no index, and a
 //!    warning).
 //!
+//! `list --remote` reads a compact form of the cached index instead (see [`load_listing`]).
+//!
 //! "The same URL" is the `GOVER_INDEX_URL` in force now: a copy fetched from another index (the
 //! URL was changed since) never stands in for it, its checksums vouch for other archives. The
 //! metadata records the URL and the sha256 of the cached bytes, so a cache torn between its two
@@ -23,6 +25,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::index::Release;
 use super::{Access, Index};
 use crate::env;
 use crate::error::Error;
@@ -128,16 +131,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         };
     }
     let ttl = ttl()?;
-    // Every command that may go to the network comes here first: a bad setting is an error
-    // before any transfer, not a silently ignored limit.
-    if let Err(value) = http::low_speed() {
-        return Err(Error::BadEnv {
-            name: env::GOVER_HTTP_LOW_SPEED,
-            value,
-            expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
-                       in that many seconds), or 0 for no limit",
-        });
-    }
+    check_low_speed()?;
     if !refresh
         && let Some((index, meta_url, age)) = read(home)
         && meta_url == url
@@ -155,6 +149,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
             Ok(index) => {
                 // The cached copy is a convenience; failing to write it must not fail the command.
                 let _ = write(home, &url, &bytes);
+                let _ = write_listing(home, &index, &bytes);
                 return Ok(Some(Loaded {
                     index,
                     origin: Origin::Fetched,
@@ -191,6 +186,92 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         }
         None => Err(failure),
     }
+}
+
+/// Every command that may go to the network checks this first: a bad setting is an error
+/// before any transfer, not a silently ignored limit.
+fn check_low_speed() -> Result<(), Error> {
+    http::low_speed().map(drop).map_err(|value| Error::BadEnv {
+        name: env::GOVER_HTTP_LOW_SPEED,
+        value,
+        expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
+                   in that many seconds), or 0 for no limit",
+    })
+}
+
+/// The compact form of a cached index: what `list --remote` asks of it. Each release keeps
+/// its version and `stable`, and of its files only the archives without a checksum (which
+/// `list` marks); everything else of go.dev's ~3 MB is left out.
+#[derive(Debug, Serialize, Deserialize)]
+struct Listing {
+    /// sha256 of the `index.json` it was made from: it stands for that index only while the
+    /// metadata names the same digest.
+    sha256: String,
+    releases: Vec<Release>,
+}
+
+/// [`load`] for `list --remote`: when the cached index is fresh (not offline, same URL,
+/// younger than the TTL), its compact form is read instead of the whole index, if it was made
+/// from the bytes the metadata describes. It is parsed by [`Index::parse`], so every name
+/// check applies to what is used. Otherwise, [`load`] as usual.
+pub fn load_listing(home: &Home, access: &Access) -> Result<Option<Loaded>, Error> {
+    if !access.offline {
+        let ttl = ttl()?;
+        check_low_speed()?;
+        if let Some(loaded) = fresh_listing(home, ttl) {
+            return Ok(Some(loaded));
+        }
+    }
+    load(home, access, false)
+}
+
+fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
+    let url = super::index_url();
+    let meta: Meta = serde_json::from_slice(&std::fs::read(home.index_meta()).ok()?).ok()?;
+    let age = SystemTime::now()
+        .duration_since(UNIX_EPOCH + Duration::from_secs(meta.fetched_at))
+        .unwrap_or_default();
+    if meta.url != url || age >= ttl {
+        return None;
+    }
+    let bytes = std::fs::read(home.index_listing()).ok()?;
+    let listing: Listing = serde_json::from_slice(&bytes).ok()?;
+    if meta.sha256.as_deref() != Some(listing.sha256.as_str()) {
+        return None;
+    }
+    let releases = serde_json::to_vec(&listing.releases).ok()?;
+    let index = Index::parse(&releases, &url).ok()?;
+    Some(Loaded {
+        index,
+        origin: Origin::Cached {
+            age,
+            url,
+            why: CacheUse::Fresh,
+        },
+    })
+}
+
+/// Write the compact form of `index` (parsed from `bytes`), after the index and its metadata.
+fn write_listing(home: &Home, index: &Index, bytes: &[u8]) -> std::io::Result<()> {
+    let listing = Listing {
+        sha256: crate::download::hex(&Sha256::digest(bytes)),
+        releases: index
+            .releases
+            .iter()
+            .map(|r| Release {
+                version: r.version.clone(),
+                stable: r.stable,
+                files: r
+                    .files
+                    .iter()
+                    .filter(|f| f.kind == "archive" && f.sha256.is_empty())
+                    .cloned()
+                    .collect(),
+            })
+            .collect(),
+    };
+    let json = serde_json::to_vec(&listing).map_err(std::io::Error::other)?;
+    crate::fsutil::write_atomic(&home.index_listing(), &json)
 }
 
 /// Why a cached index is not used: it came from another URL.

@@ -21,4 +21,5 @@ pub const CHECKS: &[Check] = &[
     super::goenv_checks::goroot,
     super::goenv_checks::gotoolchain,
     super::stale_pin::check,
+    super::store::check,
 ];

@@ -21,6 +21,7 @@ mod path;
 mod setup_block;
 mod stale_pin;
 mod startup_files;
+mod store;
 
 use std::path::PathBuf;
 

@@ -112,6 +112,8 @@ fn fetch_and_unpack(
     staging: &Path,
 ) -> Result<(), Error> {
     let threads = unpack::writer_threads()?;
+    let store = std::sync::Arc::new(crate::store::Store::new(home.store_dir()));
+    let threads = (threads, &store);
     let cached = home.download_path(filename);
     if cached.is_file() {
         match unpack_from(
@@ -175,7 +177,7 @@ fn fetch_and_unpack(
 }
 
 fn unpack_from(
-    threads: usize,
+    (threads, store): (usize, &std::sync::Arc<crate::store::Store>),
     version: &GoVersion,
     expected: Option<&ArchiveFile>,
     origin: &Origin,
@@ -198,6 +200,7 @@ fn unpack_from(
     }
     let options = unpack::Options {
         threads,
+        store: Some(store.clone()),
         ..unpack::Options::for_archive(size)
     };
     let mut paused_unpack = false;

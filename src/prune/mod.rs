@@ -40,6 +40,8 @@ pub enum Kind {
     Staging,
     /// A `<file>.partial` left by an interrupted download.
     PartialDownload,
+    /// A file of the store (`$GOVER_HOME/store`) no installed version links to.
+    StoreEntry,
     /// A verified archive of a version that is not installed.
     CachedArchive,
     /// A dir under `versions/` that is not a complete install.
@@ -61,6 +63,7 @@ impl Kind {
             Kind::Shim => "shim",
             Kind::Staging => "staging",
             Kind::PartialDownload => "partial-download",
+            Kind::StoreEntry => "store-entry",
             Kind::CachedArchive => "cached-archive",
             Kind::BrokenInstall => "broken-install",
             Kind::Version => "version",

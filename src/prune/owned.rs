@@ -170,6 +170,15 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
 
     shim_items(home, &mut items);
     leftover_items(home, &locked, &remaining, opts.archives, &mut items);
+    // Entries the versions removed above free are swept by the removal itself.
+    for path in crate::store::Store::new(home.store_dir()).unreferenced() {
+        items.push(Item::new(
+            path,
+            Kind::StoreEntry,
+            Action::Remove,
+            "a stored file no installed version uses".into(),
+        ));
+    }
     if let Some(item) = current_item(home, &remaining) {
         items.push(item);
     }

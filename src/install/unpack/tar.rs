@@ -23,6 +23,7 @@ use ::tar::EntryType;
 use flate2::read::GzDecoder;
 
 use super::bounds::{BoundError, Budget, Capped, Limits};
+use crate::store::Store;
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
@@ -45,11 +46,13 @@ pub enum ArchiveError {
     },
 }
 
-/// How to unpack: the bounds of the archive and the number of writer threads.
-#[derive(Debug, Clone, Copy)]
+/// How to unpack: the bounds of the archive, the number of writer threads, and the store
+/// that files are shared through (none: every file is written in full).
+#[derive(Debug, Clone)]
 pub struct Options {
     pub limits: Limits,
     pub threads: usize,
+    pub store: Option<Arc<Store>>,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
         Options {
             limits: Limits::for_archive(size),
             threads: DEFAULT_WRITERS,
+            store: None,
         }
     }
 }
@@ -95,9 +99,18 @@ pub fn unpack(
 ) -> Result<(), ArchiveError> {
     let capped = Capped::new(GzDecoder::new(reader), options.limits.unpacked_bytes);
     let tripwire = capped.tripwire();
-    let pool = WriterPool::start(options.threads.max(1));
+    let pool = WriterPool::start(options.threads.max(1), options.store.clone());
     let mut links = Links::default();
-    let read = read_entries(capped, dest, options.limits, &pool, &mut links, on_file);
+    let store = options.store.as_deref();
+    let read = read_entries(
+        capped,
+        dest,
+        options.limits,
+        store,
+        &pool,
+        &mut links,
+        on_file,
+    );
     let written = pool.finish();
     // A read error after the byte cap was hit is the cap's doing.
     if let Err(ArchiveError::Corrupt(_)) = &read {
@@ -123,6 +136,7 @@ fn read_entries(
     reader: impl Read,
     dest: &Path,
     limits: Limits,
+    store: Option<&Store>,
     pool: &WriterPool,
     links: &mut Links,
     mut on_file: impl FnMut(),
@@ -184,7 +198,7 @@ fn read_entries(
                         .map_err(ArchiveError::Corrupt)?;
                     pool.write(target, mode, data);
                 } else {
-                    write_large(&mut entry, &target, mode, &mut buffer)?;
+                    write_large(&mut entry, &target, mode, store, &mut buffer)?;
                 }
             }
             EntryType::Symlink => {
@@ -411,7 +425,7 @@ struct WriterPool {
 }
 
 impl WriterPool {
-    fn start(n: usize) -> WriterPool {
+    fn start(n: usize, store: Option<Arc<Store>>) -> WriterPool {
         let (sender, receiver) = mpsc::sync_channel::<Job>(CHANNEL_DEPTH);
         let receiver = Arc::new(Mutex::new(receiver));
         let error = Arc::new(Mutex::new(None));
@@ -421,6 +435,7 @@ impl WriterPool {
                 let receiver = Arc::clone(&receiver);
                 let error = Arc::clone(&error);
                 let failed = Arc::clone(&failed);
+                let store = store.clone();
                 thread::spawn(move || {
                     loop {
                         let job = receiver.lock().expect("writer lock").recv();
@@ -428,7 +443,18 @@ impl WriterPool {
                         if failed.load(Ordering::Relaxed) {
                             continue;
                         }
-                        if let Err(e) = write_small(&job.data, &job.path, job.mode) {
+                        let written = match &store {
+                            Some(store) => {
+                                store
+                                    .place(&job.data, job.mode, &job.path)
+                                    .map_err(|source| ArchiveError::Write {
+                                        path: job.path.clone(),
+                                        source,
+                                    })
+                            }
+                            None => write_small(&job.data, &job.path, job.mode),
+                        };
+                        if let Err(e) = written {
                             failed.store(true, Ordering::Relaxed);
                             error.lock().expect("error lock").get_or_insert(e);
                         }
@@ -550,14 +576,43 @@ fn write_small(data: &[u8], target: &Path, mode: u32) -> Result<(), ArchiveError
         })
 }
 
-/// Write a large entry in [`WRITE_CHUNK`] pieces through `buffer` (kept across entries).
+/// Write a large entry in [`WRITE_CHUNK`] pieces through `buffer` (kept across entries),
+/// sharing it through `store` if there is one.
 fn write_large(
     entry: &mut impl Read,
     target: &Path,
     mode: u32,
+    store: Option<&Store>,
     buffer: &mut Vec<u8>,
 ) -> Result<(), ArchiveError> {
-    let mut file = create(target, mode)?;
+    let write_err = |source| ArchiveError::Write {
+        path: target.to_path_buf(),
+        source,
+    };
+    match store {
+        Some(store) => {
+            let mut file = store.create_streamed(mode, target).map_err(write_err)?;
+            copy_chunks(entry, buffer, |chunk| file.write_all(chunk))?;
+            file.finish().map_err(write_err)
+        }
+        None => {
+            let mut file = create(target, mode)?;
+            copy_chunks(entry, buffer, |chunk| file.write_all(chunk))
+        }
+    }
+    .map_err(|e| match e {
+        ArchiveError::Write { source, .. } => write_err(source),
+        e => e,
+    })
+}
+
+/// Read `entry` in [`WRITE_CHUNK`] pieces through `buffer` and hand them to `sink` (its
+/// errors come back as [`ArchiveError::Write`], with a placeholder path the caller fills in).
+fn copy_chunks(
+    entry: &mut impl Read,
+    buffer: &mut Vec<u8>,
+    mut sink: impl FnMut(&[u8]) -> io::Result<()>,
+) -> Result<(), ArchiveError> {
     buffer.resize(WRITE_CHUNK, 0);
     loop {
         // Fill the whole buffer (the decompressor hands out smaller reads) before writing.
@@ -573,11 +628,10 @@ fn write_large(
         if filled == 0 {
             return Ok(());
         }
-        file.write_all(&buffer[..filled])
-            .map_err(|source| ArchiveError::Write {
-                path: target.to_path_buf(),
-                source,
-            })?;
+        sink(&buffer[..filled]).map_err(|source| ArchiveError::Write {
+            path: PathBuf::new(),
+            source,
+        })?;
         if filled < buffer.len() {
             return Ok(());
         }
@@ -840,7 +894,11 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
-        let options = Options { limits, threads: 2 };
+        let options = Options {
+            limits,
+            threads: 2,
+            store: None,
+        };
         let r = unpack(archive, &dest, &options, || {});
         let names: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()

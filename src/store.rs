@@ -1,0 +1,298 @@
+//! The content-addressed file store under `$GOVER_HOME/store`: each distinct file of the
+//! installed releases once, named by its sha256 and mode; version trees are hard links into it.
+//!
+//! Layout: `store/<2 hex>/<62 hex>.<mode>` (e.g. `store/ab/cd…ef.755`), and `store/tmp/` for
+//! names being made. The mode is part of the name because hard links share it. Every stored
+//! file has the mtime [`STORED_MTIME`] (as Nix does): an edit through any version tree sets the
+//! mtime to now, which is how `doctor` finds edited files without hashing every tree.
+//!
+//! A stored file is used by as many versions as its link count says, minus the store's own
+//! name: an entry with one link is used by no version, and [`Store::sweep`] removes it.
+//!
+//! Concurrency (two installs adding the same file, an uninstall sweeping meanwhile): a new
+//! file is written under the version tree first, linked to a unique name in `store/tmp/`, and
+//! renamed onto its store name, so a store name always points at a complete file that some
+//! tree links to (never one with a link count of 1 while an install is using it). An existing
+//! entry is trusted only if it is a regular file of the expected size and mode; anything else
+//! is replaced by the rename. If the link fails (the entry was swept a moment before, or the
+//! filesystem refuses hard links, or the file has too many links) the file is written in full.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+/// The mtime of every stored file: one second after the epoch (Nix's choice for its store).
+pub const STORED_MTIME: Duration = Duration::from_secs(1);
+
+/// Name of the dir, inside the store, where entries are made before they are renamed.
+const TMP: &str = "tmp";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The store at one dir (which must be on the same filesystem as `versions/` for sharing).
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+    umask: u32,
+}
+
+/// A stored file: its store path and what it should hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub path: PathBuf,
+    /// sha256 of the content, hex.
+    pub digest: String,
+    pub mode: u32,
+    pub size: u64,
+    pub nlink: u64,
+    pub ino: u64,
+    pub mtime: i64,
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Store {
+        Store {
+            dir: dir.into(),
+            umask: umask(),
+        }
+    }
+
+    /// The mode a file created with `mode` gets under this process's umask.
+    fn effective(&self, mode: u32) -> u32 {
+        mode & !self.umask & 0o7777
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn entry_path(&self, digest: &str, mode: u32) -> PathBuf {
+        self.dir
+            .join(&digest[..2])
+            .join(format!("{}.{:o}", &digest[2..], mode & 0o7777))
+    }
+
+    /// Create `target` (which must not exist) holding `data` with `mode`: a hard link to the
+    /// stored copy if there is a sound one, else a new file that is then added to the store.
+    pub fn place(&self, data: &[u8], mode: u32, target: &Path) -> io::Result<()> {
+        let mode = self.effective(mode);
+        let digest = hex(&Sha256::digest(data));
+        let entry = self.entry_path(&digest, mode);
+        if self.sound(&entry, data.len() as u64, mode) && fs::hard_link(&entry, target).is_ok() {
+            return Ok(());
+        }
+        let mut file = create(target, mode)?;
+        file.write_all(data)?;
+        file.set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)?;
+        drop(file);
+        self.adopt(target, &entry);
+        Ok(())
+    }
+
+    /// Start a new `target` that is written piece by piece (a large file), then shared like
+    /// [`Store::place`] by [`Streamed::finish`].
+    pub fn create_streamed(&self, mode: u32, target: &Path) -> io::Result<Streamed<'_>> {
+        let mode = self.effective(mode);
+        Ok(Streamed {
+            store: self,
+            file: create(target, mode)?,
+            target: target.to_path_buf(),
+            mode,
+            hasher: Sha256::new(),
+            size: 0,
+        })
+    }
+
+    /// Whether `entry` can be linked to: a regular file of `size` bytes and `mode`, not
+    /// written since it was stored (an edit through a version tree sets its mtime).
+    fn sound(&self, entry: &Path, size: u64, mode: u32) -> bool {
+        match fs::symlink_metadata(entry) {
+            Ok(m) => {
+                m.is_file()
+                    && m.len() == size
+                    && m.mode() & 0o7777 == mode & 0o7777
+                    && m.mtime() == STORED_MTIME.as_secs() as i64
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Make `target` the stored copy at `entry` (link under a temp name, rename into place).
+    /// Best effort: a store that cannot take it (another filesystem, no hard links) only
+    /// means this file is not shared.
+    fn adopt(&self, target: &Path, entry: &Path) {
+        let Some(shard) = entry.parent() else { return };
+        let tmp_dir = self.dir.join(TMP);
+        for dir in [&self.dir, shard, &tmp_dir] {
+            // Never group- or world-writable, whatever the umask (like the version dirs).
+            if let Err(e) = fs::DirBuilder::new()
+                .mode(crate::fsutil::DIR_MODE)
+                .create(dir)
+                && e.kind() != io::ErrorKind::AlreadyExists
+            {
+                return;
+            }
+        }
+        let tmp = self.tmp_name(&tmp_dir);
+        if fs::hard_link(target, &tmp).is_ok() && fs::rename(&tmp, entry).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
+    fn tmp_name(&self, dir: &Path) -> PathBuf {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        dir.join(format!(".gover-store-{}-{n}", std::process::id()))
+    }
+
+    /// Every entry of the store (not those being made in `tmp/`).
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        let Ok(shards) = fs::read_dir(&self.dir) else {
+            return out;
+        };
+        for shard in shards.flatten() {
+            let prefix = shard.file_name().to_string_lossy().into_owned();
+            if prefix.len() != 2 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+                continue;
+            }
+            let Ok(files) = fs::read_dir(shard.path()) else {
+                continue;
+            };
+            for file in files.flatten() {
+                let name = file.file_name().to_string_lossy().into_owned();
+                let Some((rest, mode)) = name.split_once('.') else {
+                    continue;
+                };
+                let Ok(mode) = u32::from_str_radix(mode, 8) else {
+                    continue;
+                };
+                let Ok(m) = file.metadata() else { continue };
+                if !m.is_file() {
+                    continue;
+                }
+                out.push(Entry {
+                    path: file.path(),
+                    digest: format!("{prefix}{rest}"),
+                    mode,
+                    size: m.len(),
+                    nlink: m.nlink(),
+                    ino: m.ino(),
+                    mtime: m.mtime(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Entries no version uses (a link count of 1), and files left in `tmp/` by killed
+    /// installs that no tree uses either.
+    pub fn unreferenced(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = self
+            .entries()
+            .into_iter()
+            .filter(|e| e.nlink <= 1)
+            .map(|e| e.path)
+            .collect();
+        if let Ok(tmp) = fs::read_dir(self.dir.join(TMP)) {
+            out.extend(
+                tmp.flatten()
+                    .filter(|f| f.metadata().is_ok_and(|m| m.nlink() <= 1))
+                    .map(|f| f.path()),
+            );
+        }
+        out
+    }
+
+    /// Remove what [`Store::unreferenced`] lists (after a version is removed). An install
+    /// that links to an entry at the moment it goes keeps its file; it is just not shared.
+    pub fn sweep(&self) -> io::Result<()> {
+        for path in self.unreferenced() {
+            match fs::remove_file(&path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A large file being written: hashed as it goes, shared when finished.
+pub struct Streamed<'a> {
+    store: &'a Store,
+    file: File,
+    target: PathBuf,
+    mode: u32,
+    hasher: Sha256,
+    size: u64,
+}
+
+impl Streamed<'_> {
+    pub fn write_all(&mut self, chunk: &[u8]) -> io::Result<()> {
+        self.hasher.update(chunk);
+        self.size += chunk.len() as u64;
+        self.file.write_all(chunk)
+    }
+
+    /// Close the file and share it: if the store already holds the same file, the new copy
+    /// is replaced (by a rename, atomically) with a link to the stored one; else it becomes
+    /// the stored copy.
+    pub fn finish(self) -> io::Result<()> {
+        self.file
+            .set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)?;
+        drop(self.file);
+        let store = self.store;
+        let entry = store.entry_path(&hex(&self.hasher.finalize()), self.mode);
+        if store.sound(&entry, self.size, self.mode) {
+            let tmp = store.tmp_name(self.target.parent().unwrap_or(Path::new(".")));
+            if fs::hard_link(&entry, &tmp).is_ok() {
+                if fs::rename(&tmp, &self.target).is_ok() {
+                    return Ok(());
+                }
+                let _ = fs::remove_file(&tmp);
+            }
+        }
+        store.adopt(&self.target, &entry);
+        Ok(())
+    }
+}
+
+/// This process's umask, from `/proc/self/status` (Linux 4.7+), else the usual 022. Reading
+/// it there does not change it, unlike `umask(2)`, which other threads could observe.
+fn umask() -> u32 {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("Umask:"))?;
+            u32::from_str_radix(line["Umask:".len()..].trim(), 8).ok()
+        })
+        .unwrap_or(0o022)
+}
+
+/// The sha256 of the file at `path`, hex.
+pub fn digest_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    io::copy(&mut file, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+fn create(target: &Path, mode: u32) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(mode)
+        .open(target)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}

@@ -1,0 +1,243 @@
+//! The content-addressed store: patch releases of one minor share their identical files (hard
+//! links into `$GOVER_HOME/store`), removing a version frees only what no other version uses,
+//! `prune` sweeps unreferenced store entries and `doctor` finds a shared file that was edited.
+//!
+//! See: issue 16 item 1.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::release::{Entry, fake_entries, noise, targz, with_parents};
+use common::{Release, TestContext, walk};
+
+/// Files identical in both fake patch releases: 64 files of 8 KiB of noise.
+const SHARED: usize = 64;
+
+/// A fake release of `version` that also holds the [`SHARED`] files (the same in every version).
+fn release_with_shared(version: &str) -> Release {
+    let mut entries = fake_entries(version);
+    entries.extend(with_parents((0..SHARED).map(|i| {
+        Entry::file(
+            &format!("go/src/shared/f{i}.go"),
+            noise(8192, i as u64),
+            0o644,
+        )
+    })));
+    Release::from_archive(version, targz(&entries))
+}
+
+fn two_patch_releases() -> TestContext {
+    let ctx = TestContext::new();
+    ctx.publish(release_with_shared("1.22.5"));
+    ctx.publish(release_with_shared("1.22.6"));
+    ctx
+}
+
+/// `du -s` in KiB: hard-linked files count once, as on the user's disk.
+fn du_kib(dir: &Path) -> u64 {
+    let out = Command::new("du").arg("-sk").arg(dir).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Regular files under the store's shards (not `tmp/`).
+fn store_files(ctx: &TestContext) -> Vec<PathBuf> {
+    let store = ctx.gover_home.join("store");
+    walk(&store)
+        .into_iter()
+        .filter(|p| !p.starts_with(store.join("tmp")) && p.is_file())
+        .collect()
+}
+
+fn ino(path: &Path) -> u64 {
+    fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn a_second_patch_release_links_the_files_it_shares() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    let versions = ctx.gover_home.join("versions");
+    let first = du_kib(&versions);
+    ctx.install("1.22.6");
+    let both = du_kib(&versions);
+
+    let a = ctx.version_dir("1.22.5");
+    let b = ctx.version_dir("1.22.6");
+    for i in 0..SHARED {
+        let rel = format!("src/shared/f{i}.go");
+        assert_eq!(ino(&a.join(&rel)), ino(&b.join(&rel)), "{rel} is one file");
+        // Two trees and the store's own name.
+        assert_eq!(fs::metadata(a.join(&rel)).unwrap().nlink(), 3, "{rel}");
+    }
+    // What differs (VERSION and the scripts that print it) is each version's own.
+    assert_ne!(ino(&a.join("VERSION")), ino(&b.join("VERSION")));
+    assert_ne!(ino(&a.join("bin/go")), ino(&b.join("bin/go")));
+    assert!(
+        fs::read_to_string(b.join("VERSION"))
+            .unwrap()
+            .starts_with("go1.22.6")
+    );
+    ctx.gover(["exec", "1.22.6", "--", "go", "version"])
+        .assert_success();
+    assert!(
+        (both - first) * 4 <= first,
+        "the second patch release added {} KiB to {first} KiB",
+        both - first
+    );
+}
+
+#[test]
+fn uninstall_frees_exactly_the_files_no_other_version_uses() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    ctx.install("1.22.6");
+    let a = ctx.version_dir("1.22.5");
+    let before = store_files(&ctx).len();
+
+    ctx.gover(["uninstall", "1.22.6"]).assert_success();
+    let after = store_files(&ctx);
+    // Each stored file is still used by 1.22.5 (its link and the store's), no more.
+    for path in &after {
+        assert_eq!(fs::metadata(path).unwrap().nlink(), 2, "{}", path.display());
+    }
+    // 1.22.6's own VERSION, go and gofmt scripts (what differed) are gone from the store.
+    assert_eq!(before - after.len(), 3);
+    assert_eq!(
+        fs::read(a.join("src/shared/f3.go")).unwrap(),
+        noise(8192, 3)
+    );
+
+    ctx.gover(["uninstall", "--force", "1.22.5"])
+        .assert_success();
+    assert_eq!(store_files(&ctx), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn prune_removes_store_entries_no_version_uses() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    let stored = store_files(&ctx);
+    assert!(stored.len() > SHARED, "{stored:?}");
+    // A version dir deleted from outside gover leaves its stored files unused.
+    fs::remove_dir_all(ctx.version_dir("1.22.5")).unwrap();
+
+    let dry = ctx.gover(["prune", "--dry-run"]);
+    dry.assert_success();
+    let listed = dry
+        .stdout
+        .lines()
+        .filter(|l| l.contains("store-entry"))
+        .count();
+    assert_eq!(listed, stored.len(), "{}", dry.stdout);
+    assert_eq!(
+        store_files(&ctx).len(),
+        stored.len(),
+        "a dry run removes nothing"
+    );
+
+    ctx.gover(["prune"]).assert_success();
+    assert_eq!(store_files(&ctx), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn an_edit_through_one_version_shows_in_the_other_and_doctor_finds_it() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    ctx.install("1.22.6");
+    let clean = ctx.gover(["doctor"]);
+    assert!(!clean.stdout.contains("store-file"), "{}", clean.stdout);
+
+    let edited = ctx.version_dir("1.22.5").join("src/shared/f7.go");
+    fs::write(&edited, "package shared // edited\n").unwrap();
+    // Hard links share edits (documented in the README).
+    let other = ctx.version_dir("1.22.6").join("src/shared/f7.go");
+    assert_eq!(
+        fs::read_to_string(&other).unwrap(),
+        "package shared // edited\n"
+    );
+
+    let out = ctx.gover(["doctor"]);
+    let text = format!("{}{}", out.stdout, out.stderr);
+    assert!(text.contains("store-file"), "{text}");
+    assert!(text.contains(&edited.display().to_string()), "{text}");
+    assert!(text.contains(&other.display().to_string()), "{text}");
+    assert!(text.contains("gover install --force 1.22.5"), "{text}");
+
+    // Installing again does not link to the edited copy: the file is restored.
+    ctx.gover(["install", "--force", "1.22.6"]).assert_success();
+    assert_eq!(fs::read(&other).unwrap(), noise(8192, 7));
+}
+
+#[test]
+fn two_installs_adding_the_same_files_at_once_leave_a_sound_store() {
+    for _ in 0..3 {
+        let ctx = two_patch_releases();
+        let a = ctx.gover_cmd(["install", "1.22.5"]).spawn();
+        let b = ctx.gover_cmd(["install", "1.22.6"]).spawn();
+        a.wait().assert_success();
+        b.wait().assert_success();
+        for v in ["1.22.5", "1.22.6"] {
+            for i in 0..SHARED {
+                let path = ctx.version_dir(v).join(format!("src/shared/f{i}.go"));
+                assert_eq!(fs::read(&path).unwrap(), noise(8192, i as u64), "{v} f{i}");
+            }
+        }
+        // Every store entry holds what its name says.
+        let stored = store_files(&ctx);
+        assert!(stored.len() > SHARED);
+        for path in stored {
+            let shard = path
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let digest = format!("{shard}{}", name.split('.').next().unwrap());
+            assert_eq!(
+                common::release::sha256_hex(&fs::read(&path).unwrap()),
+                digest
+            );
+        }
+        // Nothing left half-made in the store's temp dir.
+        let tmp = ctx.gover_home.join("store/tmp");
+        assert_eq!(common::context::ls(&tmp), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn a_damaged_store_entry_is_replaced_not_linked() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    let f0 = ctx.version_dir("1.22.5").join("src/shared/f0.go");
+    let entry = store_files(&ctx)
+        .into_iter()
+        .find(|p| ino(p) == ino(&f0))
+        .unwrap();
+    // Damage from outside (a truncation): the size no longer matches.
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&entry)
+        .unwrap()
+        .set_len(10)
+        .unwrap();
+
+    ctx.install("1.22.6");
+    let b0 = ctx.version_dir("1.22.6").join("src/shared/f0.go");
+    assert_eq!(fs::read(&b0).unwrap(), noise(8192, 0));
+    assert_ne!(ino(&b0), ino(&f0));
+    // The store name now holds the sound copy.
+    assert_eq!(ino(&entry), ino(&b0));
+}
