@@ -158,6 +158,13 @@ impl Fd {
 
 /// `(st_dev, st_ino)` of `path`, following links.
 pub fn identity(path: &CStr) -> Result<(u64, u64)> {
+    let stat = stat(path)?;
+    Ok((stat[0], stat[1]))
+}
+
+/// The kernel's `struct stat` of `path`, following links (x86_64: 144 bytes; `st_dev` and
+/// `st_ino` are its first two words, `st_mode` (u32) sits at offset 24).
+fn stat(path: &CStr) -> Result<[u64; 18]> {
     let mut stat = [0u64; 18];
     // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
     check(unsafe {
@@ -171,7 +178,7 @@ pub fn identity(path: &CStr) -> Result<(u64, u64)> {
             0,
         )
     })?;
-    Ok((stat[0], stat[1]))
+    Ok(stat)
 }
 
 /// An `O_PATH` handle on the directory at `path` (absolute).
@@ -248,21 +255,7 @@ pub fn readlink(path: &CStr, buf: &mut [u8]) -> Result<usize> {
 
 /// Whether `path` is a regular file, following links (what `Path::is_file` answers).
 pub fn is_file(path: &CStr) -> Result<bool> {
-    // `struct stat` on x86_64: 144 bytes, `st_mode` (u32) at offset 24.
-    let mut stat = [0u64; 18];
-    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
-    check(unsafe {
-        syscall(
-            NEWFSTATAT,
-            AT_FDCWD,
-            path.as_ptr() as usize,
-            stat.as_mut_ptr() as usize,
-            0,
-            0,
-            0,
-        )
-    })?;
-    let mode = stat[3] as u32;
+    let mode = stat(path)?[3] as u32;
     Ok(mode & S_IFMT == S_IFREG)
 }
 

@@ -97,7 +97,7 @@ impl Source for Goproxy<'_> {
 
     fn cached_archive(&self, version: &GoVersion, (): &()) -> Option<PathBuf> {
         let module_version = goproxy::module_version(version, self.platform);
-        Some(self.home.download_path(&format!("{module_version}.zip")))
+        Some(self.home.download_path(&zip_name(&module_version)))
     }
 
     fn fetch(&self, version: &GoVersion, (): (), staging: &Path) -> Result<(), Error> {
@@ -148,7 +148,7 @@ impl Source for Goproxy<'_> {
             }
         }
         // 2. gover's download cache (only verified zips are kept there).
-        let filename = format!("{module_version}.zip");
+        let filename = zip_name(&module_version);
         let cached = self.home.download_path(&filename);
         if cached.is_file() && expected.is_some() {
             match check(&cached, &cached.display().to_string()) {
@@ -211,6 +211,11 @@ pub fn resolve(
             url,
         })?;
     Ok(version)
+}
+
+/// The name of a toolchain zip in gover's download cache (as in Go's module cache).
+fn zip_name(module_version: &str) -> String {
+    format!("{module_version}.zip")
 }
 
 /// Unpack `zip` into `staging`; returns the `h1:` of its files.
