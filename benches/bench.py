@@ -423,6 +423,16 @@ def main():
                     continue
                 row(name + where, "real `go version`", vals, base,
                     [x / y for x, y in zip(vals, base)], target if not name.startswith("reference") else "—")
+            if not where.endswith("deep"):
+                continue
+            # The shim's own cost alone: `go` with the environment the shim gives it. The shim
+            # sets GOTOOLCHAIN=local, which spares `go` its own walk up the tree for go.mod and
+            # go.work, so against plain `go version` the shim also gains that walk back.
+            same = dict(env, GOTOOLCHAIN="local", GOROOT=str(real_go.parent.parent))
+            a, b = hyperfine_group(args.rounds, args.runs, [f"{shim} version", f"{real_go} version"],
+                                   same, cwd)
+            row(f"`go version` via shim{where}", "`go version`, GOROOT and GOTOOLCHAIN=local set",
+                a, b, [x / y for x, y in zip(a, b)], target)
 
     peak_kb = []
     if "install" in rows:

@@ -215,6 +215,62 @@ const LAYOUTS: &[Layout] = &[
         env: &[],
         runs: "1.21.4",
     },
+    // The walk takes a new directory handle every 8 levels; these find each kind of file
+    // 7, 8, 9 and 17 levels up (either side of a handle), with the others further up.
+    Layout {
+        name: "file-seventeen-levels-up",
+        files: &[
+            (".go-version", "1.21.4\n"),
+            ("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/", ""),
+        ],
+        cwd: "a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "go-version-seven-levels-up-beats-one-eight-up",
+        files: &[
+            ("a/.go-version", "1.21.5\n"),
+            ("a/b/.go-version", "1.21.4\n"),
+            ("a/b/c/d/e/f/g/h/i/", ""),
+        ],
+        cwd: "a/b/c/d/e/f/g/h/i",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "tool-versions-eight-levels-up-beats-go-version-nine-up",
+        files: &[
+            (".go-version", "1.21.5\n"),
+            ("a/.tool-versions", "golang 1.21.4\n"),
+            ("a/b/c/d/e/f/g/h/i/", ""),
+        ],
+        cwd: "a/b/c/d/e/f/g/h/i",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "gowork-nine-up-beats-gomod-seven-up",
+        files: &[
+            ("go.work", "go 1.21.0\ntoolchain go1.21.4\n"),
+            ("a/b/go.mod", "module m\ngo 1.22.0\n"),
+            ("a/b/c/d/e/f/g/h/i/", ""),
+        ],
+        cwd: "a/b/c/d/e/f/g/h/i",
+        env: &[],
+        runs: "1.21.4",
+    },
+    Layout {
+        name: "gomod-eight-up-beats-gomod-nine-up",
+        files: &[
+            ("go.mod", "module m\ngo 1.22.0\n"),
+            ("a/go.mod", "module m\ngo 1.21.0\ntoolchain go1.21.4\n"),
+            ("a/b/c/d/e/f/g/h/i/", ""),
+        ],
+        cwd: "a/b/c/d/e/f/g/h/i",
+        env: &[],
+        runs: "1.21.4",
+    },
     Layout {
         name: "nearest-file-wins",
         files: &[(".go-version", "1.21.4\n"), ("sub/.go-version", "1.21.5\n")],
@@ -1257,13 +1313,15 @@ fn assert_clean_parents(ctx: &TestContext) {
     }
 }
 
-/// See: issue 16 item 3. Each lookup is one `openat` of one component from a directory handle, so a
-/// level costs the same at any depth.
+/// See: issue 16 item 3. Each lookup is one `openat` from a directory handle at most 7 levels
+/// below it (`../../go.mod`), and every 8 levels one `openat` of `../../../../../../../..` gives
+/// the next handle, so a level costs the same at any depth.
 #[test]
-fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
+fn the_fast_path_costs_four_short_lookups_per_level_and_nothing_else() {
     let ctx = installed(&["1.22.5"]);
     assert_clean_parents(&ctx);
-    let cwd = ctx.project.join("a/b/c");
+    // Deep enough to need three handles, whatever the temp dir's own depth.
+    let cwd = ctx.project.join("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q");
     std::fs::create_dir_all(&cwd).unwrap();
 
     let (calls, shim_vars, tool_vars) = traced_shim(&ctx, &cwd, &["version"]);
@@ -1273,11 +1331,12 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
     let mut expected = vec![format!("getcwd {}", cwd.display()), "openat .".to_owned()];
     let levels = cwd.components().count();
     for level in 0..levels {
-        if level > 0 {
-            expected.push("openat ..".to_owned());
+        if level > 0 && level % 8 == 0 {
+            expected.push("openat ../../../../../../../..".to_owned());
         }
+        let up = "../".repeat(level % 8);
         for name in [".go-version", ".tool-versions", "go.work", "go.mod"] {
-            expected.push(format!("openat {name}"));
+            expected.push(format!("openat {up}{name}"));
         }
     }
     expected.extend([
@@ -1287,12 +1346,13 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
         format!("execve {} {} version", tool.display(), tool.display()),
     ]);
     assert_eq!(summary(&calls), expected, "{calls:#?}");
-    // 5 per level (4 names and `..`), less the root's `..`, plus the cwd's handle.
+    // 4 per level, a handle every 8 levels, plus the cwd's handle.
     let opens = calls.iter().filter(|c| c.name == "openat").count();
-    assert_eq!(opens, 5 * levels);
+    assert_eq!(opens, 4 * levels + (levels - 1) / 8 + 1);
+    assert!(levels > 16, "{levels}");
     for call in calls.iter().filter(|c| c.name == "openat") {
         let name = &call.strings[0];
-        if name == "." || name == ".." {
+        if name.trim_start_matches("../") == "." || name.trim_start_matches("../") == ".." {
             assert!(call.line.contains("O_PATH"), "{}", call.line);
         } else {
             assert!(call.line.contains("O_NONBLOCK"), "{}", call.line);

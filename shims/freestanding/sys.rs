@@ -114,16 +114,15 @@ pub fn open_cwd() -> Result<Fd> {
 }
 
 impl Fd {
-    /// The parent directory (`..`) as another `O_PATH` handle: one component lookup, whatever
-    /// the depth.
-    pub fn parent(&self) -> Result<Fd> {
-        open_at(self.0 as usize, c"..", O_PATH | O_DIRECTORY)
+    /// The directory at `path` relative to this one (`../..`) as another `O_PATH` handle.
+    pub fn open_dir_at(&self, path: &CStr) -> Result<Fd> {
+        open_at(self.0 as usize, path, O_PATH | O_DIRECTORY)
     }
 
-    /// Open `name` in this directory for reading without blocking: a FIFO opens at once
-    /// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
-    pub fn open_file(&self, name: &CStr) -> Result<Fd> {
-        open_at(self.0 as usize, name, O_RDONLY | O_NONBLOCK)
+    /// Open `path` relative to this directory for reading without blocking: a FIFO opens at
+    /// once instead of waiting for a writer (the caller then checks [`Fd::mode`]).
+    pub fn open_file(&self, path: &CStr) -> Result<Fd> {
+        open_at(self.0 as usize, path, O_RDONLY | O_NONBLOCK)
     }
 
     /// `st_mode` of the open file (`fstat(2)`).
