@@ -3,6 +3,7 @@
 //! [`bounds`] (shared by every format).
 
 pub mod bounds;
+pub mod files;
 pub mod tar;
 pub mod zip;
 
