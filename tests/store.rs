@@ -8,11 +8,11 @@ mod common;
 
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use common::release::{Entry, fake_entries, noise, targz, with_parents};
-use common::{Release, TestContext, walk};
+use common::store::{du_kib, ino, store_files};
+use common::{Release, TestContext};
 
 /// Files identical in both fake patch releases: 64 files of 8 KiB of noise.
 const SHARED: usize = 64;
@@ -37,40 +37,14 @@ fn two_patch_releases() -> TestContext {
     ctx
 }
 
-/// `du -s` in KiB: hard-linked files count once, as on the user's disk.
-fn du_kib(dir: &Path) -> u64 {
-    let out = Command::new("du").arg("-sk").arg(dir).output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .split_whitespace()
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
-/// Regular files under the store's shards (not `tmp/`).
-fn store_files(ctx: &TestContext) -> Vec<PathBuf> {
-    let store = ctx.gover_home.join("store");
-    walk(&store)
-        .into_iter()
-        .filter(|p| !p.starts_with(store.join("tmp")) && p.is_file())
-        .collect()
-}
-
-fn ino(path: &Path) -> u64 {
-    fs::metadata(path).unwrap().ino()
-}
-
 #[test]
 fn a_second_patch_release_links_the_files_it_shares() {
     let ctx = two_patch_releases();
     ctx.install("1.22.5");
     let versions = ctx.gover_home.join("versions");
-    let first = du_kib(&versions);
+    let first = du_kib(&[&versions]);
     ctx.install("1.22.6");
-    let both = du_kib(&versions);
+    let both = du_kib(&[&versions]);
 
     let a = ctx.version_dir("1.22.5");
     let b = ctx.version_dir("1.22.6");
