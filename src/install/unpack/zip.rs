@@ -12,7 +12,10 @@
 //! back to `go.mod`.
 //!
 //! A zip's directory sits at its end, so it is unpacked from a file, not a stream; that lets
-//! several threads each inflate and write their share of the entries.
+//! several threads each inflate and write their share of the entries. Files are created as a
+//! tarball's are ([`super::files`]): through the store when there is one, so a file another
+//! version (from either source) holds is linked; the sha256 each file is stored under is the
+//! one its `h1:` line needs.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -219,7 +222,9 @@ fn write_entry(
     let small = SMALL_FILE as usize;
     let mut head = 0;
     if declared <= SMALL_FILE {
-        buffer.resize(small + 1, 0);
+        if buffer.len() <= small {
+            buffer.resize(small + 1, 0);
+        }
         head = files::fill(entry, &mut buffer[..small + 1]).map_err(read_err)?;
         if head <= small {
             return files::whole(store, &buffer[..head], mode, path).map_err(write_err);
