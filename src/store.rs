@@ -79,19 +79,21 @@ impl Store {
 
     /// Create `target` (which must not exist) holding `data` with `mode`: a hard link to the
     /// stored copy if there is a sound one, else a new file that is then added to the store.
-    pub fn place(&self, data: &[u8], mode: u32, target: &Path) -> io::Result<()> {
+    /// Returns the sha256 of `data` (the store key), for callers that need it too (the `h1:`
+    /// of a module zip), so nothing is hashed twice.
+    pub fn place(&self, data: &[u8], mode: u32, target: &Path) -> io::Result<[u8; 32]> {
         let mode = self.effective(mode);
-        let digest = hex(&Sha256::digest(data));
-        let entry = self.entry_path(&digest, mode);
+        let digest: [u8; 32] = Sha256::digest(data).into();
+        let entry = self.entry_path(&hex(&digest), mode);
         if self.sound(&entry, data.len() as u64, mode) && fs::hard_link(&entry, target).is_ok() {
-            return Ok(());
+            return Ok(digest);
         }
         let mut file = create(target, mode)?;
         file.write_all(data)?;
         file.set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)?;
         drop(file);
         self.adopt(target, &entry);
-        Ok(())
+        Ok(digest)
     }
 
     /// Start a new `target` that is written piece by piece (a large file), then shared like
@@ -240,24 +242,25 @@ impl Streamed<'_> {
 
     /// Close the file and share it: if the store already holds the same file, the new copy
     /// is replaced (by a rename, atomically) with a link to the stored one; else it becomes
-    /// the stored copy.
-    pub fn finish(self) -> io::Result<()> {
+    /// the stored copy. Returns the sha256 of what was written (see [`Store::place`]).
+    pub fn finish(self) -> io::Result<[u8; 32]> {
         self.file
             .set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)?;
         drop(self.file);
         let store = self.store;
-        let entry = store.entry_path(&hex(&self.hasher.finalize()), self.mode);
+        let digest: [u8; 32] = self.hasher.finalize().into();
+        let entry = store.entry_path(&hex(&digest), self.mode);
         if store.sound(&entry, self.size, self.mode) {
             let tmp = store.tmp_name(self.target.parent().unwrap_or(Path::new(".")));
             if fs::hard_link(&entry, &tmp).is_ok() {
                 if fs::rename(&tmp, &self.target).is_ok() {
-                    return Ok(());
+                    return Ok(digest);
                 }
                 let _ = fs::remove_file(&tmp);
             }
         }
         store.adopt(&self.target, &entry);
-        Ok(())
+        Ok(digest)
     }
 }
 
@@ -281,7 +284,9 @@ pub fn digest_file(path: &Path) -> io::Result<String> {
     Ok(hex(&hasher.finalize()))
 }
 
-fn create(target: &Path, mode: u32) -> io::Result<File> {
+/// A new file of a version tree with `mode` (narrowed by the umask), never through an existing
+/// name or link (`O_CREAT|O_EXCL`).
+pub fn create(target: &Path, mode: u32) -> io::Result<File> {
     OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -13,26 +13,9 @@ use std::time::Duration;
 
 use common::TestContext;
 use common::goproxy::{Goproxy, ToolchainZip, fake_toolchain_zip, real_toolchain_zip};
-use common::toolchain::debian_goroot;
+use common::toolchain::{debian_goroot, have_debian_go};
 
 const SLOW: Duration = Duration::from_secs(900);
-
-/// Whether Debian's GOROOT for `minor` is installed (panics under CI=true if not).
-fn have_go(minor: &str) -> bool {
-    let goroot = debian_goroot(minor);
-    if goroot.join("bin/go").is_file() {
-        return true;
-    }
-    let why = format!(
-        "{} is missing (apt-get install golang-{minor}-go)",
-        goroot.display()
-    );
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but {why}: this test must not be skipped in CI");
-    }
-    eprintln!("SKIPPED: {why}");
-    false
-}
 
 fn real_zip(minor: &str) -> ToolchainZip {
     real_toolchain_zip(&debian_goroot(minor)).expect("pack the toolchain zip")
@@ -41,11 +24,7 @@ fn real_zip(minor: &str) -> ToolchainZip {
 /// A sandbox whose gover uses `proxy` as GOPROXY and its database as GOSUMDB.
 fn proxy_context(proxy: &Goproxy) -> TestContext {
     let mut ctx = TestContext::new();
-    let modcache = ctx.root.join("modcache").display().to_string();
-    ctx.set_env("GOVER_SOURCE", "proxy")
-        .set_env("GOPROXY", proxy.url())
-        .set_env("GOSUMDB", proxy.gosumdb())
-        .set_env("GOMODCACHE", modcache);
+    proxy.configure(&mut ctx);
     ctx
 }
 
@@ -63,7 +42,7 @@ fn fake_proxy(ctx_dir: &Path, versions: &[&str]) -> Goproxy {
 /// against the checksum database (at the URL GOSUMDB names, which `go` uses directly) and run it.
 #[test]
 fn the_real_go_command_downloads_and_verifies_a_toolchain_from_the_harness() {
-    if !have_go("1.22") || !have_go("1.21") {
+    if !have_debian_go("1.22") || !have_debian_go("1.21") {
         return;
     }
     let zip = real_zip("1.21");
@@ -117,7 +96,7 @@ fn the_real_go_command_downloads_and_verifies_a_toolchain_from_the_harness() {
 /// verification is real, not decorative.
 #[test]
 fn the_real_go_command_refuses_a_zip_the_harness_database_does_not_vouch_for() {
-    if !have_go("1.22") {
+    if !have_debian_go("1.22") {
         return;
     }
     let ctx = TestContext::new();
@@ -472,7 +451,7 @@ fn mirror_sync_refuses_a_zip_the_database_does_not_vouch_for() {
 /// against the harness's database), and gover installs the same toolchain from it and runs it.
 #[test]
 fn the_real_go_command_accepts_a_goproxy_layout_mirror_and_gover_installs_from_it() {
-    if !have_go("1.22") || !have_go("1.21") {
+    if !have_debian_go("1.22") || !have_debian_go("1.21") {
         return;
     }
     let zip = real_zip("1.21");

@@ -9,6 +9,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{Source, unpack};
 use crate::dist::{Access, Platform};
@@ -17,6 +18,7 @@ use crate::goproxy::config::GoEnv;
 use crate::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
 use crate::home::Home;
 use crate::progress::InstallProgress;
+use crate::store::Store;
 use crate::version::{GoVersion, VersionRequest};
 
 pub struct Goproxy<'a> {
@@ -111,7 +113,7 @@ impl Source for Goproxy<'_> {
         }
         let expected = self.expected_hash(&module_version)?;
         let check = |zip: &Path, shown: &str| -> Result<(), Error> {
-            let actual = unpack_zip(version, zip, &prefix, staging)?;
+            let actual = unpack_zip(self.home, version, zip, &prefix, staging)?;
             match &expected {
                 Some(expected) if *expected != actual => Err(GoproxyError::Hash {
                     url: shown.to_string(),
@@ -218,26 +220,36 @@ fn zip_name(module_version: &str) -> String {
     format!("{module_version}.zip")
 }
 
-/// Unpack `zip` into `staging`; returns the `h1:` of its files.
+/// Unpack `zip` into `staging`, sharing files through the store like a tarball; returns the
+/// `h1:` of its files (from the digests the store computed, not hashed again).
 fn unpack_zip(
+    home: &Home,
     version: &GoVersion,
     zip: &Path,
     prefix: &str,
     staging: &Path,
 ) -> Result<String, Error> {
-    let progress = InstallProgress::new(&version.to_string(), None);
-    let files = progress.files.clone();
-    let unpacked = unpack::zip::unpack(zip, prefix, staging, &|| files.inc(1));
-    progress.finish();
-    let hashes = unpacked.map_err(|source| Error::Unzip {
+    let unzip_err = |source| Error::Unzip {
         zip: zip.to_path_buf(),
         source,
-    })?;
-    gover_sumdb::dirhash::hash1(hashes).map_err(|e| Error::Unzip {
-        zip: zip.to_path_buf(),
-        source: unpack::zip::ZipError::Unsafe {
+    };
+    let size = fs::metadata(zip)
+        .map_err(|e| unzip_err(unpack::zip::ZipError::Read(e)))?
+        .len();
+    let options = unpack::Options {
+        threads: unpack::writer_threads()?,
+        store: Some(Arc::new(Store::new(home.store_dir()))),
+        ..unpack::Options::for_archive(Some(size))
+    };
+    let progress = InstallProgress::new(&version.to_string(), None);
+    let files = progress.files.clone();
+    let unpacked = unpack::zip::unpack(zip, prefix, staging, &options, &|| files.inc(1));
+    progress.finish();
+    let hashes = unpacked.map_err(unzip_err)?;
+    gover_sumdb::dirhash::hash1(hashes).map_err(|e| {
+        unzip_err(unpack::zip::ZipError::Unsafe {
             entry: e.to_string(),
             reason: "a newline in the name",
-        },
+        })
     })
 }

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use gover_sumdb::server::Database;
 
+use super::TestContext;
 use super::mirror::Mirror;
 use super::release::{Entry, fake_entries, host_platform};
 
@@ -243,6 +244,16 @@ impl Goproxy {
                 .serve_bytes(&format!("/sumdb/{DB_NAME}/{path}"), bytes.clone());
             self.mirror.serve_bytes(&format!("/db/{path}"), bytes);
         }
+    }
+
+    /// Make `ctx`'s gover use this proxy (`GOVER_SOURCE=proxy`) and its database, with Go's module
+    /// cache inside the sandbox.
+    pub fn configure(&self, ctx: &mut TestContext) {
+        let modcache = ctx.root.join("modcache").display().to_string();
+        ctx.set_env("GOVER_SOURCE", "proxy")
+            .set_env("GOPROXY", self.url())
+            .set_env("GOSUMDB", self.gosumdb())
+            .set_env("GOMODCACHE", modcache);
     }
 
     /// `/golang.org/toolchain/@v/<file>`.

@@ -19,6 +19,7 @@
 //! - [`procs`]: polling real concurrent processes (bounded) and seeing who holds or waits on an `flock`.
 //! - [`gover_release`]: gover's own release tarball, packed by `scripts/release.sh` from the binaries under test.
 //! - [`raw_exec`]: running a program with an exact argv and envp (duplicates, any argv[0], raw bytes).
+//! - [`store`]: `$GOVER_HOME/store`'s entries, inode numbers and `du` totals.
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
 
@@ -35,6 +36,7 @@ pub mod procs;
 pub mod raw_exec;
 pub mod release;
 pub mod shells;
+pub mod store;
 pub mod terminal;
 pub mod tls;
 pub mod toolchain;

@@ -34,6 +34,24 @@ pub fn debian_goroot(minor: &str) -> PathBuf {
     PathBuf::from(format!("/usr/lib/go-{minor}"))
 }
 
+/// Whether Debian's GOROOT for `minor` is installed; if not, says so (the caller skips), except
+/// under `CI=true`, where it panics: a test that needs a real toolchain must not be skipped in CI.
+pub fn have_debian_go(minor: &str) -> bool {
+    let goroot = debian_goroot(minor);
+    if goroot.join("bin/go").is_file() {
+        return true;
+    }
+    let why = format!(
+        "{} is missing (apt-get install golang-{minor}-go)",
+        goroot.display()
+    );
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("CI=true but {why}: this test must not be skipped in CI");
+    }
+    eprintln!("SKIPPED: {why}");
+    false
+}
+
 /// The cache shared by every test binary: `target/e2e-cache/<format>/`.
 pub fn cache_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR"))

@@ -1,8 +1,9 @@
 //! Archive formats, unpacked into a staging dir before anything is verified: every format
-//! refuses entries that would land outside the dir and keeps within the bounds of
-//! [`bounds`] (shared by every format).
+//! refuses entries that would land outside the dir, keeps within the bounds of [`bounds`] and
+//! creates files through [`files`] (the store), both shared by every format.
 
 pub mod bounds;
+pub mod files;
 pub mod tar;
 pub mod zip;
 

@@ -10,10 +10,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs;
+use std::io::{self, Read};
 use std::os::unix::ffi::OsStringExt;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -23,6 +23,7 @@ use ::tar::EntryType;
 use flate2::read::GzDecoder;
 
 use super::bounds::{BoundError, Budget, Capped, Limits};
+use super::files::{self, SMALL_FILE};
 use crate::store::Store;
 
 /// The one top-level dir of every official archive.
@@ -67,14 +68,10 @@ impl Options {
     }
 }
 
-/// Files up to this size are read into memory and handed to the writer pool; larger ones
+/// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool; larger ones
 /// (the few tool binaries) are streamed to disk by the reading thread. With the channel bound
 /// below, at most `CHANNEL_DEPTH * SMALL_FILE` bytes wait in memory.
-const SMALL_FILE: u64 = 128 * 1024;
 const CHANNEL_DEPTH: usize = 64;
-/// Large files are written in pieces this big: a `go` binary written in 8 KiB pieces (what
-/// `io::copy` does) starts measurably slower while it is in the page cache.
-const WRITE_CHUNK: usize = 1 << 20;
 
 /// Writer threads when `GOVER_UNPACK_THREADS` is unset: measured on slow disks (see the
 /// README's Performance section).
@@ -443,17 +440,13 @@ impl WriterPool {
                         if failed.load(Ordering::Relaxed) {
                             continue;
                         }
-                        let written = match &store {
-                            Some(store) => {
-                                store
-                                    .place(&job.data, job.mode, &job.path)
-                                    .map_err(|source| ArchiveError::Write {
-                                        path: job.path.clone(),
-                                        source,
-                                    })
-                            }
-                            None => write_small(&job.data, &job.path, job.mode),
-                        };
+                        let written =
+                            files::whole(store.as_deref(), &job.data, job.mode, &job.path)
+                                .map(drop)
+                                .map_err(|source| ArchiveError::Write {
+                                    path: job.path.clone(),
+                                    source,
+                                });
                         if let Err(e) = written {
                             failed.store(true, Ordering::Relaxed);
                             error.lock().expect("error lock").get_or_insert(e);
@@ -555,28 +548,7 @@ fn file_mode(archive_mode: u32) -> u32 {
     (archive_mode & 0o755) | 0o600
 }
 
-fn create(target: &Path, mode: u32) -> Result<fs::File, ArchiveError> {
-    OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(target)
-        .map_err(|source| ArchiveError::Write {
-            path: target.to_path_buf(),
-            source,
-        })
-}
-
-fn write_small(data: &[u8], target: &Path, mode: u32) -> Result<(), ArchiveError> {
-    create(target, mode)?
-        .write_all(data)
-        .map_err(|source| ArchiveError::Write {
-            path: target.to_path_buf(),
-            source,
-        })
-}
-
-/// Write a large entry in [`WRITE_CHUNK`] pieces through `buffer` (kept across entries),
+/// Write a large entry in [`files::WRITE_CHUNK`] pieces through `buffer` (kept across entries),
 /// sharing it through `store` if there is one.
 fn write_large(
     entry: &mut impl Read,
@@ -589,53 +561,13 @@ fn write_large(
         path: target.to_path_buf(),
         source,
     };
-    match store {
-        Some(store) => {
-            let mut file = store.create_streamed(mode, target).map_err(write_err)?;
-            copy_chunks(entry, buffer, |chunk| file.write_all(chunk))?;
-            file.finish().map_err(write_err)
-        }
-        None => {
-            let mut file = create(target, mode)?;
-            copy_chunks(entry, buffer, |chunk| file.write_all(chunk))
-        }
+    let mut file = files::Large::create(store, mode, target).map_err(write_err)?;
+    match file.copy_from(entry, buffer) {
+        Err(files::CopyError::Read(e)) => return Err(ArchiveError::Corrupt(e)),
+        Err(files::CopyError::Write(e)) => return Err(write_err(e)),
+        Ok(()) => {}
     }
-    .map_err(|e| match e {
-        ArchiveError::Write { source, .. } => write_err(source),
-        e => e,
-    })
-}
-
-/// Read `entry` in [`WRITE_CHUNK`] pieces through `buffer` and hand them to `sink` (its
-/// errors come back as [`ArchiveError::Write`], with a placeholder path the caller fills in).
-fn copy_chunks(
-    entry: &mut impl Read,
-    buffer: &mut Vec<u8>,
-    mut sink: impl FnMut(&[u8]) -> io::Result<()>,
-) -> Result<(), ArchiveError> {
-    buffer.resize(WRITE_CHUNK, 0);
-    loop {
-        // Fill the whole buffer (the decompressor hands out smaller reads) before writing.
-        let mut filled = 0;
-        while filled < buffer.len() {
-            match entry.read(&mut buffer[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(ArchiveError::Corrupt(e)),
-            }
-        }
-        if filled == 0 {
-            return Ok(());
-        }
-        sink(&buffer[..filled]).map_err(|source| ArchiveError::Write {
-            path: PathBuf::new(),
-            source,
-        })?;
-        if filled < buffer.len() {
-            return Ok(());
-        }
-    }
+    file.finish().map(drop).map_err(write_err)
 }
 
 fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError> {
@@ -1027,7 +959,7 @@ mod tests {
 
     #[test]
     fn large_files_are_written_whole() {
-        let big: Vec<u8> = (0..3 * WRITE_CHUNK + 123)
+        let big: Vec<u8> = (0..3 * files::WRITE_CHUNK + 123)
             .map(|i| (i % 251) as u8)
             .collect();
         let (tmp, r) = unpack_into(&[E::File("go/bin/go", &big, 0o755)]);

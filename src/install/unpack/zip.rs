@@ -12,19 +12,22 @@
 //! back to `go.mod`.
 //!
 //! A zip's directory sits at its end, so it is unpacked from a file, not a stream; that lets
-//! several threads each inflate and write their share of the entries.
+//! several threads each inflate and write their share of the entries. Files are created as a
+//! tarball's are ([`super::files`]): through the store when there is one, so a file another
+//! version (from either source) holds is linked; the sha256 each file is stored under is the
+//! one its `h1:` line needs.
 
 use std::collections::HashSet;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Write};
-use std::os::unix::fs::OpenOptionsExt;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use sha2::{Digest, Sha256};
-
-use super::bounds::{BoundError, Budget, Limits};
+use super::Options;
+use super::bounds::{BoundError, Budget};
+use super::files::{self, SMALL_FILE};
+use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
@@ -58,38 +61,19 @@ impl ZipError {
 pub type FileHashes = Vec<(String, [u8; 32])>;
 
 /// Unpack the module zip at `zip_path` into `dest` (existing and empty), stripping `prefix`
-/// (`golang.org/toolchain@<version>/`). `on_file` is called per file written (for progress).
+/// (`golang.org/toolchain@<version>/`), within `options`' bounds (see
+/// [`super::Limits::for_archive`], from the zip's size), with its writer threads and through
+/// its store. `on_file` is called per file written (for progress).
 pub fn unpack(
     zip_path: &Path,
     prefix: &str,
     dest: &Path,
+    options: &Options,
     on_file: &(dyn Fn() + Sync),
 ) -> Result<FileHashes, ZipError> {
-    let zip_len = fs::metadata(zip_path).map_err(ZipError::Read)?.len();
-    let limits = Limits::for_archive(Some(zip_len));
-    unpack_bounded(zip_path, prefix, dest, on_file, limits, writer_threads())
-}
-
-fn writer_threads() -> usize {
-    crate::env::var(crate::env::GOVER_UNPACK_THREADS)
-        .and_then(|n| n.parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(8)
-}
-
-fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, ZipError> {
-    let file = File::open(zip_path).map_err(ZipError::Read)?;
-    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(ZipError::Corrupt)
-}
-
-fn unpack_bounded(
-    zip_path: &Path,
-    prefix: &str,
-    dest: &Path,
-    on_file: &(dyn Fn() + Sync),
-    limits: Limits,
-    threads: usize,
-) -> Result<FileHashes, ZipError> {
+    let limits = options.limits;
+    let threads = options.threads;
+    let store = options.store.as_deref();
     let max_bytes = limits.unpacked_bytes;
     let mut archive = open(zip_path)?;
     let mut budget = Budget::new(limits);
@@ -163,7 +147,7 @@ fn unpack_bounded(
             scope.spawn(|| {
                 let result = (|| -> Result<(), ZipError> {
                     let mut archive = open(zip_path)?;
-                    let mut buf = vec![0u8; 64 * 1024];
+                    let mut buffer = Vec::new();
                     loop {
                         if failed.load(Ordering::Relaxed) {
                             return Ok(());
@@ -173,13 +157,19 @@ fn unpack_bounded(
                             return Ok(());
                         };
                         let entry = archive.by_index(i).map_err(ZipError::Corrupt)?;
+                        let declared = entry.size();
+                        let mut entry = Counted {
+                            inner: entry,
+                            written: &written,
+                            limit: max_bytes,
+                        };
                         let digest = write_entry(
-                            entry,
+                            &mut entry,
+                            declared,
                             &dest.join(rel),
                             mode_of(rel),
-                            &mut buf,
-                            &written,
-                            max_bytes,
+                            store,
+                            &mut buffer,
                         )?;
                         hashes.lock().expect("hash lock")[i] = Some(digest);
                         on_file();
@@ -196,7 +186,7 @@ fn unpack_bounded(
         return Err(e);
     }
     let hashes = hashes.into_inner().expect("hash lock");
-    restore_go_mods(dest, &names)?;
+    restore_go_mods(dest, &names, store.is_some())?;
     if !dest.join("bin/go").is_file() {
         return Err(ZipError::NoGoBinary {
             prefix: prefix.to_string(),
@@ -209,39 +199,73 @@ fn unpack_bounded(
         .collect())
 }
 
+fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, ZipError> {
+    let file = File::open(zip_path).map_err(ZipError::Read)?;
+    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(ZipError::Corrupt)
+}
+
+/// Write one entry to `path`; its sha256. A file the zip says is small is read whole (one
+/// byte more proves the zip did not understate it) and created in one go, so a file the store
+/// holds is linked with no data written; anything larger is streamed in big chunks.
 fn write_entry(
-    mut entry: impl Read,
+    entry: &mut impl Read,
+    declared: u64,
     path: &Path,
     mode: u32,
-    buf: &mut [u8],
-    written: &AtomicU64,
-    max_bytes: u64,
+    store: Option<&Store>,
+    buffer: &mut Vec<u8>,
 ) -> Result<[u8; 32], ZipError> {
     let write_err = |source| ZipError::Write {
         path: path.to_path_buf(),
         source,
     };
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)
-        .map_err(write_err)?;
-    let mut hasher = Sha256::new();
-    loop {
-        let n = match entry.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(ZipError::Read(e)),
-        };
-        if written.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > max_bytes {
-            return Err(BoundError::UnpackedBytes { limit: max_bytes }.into());
+    let small = SMALL_FILE as usize;
+    let mut head = 0;
+    if declared <= SMALL_FILE {
+        if buffer.len() <= small {
+            buffer.resize(small + 1, 0);
         }
-        hasher.update(&buf[..n]);
-        file.write_all(&buf[..n]).map_err(write_err)?;
+        head = files::fill(entry, &mut buffer[..small + 1]).map_err(read_err)?;
+        if head <= small {
+            return files::whole(store, &buffer[..head], mode, path).map_err(write_err);
+        }
     }
-    Ok(hasher.finalize().into())
+    let mut file = files::Large::create(store, mode, path).map_err(write_err)?;
+    file.write_all(&buffer[..head]).map_err(write_err)?;
+    match file.copy_from(entry, buffer) {
+        Err(files::CopyError::Read(e)) => return Err(read_err(e)),
+        Err(files::CopyError::Write(e)) => return Err(write_err(e)),
+        Ok(()) => {}
+    }
+    file.finish().map_err(write_err)
+}
+
+/// An entry's reader that counts what it inflates against the bound on the whole zip (shared
+/// by every writer thread), and fails once it is broken.
+struct Counted<'a, R> {
+    inner: R,
+    written: &'a AtomicU64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if self.written.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > self.limit {
+            return Err(io::Error::other(BoundError::UnpackedBytes {
+                limit: self.limit,
+            }));
+        }
+        Ok(n)
+    }
+}
+
+/// A read error of an entry: a broken bound (from [`Counted`]) or a bad zip.
+fn read_err(e: io::Error) -> ZipError {
+    match e.get_ref().and_then(|e| e.downcast_ref::<BoundError>()) {
+        Some(bound) => ZipError::Bound(bound.clone()),
+        None => ZipError::Read(e),
+    }
 }
 
 /// `golang.org/toolchain@v…/a/b` → `a/b`, refusing anything that is not a plain relative path.
@@ -284,8 +308,9 @@ fn mode_of(rel: &str) -> u32 {
 }
 
 /// Copy every `_go.mod` back to `go.mod`, `src/go.mod` last (as `go` does: until it exists
-/// the tree is not a usable GOROOT for module-aware tools).
-fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipError> {
+/// the tree is not a usable GOROOT for module-aware tools). With a store (`link`) the copy is
+/// a hard link: both names are then the one stored file, the one a tarball's `go.mod` is.
+fn restore_go_mods(dest: &Path, names: &[(String, String)], link: bool) -> Result<(), ZipError> {
     let mut mods: Vec<&str> = names
         .iter()
         .map(|(_, rel)| rel.as_str())
@@ -300,6 +325,9 @@ fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipErr
             .any(|(_, r)| Path::new(r) == to.strip_prefix(dest).unwrap_or(&to))
         {
             continue; // the zip has both; keep its go.mod
+        }
+        if link && fs::hard_link(&from, &to).is_ok() {
+            continue;
         }
         fs::copy(&from, &to).map_err(|source| ZipError::Write { path: to, source })?;
     }
@@ -316,7 +344,11 @@ fn unsafe_entry(name: &str, reason: &'static str) -> ZipError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use crate::install::unpack::Limits;
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    use std::sync::Arc;
 
     const P: &str = "golang.org/toolchain@v0.0.1-go1.22.5.linux-amd64/";
 
@@ -339,6 +371,19 @@ mod tests {
         (tmp, path)
     }
 
+    /// Unpack with the bounds `gover` uses for a zip of this size, through `store` if given.
+    fn unpack_with(
+        zip: &Path,
+        dest: &Path,
+        store: Option<Arc<Store>>,
+    ) -> Result<FileHashes, ZipError> {
+        let options = Options {
+            store,
+            ..Options::for_archive(Some(fs::metadata(zip).unwrap().len()))
+        };
+        unpack(zip, P, dest, &options, &|| {})
+    }
+
     fn go_bin() -> String {
         format!("{P}bin/go")
     }
@@ -357,7 +402,7 @@ mod tests {
             names.iter().map(|n| (n.as_str(), &b"data"[..])).collect();
         let (tmp, zip) = make_zip(&entries);
         let dest = tmp.path().join("stage");
-        let hashes = unpack(&zip, P, &dest, &|| {}).unwrap();
+        let hashes = unpack_with(&zip, &dest, None).unwrap();
         assert_eq!(hashes.len(), names.len());
         assert_eq!(hashes[0].0, go_bin());
         let mode = |p: &str| fs::metadata(dest.join(p)).unwrap().permissions().mode() & 0o777;
@@ -370,9 +415,49 @@ mod tests {
         assert_eq!(hashes[1].1, <[u8; 32]>::from(Sha256::digest(b"data")));
     }
 
+    #[test]
+    fn with_a_store_every_file_is_shared_and_hashed_once() {
+        // A large file (streamed) and small ones (placed whole), one of them a `_go.mod`.
+        let big: Vec<u8> = (0..SMALL_FILE as usize * 3 + 5)
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let names = [go_bin(), format!("{P}src/_go.mod"), format!("{P}VERSION")];
+        let entries: Vec<(&str, &[u8])> = vec![
+            (names[0].as_str(), &big[..]),
+            (names[1].as_str(), &b"module std\n"[..]),
+            (names[2].as_str(), &b"go1.22.5\n"[..]),
+        ];
+        let (tmp, zip) = make_zip(&entries);
+        let store = Arc::new(Store::new(tmp.path().join("store")));
+        let first = tmp.path().join("stage");
+        let second = tmp.path().join("again");
+        fs::create_dir(&second).unwrap();
+        let hashes = unpack_with(&zip, &first, Some(store.clone())).unwrap();
+        assert_eq!(
+            hashes,
+            unpack_with(&zip, &second, Some(store.clone())).unwrap()
+        );
+        for (name, data) in &entries {
+            let digest: [u8; 32] = Sha256::digest(data).into();
+            assert!(hashes.contains(&(name.to_string(), digest)), "{name}");
+        }
+        let meta = |p: &Path| fs::metadata(p).unwrap();
+        for rel in ["bin/go", "src/_go.mod", "src/go.mod", "VERSION"] {
+            let (a, b) = (meta(&first.join(rel)), meta(&second.join(rel)));
+            assert_eq!(a.ino(), b.ino(), "{rel} is one stored file");
+        }
+        // `go.mod` is the stored `_go.mod`: 2 names in each tree, and the store's.
+        assert_eq!(meta(&first.join("src/go.mod")).nlink(), 5);
+        assert_eq!(fs::read(first.join("src/go.mod")).unwrap(), b"module std\n");
+        assert_eq!(fs::read(second.join("bin/go")).unwrap(), big);
+        assert_eq!(meta(&second.join("bin/go")).mode() & 0o111, 0o111);
+        assert_eq!(meta(&second.join("VERSION")).mode() & 0o111, 0);
+        assert_eq!(store.entries().len(), 3);
+    }
+
     fn assert_refused(entries: &[(&str, &[u8])], part: &str) {
         let (tmp, zip) = make_zip(entries);
-        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(
             err.to_string().contains(part) || format!("{err:?}").contains(part),
             "{err:?}"
@@ -428,7 +513,7 @@ mod tests {
             bytes[i + needle.len() - 1] = b'o';
         }
         fs::write(&zip, bytes).unwrap();
-        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(err.to_string().contains("unsafe"), "{err:?}");
         assert!(
             matches!(&err, ZipError::Unsafe { reason, .. } if reason.contains("same name")),
@@ -442,17 +527,21 @@ mod tests {
         let big = vec![0u8; 20 << 20];
         let g = go_bin();
         let (tmp, zip) = make_zip(&[(&g, &big)]);
-        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(
             matches!(err, ZipError::Bound(BoundError::UnpackedBytes { .. })),
             "{err:?}"
         );
         let (tmp, zip) = make_zip(&[(&g, b"x"), (&format!("{P}y"), b"y")]);
-        let few = Limits {
-            entries: 1,
-            ..Limits::for_archive(Some(1))
+        let few = Options {
+            limits: Limits {
+                entries: 1,
+                ..Limits::for_archive(Some(1))
+            },
+            threads: 2,
+            store: None,
         };
-        let err = unpack_bounded(&zip, P, &tmp.path().join("stage"), &|| {}, few, 2).unwrap_err();
+        let err = unpack(&zip, P, &tmp.path().join("stage"), &few, &|| {}).unwrap_err();
         assert!(
             matches!(err, ZipError::Bound(BoundError::Entries { .. })),
             "{err:?}"
@@ -462,10 +551,10 @@ mod tests {
     #[test]
     fn requires_bin_go_and_a_real_zip() {
         let (tmp, zip) = make_zip(&[(&format!("{P}VERSION"), b"go1.22.5")]);
-        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(matches!(err, ZipError::NoGoBinary { .. }), "{err:?}");
         fs::write(&zip, b"not a zip").unwrap();
-        let err = unpack(&zip, P, &tmp.path().join("stage"), &|| {}).unwrap_err();
+        let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(matches!(err, ZipError::Corrupt(_)), "{err:?}");
     }
 }
