@@ -92,7 +92,7 @@ impl Store {
         file.write_all(data)?;
         file.set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)?;
         drop(file);
-        self.adopt(target, &entry);
+        self.adopt(target, &entry, data.len() as u64, mode);
         Ok(digest)
     }
 
@@ -124,10 +124,14 @@ impl Store {
         }
     }
 
-    /// Make `target` the stored copy at `entry` (link under a temp name, rename into place).
-    /// Best effort: a store that cannot take it (another filesystem, no hard links) only
-    /// means this file is not shared.
-    fn adopt(&self, target: &Path, entry: &Path) {
+    /// Share `target` (just written: `size` bytes, `mode`) through `entry`. With no entry yet,
+    /// `target` becomes it: a hard link made under the entry's own name, which fails if another
+    /// writer got there first (two identical files of one archive written by two threads at
+    /// once, or two installs at once). Then `target` is replaced by a link to that entry if it
+    /// is sound, and a damaged entry is replaced by `target` (link under a temp name, rename
+    /// over it). Best effort: a store that cannot take it (another filesystem, no hard links)
+    /// only means this file is not shared.
+    fn adopt(&self, target: &Path, entry: &Path, size: u64, mode: u32) {
         let Some(shard) = entry.parent() else { return };
         let tmp_dir = self.dir.join(TMP);
         for dir in [&self.dir, shard, &tmp_dir] {
@@ -140,10 +144,32 @@ impl Store {
                 return;
             }
         }
-        let tmp = self.tmp_name(&tmp_dir);
-        if fs::hard_link(target, &tmp).is_ok() && fs::rename(&tmp, entry).is_err() {
+        match fs::hard_link(target, entry) {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if self.sound(entry, size, mode) {
+                    self.link_over(entry, target);
+                    return;
+                }
+                let tmp = self.tmp_name(&tmp_dir);
+                if fs::hard_link(target, &tmp).is_ok() && fs::rename(&tmp, entry).is_err() {
+                    let _ = fs::remove_file(&tmp);
+                }
+            }
+            Ok(()) | Err(_) => {}
+        }
+    }
+
+    /// Replace `target` with a link to `entry` (made under a temp name beside it, renamed over
+    /// it, so `target` is whole at every moment); whether that was done.
+    fn link_over(&self, entry: &Path, target: &Path) -> bool {
+        let tmp = self.tmp_name(target.parent().unwrap_or(Path::new(".")));
+        if fs::hard_link(entry, &tmp).is_ok() {
+            if fs::rename(&tmp, target).is_ok() {
+                return true;
+            }
             let _ = fs::remove_file(&tmp);
         }
+        false
     }
 
     fn tmp_name(&self, dir: &Path) -> PathBuf {
@@ -250,16 +276,10 @@ impl Streamed<'_> {
         let store = self.store;
         let digest: [u8; 32] = self.hasher.finalize().into();
         let entry = store.entry_path(&hex(&digest), self.mode);
-        if store.sound(&entry, self.size, self.mode) {
-            let tmp = store.tmp_name(self.target.parent().unwrap_or(Path::new(".")));
-            if fs::hard_link(&entry, &tmp).is_ok() {
-                if fs::rename(&tmp, &self.target).is_ok() {
-                    return Ok(digest);
-                }
-                let _ = fs::remove_file(&tmp);
-            }
+        if store.sound(&entry, self.size, self.mode) && store.link_over(&entry, &self.target) {
+            return Ok(digest);
         }
-        store.adopt(&self.target, &entry);
+        store.adopt(&self.target, &entry, self.size, self.mode);
         Ok(digest)
     }
 }
@@ -300,4 +320,55 @@ fn hex(bytes: &[u8]) -> String {
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn ino(path: &Path) -> u64 {
+        fs::metadata(path).unwrap().ino()
+    }
+
+    /// Two identical files of one archive, written at once by two writer threads: both miss
+    /// the store, both write, and the second to be adopted must link to the first's entry
+    /// rather than leave a copy of its own (or take the entry away from the first).
+    #[test]
+    fn a_copy_that_lost_the_race_to_the_store_is_replaced_by_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let data = b"package main\n";
+        let (first, second) = (dir.path().join("a.go"), dir.path().join("b.go"));
+        for target in [&first, &second] {
+            let mut file = create(target, 0o644).unwrap();
+            file.write_all(data).unwrap();
+            file.set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)
+                .unwrap();
+        }
+        let mode = store.effective(0o644);
+        let entry = store.entry_path(&hex(&Sha256::digest(data)), mode);
+        store.adopt(&first, &entry, data.len() as u64, mode);
+        store.adopt(&second, &entry, data.len() as u64, mode);
+        assert_eq!(ino(&entry), ino(&first));
+        assert_eq!(ino(&second), ino(&first));
+        assert_eq!(fs::metadata(&entry).unwrap().nlink(), 3);
+        assert_eq!(fs::read(&second).unwrap(), data);
+    }
+
+    /// An entry edited through a version tree is not linked to again: the next copy replaces it.
+    #[test]
+    fn a_damaged_entry_is_replaced_by_the_next_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let data = b"package main\n";
+        let (first, second) = (dir.path().join("a.go"), dir.path().join("b.go"));
+        store.place(data, 0o644, &first).unwrap();
+        fs::write(&first, b"package evil\n").unwrap();
+        store.place(data, 0o644, &second).unwrap();
+        let entry = store.entry_path(&hex(&Sha256::digest(data)), store.effective(0o644));
+        assert_eq!(ino(&entry), ino(&second));
+        assert_ne!(ino(&second), ino(&first));
+        assert_eq!(fs::read(&second).unwrap(), data);
+    }
 }

@@ -137,6 +137,14 @@ fn two_installs_adding_the_same_files_at_once_leave_a_sound_store() {
                 assert_eq!(fs::read(&path).unwrap(), noise(8192, i as u64), "{v} f{i}");
             }
         }
+        // Whichever install stored a shared file first, the other linked to it rather than
+        // keeping a copy of its own: one inode, in the store and both trees.
+        for i in 0..SHARED {
+            let rel = format!("src/shared/f{i}.go");
+            let a = fs::metadata(ctx.version_dir("1.22.5").join(&rel)).unwrap();
+            let b = fs::metadata(ctx.version_dir("1.22.6").join(&rel)).unwrap();
+            assert_eq!((a.ino(), a.nlink()), (b.ino(), 3), "{rel}");
+        }
         // Every store entry holds what its name says.
         let stored = store_files(&ctx);
         assert!(stored.len() > SHARED);
