@@ -353,7 +353,6 @@ pub fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
 
 /// The styles of the labels, as clap styles its own messages.
 const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
-const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
 const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
 
 /// Stderr, coloured only when it should be: a terminal, `NO_COLOR` unset or empty, or
@@ -362,21 +361,8 @@ fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
     anstream::AutoStream::auto(io::stderr().lock())
 }
 
-/// Print `warning: {message}` to stderr, the label coloured like clap's; above the progress
-/// bars while they are live.
-pub fn warn(message: impl std::fmt::Display) {
-    if crate::progress::is_live() {
-        let colour = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
-        let line = format!("{WARNING}warning:{WARNING:#} {message}");
-        crate::progress::message(if colour {
-            line
-        } else {
-            anstream::adapter::strip_str(&line).to_string()
-        });
-        return;
-    }
-    let _ = writeln!(stderr(), "{WARNING}warning:{WARNING:#} {message}");
-}
+/// `warning: …` (silenced by `--quiet`); see [`crate::output`].
+pub use crate::output::warn;
 
 /// Print `error:`, the `caused by:` chain and the hint to stderr.
 pub fn render(err: &Error) {

@@ -51,14 +51,14 @@ fn requested_here(home: &Home) -> Result<Option<VersionRequest>, Error> {
     if active.source == Source::Default
         && let Ok(version) = active.installed(home)
     {
-        eprintln!(
+        crate::note!(
             "Nothing here pins a Go version (no {}, version file, go.work or go.mod), and the \
              default, Go {version}, is already installed",
             crate::env::GOVER_VERSION
         );
         return Ok(None);
     }
-    eprintln!("Installing the version named by {named_by}");
+    crate::note!("Installing the version named by {named_by}");
     Ok(Some(match &active.request {
         VersionRequest::AtLeast(min) => match active.installed(home) {
             Ok(installed) => VersionRequest::Exact(installed),
