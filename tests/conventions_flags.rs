@@ -5,8 +5,9 @@
 
 mod common;
 
-use common::TestContext;
 use common::terminal::{gover_on_terminal, plain};
+use common::tls::HttpsFront;
+use common::{Release, TestContext};
 
 const V: &str = "1.22.5";
 
@@ -405,6 +406,31 @@ fn a_server_that_never_answers_is_one_caused_by_naming_the_stall_timeout() {
         causes[0].ends_with(&format!(
             "127.0.0.1:{port} sent nothing for 1s (GOVER_HTTP_TIMEOUT sets this stall timeout)"
         )),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_untrusted_certificate_is_one_caused_by_and_keeps_its_hint() {
+    let mut ctx = TestContext::new();
+    ctx.publish(Release::fake(V));
+    let front = HttpsFront::start(&ctx.mirror);
+    front.configure(&mut ctx);
+    // The system store (or none) does not know the front's throwaway CA.
+    ctx.remove_env("SSL_CERT_FILE");
+
+    let out = ctx.gover(["list", "--remote"]);
+
+    out.assert_exit(5);
+    let causes = caused_by_lines(&out.stderr);
+    assert_eq!(causes.len(), 1, "{out}");
+    assert!(
+        causes[0].contains("is not trusted (invalid peer certificate: UnknownIssuer)"),
+        "{out}"
+    );
+    assert!(
+        out.stderr
+            .contains("point SSL_CERT_FILE at its certificate"),
         "{out}"
     );
 }
