@@ -36,7 +36,13 @@ pub enum Error {
     #[error(transparent)]
     Home(#[from] HomeError),
     #[error("cannot fetch the release index")]
-    FetchIndex(#[source] HttpError),
+    FetchIndex {
+        #[source]
+        source: HttpError,
+        /// For `gover install`, whose hint may name `--allow-unverified` (no other command
+        /// has that escape hatch).
+        install: bool,
+    },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -164,8 +170,11 @@ impl Error {
             ) => VERIFY,
             Error::Index(IndexError::NoChecksum { .. }) => FAILURE,
             Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
-            Error::FetchIndex(HttpError::TooLarge { .. }) => VERIFY,
-            Error::FetchIndex(_) => NETWORK,
+            Error::FetchIndex {
+                source: HttpError::TooLarge { .. },
+                ..
+            } => VERIFY,
+            Error::FetchIndex { .. } => NETWORK,
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
                 NETWORK
             }
@@ -211,14 +220,19 @@ impl Error {
             ),
             Error::Resolve(e) => e.hint(),
             Error::Home(e) => e.hint(),
-            Error::FetchIndex(e) => Some(format!(
-                "{}; there is no cached index to fall back on (`gover install --allow-unverified` \
-                 installs without checksums, not recommended)",
-                e.hint().unwrap_or_else(|| format!(
+            Error::FetchIndex { source, install } => Some(format!(
+                "{}; there is no cached index to fall back on{}",
+                source.hint().unwrap_or_else(|| format!(
                     "check {} (default {})",
                     crate::env::GOVER_INDEX_URL,
                     crate::env::DEFAULT_INDEX_URL
-                ))
+                )),
+                if *install {
+                    " (`gover install --allow-unverified` installs without checksums, not \
+                     recommended)"
+                } else {
+                    ""
+                }
             )),
             Error::Index(e) => e.hint(),
             Error::Download(e) => e.hint(),

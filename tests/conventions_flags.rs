@@ -434,3 +434,37 @@ fn an_untrusted_certificate_is_one_caused_by_and_keeps_its_hint() {
         "{out}"
     );
 }
+
+#[test]
+fn an_unreachable_index_names_allow_unverified_only_for_install() {
+    let ctx = TestContext::new();
+    let index = format!("http://127.0.0.1:{}/index.json", closed_port());
+
+    let list = ctx
+        .gover_cmd(["list", "--remote"])
+        .env("GOVER_INDEX_URL", &index)
+        .run();
+    let install = ctx
+        .gover_cmd(["install", V])
+        .env("GOVER_INDEX_URL", &index)
+        .run();
+
+    list.assert_exit(5);
+    let hint = |out: &common::Outcome| {
+        out.stderr
+            .lines()
+            .find(|l| l.starts_with("hint: "))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        hint(&list).contains("no cached index to fall back on"),
+        "{list}"
+    );
+    assert!(!hint(&list).contains("--allow-unverified"), "{list}");
+    install.assert_exit(5);
+    assert!(
+        hint(&install).contains("`gover install --allow-unverified` installs without checksums"),
+        "{install}"
+    );
+}

@@ -176,7 +176,10 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
             }
             Err(e) => Error::Index(e),
         },
-        Err(e) => Error::FetchIndex(e),
+        Err(source) => Error::FetchIndex {
+            source,
+            install: false,
+        },
     };
     let reason = match root_cause(&failure) {
         Some(cause) => format!("{failure}: {cause}"),
