@@ -140,7 +140,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-h -V --offline --allow-insecure --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
+            opts="-q -v -h -V --quiet --verbose --offline --allow-insecure --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -154,7 +154,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__completions)
-            opts="-h -V --offline --allow-insecure --help --version bash zsh fish"
+            opts="-q -v -h -V --quiet --verbose --help --version bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -168,7 +168,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__current)
-            opts="-h -V --json --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,7 +182,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-h -V --json --strict --fix --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --json --strict --fix --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -196,7 +196,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__env)
-            opts="-h -V --shell --json --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --shell --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,7 +214,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__exec)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,7 +494,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__import)
-            opts="-h -V --scan --yes --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --scan --yes --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +508,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__install)
-            opts="-h -V --mirror --allow-unverified --force --source --keep-archive --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --mirror --allow-unverified --force --source --keep-archive --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,7 +530,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__list)
-            opts="-h -V --remote --all --source --json --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --remote --all --source --json --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -548,7 +548,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__local)
-            opts="-h -V --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -562,7 +562,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror)
-            opts="-h -V --offline --allow-insecure --help --version sync help"
+            opts="-q -v -h -V --quiet --verbose --help --version sync help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +618,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__mirror__subcmd__sync)
-            opts="-h -V --platform --mirror --layout --source --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --platform --mirror --layout --source --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,7 +648,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__prune)
-            opts="-h -V --dry-run --json --keep --unused --system --archives --yes --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --dry-run --json --keep --unused --system --archives --yes --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -666,7 +666,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__setup)
-            opts="-h -V --shell --systemd --remove --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --shell --systemd --remove --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -684,7 +684,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__uninstall)
-            opts="-h -V --force --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --force --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -698,7 +698,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__upgrade)
-            opts="-h -V --dry-run --prune --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --dry-run --prune --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,7 +712,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__use)
-            opts="-h -V --install --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --install --offline --allow-insecure --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,7 +726,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__which)
-            opts="-h -V --json --offline --allow-insecure --help --version"
+            opts="-q -v -h -V --json --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -22,15 +22,35 @@ pub const VERSION: &str = concat!(
     propagate_version = true
 )]
 pub struct Cli {
-    /// Use only the cached release index and the download cache (also GOVER_OFFLINE=1)
-    #[arg(long, global = true)]
+    /// Print only errors, safety warnings and results: no progress bars, no notes
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    // `gover --offline install …`, the spelling before the subcommand, is still accepted but
+    // not listed: the flag is listed on the commands it acts on ([`NetworkArgs`]). Plain
+    // comments, not doc comments, so clap gives it no help text.
+    #[arg(long, hide = true)]
     pub offline: bool,
-    /// Accept a plain-http release index from a non-loopback host (the index carries the
-    /// checksums installs are verified against; use only on a network path you trust)
-    #[arg(long, global = true)]
+    // `gover --allow-insecure install …`, likewise.
+    #[arg(long, hide = true)]
     pub allow_insecure: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The flags of the commands that fetch the release index or archives (install, use, local,
+/// list, upgrade, mirror sync): listed there only, not on commands they would not change.
+#[derive(Debug, Args, Default, Clone, Copy)]
+pub struct NetworkArgs {
+    /// Use only the cached release index and the download cache (also GOVER_OFFLINE=1)
+    #[arg(long)]
+    pub offline: bool,
+    /// Accept a plain-http release index from a non-loopback host (the index carries the
+    /// checksums installs are verified against; use only on a network path you trust)
+    #[arg(long)]
+    pub allow_insecure: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +110,8 @@ pub struct InstallArgs {
     /// Keep the verified archive in the download cache for offline reinstalls (also GOVER_KEEP_ARCHIVES=1)
     #[arg(long)]
     pub keep_archive: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,6 +152,8 @@ pub struct MirrorSyncArgs {
     /// Where releases come from (see `gover install --source`); `--layout goproxy` defaults to proxy
     #[arg(long, value_enum)]
     pub source: Option<SourceArg>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -139,12 +163,16 @@ pub struct UseArgs {
     /// Install the version first if it is not installed
     #[arg(long)]
     pub install: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct LocalArgs {
     /// The version to pin; a partial version is written as the exact release it resolves to
     pub spec: String,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +189,8 @@ pub struct ListArgs {
     /// Print JSON
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +232,8 @@ pub struct UpgradeArgs {
     /// Also remove the older patch releases of each upgraded line (not imported ones, nor ones a .go-version pins)
     #[arg(long)]
     pub prune: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
 }
 
 #[derive(Debug, Args)]

@@ -311,7 +311,7 @@ impl Remote {
             (body, answer) = http::open_with_retry(url, 0, &mut retry).map_err(http_err)?;
         }
         let (prefix, out, written) = if answer == Answer::Partial {
-            crate::progress::message(format_args!("Resuming {url} from byte {from}"));
+            crate::note!("Resuming {url} from byte {from}");
             crate::progress::status(format_args!("resumed at byte {from}"));
             let prefix = open_partial(partial, OpenOptions::new().read(true)).map_err(cache_err)?;
             let out = open_partial(partial, OpenOptions::new().append(true)).map_err(cache_err)?;

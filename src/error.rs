@@ -36,7 +36,13 @@ pub enum Error {
     #[error(transparent)]
     Home(#[from] HomeError),
     #[error("cannot fetch the release index")]
-    FetchIndex(#[source] HttpError),
+    FetchIndex {
+        #[source]
+        source: HttpError,
+        /// For `gover install`, whose hint may name `--allow-unverified` (no other command
+        /// has that escape hatch).
+        install: bool,
+    },
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error(transparent)]
@@ -164,8 +170,11 @@ impl Error {
             ) => VERIFY,
             Error::Index(IndexError::NoChecksum { .. }) => FAILURE,
             Error::Index(_) | Error::NotInstalled { .. } => NO_MATCH,
-            Error::FetchIndex(HttpError::TooLarge { .. }) => VERIFY,
-            Error::FetchIndex(_) => NETWORK,
+            Error::FetchIndex {
+                source: HttpError::TooLarge { .. },
+                ..
+            } => VERIFY,
+            Error::FetchIndex { .. } => NETWORK,
             Error::Download(DownloadError::Http { .. } | DownloadError::Interrupted { .. }) => {
                 NETWORK
             }
@@ -211,14 +220,19 @@ impl Error {
             ),
             Error::Resolve(e) => e.hint(),
             Error::Home(e) => e.hint(),
-            Error::FetchIndex(e) => Some(format!(
-                "{}; there is no cached index to fall back on (`gover install --allow-unverified` \
-                 installs without checksums, not recommended)",
-                e.hint().unwrap_or_else(|| format!(
+            Error::FetchIndex { source, install } => Some(format!(
+                "{}; there is no cached index to fall back on{}",
+                source.hint().unwrap_or_else(|| format!(
                     "check {} (default {})",
                     crate::env::GOVER_INDEX_URL,
                     crate::env::DEFAULT_INDEX_URL
-                ))
+                )),
+                if *install {
+                    " (`gover install --allow-unverified` installs without checksums, not \
+                     recommended)"
+                } else {
+                    ""
+                }
             )),
             Error::Index(e) => e.hint(),
             Error::Download(e) => e.hint(),
@@ -353,7 +367,6 @@ pub fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
 
 /// The styles of the labels, as clap styles its own messages.
 const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
-const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
 const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
 
 /// Stderr, coloured only when it should be: a terminal, `NO_COLOR` unset or empty, or
@@ -362,21 +375,8 @@ fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
     anstream::AutoStream::auto(io::stderr().lock())
 }
 
-/// Print `warning: {message}` to stderr, the label coloured like clap's; above the progress
-/// bars while they are live.
-pub fn warn(message: impl std::fmt::Display) {
-    if crate::progress::is_live() {
-        let colour = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
-        let line = format!("{WARNING}warning:{WARNING:#} {message}");
-        crate::progress::message(if colour {
-            line
-        } else {
-            anstream::adapter::strip_str(&line).to_string()
-        });
-        return;
-    }
-    let _ = writeln!(stderr(), "{WARNING}warning:{WARNING:#} {message}");
-}
+/// `warning: …` (silenced by `--quiet`); see [`crate::output`].
+pub use crate::output::warn;
 
 /// Print `error:`, the `caused by:` chain and the hint to stderr.
 pub fn render(err: &Error) {

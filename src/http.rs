@@ -59,6 +59,16 @@ pub enum HttpError {
         #[source]
         source: reqwest::Error,
     },
+    /// A request that failed for a reason [`classify`] names in one line (refused, reset,
+    /// timed out, unresolvable host, untrusted certificate): reqwest's own chain says the
+    /// same thing five times (`error sending request`, `client error (Connect)`, …), so it
+    /// is kept for deciding retries and hints but not shown.
+    #[error("request to {url} failed: {reason}")]
+    Network {
+        url: String,
+        reason: String,
+        error: reqwest::Error,
+    },
     #[error("{url} answered HTTP {status}")]
     Status {
         url: String,
@@ -95,17 +105,23 @@ impl HttpError {
                  does not downgrade"
                     .into(),
             ),
-            HttpError::Request { source, .. } if is_certificate_error(source) => Some(
+            HttpError::Request { source, .. } | HttpError::Network { error: source, .. }
+                if is_certificate_error(source) =>
+            {
+                Some(
                 "the server's TLS certificate is not trusted; if your network or mirror uses a \
                  private CA (a corporate proxy, say), point SSL_CERT_FILE at its certificate in \
                  PEM (or SSL_CERT_DIR at a directory of them)"
-                    .into(),
-            ),
-            HttpError::Request { .. } | HttpError::Body { .. } => Some(format!(
+                        .into(),
+                )
+            }
+            HttpError::Request { .. } | HttpError::Network { .. } | HttpError::Body { .. } => {
+                Some(format!(
                 "check your network connection and proxy settings (HTTPS_PROXY, NO_PROXY); \
                  {} sets the stall timeout in seconds",
-                env::GOVER_HTTP_TIMEOUT
-            )),
+                    env::GOVER_HTTP_TIMEOUT
+                ))
+            }
             HttpError::Status { status, .. } if status.as_u16() == 404 => {
                 Some("the mirror does not have this file; try another mirror".into())
             }
@@ -135,7 +151,7 @@ impl HttpError {
     /// redirect or an untrusted certificate, which fail the same way every time).
     pub fn is_transient(&self) -> bool {
         match self {
-            HttpError::Request { source, .. } => {
+            HttpError::Request { source, .. } | HttpError::Network { error: source, .. } => {
                 !source.is_redirect()
                     && !source.is_builder()
                     && !is_certificate_error(source)
@@ -246,6 +262,83 @@ fn is_certificate_error(err: &reqwest::Error) -> bool {
         };
     }
     false
+}
+
+/// Why a request failed, in one line naming the host, when the cause is one a person knows
+/// without reqwest's layers: refused, reset, timed out, unresolvable host, untrusted
+/// certificate. `None` for anything else (a refused redirect, a protocol error), whose chain
+/// is shown as it is.
+///
+/// The causes are found by walking the source chain: `io::Error`s (whose `source()` skips
+/// the error they wrap, so they are opened instead), rustls' errors, and reqwest's own
+/// `is_timeout`/`is_connect`.
+fn classify(err: &reqwest::Error, url: &Url) -> Option<String> {
+    let host = url.host_str().unwrap_or("?");
+    let host_port = match url.port_or_known_default() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_string(),
+    };
+    let mut io_kind = None;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        match e.downcast_ref::<rustls::Error>() {
+            Some(
+                tls @ (rustls::Error::InvalidCertificate(_)
+                | rustls::Error::NoCertificatesPresented),
+            ) => {
+                return Some(format!(
+                    "the TLS certificate of {host_port} is not trusted ({tls})"
+                ));
+            }
+            Some(tls) => return Some(format!("the TLS handshake with {host_port} failed ({tls})")),
+            None => {}
+        }
+        let io = e.downcast_ref::<io::Error>();
+        if let Some(io) = io {
+            io_kind = io_kind.or(Some(io.kind()));
+        }
+        next = match io.and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+    match io_kind {
+        Some(io::ErrorKind::ConnectionRefused) => {
+            return Some(format!("connection refused by {host_port}"));
+        }
+        Some(io::ErrorKind::ConnectionReset) => {
+            return Some(format!("connection reset by {host_port}"));
+        }
+        Some(io::ErrorKind::ConnectionAborted) => {
+            return Some(format!("connection to {host_port} aborted"));
+        }
+        Some(io::ErrorKind::HostUnreachable | io::ErrorKind::NetworkUnreachable) => {
+            return Some(format!("{host_port} is unreachable from this network"));
+        }
+        _ => {}
+    }
+    if err.is_timeout() {
+        return Some(if err.is_connect() {
+            format!("no connection to {host_port} within {}s", stall.as_secs())
+        } else {
+            format!(
+                "{host_port} sent nothing for {}s ({} sets this stall timeout)",
+                stall.as_secs(),
+                env::GOVER_HTTP_TIMEOUT
+            )
+        });
+    }
+    // A connect error that is none of the above: most often a name that does not resolve.
+    // hyper does not expose its DNS error as a type, so ask the resolver again (only after a
+    // failure, and only for a name: an address needs no lookup).
+    if err.is_connect()
+        && let Some(url::Host::Domain(name)) = url.host()
+        && std::net::ToSocketAddrs::to_socket_addrs(&(name, 0)).is_err()
+    {
+        return Some(format!("cannot resolve host {name}"));
+    }
+    None
 }
 
 /// The error and its root cause on one line, for a retry warning.
@@ -529,13 +622,25 @@ fn open_with(url: &str, from: u64, strict: bool) -> Result<(Body, Answer), HttpE
     let shown = without_credentials(url);
     let had_credentials = shown != url;
     let url = shown.as_str();
+    match from {
+        0 => crate::verbose!("GET {url}"),
+        n => crate::verbose!("GET {url} (from byte {n})"),
+    }
     match parsed.scheme() {
         "file" => open_file(url, &parsed, from),
-        "http" | "https" => open_http(url, parsed, from, strict).map_err(|e| match e {
-            // reqwest's own message names the URL it was given, credentials and all.
-            HttpError::Request { url, source } if had_credentials => HttpError::Request {
-                url,
-                source: source.without_url(),
+        "http" | "https" => open_http(url, parsed.clone(), from, strict).map_err(|e| match e {
+            HttpError::Request { url, source } => match classify(&source, &parsed) {
+                Some(reason) => HttpError::Network {
+                    url,
+                    reason,
+                    error: source,
+                },
+                // reqwest's own message names the URL it was given, credentials and all.
+                None if had_credentials => HttpError::Request {
+                    url,
+                    source: source.without_url(),
+                },
+                None => HttpError::Request { url, source },
             },
             other => other,
         }),
@@ -581,8 +686,17 @@ fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, A
     if from > 0 {
         request = request.header(RANGE, format!("bytes={from}-"));
     }
+    let started = Instant::now();
     let response = request.send().map_err(request_err)?;
     let status = response.status();
+    crate::verbose!(
+        "{url}: HTTP {status}{} after {} ms",
+        response
+            .content_length()
+            .map(|n| format!(", {n} bytes"))
+            .unwrap_or_default(),
+        started.elapsed().as_millis()
+    );
     let answer = match status {
         StatusCode::PARTIAL_CONTENT if from > 0 => {
             let content_range = response

@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod json;
 pub mod link;
 pub mod mirror;
+pub mod output;
 pub mod pathenv;
 pub mod process;
 pub mod progress;

@@ -7,6 +7,7 @@ use clap::Parser;
 use gover::cli::Cli;
 use gover::commands::completions;
 use gover::error;
+use gover::output::{self, Verbosity};
 use gover::shims::run::{self as shim, FALLBACK_COMMAND};
 
 fn main() -> ExitCode {
@@ -22,6 +23,13 @@ fn main() -> ExitCode {
         _ => {}
     }
     let cli = Cli::parse();
+    output::set(if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    });
     match gover::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // `gover list | head`: the reader went away; that is not an error.

@@ -198,7 +198,7 @@ fn lock_dir(dir: &Path) -> Result<File, Error> {
     match file.try_lock() {
         Ok(()) => return Ok(file),
         Err(fs::TryLockError::WouldBlock) => {
-            eprintln!(
+            crate::note!(
                 "Waiting for another `gover mirror sync` into {} to finish",
                 dir.display()
             );
@@ -234,7 +234,7 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
     let partial: PathBuf = dir.join(format!("{name}.partial"));
     let cached = home.download_path(name);
     if verifies(&cached, file) {
-        eprintln!("Copying {name} from the download cache");
+        crate::note!("Copying {name} from the download cache");
         copy_new(&cached, &partial).map_err(Error::io("cannot write", &partial))?;
         if !verifies(&partial, file) {
             let _ = fs::remove_file(&partial);
@@ -252,7 +252,7 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
             });
         }
         dist::try_mirrors(&access.mirrors, name, |url| {
-            eprintln!("Downloading {url}");
+            crate::note!("Downloading {url}");
             let origin = Origin::Remote {
                 url: url.to_string(),
                 partial: partial.clone(),

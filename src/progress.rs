@@ -65,7 +65,7 @@ pub struct InstallProgress {
 
 impl InstallProgress {
     pub fn new(label: &str, len: Option<u64>) -> InstallProgress {
-        if !std::io::stderr().is_terminal() {
+        if !std::io::stderr().is_terminal() || crate::output::is_quiet() {
             return InstallProgress {
                 bytes: ProgressBar::hidden(),
                 files: ProgressBar::hidden(),

@@ -21,7 +21,7 @@ pub fn run(args: CurrentArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
     let active = resolve::active_here(&home)?;
     for note in &active.notes {
-        eprintln!("warning: {note}");
+        crate::error::warn(note);
     }
     if args.json {
         let installed = match active.installed(&home) {
@@ -45,7 +45,7 @@ pub fn run(args: CurrentArgs) -> Result<(), Error> {
             super::print(&format!("{} ({})\n", active.request, active.source))?;
             crate::error::warn(format_args!("{e}"));
             if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
+                crate::output::hint(hint);
             }
             Ok(())
         }

@@ -26,10 +26,10 @@ pub fn run(args: DoctorArgs) -> Result<(), Error> {
             fixed.extend(apply(&ctx, r)?);
         }
         for line in &fixed {
-            eprintln!("fixed: {line}");
+            crate::note!("fixed: {line}");
         }
         if fixed.is_empty() {
-            eprintln!("nothing to fix automatically");
+            crate::note!("nothing to fix automatically");
         } else {
             // Look again, so the report shows what is left.
             ctx = Context::gather(true)?;

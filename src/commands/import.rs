@@ -28,8 +28,10 @@ pub fn run(args: ImportArgs) -> Result<(), Error> {
 fn import_one(home: &Home, tree: &Tree) -> Result<(), Error> {
     let v = &tree.version;
     match import::link(home, tree)? {
-        Imported::Already => eprintln!("Go {v} from {} is already imported", tree.path.display()),
-        Imported::Linked => eprintln!(
+        Imported::Already => {
+            crate::note!("Go {v} from {} is already imported", tree.path.display())
+        }
+        Imported::Linked => crate::note!(
             "Imported Go {v} from {} ({} links to it; gover never changes the original)",
             tree.path.display(),
             home.version_dir(v).display()
@@ -38,7 +40,7 @@ fn import_one(home: &Home, tree: &Tree) -> Result<(), Error> {
     shims::ensure(home)?;
     if resolve::default_version(home)?.is_none() {
         install::set_default(home, v)?;
-        eprintln!("Go {v} is now the default (no default was set)");
+        crate::note!("Go {v} is now the default (no default was set)");
     }
     Ok(())
 }
@@ -58,7 +60,7 @@ fn scan(home: &Home, yes: bool) -> Result<(), Error> {
         });
     let trees = import::scan(home, &root, user_home.as_deref(), gomodcache.as_deref());
     if trees.is_empty() {
-        eprintln!("No Go trees found in the usual places");
+        crate::note!("No Go trees found in the usual places");
         return Ok(());
     }
     let mut new = Vec::new();
@@ -80,7 +82,7 @@ fn scan(home: &Home, yes: bool) -> Result<(), Error> {
     super::print(&out)?;
     if !yes {
         if !new.is_empty() {
-            eprintln!(
+            crate::note!(
                 "Dry run: nothing changed. `gover import --scan --yes` imports the {} marked \
                  `would import` (links only; the trees stay where they are)",
                 new.len()

@@ -27,13 +27,27 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
     }
     if args.specs.is_empty() {
         if let Some(request) = requested_here(&home)? {
-            install::install_with(&home, &request, &access, args.force)?;
+            install::install_with(&home, &request, &access, args.force).map_err(for_install)?;
         }
         return Ok(());
     }
     batch::each("install", &args.specs, |spec| {
-        install::install_with(&home, &version::parse_request(spec)?, &access, args.force).map(drop)
+        install::install_with(&home, &version::parse_request(spec)?, &access, args.force)
+            .map(drop)
+            .map_err(for_install)
     })
+}
+
+/// An index that cannot be fetched, as `gover install` says it: its hint may name
+/// `--allow-unverified`, which only `install` has.
+fn for_install(err: Error) -> Error {
+    match err {
+        Error::FetchIndex { source, .. } => Error::FetchIndex {
+            source,
+            install: true,
+        },
+        other => other,
+    }
 }
 
 /// For `gover install` with no SPEC: exactly what `gover current` names here, whatever decided
@@ -51,14 +65,14 @@ fn requested_here(home: &Home) -> Result<Option<VersionRequest>, Error> {
     if active.source == Source::Default
         && let Ok(version) = active.installed(home)
     {
-        eprintln!(
+        crate::note!(
             "Nothing here pins a Go version (no {}, version file, go.work or go.mod), and the \
              default, Go {version}, is already installed",
             crate::env::GOVER_VERSION
         );
         return Ok(None);
     }
-    eprintln!("Installing the version named by {named_by}");
+    crate::note!("Installing the version named by {named_by}");
     Ok(Some(match &active.request {
         VersionRequest::AtLeast(min) => match active.installed(home) {
             Ok(installed) => VersionRequest::Exact(installed),

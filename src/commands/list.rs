@@ -63,7 +63,7 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
         return super::print(&super::to_json(&rows));
     }
     if rows.is_empty() {
-        eprintln!("No Go versions are installed; try `gover install latest`");
+        crate::note!("No Go versions are installed; try `gover install latest`");
         return Ok(());
     }
     let mut out = String::new();
@@ -88,7 +88,7 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
     } = loaded.origin
         && let Some(note) = loaded.origin.describe()
     {
-        eprintln!("Note: {note}");
+        crate::note!("Note: {note}");
     }
     let index = loaded.index;
     let rows: Vec<Remote> = index

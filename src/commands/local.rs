@@ -25,9 +25,9 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
             match crate::dist::cache::load(&home, &check, false)? {
                 Some(loaded) => loaded.index.resolve(&request)?.0,
                 None => {
-                    eprintln!(
-                        "warning: no release index to check Go {v} against; pinning it unchecked"
-                    );
+                    crate::output::warn_always(format_args!(
+                        "no release index to check Go {v} against; pinning it unchecked"
+                    ));
                     v.clone()
                 }
             }
@@ -42,9 +42,11 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     crate::fsutil::write_atomic(&path, format!("{version}\n").as_bytes())
         .map_err(Error::io("cannot write", &path))?;
     crate::seen::record(&home, &path);
-    eprintln!("Pinned Go {version} in {}", path.display());
+    crate::note!("Pinned Go {version} in {}", path.display());
     if !inventory::is_installed(&home, &version) {
-        eprintln!("hint: Go {version} is not installed yet; run `gover install`");
+        crate::output::hint(format_args!(
+            "Go {version} is not installed yet; run `gover install`"
+        ));
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
         return sync_goproxy(&home, &args, &requests, &platforms, &access);
     }
     if access.source()? == SourceKind::Proxy {
-        eprintln!(
+        crate::note!(
             "note: a go.dev-layout mirror is built from go.dev's index and archives; \
              `--layout goproxy` builds one from GOPROXY"
         );
@@ -45,9 +45,9 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
     let wanted = mirror::select(&index, &requests, &platforms)?;
     let report = mirror::sync(&home, &args.dir, &wanted, &access)?;
     for name in &report.present {
-        eprintln!("Already there: {name}");
+        crate::note!("Already there: {name}");
     }
-    eprintln!(
+    crate::note!(
         "Synced {} archive(s) into {} ({} downloaded, {} already there); serve that directory \
          and point GOVER_INDEX_URL at <base>/index.json and GOVER_DIST_URL at <base>/",
         wanted.len(),
@@ -71,9 +71,9 @@ fn sync_goproxy(
     }
     let report = crate::goproxy::mirror::sync(home, &args.dir, requests, platforms, access)?;
     for name in &report.present {
-        eprintln!("Already there: {name}");
+        crate::note!("Already there: {name}");
     }
-    eprintln!(
+    crate::note!(
         "Synced {} toolchain(s) into {} ({} downloaded, {} already there); serve that directory \
          and point GOPROXY at it (or use GOPROXY=file://{}); GOSUMDB stays as it is",
         report.downloaded.len() + report.present.len(),

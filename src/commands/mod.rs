@@ -20,27 +20,53 @@ mod which;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, MirrorCommand, NetworkArgs};
 use crate::dist::Access;
 use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::env::check_numbers()?;
-    let access = Access::from_env(cli.offline, cli.allow_insecure);
+    // `gover --offline install` (before the subcommand) still counts.
+    let access = |n: NetworkArgs| {
+        Access::from_env(
+            cli.offline || n.offline,
+            cli.allow_insecure || n.allow_insecure,
+        )
+    };
     match cli.command {
-        Command::Install(args) => install::run(args, access),
-        Command::Use(args) => use_::run(args, access),
-        Command::Local(args) => local::run(args, access),
+        Command::Install(args) => {
+            let access = access(args.network);
+            install::run(args, access)
+        }
+        Command::Use(args) => {
+            let access = access(args.network);
+            use_::run(args, access)
+        }
+        Command::Local(args) => {
+            let access = access(args.network);
+            local::run(args, access)
+        }
         Command::Current(args) => current::run(args),
-        Command::List(args) => list::run(args, access),
+        Command::List(args) => {
+            let access = access(args.network);
+            list::run(args, access)
+        }
         Command::Uninstall(args) => uninstall::run(args),
         Command::Import(args) => import::run(args),
-        Command::Upgrade(args) => upgrade::run(args, access),
+        Command::Upgrade(args) => {
+            let access = access(args.network);
+            upgrade::run(args, access)
+        }
         Command::Prune(args) => prune::run(args),
         Command::Which(args) => which::run(args),
         Command::Exec(args) => exec::run(args),
         Command::Completions(args) => completions::run(args),
-        Command::Mirror(command) => mirror::run(command, access),
+        Command::Mirror(command) => {
+            let access = match &command {
+                MirrorCommand::Sync(args) => access(args.network),
+            };
+            mirror::run(command, access)
+        }
         Command::Env(args) => env::run(args),
         Command::Setup(args) => setup::run(args),
         Command::Doctor(args) => doctor::run(args),

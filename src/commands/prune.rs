@@ -38,7 +38,7 @@ pub fn run(args: PruneArgs) -> Result<(), Error> {
     // Links outside GOVER_HOME last, right before the question about them.
     plan.items.sort_by_key(|i| i.needs_consent());
     for note in &plan.notes {
-        eprintln!("note: {note}");
+        crate::note!("note: {note}");
     }
 
     // Everything is printed before it is applied; the links outside GOVER_HOME all come
@@ -75,17 +75,17 @@ pub fn run(args: PruneArgs) -> Result<(), Error> {
         super::print(&json(&plan.items, &statuses, args.dry_run))?;
     } else {
         if skipped > 0 {
-            eprintln!(
+            crate::note!(
                 "Left {skipped} link(s) outside GOVER_HOME in place: pass --yes to remove them \
                  (or run on a terminal to be asked)"
             );
         }
         if args.dry_run {
-            eprintln!("Dry run: {planned} change(s) planned; nothing was changed");
+            crate::note!("Dry run: {planned} change(s) planned; nothing was changed");
         } else if plan.items.is_empty() {
-            eprintln!("Nothing to prune");
+            crate::note!("Nothing to prune");
         } else {
-            eprintln!("Pruned: {done} change(s) made, {failed} failed");
+            crate::note!("Pruned: {done} change(s) made, {failed} failed");
         }
     }
     if failed > 0 {

@@ -41,10 +41,10 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
         let changed = setup::remove(&paths)?;
         setup::remove_empty_dirs(&changed, &dirs.config);
         if changed.is_empty() {
-            eprintln!("No gover block found; nothing to remove");
+            crate::note!("No gover block found; nothing to remove");
         }
         for e in &changed {
-            eprintln!("{}", describe(e, "removed the gover block from"));
+            crate::note!("{}", describe(e, "removed the gover block from"));
         }
         return Ok(());
     }
@@ -57,28 +57,28 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
     let changed = setup::apply(&targets, &dirs)?;
     for t in &targets {
         match changed.iter().find(|e| e.path == t.path) {
-            Some(e) => eprintln!(
+            Some(e) => crate::note!(
                 "{} (read by {})",
                 describe(e, "wrote the gover block to"),
                 t.read_by
             ),
-            None => eprintln!("{} is already set up", t.path.display()),
+            None => crate::note!("{} is already set up", t.path.display()),
         }
     }
     if let Some(file) = setup::github_path(&home)? {
-        eprintln!(
+        crate::note!(
             "added {} to {} for later CI steps",
             home.shims_dir().display(),
             file.display()
         );
     }
     if on_ci {
-        eprintln!(
+        crate::note!(
             "CI runner (CI or GITHUB_ACTIONS is set): no shell startup files changed; \
              `gover setup --shell bash` (or zsh, fish, sh) writes them anyway"
         );
     } else if !changed.is_empty() {
-        eprintln!(
+        crate::note!(
             "Open a new shell (or run `eval \"$(gover env)\"`) for this one to pick it up. \
              `bash -c`, cron and CI jobs read no startup file: they inherit PATH from whatever starts them."
         );

@@ -60,17 +60,17 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
                 version: version.to_string(),
             });
         }
-        eprintln!(
-            "warning: Go {version} is in use by a running `gover exec`; removing it anyway (--force)"
-        );
+        crate::error::warn(format_args!(
+            "Go {version} is in use by a running `gover exec`; removing it anyway (--force)"
+        ));
     }
     if is_default {
         let current = home.current_link();
         fs::remove_file(&current).map_err(Error::io("cannot remove", &current))?;
-        eprintln!("Removed the default link {}", current.display());
+        crate::note!("Removed the default link {}", current.display());
     }
     inventory::remove_version(home, &version)?;
-    eprintln!("Uninstalled Go {version}");
+    crate::note!("Uninstalled Go {version}");
     Ok(())
 }
 

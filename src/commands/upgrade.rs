@@ -15,7 +15,7 @@ pub fn run(args: UpgradeArgs, access: Access) -> Result<(), Error> {
     let lines: Vec<String> = if args.minors.is_empty() {
         let lines = upgrade::installed_lines(&home);
         if lines.is_empty() {
-            eprintln!("No Go versions are installed; try `gover install latest`");
+            crate::note!("No Go versions are installed; try `gover install latest`");
             return Ok(());
         }
         lines.iter().map(|(a, b)| format!("{a}.{b}")).collect()
@@ -47,23 +47,23 @@ fn report(plan: &LinePlan, dry_run: bool) {
         ("moves", "removing")
     };
     match &plan.install {
-        Some(v) => eprintln!("{line}: {} -> {v}", plan.newest_installed),
-        None => eprintln!(
+        Some(v) => crate::note!("{line}: {} -> {v}", plan.newest_installed),
+        None => crate::note!(
             "{line}: {} is the newest release in the index",
             plan.newest_installed
         ),
     }
     if let Some(v) = &plan.repoint_default {
-        eprintln!("{line}: the default {moves} to {v}");
+        crate::note!("{line}: the default {moves} to {v}");
     }
     for v in &plan.remove {
-        eprintln!("{line}: {removes} {v}");
+        crate::note!("{line}: {removes} {v}");
     }
     for (v, why) in &plan.keep {
-        eprintln!("{line}: kept {v}: {why}");
+        crate::note!("{line}: kept {v}: {why}");
     }
     for (file, v) in &plan.pins {
-        eprintln!(
+        crate::note!(
             "{line}: {} pins {v}; not rewritten (`gover local {}` in its directory moves it)",
             file.display(),
             plan.newest()

@@ -30,14 +30,15 @@ pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
         crate::install::set_default(&home, &version)?;
         shims::ensure(&home)?;
     }
-    eprintln!("Now using Go {version} (global default)");
+    crate::note!("Now using Go {version} (global default)");
     // Say so when something here outranks the default.
     if let Ok(active) = resolve::active_here(&home)
         && active.source != Source::Default
     {
-        eprintln!(
+        crate::note!(
             "note: in this directory {} ({})",
-            active.request, active.source
+            active.request,
+            active.source
         );
     }
     Ok(())

@@ -108,16 +108,17 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
                     url: meta_url,
                     why: CacheUse::Offline,
                 };
-                eprintln!("Offline: {}", origin.describe().unwrap_or_default());
+                crate::note!("Offline: {}", origin.describe().unwrap_or_default());
                 Ok(Some(Loaded { index, origin }))
             }
             other => {
                 if let Some((_, other_url, _)) = other {
-                    eprintln!("{}", other_url_note(&other_url, &url));
+                    crate::output::note(other_url_note(&other_url, &url));
                 }
                 if access.allow_unverified {
-                    eprintln!(
-                        "warning: offline with no cached release index: nothing can be verified"
+                    // Safety: what follows is installed without checksums; `--quiet` keeps it.
+                    crate::output::warn_always(
+                        "offline with no cached release index: nothing can be verified",
                     );
                     return Ok(None);
                 }
@@ -137,6 +138,12 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         && meta_url == url
         && age < ttl
     {
+        crate::verbose!(
+            "using the cached release index {} (fetched {}, within the TTL of {}s)",
+            home.index_cache().display(),
+            human_age(age),
+            ttl.as_secs()
+        );
         let origin = Origin::Cached {
             age,
             url: meta_url,
@@ -144,12 +151,24 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         };
         return Ok(Some(Loaded { index, origin }));
     }
+    crate::verbose!(
+        "fetching the release index {url} ({})",
+        if refresh {
+            "a newer release than the cached copy was asked for"
+        } else {
+            "no cached copy from this URL within the TTL"
+        }
+    );
     let failure = match http::get_index(&url, access.allow_insecure) {
         Ok(bytes) => match Index::parse(&bytes, &url) {
             Ok(index) => {
                 // The cached copy is a convenience; failing to write it must not fail the command.
                 let _ = write(home, &url, &bytes);
                 let _ = write_listing(home, &index, &bytes);
+                crate::verbose!(
+                    "cached the release index in {}",
+                    home.index_cache().display()
+                );
                 return Ok(Some(Loaded {
                     index,
                     origin: Origin::Fetched,
@@ -157,7 +176,10 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
             }
             Err(e) => Error::Index(e),
         },
-        Err(e) => Error::FetchIndex(e),
+        Err(source) => Error::FetchIndex {
+            source,
+            install: false,
+        },
     };
     let reason = match root_cause(&failure) {
         Some(cause) => format!("{failure}: {cause}"),
@@ -167,21 +189,22 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     if let Some((_, other_url, _)) = &cached
         && *other_url != url
     {
-        eprintln!("{}", other_url_note(other_url, &url));
+        crate::output::note(other_url_note(other_url, &url));
     }
     match cached.filter(|(_, meta_url, _)| *meta_url == url) {
         Some((index, meta_url, age)) => {
-            eprintln!("warning: {reason}");
+            crate::error::warn(&reason);
             let origin = Origin::Cached {
                 age,
                 url: meta_url,
                 why: CacheUse::Fallback,
             };
-            eprintln!("warning: {}", origin.describe().unwrap_or_default());
+            crate::error::warn(origin.describe().unwrap_or_default());
             Ok(Some(Loaded { index, origin }))
         }
         None if access.allow_unverified => {
-            eprintln!("warning: {reason}; there is no cached copy");
+            // Safety: the install goes on without checksums; `--quiet` keeps it.
+            crate::output::warn_always(format_args!("{reason}; there is no cached copy"));
             Ok(None)
         }
         None => Err(failure),
@@ -241,6 +264,11 @@ fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
     }
     let releases = serde_json::to_vec(&listing.releases).ok()?;
     let index = Index::parse(&releases, &url).ok()?;
+    crate::verbose!(
+        "using the cached release listing {} (fetched {})",
+        home.index_listing().display(),
+        human_age(age)
+    );
     Some(Loaded {
         index,
         origin: Origin::Cached {

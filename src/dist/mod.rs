@@ -123,11 +123,11 @@ pub fn try_mirrors<T>(
         match attempt(&archive_url(base, filename)) {
             Ok(value) => return Ok(value),
             Err(e) if e.is_mirror_fault() && bases.peek().is_some() => {
-                eprintln!("warning: {e}");
-                if let Some(cause) = std::error::Error::source(&e) {
-                    eprintln!("  caused by: {cause}");
+                match std::error::Error::source(&e) {
+                    Some(cause) => crate::error::warn(format_args!("{e}\n  caused by: {cause}")),
+                    None => crate::error::warn(&e),
                 }
-                eprintln!(
+                crate::note!(
                     "trying the next mirror: {}",
                     archive_url(bases.peek().expect("peeked"), filename)
                 );

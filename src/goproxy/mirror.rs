@@ -67,7 +67,7 @@ pub fn sync(
                 report.present.push(mv.clone());
             } else {
                 let partial = at.join(format!("{mv}.zip.partial"));
-                eprintln!("Downloading {MODULE}@{mv}");
+                crate::note!("Downloading {MODULE}@{mv}");
                 proxies.download_zip(&mv, &partial, &|_| {})?;
                 let actual = hash_zip(&partial).unwrap_or_else(|| "(not a zip)".into());
                 if actual != vouched.zip {

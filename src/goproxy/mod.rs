@@ -246,7 +246,7 @@ impl Proxies {
             match entry {
                 ProxyEntry::Url { url, fall_back } => urls.push((url.clone(), *fall_back)),
                 ProxyEntry::Direct => {
-                    eprintln!(
+                    crate::note!(
                         "note: GOPROXY's `direct` cannot serve toolchains (they exist only as \
                          module zips on proxies); skipping it"
                     );

@@ -79,7 +79,9 @@ impl Source for Dist<'_> {
                 staging,
             ),
             Archive::Unverified { filename, why } => {
-                eprintln!("warning: installing Go {version} UNVERIFIED: {why}");
+                crate::output::warn_always(format_args!(
+                    "installing Go {version} UNVERIFIED: {why}"
+                ));
                 fetch_and_unpack(self.home, version, &filename, None, self.access, staging)
             }
         }
@@ -115,6 +117,15 @@ fn fetch_and_unpack(
     let store = std::sync::Arc::new(crate::store::Store::new(home.store_dir()));
     let threads = (threads, &store);
     let cached = home.download_path(filename);
+    crate::verbose!(
+        "download cache: {} {}",
+        cached.display(),
+        if cached.is_file() {
+            "is there; verifying it"
+        } else {
+            "is not there"
+        }
+    );
     if cached.is_file() {
         match unpack_from(
             threads,
@@ -124,7 +135,7 @@ fn fetch_and_unpack(
             staging,
         ) {
             Ok(()) => {
-                eprintln!("Used the cached download {}", cached.display());
+                crate::note!("Used the cached download {}", cached.display());
                 return Ok(());
             }
             Err(e) => {
@@ -234,7 +245,7 @@ fn unpack_from(
         None => stream
             .finish_unverified()
             .map(|digest| {
-                crate::error::warn(format_args!(
+                crate::output::warn_always(format_args!(
                     "Go {version} was installed UNVERIFIED (sha256 of what was received: {digest})"
                 ));
             })

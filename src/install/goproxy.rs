@@ -42,10 +42,10 @@ impl<'a> Goproxy<'a> {
             if !access.allow_unverified {
                 return Err(GoproxyError::Unverifiable { why: why.clone() }.into());
             }
-            eprintln!(
-                "warning: {why}: toolchains from GOPROXY will be installed UNVERIFIED \
+            crate::output::warn_always(format_args!(
+                "{why}: toolchains from GOPROXY will be installed UNVERIFIED \
                  (--allow-unverified)"
-            );
+            ));
         }
         Ok(Goproxy {
             home,
@@ -123,10 +123,10 @@ impl Source for Goproxy<'_> {
                 .into()),
                 Some(_) => Ok(()),
                 None => {
-                    eprintln!(
-                        "warning: Go {version} was installed UNVERIFIED (h1 of what was \
-                         received: {actual})"
-                    );
+                    crate::output::warn_always(format_args!(
+                        "Go {version} was installed UNVERIFIED (h1 of what was received: \
+                         {actual})"
+                    ));
                     Ok(())
                 }
             }
@@ -136,15 +136,15 @@ impl Source for Goproxy<'_> {
         if let Some(zip) = self.in_mod_cache(&module_version) {
             match check(&zip, &zip.display().to_string()) {
                 Ok(()) => {
-                    eprintln!("Used Go's module cache {}", zip.display());
+                    crate::note!("Used Go's module cache {}", zip.display());
                     return Ok(());
                 }
                 Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
                 Err(e) => {
-                    eprintln!(
-                        "warning: {} is unusable ({e}); downloading it",
+                    crate::error::warn(format_args!(
+                        "{} is unusable ({e}); downloading it",
                         zip.display()
-                    );
+                    ));
                     super::empty_dir(staging)?;
                 }
             }
@@ -155,14 +155,14 @@ impl Source for Goproxy<'_> {
         if cached.is_file() && expected.is_some() {
             match check(&cached, &cached.display().to_string()) {
                 Ok(()) => {
-                    eprintln!("Used the cached download {}", cached.display());
+                    crate::note!("Used the cached download {}", cached.display());
                     return Ok(());
                 }
                 Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
                 Err(e) => {
-                    eprintln!(
-                        "warning: the cached {filename} is unusable ({e}); downloading it again"
-                    );
+                    crate::error::warn(format_args!(
+                        "the cached {filename} is unusable ({e}); downloading it again"
+                    ));
                     let _ = fs::remove_file(&cached);
                     super::empty_dir(staging)?;
                 }

@@ -100,12 +100,22 @@ fn install_from<S: Source>(
     }
     // A broken `current` would fail the install only after the download; say so first.
     resolve::default_version(home)?;
-    eprintln!("Installing Go {version}");
+    crate::note!("Installing Go {version}");
     let _ctrl_c = crate::interrupt::guard();
     let staging = new_staging(home, &version)?;
     let archive = source.cached_archive(&version, &resolved);
+    let started = std::time::Instant::now();
     source.fetch(&version, resolved, staging.path())?;
+    crate::verbose!(
+        "Go {version}: fetched, verified and unpacked in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    let started = std::time::Instant::now();
     let version = finish(home, version, staging)?;
+    crate::verbose!(
+        "Go {version}: flushed to disk and moved into place in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
     if !access.keep_archive
         && let Some(archive) = archive
     {
@@ -148,17 +158,17 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
     // The dir has moved; don't let the TempDir guard try to delete it.
     let _ = staging.keep();
     shims::ensure(home)?;
-    eprintln!("Installed Go {version} to {}", dest.display());
+    crate::note!("Installed Go {version} to {}", dest.display());
     if resolve::default_version(home)?.is_none() {
         set_default(home, &version)?;
-        eprintln!("Go {version} is now the default (no default was set)");
+        crate::note!("Go {version} is now the default (no default was set)");
     }
     Ok(version)
 }
 
 fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
     shims::ensure(home)?;
-    eprintln!("Go {v} is already installed");
+    crate::note!("Go {v} is already installed");
     Ok(v.clone())
 }
 
