@@ -182,7 +182,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__doctor)
-            opts="-q -v -h -V --json --strict --fix --quiet --verbose --help --version"
+            opts="-q -v -h -V --json --strict --fix --store --quiet --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -173,6 +173,7 @@ complete -c gover -n "__fish_gover_using_subcommand setup" -s V -l version -d 'P
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l json -d 'Print the findings as JSON'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l strict -d 'Exit non-zero on warnings too, not only on errors'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -l fix -d 'Apply the safe repairs and print each change; riskier ones are printed as commands'
+complete -c gover -n "__fish_gover_using_subcommand doctor" -l store -d 'Also look for installed files edited after install (one stat per stored file, ~13,000 per release)'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s q -l quiet -d 'Print only errors, safety warnings and results: no progress bars, no notes'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s v -l verbose -d 'Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings'
 complete -c gover -n "__fish_gover_using_subcommand doctor" -s h -l help -d 'Print help'

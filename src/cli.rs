@@ -326,6 +326,10 @@ pub struct DoctorArgs {
     /// Apply the safe repairs and print each change; riskier ones are printed as commands
     #[arg(long)]
     pub fix: bool,
+    /// Also look for installed files edited after install (one stat per stored file, ~13,000
+    /// per release)
+    #[arg(long)]
+    pub store: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -179,6 +179,12 @@ impl Store {
 
     /// Every entry of the store (not those being made in `tmp/`).
     pub fn entries(&self) -> Vec<Entry> {
+        self.entries_where(|_| true)
+    }
+
+    /// The entries whose metadata `keep` accepts (one `fstatat` per entry, nothing kept for
+    /// the others).
+    pub fn entries_where(&self, keep: impl Fn(&fs::Metadata) -> bool) -> Vec<Entry> {
         let mut out = Vec::new();
         let Ok(shards) = fs::read_dir(&self.dir) else {
             return out;
@@ -200,7 +206,7 @@ impl Store {
                     continue;
                 };
                 let Ok(m) = file.metadata() else { continue };
-                if !m.is_file() {
+                if !m.is_file() || !keep(&m) {
                     continue;
                 }
                 out.push(Entry {

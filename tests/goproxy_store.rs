@@ -122,7 +122,7 @@ fn doctor_finds_an_edit_of_a_file_two_proxy_trees_share() {
     fs::write(&edited, "package shared // edited\n").unwrap();
     let other = ctx.version_dir("1.22.6").join("src/shared/f7.go");
 
-    let out = ctx.gover(["doctor"]);
+    let out = ctx.gover(["doctor", "--store"]);
     let text = format!("{}{}", out.stdout, out.stderr);
     assert!(text.contains("store-file"), "{text}");
     assert!(text.contains(&edited.display().to_string()), "{text}");

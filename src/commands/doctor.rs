@@ -1,4 +1,4 @@
-//! `gover doctor [--json] [--strict] [--fix]`: run the checks, optionally apply the safe
+//! `gover doctor [--json] [--strict] [--fix] [--store]`: run the checks, optionally apply the safe
 //! repairs (then check again), and report. Exits 1 when an error remains, or with `--strict`
 //! a warning.
 
@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::{goenv, setup, shims};
 
 pub fn run(args: DoctorArgs) -> Result<(), Error> {
-    let mut ctx = Context::gather(true)?;
+    let mut ctx = Context::gather(true, args.store)?;
     let mut findings = doctor::run(&ctx);
     let mut fixed = Vec::new();
     if args.fix {
@@ -32,7 +32,7 @@ pub fn run(args: DoctorArgs) -> Result<(), Error> {
             crate::note!("nothing to fix automatically");
         } else {
             // Look again, so the report shows what is left.
-            ctx = Context::gather(true)?;
+            ctx = Context::gather(true, args.store)?;
             findings = doctor::run(&ctx);
         }
     }

@@ -12,10 +12,13 @@ use super::scan::{self, Scan};
 use crate::error::Error;
 use crate::goenv::{self, Setting};
 use crate::home::Home;
+use std::os::unix::fs::MetadataExt;
+
 use crate::pathenv;
 use crate::resolve::{self, Active};
 use crate::setup;
 use crate::shell::{Shell, UserDirs, is_executable};
+use crate::store::{self, STORED_MTIME, Store};
 use crate::version::GoVersion;
 
 pub struct Context {
@@ -36,6 +39,9 @@ pub struct Context {
     pub setup_shells: Vec<Shell>,
     pub startup_files: Vec<PathBuf>,
     pub scan: Scan,
+    /// With `--store`, the stored files written to since they were stored (their mtime is no
+    /// longer the store's stamp): usually none. Found while the probes run.
+    pub store_suspects: Vec<store::Entry>,
     versions: RefCell<HashMap<PathBuf, Answer>>,
 }
 
@@ -56,8 +62,9 @@ enum Answer {
 }
 
 impl Context {
-    /// Look at everything; `probe` runs the shells (slow-ish: each up to [`probe::TIMEOUT`]).
-    pub fn gather(probe: bool) -> Result<Context, Error> {
+    /// Look at everything; `probe` runs the shells (slow-ish: each up to [`probe::TIMEOUT`]),
+    /// `store` looks at every stored file (`gover doctor --store`).
+    pub fn gather(probe: bool, store: bool) -> Result<Context, Error> {
         let home = Home::from_env()?;
         let dirs = UserDirs::from_env()?;
         let shims = home.shims_dir();
@@ -106,6 +113,15 @@ impl Context {
             }
         }
         let early = std::thread::spawn(move || run_versions(gos));
+        // One `fstatat` per stored file (~13,000 per release), in parallel with the probes;
+        // only on request, since on two cores it costs about as much as the probes' shells.
+        let store_dir = home.store_dir();
+        let store_scan = std::thread::spawn(move || match store {
+            true => {
+                Store::new(store_dir).entries_where(|m| m.mtime() != STORED_MTIME.as_secs() as i64)
+            }
+            false => Vec::new(),
+        });
         let probes = if probe {
             probe::run_all(&shims)
         } else {
@@ -121,6 +137,7 @@ impl Context {
             .filter(|g| g.parent() != Some(shims.as_path()) && !versions.contains_key(g))
             .collect();
         versions.extend(run_versions(found));
+        let store_suspects = store_scan.join().unwrap_or_default();
         Ok(Context {
             path,
             home,
@@ -135,6 +152,7 @@ impl Context {
             setup_shells,
             startup_files,
             scan,
+            store_suspects,
             versions: RefCell::new(versions),
         })
     }

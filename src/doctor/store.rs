@@ -9,30 +9,34 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Finding, Fix, Severity};
 use crate::inventory;
-use crate::store::{self, STORED_MTIME, Store};
+use crate::store::{self, Entry};
 use crate::version::GoVersion;
 
-/// Walks each installed tree (metadata only); a stored file whose mtime is no longer
-/// [`STORED_MTIME`] was written to since, and is hashed to see whether its content changed.
+/// The stored files whose mtime is no longer [`crate::store::STORED_MTIME`] (found by
+/// [`Context::gather`]) were written to since; each is hashed to see whether its content
+/// changed, and only then are the installed trees walked for the paths that share it.
 pub fn check(ctx: &Context) -> Vec<Finding> {
-    let entries: HashMap<u64, store::Entry> = Store::new(ctx.home.store_dir())
-        .entries()
-        .into_iter()
-        .map(|e| (e.ino, e))
+    let changed: HashMap<u64, (&Entry, String)> = ctx
+        .store_suspects
+        .iter()
+        .filter_map(|entry| {
+            let actual = store::digest_file(&entry.path).ok()?;
+            (actual != entry.digest).then_some((entry.ino, (entry, actual)))
+        })
         .collect();
-    if entries.is_empty() {
+    if changed.is_empty() {
         return Vec::new();
     }
-    // Stored file (by inode) → the tree paths that link to it, per version.
+    // Changed stored file (by inode) → the tree paths that link to it, per version.
     let mut users: HashMap<u64, Vec<(GoVersion, PathBuf)>> = HashMap::new();
     for v in inventory::installed(&ctx.home) {
         if inventory::imported_from(&ctx.home, &v).is_some() {
             continue;
         }
-        walk(&ctx.home.version_dir(&v), &mut |path, meta| {
-            if entries.contains_key(&meta.ino()) {
+        walk(&ctx.home.version_dir(&v), &mut |path, ino| {
+            if changed.contains_key(&ino) {
                 users
-                    .entry(meta.ino())
+                    .entry(ino)
                     .or_default()
                     .push((v.clone(), path.to_path_buf()));
             }
@@ -42,16 +46,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut inodes: Vec<&u64> = users.keys().collect();
     inodes.sort();
     for ino in inodes {
-        let entry = &entries[ino];
-        if entry.mtime == STORED_MTIME.as_secs() as i64 {
-            continue;
-        }
-        let Ok(actual) = store::digest_file(&entry.path) else {
-            continue;
-        };
-        if actual == entry.digest {
-            continue;
-        }
+        let (entry, actual) = &changed[ino];
         let paths = &users[ino];
         let mut versions: Vec<&GoVersion> = paths.iter().map(|(v, _)| v).collect();
         versions.dedup();
@@ -86,8 +81,8 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
     out
 }
 
-/// Call `f` with each regular file below `dir`, never following links.
-fn walk(dir: &Path, f: &mut dyn FnMut(&Path, &fs::Metadata)) {
+/// Call `f` with each regular file below `dir` and its inode number, never following links.
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path, u64)) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -97,7 +92,7 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path, &fs::Metadata)) {
         if meta.is_dir() {
             walk(&path, f);
         } else if meta.is_file() {
-            f(&path, &meta);
+            f(&path, meta.ino());
         }
     }
 }
