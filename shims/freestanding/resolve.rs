@@ -11,12 +11,11 @@
 //!    `toolchain` line exactly, else its `go` line as a minimum;
 //! 4. the `current` link.
 //!
-//! 2 and 3 are [`gover_core::walk`], on directory handles: one `openat(dir, name)` per wanted
-//! name, where `name` is `../…/.go-version` with at most [`STRIDE`]` - 1` `..` components, and
-//! one `openat(dir, "../…/..")` every [`STRIDE`] levels for the next handle, so a lookup costs
-//! the same at any depth. Names are
-//! opened with `O_NONBLOCK` and read only when `fstat` says regular file; anything else
-//! (a FIFO, a link to `/dev/stdin`) is handed over, and `gover __shim` names it in an error.
+//! 2 and 3 are [`gover_core::walk`], on directory handles: `openat(dir, "..")` per level and
+//! one `fstatat(dir, name)` per wanted name (an `openat` only when it is there), so a lookup
+//! costs the same at any depth. Names that are there are opened with `O_NONBLOCK` and read
+//! only when `fstat` says regular file; anything else (a FIFO, a link to `/dev/stdin`) is
+//! handed over, and `gover __shim` names it in an error.
 //!
 //! Then: an exact version is installed when `versions/<v>/bin/go` is a file; a partial one
 //! picks the newest installed match in `versions/`.
@@ -91,14 +90,16 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     // getcwd's answer costs the two `stat`s that check it, and then a lexical walk that opens
     // each parent by its path (the `..` of a symlinked directory is not its lexical parent).
     let physical = cwd()?;
-    let start = sys::open_cwd().map_err(|_| HandOver)?;
+    // Directory handles are never closed: one system call less per level; exec closes them
+    // (O_CLOEXEC), and a tree deep enough to run out of descriptors is handed over.
+    let mut dir = ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?);
     let logical = process
         .var_raw("PWD")
         .filter(|pwd| walk::usable_pwd(pwd) && *pwd != physical.as_bytes())
         .map(Buf::from)
         .transpose()?
         .filter(|pwd| {
-            let here = start.identity();
+            let here = dir.identity();
             here.is_ok() && sys::identity(pwd.c_str()).ok() == here.ok()
         });
     let lexical = logical.is_some();
@@ -115,21 +116,21 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     let mut work: Option<Fd> = None;
     let mut module: Option<Fd> = None;
     let mut text = [0u8; version_file::MAX_LEN + 1];
-    let mut at = Cursor::new(start);
     for level in 0..levels {
         if level > 0 {
-            if lexical {
+            let parent = if lexical {
                 here.pop();
-                at.jump(sys::open_path_dir(here.c_str()).map_err(|_| HandOver)?);
+                sys::open_path_dir(here.c_str())
             } else {
-                at.climb()?;
-            }
+                dir.parent()
+            };
+            dir = ManuallyDrop::new(parent.map_err(|_| HandOver)?);
         }
         for name in Name::ORDER {
             if !walk.wants(name) {
                 continue;
             }
-            let Some(fd) = at.open_regular(name)? else {
+            let Some(fd) = open_regular(&dir, name)? else {
                 continue;
             };
             match name {
@@ -202,78 +203,33 @@ fn c_name(name: Name) -> &'static CStr {
     }
 }
 
-/// Levels walked from one directory handle: names up to `STRIDE - 1` levels above it are
-/// opened as `../…/name`. Each `..` is one more component in the kernel's path walk of that
-/// `openat`, far cheaper than the system call that opening each parent as a handle of its own
-/// would take; a level then costs its name lookups plus `1/STRIDE` of an `openat`. (Measured on
-/// a 2-core VM, 120 levels: 1.1-1.2 µs a level with a handle per level, 0.85-1.0 µs with 8.)
-const STRIDE: usize = 8;
-
-/// `STRIDE` levels up from a handle: the next handle.
-const CLIMB: &CStr = c"../../../../../../../..";
-const _: () = assert!(CLIMB.to_bytes().len() == 3 * STRIDE - 1);
-
-/// The longest name [`c_name`] gives, with its NUL.
-const NAME_MAX: usize = ".tool-versions".len() + 1;
-
-/// Where the walk stands: `up` levels above the directory `dir` is a handle on.
-struct Cursor {
-    /// Handles are never closed: one system call less; exec closes them (O_CLOEXEC), and a tree
-    /// deep enough to run out of descriptors is handed over.
-    dir: ManuallyDrop<Fd>,
-    up: usize,
-    path: [u8; 3 * (STRIDE - 1) + NAME_MAX],
-}
-
-impl Cursor {
-    fn new(dir: Fd) -> Cursor {
-        Cursor {
-            dir: ManuallyDrop::new(dir),
-            up: 0,
-            path: [0; 3 * (STRIDE - 1) + NAME_MAX],
-        }
+/// `name` in `dir`, opened without blocking, when it is a regular file; `None` when it is
+/// missing or a directory (passed over, as Go does). Anything else is handed over.
+fn open_regular(dir: &Fd, name: Name) -> Result<Option<Fd>, HandOver> {
+    let name = c_name(name);
+    // Usually the name is not there, and a `stat` says so for about two thirds of what a
+    // failed `openat` costs (which sets up a `struct file` before it looks the name up).
+    let mode = match dir.mode_at(name) {
+        Ok(mode) => mode,
+        Err(ENOENT | ENOTDIR) => return Ok(None),
+        Err(_) => return Err(HandOver),
+    };
+    match walk::verdict(walk::file_type(mode)) {
+        Verdict::Read => {}
+        Verdict::PassOver => return Ok(None),
+        Verdict::Refuse => return Err(HandOver),
     }
-
-    /// One level up.
-    fn climb(&mut self) -> Result<(), HandOver> {
-        self.up += 1;
-        if self.up == STRIDE {
-            self.jump(self.dir.open_dir_at(CLIMB).map_err(|_| HandOver)?);
-        }
-        Ok(())
-    }
-
-    /// Stand in `dir` itself.
-    fn jump(&mut self, dir: Fd) {
-        self.dir = ManuallyDrop::new(dir);
-        self.up = 0;
-    }
-
-    /// `name` at this level, opened without blocking, when it is a regular file; `None` when
-    /// it is missing or a directory (passed over, as Go does). Anything else is handed over.
-    fn open_regular(&mut self, name: Name) -> Result<Option<Fd>, HandOver> {
-        let prefix = 3 * self.up;
-        for step in self.path[..prefix].chunks_exact_mut(3) {
-            step.copy_from_slice(b"../");
-        }
-        let name = c_name(name).to_bytes_with_nul();
-        let path = self
-            .path
-            .get_mut(prefix..prefix + name.len())
-            .ok_or(HandOver)?;
-        path.copy_from_slice(name);
-        let path =
-            CStr::from_bytes_with_nul(&self.path[..prefix + name.len()]).map_err(|_| HandOver)?;
-        let fd = match self.dir.open_file(path) {
-            Ok(fd) => fd,
-            Err(ENOENT | ENOTDIR) => return Ok(None),
-            Err(_) => return Err(HandOver),
-        };
-        match walk::verdict(walk::file_type(fd.mode().map_err(|_| HandOver)?)) {
-            Verdict::Read => Ok(Some(fd)),
-            Verdict::PassOver => Ok(None),
-            Verdict::Refuse => Err(HandOver),
-        }
+    // It is there: open it without blocking and decide on what was opened, which may not be
+    // what was looked at a moment ago.
+    let fd = match dir.open_file(name) {
+        Ok(fd) => fd,
+        Err(ENOENT | ENOTDIR) => return Ok(None),
+        Err(_) => return Err(HandOver),
+    };
+    match walk::verdict(walk::file_type(fd.mode().map_err(|_| HandOver)?)) {
+        Verdict::Read => Ok(Some(fd)),
+        Verdict::PassOver => Ok(None),
+        Verdict::Refuse => Err(HandOver),
     }
 }
 

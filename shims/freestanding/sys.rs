@@ -114,15 +114,21 @@ pub fn open_cwd() -> Result<Fd> {
 }
 
 impl Fd {
-    /// The directory at `path` relative to this one (`../..`) as another `O_PATH` handle.
-    pub fn open_dir_at(&self, path: &CStr) -> Result<Fd> {
-        open_at(self.0 as usize, path, O_PATH | O_DIRECTORY)
+    /// The parent directory (`..`) as another `O_PATH` handle: one component lookup, whatever
+    /// the depth.
+    pub fn parent(&self) -> Result<Fd> {
+        open_at(self.0 as usize, c"..", O_PATH | O_DIRECTORY)
     }
 
-    /// Open `path` relative to this directory for reading without blocking: a FIFO opens at
-    /// once instead of waiting for a writer (the caller then checks [`Fd::mode`]).
-    pub fn open_file(&self, path: &CStr) -> Result<Fd> {
-        open_at(self.0 as usize, path, O_RDONLY | O_NONBLOCK)
+    /// Open `name` in this directory for reading without blocking: a FIFO opens at once
+    /// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
+    pub fn open_file(&self, name: &CStr) -> Result<Fd> {
+        open_at(self.0 as usize, name, O_RDONLY | O_NONBLOCK)
+    }
+
+    /// `st_mode` of `name` in this directory, following links (`fstatat(2)`).
+    pub fn mode_at(&self, name: &CStr) -> Result<u32> {
+        Ok(stat_at(self.0 as usize, name)?[3] as u32)
     }
 
     /// `st_mode` of the open file (`fstat(2)`).
@@ -164,12 +170,18 @@ pub fn identity(path: &CStr) -> Result<(u64, u64)> {
 /// The kernel's `struct stat` of `path`, following links (x86_64: 144 bytes; `st_dev` and
 /// `st_ino` are its first two words, `st_mode` (u32) sits at offset 24).
 fn stat(path: &CStr) -> Result<[u64; 18]> {
+    stat_at(AT_FDCWD, path)
+}
+
+/// [`stat`] of `path` relative to the directory `dir` (or `AT_FDCWD`).
+fn stat_at(dir: usize, path: &CStr) -> Result<[u64; 18]> {
     let mut stat = [0u64; 18];
-    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
+    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat; `dir` is
+    // AT_FDCWD or a descriptor an `Fd` owns.
     check(unsafe {
         syscall(
             NEWFSTATAT,
-            AT_FDCWD,
+            dir,
             path.as_ptr() as usize,
             stat.as_mut_ptr() as usize,
             0,
