@@ -140,7 +140,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -v -h -V --quiet --verbose --offline --allow-insecure --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
+            opts="-q -v -h -V --quiet --verbose --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gover_global_optspecs
-    string join \n q/quiet v/verbose offline allow-insecure h/help V/version
+    string join \n q/quiet v/verbose h/help V/version
 end
 
 function __fish_gover_needs_command
@@ -26,8 +26,6 @@ end
 
 complete -c gover -n "__fish_gover_needs_command" -s q -l quiet -d 'Print only errors, safety warnings and results: no progress bars, no notes'
 complete -c gover -n "__fish_gover_needs_command" -s v -l verbose -d 'Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings'
-complete -c gover -n "__fish_gover_needs_command" -l offline
-complete -c gover -n "__fish_gover_needs_command" -l allow-insecure
 complete -c gover -n "__fish_gover_needs_command" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_needs_command" -s V -l version -d 'Print version'
 complete -c gover -n "__fish_gover_needs_command" -f -a "install" -d 'Download, verify and install Go releases'

@@ -28,14 +28,6 @@ pub struct Cli {
     /// Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings
     #[arg(short, long, global = true)]
     pub verbose: bool,
-    // `gover --offline install …`, the spelling before the subcommand, is still accepted but
-    // not listed: the flag is listed on the commands it acts on ([`NetworkArgs`]). Plain
-    // comments, not doc comments, so clap gives it no help text.
-    #[arg(long, hide = true)]
-    pub offline: bool,
-    // `gover --allow-insecure install …`, likewise.
-    #[arg(long, hide = true)]
-    pub allow_insecure: bool,
     #[command(subcommand)]
     pub command: Command,
 }

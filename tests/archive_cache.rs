@@ -43,7 +43,7 @@ fn keep_archive_keeps_it_for_an_offline_reinstall() {
         // No network at all: the archive and the index come from the cache.
         ctx.mirror
             .inject(&ctx.archive_path("1.22.5"), Fault::Status(500));
-        ctx.gover(["--offline", "install", "1.22.5"])
+        ctx.gover(["install", "--offline", "1.22.5"])
             .assert_success();
 
         assert_eq!(ctx.installed(), ["1.22.5"]);
@@ -60,7 +60,7 @@ fn without_a_kept_archive_an_offline_reinstall_names_the_file() {
     ctx.gover(["uninstall", "--force", "1.22.5"])
         .assert_success();
 
-    ctx.gover(["--offline", "install", "1.22.5"])
+    ctx.gover(["install", "--offline", "1.22.5"])
         .assert_error(5)
         .assert_stderr_contains("go1.22.5.");
 }

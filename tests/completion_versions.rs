@@ -96,7 +96,7 @@ fn bash_completes_versions_where_versions_go() {
         ["latest", "1.23.1", "1.22.5", "1.22.4", "1.21.13"]
     );
     assert_eq!(
-        bash(&ctx, "gover --offline install 1.2"),
+        bash(&ctx, "gover install --offline 1.2"),
         ["1.23.1", "1.22.5", "1.22.4", "1.21.13"]
     );
     // Not a version position: clap's own completion (the options here).

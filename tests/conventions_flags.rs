@@ -238,17 +238,26 @@ fn network_flags_are_listed_only_on_commands_that_fetch() {
 }
 
 #[test]
-fn offline_before_the_subcommand_still_counts() {
+fn network_flags_go_after_the_subcommand_they_act_on() {
     let ctx = TestContext::with_releases(&[V]);
 
-    let before = ctx.gover(["--offline", "list", "--remote"]);
-    let after = ctx.gover(["list", "--remote", "--offline"]);
-
-    for out in [&before, &after] {
-        out.assert_exit(5);
-        assert!(out.stderr.starts_with("error: offline: "), "{out}");
-    }
+    let out = ctx.gover(["list", "--remote", "--offline"]);
+    out.assert_exit(5);
+    assert!(out.stderr.starts_with("error: offline: "), "{out}");
     assert_eq!(ctx.mirror.gets("/index.json"), 0, "offline fetches nothing");
+
+    // Before the subcommand, or on one they do nothing for, they are usage errors, not
+    // silently ignored.
+    for args in [
+        &["--offline", "list", "--remote"][..],
+        &["--allow-insecure", "install", V],
+        &["current", "--offline"],
+    ] {
+        let out = ctx.gover(args);
+        out.assert_exit(2);
+        assert!(out.stderr.contains("unexpected argument '--"), "{out}");
+    }
+    assert_eq!(ctx.mirror.gets("/index.json"), 0);
 }
 
 #[test]

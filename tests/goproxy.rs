@@ -656,10 +656,10 @@ fn offline_proxy_installs_are_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
     let ctx = proxy_context(&proxy);
-    ctx.gover(["--offline", "install", "1.22.5"])
+    ctx.gover(["install", "--offline", "1.22.5"])
         .assert_fails(5, "checksum database");
-    ctx.gover(["--offline", "install", "1.22"]).assert_error(5);
-    ctx.gover(["--offline", "list", "--remote"]).assert_error(5);
+    ctx.gover(["install", "--offline", "1.22"]).assert_error(5);
+    ctx.gover(["list", "--offline", "--remote"]).assert_error(5);
     assert!(proxy.mirror.requests().is_empty());
     ctx.assert_nothing_installed();
 }

@@ -42,7 +42,7 @@ fn an_unreachable_new_index_url_does_not_fall_back_to_the_old_urls_cache() {
 fn offline_does_not_use_another_urls_cache() {
     let ctx = cached_sandbox();
     let other = common::Mirror::start();
-    ctx.gover_cmd(["--offline", "list", "--remote"])
+    ctx.gover_cmd(["list", "--offline", "--remote"])
         .env("GOVER_INDEX_URL", other.index_url())
         .run()
         .assert_exit(5)
@@ -51,7 +51,7 @@ fn offline_does_not_use_another_urls_cache() {
             other.index_url()
         ));
     // The cache still serves its own URL.
-    ctx.gover(["--offline", "list", "--remote"])
+    ctx.gover(["list", "--offline", "--remote"])
         .assert_success()
         .assert_stdout("1.22.5\n");
 }

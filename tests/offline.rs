@@ -112,7 +112,7 @@ fn offline_uses_only_the_caches_and_says_so() {
     ctx.gover(["uninstall", "1.22.5", "--force"])
         .assert_success();
     let index_gets = ctx.mirror.hits("/index.json");
-    ctx.gover(["--offline", "install", "1.22.5"])
+    ctx.gover(["install", "--offline", "1.22.5"])
         .assert_success()
         .assert_stderr_contains("Offline: using the release index from")
         .assert_stderr_contains("Used the cached download");
@@ -133,7 +133,7 @@ fn offline_uses_only_the_caches_and_says_so() {
 #[test]
 fn list_remote_works_offline_from_the_cache_and_shows_its_age() {
     let ctx = sandbox(&["1.22.5", "1.21.3"]);
-    let run = ctx.gover(["--offline", "list", "--remote"]);
+    let run = ctx.gover(["list", "--offline", "--remote"]);
     run.assert_exit(5)
         .assert_stderr_contains("offline: there is no cached release index");
     ctx.gover(["list", "--remote"]).assert_success();

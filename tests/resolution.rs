@@ -87,14 +87,14 @@ fn local_checks_an_exact_version_against_the_index() {
         "1.21.13\n"
     );
     // Offline, the cached index (fetched above) answers.
-    ctx.gover(["--offline", "local", "1.99.98"])
+    ctx.gover(["local", "--offline", "1.99.98"])
         .assert_fails(4, "no Go release matches `1.99.98`");
 }
 
 #[test]
 fn local_offline_with_no_cached_index_pins_an_exact_version_with_a_warning() {
     let ctx = TestContext::with_releases(&["1.22.5"]);
-    ctx.gover(["--offline", "local", "1.22.5"])
+    ctx.gover(["local", "--offline", "1.22.5"])
         .assert_success()
         .assert_stderr_contains("warning: no release index to check Go 1.22.5 against");
     assert_eq!(

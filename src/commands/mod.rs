@@ -26,13 +26,7 @@ use crate::error::Error;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::env::check_numbers()?;
-    // `gover --offline install` (before the subcommand) still counts.
-    let access = |n: NetworkArgs| {
-        Access::from_env(
-            cli.offline || n.offline,
-            cli.allow_insecure || n.allow_insecure,
-        )
-    };
+    let access = |n: NetworkArgs| Access::from_env(n.offline, n.allow_insecure);
     match cli.command {
         Command::Install(args) => {
             let access = access(args.network);
