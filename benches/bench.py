@@ -8,7 +8,8 @@ Timings on shared 2-core machines are noisy, so nothing here asserts; it prints.
 
 Rows:
   shim     `go version` through the shim vs the real binary (also from dirs 20 and 120 levels
-           deep, and in a module whose go.mod decides)
+           deep, and in a module whose go.mod decides), timed by benches/alternate.c, which
+           runs the commands in turn run by run
   install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`,
            and vs `curl -s URL | tar -xz && sync` (the floor for a durable unpack: gover syncs
            the tree before it publishes it, tar does not); and `go version` of the freshly
@@ -32,6 +33,7 @@ import io
 import json
 import os
 import random
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -274,6 +276,34 @@ def interleaved(rounds: int, measure_a, measure_b):
     return a_vals, b_vals, ratios
 
 
+def alternate_group(driver, rounds, runs, commands, env, cwd):
+    """Like `hyperfine_group`, with `benches/alternate.c` as the timer: within a round the
+    commands take turns run by run (A B, B A, ...), so a drifting machine slows them alike.
+    Falls back to hyperfine when there is no C compiler."""
+    if driver is None:
+        return hyperfine_group(rounds, runs, commands, env, cwd)
+    argv = [str(driver), str(runs), "5"]
+    for i, command in enumerate(commands):
+        words = shlex.split(command)
+        words[0] = shutil.which(words[0], path=env.get("PATH")) or words[0]
+        argv += (["--"] if i else []) + words
+    per_command = [[] for _ in commands]
+    for _ in range(rounds):
+        out = subprocess.run(argv, check=True, env=env, cwd=cwd, capture_output=True, text=True).stdout
+        for j, ns in enumerate(out.split()):
+            per_command[j].append(int(ns) / 1e9)
+    return per_command
+
+
+def alternate_driver(work: Path):
+    """`benches/alternate.c` built into `work`, or None without a C compiler."""
+    if shutil.which("cc") is None:
+        return None
+    exe = work / "alternate"
+    cmd = ["cc", "-O2", "-o", str(exe), str(ROOT / "benches" / "alternate.c")]
+    return exe if subprocess.run(cmd, stderr=subprocess.DEVNULL).returncode == 0 else None
+
+
 def hyperfine_rows(rounds, runs, a, b, env, cwd):
     a_vals, b_vals = hyperfine_group(rounds, runs, [a, b], env, cwd)
     return a_vals, b_vals, [x / y for x, y in zip(a_vals, b_vals)]
@@ -348,7 +378,7 @@ def main():
     parser.add_argument("--go-dir", default="/usr/lib/go-1.22", type=Path,
                         help="a Go toolchain to repackage as the release (default /usr/lib/go-1.22)")
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
-    parser.add_argument("--runs", type=int, default=40, help="hyperfine runs per command per round")
+    parser.add_argument("--runs", type=int, default=40, help="timed runs per command per round (hyperfine, or benches/alternate.c for the shim rows)")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
     parser.add_argument("--rows", default="shim,install,proxy,store,use,shell,doctor,list")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
@@ -414,9 +444,10 @@ def main():
         places = (("", scratch, "<= 1.15x"), (", 20 dirs deep", deep20, "<= 1.05x"),
                   (", 120 dirs deep", deep120, "<= 1.10x"),
                   (", in a module (go.mod `go 1.N`)", module, "<= 1.15x"))
+        driver = alternate_driver(scratch)
         for where, cwd, target in places:
             commands = [f"{exe} version" for _, exe in shims] + [f"{real_go} version"]
-            medians = hyperfine_group(args.rounds, args.runs, commands, env, cwd)
+            medians = alternate_group(driver, args.rounds, args.runs, commands, env, cwd)
             base = medians[-1]
             for (name, _), vals in zip(shims, medians):
                 if where and name.startswith("reference"):
@@ -429,8 +460,8 @@ def main():
             # sets GOTOOLCHAIN=local, which spares `go` its own walk up the tree for go.mod and
             # go.work, so against plain `go version` the shim also gains that walk back.
             same = dict(env, GOTOOLCHAIN="local", GOROOT=str(real_go.parent.parent))
-            a, b = hyperfine_group(args.rounds, args.runs, [f"{shim} version", f"{real_go} version"],
-                                   same, cwd)
+            a, b = alternate_group(driver, args.rounds, args.runs,
+                                   [f"{shim} version", f"{real_go} version"], same, cwd)
             row(f"`go version` via shim{where}", "`go version`, GOROOT and GOTOOLCHAIN=local set",
                 a, b, [x / y for x, y in zip(a, b)], target)
 
@@ -614,7 +645,7 @@ def main():
                          capture_output=True, text=True).stdout.strip()
     print(f"gover benchmark, {time.strftime('%Y-%m-%d')}, Go {version} ({archive.stat().st_size // 1_000_000} MB), "
           f"{os.cpu_count()} cores ({cpu}), {args.rounds} interleaved rounds"
-          + (f" x {args.runs} hyperfine runs" if rows & {'shim', 'use', 'shell'} else ""))
+          + (f" x {args.runs} runs per command" if rows & {'shim', 'use', 'shell'} else ""))
     print()
     print("| what | baseline | gover min / median / max | baseline min / median / max | median ratio | target |")
     print("|---|---|---|---|---|---|")
