@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -12,8 +13,6 @@ use super::scan::{self, Scan};
 use crate::error::Error;
 use crate::goenv::{self, Setting};
 use crate::home::Home;
-use std::os::unix::fs::MetadataExt;
-
 use crate::pathenv;
 use crate::resolve::{self, Active};
 use crate::setup;
