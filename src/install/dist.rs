@@ -113,9 +113,8 @@ fn fetch_and_unpack(
     access: &Access,
     staging: &Path,
 ) -> Result<(), Error> {
-    let threads = unpack::writer_threads()?;
-    let store = std::sync::Arc::new(crate::store::Store::new(home.store_dir()));
-    let threads = (threads, &store);
+    let size = expected.map(|f| f.size).filter(|s| *s > 0);
+    let options = unpack::Options::for_install(size, home.store_dir())?;
     let cached = home.download_path(filename);
     crate::verbose!(
         "download cache: {} {}",
@@ -128,7 +127,7 @@ fn fetch_and_unpack(
     );
     if cached.is_file() {
         match unpack_from(
-            threads,
+            &options,
             version,
             expected,
             &Origin::Cache(cached.clone()),
@@ -140,7 +139,7 @@ fn fetch_and_unpack(
             }
             Err(e) => {
                 // A damaged cache entry is dropped and the archive fetched again.
-                crate::error::warn(format_args!(
+                crate::output::warn(format_args!(
                     "the cached {filename} is unusable ({e}); downloading it again"
                 ));
                 let _ = fs::remove_file(&cached);
@@ -163,15 +162,15 @@ fn fetch_and_unpack(
             partial: partial.clone(),
         };
         let had_partial = partial.is_file();
-        let mut result = unpack_from(threads, version, expected, &origin, staging);
+        let mut result = unpack_from(&options, version, expected, &origin, staging);
         if had_partial && matches!(&result, Err(e) if e.exit_code() == crate::error::exit::VERIFY) {
             // The partial an earlier run left may hold other bytes than this mirror serves.
-            crate::error::warn(format_args!(
+            crate::output::warn(format_args!(
                 "the resumed download did not verify; downloading it again from the start"
             ));
             let _ = fs::remove_file(&partial);
             empty_dir(staging)?;
-            result = unpack_from(threads, version, expected, &origin, staging);
+            result = unpack_from(&options, version, expected, &origin, staging);
         }
         if result.is_err() {
             let _ = fs::remove_file(&partial);
@@ -188,7 +187,7 @@ fn fetch_and_unpack(
 }
 
 fn unpack_from(
-    (threads, store): (usize, &std::sync::Arc<crate::store::Store>),
+    options: &unpack::Options,
     version: &GoVersion,
     expected: Option<&ArchiveFile>,
     origin: &Origin,
@@ -209,13 +208,8 @@ fn unpack_from(
     if size.is_none() {
         stream.cap(unpack::bounds::UNVERIFIED_ARCHIVE);
     }
-    let options = unpack::Options {
-        threads,
-        store: Some(store.clone()),
-        ..unpack::Options::for_archive(size)
-    };
     let mut paused_unpack = false;
-    let unpacked = unpack::unpack(&mut stream, staging, &options, || {
+    let unpacked = unpack::unpack(&mut stream, staging, options, || {
         progress.files.inc(1);
         if !paused_unpack {
             paused_unpack = true;

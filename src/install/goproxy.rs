@@ -9,7 +9,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::{Source, unpack};
 use crate::dist::{Access, Platform};
@@ -18,7 +17,6 @@ use crate::goproxy::config::GoEnv;
 use crate::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
 use crate::home::Home;
 use crate::progress::InstallProgress;
-use crate::store::Store;
 use crate::version::{GoVersion, VersionRequest};
 
 pub struct Goproxy<'a> {
@@ -141,7 +139,7 @@ impl Source for Goproxy<'_> {
                 }
                 Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
                 Err(e) => {
-                    crate::error::warn(format_args!(
+                    crate::output::warn(format_args!(
                         "{} is unusable ({e}); downloading it",
                         zip.display()
                     ));
@@ -160,7 +158,7 @@ impl Source for Goproxy<'_> {
                 }
                 Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
                 Err(e) => {
-                    crate::error::warn(format_args!(
+                    crate::output::warn(format_args!(
                         "the cached {filename} is unusable ({e}); downloading it again"
                     ));
                     let _ = fs::remove_file(&cached);
@@ -236,11 +234,7 @@ fn unpack_zip(
     let size = fs::metadata(zip)
         .map_err(|e| unzip_err(unpack::zip::ZipError::Read(e)))?
         .len();
-    let options = unpack::Options {
-        threads: unpack::writer_threads()?,
-        store: Some(Arc::new(Store::new(home.store_dir()))),
-        ..unpack::Options::for_archive(Some(size))
-    };
+    let options = unpack::Options::for_install(Some(size), home.store_dir())?;
     let progress = InstallProgress::new(&version.to_string(), None);
     let files = progress.files.clone();
     let unpacked = unpack::zip::unpack(zip, prefix, staging, &options, &|| files.inc(1));

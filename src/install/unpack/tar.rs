@@ -66,6 +66,19 @@ impl Options {
             store: None,
         }
     }
+
+    /// What an install unpacks with: the bounds for `size`, `GOVER_UNPACK_THREADS` writers and
+    /// the store at `store_dir`, whatever the archive's format.
+    pub fn for_install(
+        size: Option<u64>,
+        store_dir: PathBuf,
+    ) -> Result<Options, crate::env::BadSetting> {
+        Ok(Options {
+            limits: Limits::for_archive(size),
+            threads: writer_threads()?,
+            store: Some(Arc::new(Store::new(store_dir))),
+        })
+    }
 }
 
 /// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool; larger ones
