@@ -12,6 +12,7 @@ use crate::http::HttpError;
 use crate::import::ImportError;
 use crate::install::unpack::ArchiveError;
 use crate::install::unpack::zip::ZipError;
+use crate::output::HINT;
 use crate::resolve::ResolveError;
 use crate::version::ParseRequestError;
 
@@ -365,18 +366,15 @@ pub fn is_broken_pipe(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// The styles of the labels, as clap styles its own messages.
+/// The style of the `error:` label, as clap styles its own (`hint:` shares
+/// [`crate::output::HINT`]).
 const ERROR: anstyle::Style = anstyle::AnsiColor::Red.on_default().bold();
-const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
 
 /// Stderr, coloured only when it should be: a terminal, `NO_COLOR` unset or empty, or
 /// `CLICOLOR_FORCE` set (anstream's rules, the same as clap's).
 fn stderr() -> anstream::AutoStream<io::StderrLock<'static>> {
     anstream::AutoStream::auto(io::stderr().lock())
 }
-
-/// `warning: …` (silenced by `--quiet`); see [`crate::output`].
-pub use crate::output::warn;
 
 /// Print `error:`, the `caused by:` chain and the hint to stderr.
 pub fn render(err: &Error) {

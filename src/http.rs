@@ -217,7 +217,7 @@ impl Retry {
             return None;
         }
         let delay = self.next_delay(err.retry_after())?;
-        crate::error::warn(format_args!(
+        crate::output::warn(format_args!(
             "{}; retrying in {:.1}s ({} of {MAX_RETRIES})",
             describe(err),
             delay.as_secs_f64(),

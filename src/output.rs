@@ -41,7 +41,8 @@ pub fn is_verbose() -> bool {
 }
 
 const WARNING: anstyle::Style = anstyle::AnsiColor::Yellow.on_default().bold();
-const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
+/// The `hint:` label's style, here and in [`crate::error::render`].
+pub const HINT: anstyle::Style = anstyle::AnsiColor::Green.on_default().bold();
 const VERBOSE: anstyle::Style = anstyle::Style::new().dimmed();
 
 /// Whether stderr gets colour: a terminal, `NO_COLOR` unset or empty, or `CLICOLOR_FORCE` set

@@ -21,7 +21,7 @@ pub fn run(args: CurrentArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
     let active = resolve::active_here(&home)?;
     for note in &active.notes {
-        crate::error::warn(note);
+        crate::output::warn(note);
     }
     if args.json {
         let installed = match active.installed(&home) {
@@ -43,7 +43,7 @@ pub fn run(args: CurrentArgs) -> Result<(), Error> {
         Ok(version) => super::print(&format!("{version} ({})\n", active.source)),
         Err(e @ ResolveError::NotInstalled { .. }) => {
             super::print(&format!("{} ({})\n", active.request, active.source))?;
-            crate::error::warn(format_args!("{e}"));
+            crate::output::warn(format_args!("{e}"));
             if let Some(hint) = e.hint() {
                 crate::output::hint(hint);
             }

@@ -20,7 +20,7 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
             .with_source(super::source_of(args.source))
     };
     if access.allow_unverified {
-        crate::error::warn(format_args!(
+        crate::output::warn(format_args!(
             "--allow-unverified: if no release index can be fetched or found in the \
              cache, the archive is installed without any checksum verification"
         ));

@@ -51,7 +51,7 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
 
     // The block points PATH at the shims; make sure they exist (a no-op when they do).
     if let Err(e) = shims::ensure(&home) {
-        crate::error::warn(format_args!("{e}"));
+        crate::output::warn(format_args!("{e}"));
     }
     let targets = setup::targets(&home, &dirs, &shells, args.systemd);
     let changed = setup::apply(&targets, &dirs)?;

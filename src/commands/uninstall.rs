@@ -60,7 +60,7 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
                 version: version.to_string(),
             });
         }
-        crate::error::warn(format_args!(
+        crate::output::warn(format_args!(
             "Go {version} is in use by a running `gover exec`; removing it anyway (--force)"
         ));
     }

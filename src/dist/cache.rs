@@ -193,13 +193,13 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     }
     match cached.filter(|(_, meta_url, _)| *meta_url == url) {
         Some((index, meta_url, age)) => {
-            crate::error::warn(&reason);
+            crate::output::warn(&reason);
             let origin = Origin::Cached {
                 age,
                 url: meta_url,
                 why: CacheUse::Fallback,
             };
-            crate::error::warn(origin.describe().unwrap_or_default());
+            crate::output::warn(origin.describe().unwrap_or_default());
             Ok(Some(Loaded { index, origin }))
         }
         None if access.allow_unverified => {

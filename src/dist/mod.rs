@@ -124,8 +124,8 @@ pub fn try_mirrors<T>(
             Ok(value) => return Ok(value),
             Err(e) if e.is_mirror_fault() && bases.peek().is_some() => {
                 match std::error::Error::source(&e) {
-                    Some(cause) => crate::error::warn(format_args!("{e}\n  caused by: {cause}")),
-                    None => crate::error::warn(&e),
+                    Some(cause) => crate::output::warn(format_args!("{e}\n  caused by: {cause}")),
+                    None => crate::output::warn(&e),
                 }
                 crate::note!(
                     "trying the next mirror: {}",
