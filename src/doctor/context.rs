@@ -114,12 +114,11 @@ impl Context {
         let early = std::thread::spawn(move || run_versions(gos));
         // One `fstatat` per stored file (~13,000 per release), in parallel with the probes;
         // only on request, since on two cores it costs about as much as the probes' shells.
-        let store_dir = home.store_dir();
-        let store_scan = std::thread::spawn(move || match store {
-            true => {
-                Store::new(store_dir).entries_where(|m| m.mtime() != STORED_MTIME.as_secs() as i64)
-            }
-            false => Vec::new(),
+        let store_scan = store.then(|| {
+            let store = Store::new(home.store_dir());
+            std::thread::spawn(move || {
+                store.entries_where(|m| m.mtime() != STORED_MTIME.as_secs() as i64)
+            })
         });
         let probes = if probe {
             probe::run_all(&shims)
@@ -136,7 +135,9 @@ impl Context {
             .filter(|g| g.parent() != Some(shims.as_path()) && !versions.contains_key(g))
             .collect();
         versions.extend(run_versions(found));
-        let store_suspects = store_scan.join().unwrap_or_default();
+        let store_suspects = store_scan
+            .and_then(|scan| scan.join().ok())
+            .unwrap_or_default();
         Ok(Context {
             path,
             home,
