@@ -333,8 +333,19 @@ mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
 
+    const DATA: &[u8] = b"package main\n";
+
     fn ino(path: &Path) -> u64 {
         fs::metadata(path).unwrap().ino()
+    }
+
+    /// A store in a temp dir, two target paths beside it, and the entry `DATA` (0644) gets.
+    fn fixture() -> (tempfile::TempDir, Store, PathBuf, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::new(dir.path().join("store"));
+        let (first, second) = (dir.path().join("a.go"), dir.path().join("b.go"));
+        let entry = store.entry_path(&hex(&Sha256::digest(DATA)), store.effective(0o644));
+        (dir, store, first, second, entry)
     }
 
     /// Two identical files of one archive, written at once by two writer threads: both miss
@@ -342,39 +353,31 @@ mod tests {
     /// rather than leave a copy of its own (or take the entry away from the first).
     #[test]
     fn a_copy_that_lost_the_race_to_the_store_is_replaced_by_a_link() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("store"));
-        let data = b"package main\n";
-        let (first, second) = (dir.path().join("a.go"), dir.path().join("b.go"));
+        let (_dir, store, first, second, entry) = fixture();
         for target in [&first, &second] {
             let mut file = create(target, 0o644).unwrap();
-            file.write_all(data).unwrap();
+            file.write_all(DATA).unwrap();
             file.set_modified(SystemTime::UNIX_EPOCH + STORED_MTIME)
                 .unwrap();
         }
         let mode = store.effective(0o644);
-        let entry = store.entry_path(&hex(&Sha256::digest(data)), mode);
-        store.adopt(&first, &entry, data.len() as u64, mode);
-        store.adopt(&second, &entry, data.len() as u64, mode);
+        store.adopt(&first, &entry, DATA.len() as u64, mode);
+        store.adopt(&second, &entry, DATA.len() as u64, mode);
         assert_eq!(ino(&entry), ino(&first));
         assert_eq!(ino(&second), ino(&first));
         assert_eq!(fs::metadata(&entry).unwrap().nlink(), 3);
-        assert_eq!(fs::read(&second).unwrap(), data);
+        assert_eq!(fs::read(&second).unwrap(), DATA);
     }
 
     /// An entry edited through a version tree is not linked to again: the next copy replaces it.
     #[test]
     fn a_damaged_entry_is_replaced_by_the_next_copy() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::new(dir.path().join("store"));
-        let data = b"package main\n";
-        let (first, second) = (dir.path().join("a.go"), dir.path().join("b.go"));
-        store.place(data, 0o644, &first).unwrap();
+        let (_dir, store, first, second, entry) = fixture();
+        store.place(DATA, 0o644, &first).unwrap();
         fs::write(&first, b"package evil\n").unwrap();
-        store.place(data, 0o644, &second).unwrap();
-        let entry = store.entry_path(&hex(&Sha256::digest(data)), store.effective(0o644));
+        store.place(DATA, 0o644, &second).unwrap();
         assert_eq!(ino(&entry), ino(&second));
         assert_ne!(ino(&second), ino(&first));
-        assert_eq!(fs::read(&second).unwrap(), data);
+        assert_eq!(fs::read(&second).unwrap(), DATA);
     }
 }
