@@ -9,7 +9,8 @@ Timings on shared 2-core machines are noisy, so nothing here asserts; it prints.
 Rows:
   shim     `go version` through the shim vs the real binary (also from dirs 20 and 120 levels
            deep, and in a module whose go.mod decides), timed by benches/alternate.c, which
-           runs the commands in turn run by run
+           runs the commands in turn run by run; deep in the tree also against `go` given the
+           shim's environment, next to benches/walk_model.c (the walk's system calls alone)
   install  `gover install` of a real Go release from a loopback mirror vs `curl -s URL | tar -xz`,
            and vs `curl -s URL | tar -xz && sync` (the floor for a durable unpack: gover syncs
            the tree before it publishes it, tar does not); and `go version` of the freshly
@@ -324,6 +325,23 @@ def c_exec_shim(work: Path, target: Path, static: bool):
     return d / "go"
 
 
+def walk_models(work: Path, target: Path):
+    """`benches/walk_model.c` built twice for `target`: the system calls the shim's walk makes and
+    nothing else, then the execve (the floor of a walking shim); and the execve alone (the floor
+    of any shim that execs). None without a C compiler that builds freestanding x86_64 code."""
+    if shutil.which("cc") is None:
+        return None
+    built = []
+    for walk in (1, 0):
+        exe = work / f"walk-model-{walk}"
+        cmd = ["cc", "-O2", "-nostdlib", "-static", "-fno-stack-protector", f"-DWALK={walk}",
+               f'-DTOOL="{target}"', "-o", str(exe), str(ROOT / "benches" / "walk_model.c")]
+        if subprocess.run(cmd, stderr=subprocess.DEVNULL).returncode != 0:
+            return None
+        built.append(exe)
+    return built
+
+
 # The start-up modes `gover doctor` probes (src/doctor/probe.rs), each running what it runs.
 DOCTOR_MODES = [("bash", "-l -c"), ("bash", "-i -c"), ("bash", "-c"), ("zsh", "-c"),
                 ("zsh", "-l -i -c"), ("fish", "-c"), ("sh", "-l -c")]
@@ -459,11 +477,19 @@ def main():
             # The shim's own cost alone: `go` with the environment the shim gives it. The shim
             # sets GOTOOLCHAIN=local, which spares `go` its own walk up the tree for go.mod and
             # go.work, so against plain `go version` the shim also gains that walk back.
+            # With the C models beside it: what the walk's system calls alone cost here, and what
+            # an execve alone costs, so the row shows how much of its cost any walking shim pays.
             same = dict(env, GOTOOLCHAIN="local", GOROOT=str(real_go.parent.parent))
-            a, b = alternate_group(driver, args.rounds, args.runs,
-                                   [f"{shim} version", f"{real_go} version"], same, cwd)
-            row(f"`go version` via shim{where}", "`go version`, GOROOT and GOTOOLCHAIN=local set",
-                a, b, [x / y for x, y in zip(a, b)], target)
+            models = walk_models(scratch, real_go) or []
+            model_names = ["reference: C model of the walk (its system calls, then execve)",
+                           "reference: C model, execve only"]
+            commands = [f"{shim} version", *(f"{m} version" for m in models), f"{real_go} version"]
+            medians = alternate_group(driver, args.rounds, args.runs, commands, same, cwd)
+            base = medians[-1]
+            for name, vals in zip(["`go version` via shim", *model_names[:len(models)]], medians):
+                row(f"{name}{where}", "`go version`, GOROOT and GOTOOLCHAIN=local set",
+                    vals, base, [x / y for x, y in zip(vals, base)],
+                    "—" if name.startswith("reference") else target)
 
     peak_kb = []
     if "install" in rows:

@@ -922,6 +922,103 @@ fn a_directory_named_go_mod_is_passed_over_without_a_hand_over() {
         .assert_stdout(&want);
 }
 
+/// The walk moves the working directory itself, a level at a time. Whatever it finds (a version
+/// file up the tree or in the cwd, a go.mod, nothing) and whichever way it goes up (`..`, or a
+/// symlinked `$PWD`'s lexical parents), the tool starts in the directory the shim was run from.
+#[test]
+fn the_tool_runs_where_the_shim_was_run_after_the_walk_up() {
+    let ctx = installed(&["1.22.5", "1.21.13"]);
+    assert_clean_parents(&ctx);
+    // The lone copy cannot hand over: every call here is finished by the fast path itself.
+    let lone = lone_shim(&ctx);
+    let pinned = ctx.project.join("pinned");
+    ctx.write_go_version(&pinned, "1.21.13\n");
+    write(&ctx.project.join("module/go.mod"), "module m\n\ngo 1.21\n");
+    let elsewhere = ctx.root.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let linked = elsewhere.join("link");
+    std::os::unix::fs::symlink(ctx.project.join("pinned/a/b/c"), &linked).unwrap();
+    let cases = [
+        (
+            "a .go-version three levels up",
+            pinned.join("a/b/c"),
+            None,
+            "1.21.13",
+        ),
+        ("a .go-version in the cwd", pinned.clone(), None, "1.21.13"),
+        (
+            "a go.mod three levels up",
+            ctx.project.join("module/a/b/c"),
+            None,
+            "1.21.13",
+        ),
+        (
+            "nothing up the tree",
+            ctx.project.join("plain/a/b/c"),
+            None,
+            "1.22.5",
+        ),
+        // $PWD names the cwd through a link: its parents are `elsewhere`'s, which pin nothing.
+        ("a symlinked $PWD", linked.clone(), Some(&linked), "1.22.5"),
+    ];
+    for (case, cwd, pwd, runs) in cases {
+        std::fs::create_dir_all(&cwd).unwrap();
+        for tool in [ctx.shims_dir().join("go"), lone.join("go")] {
+            let mut run = ctx.command(&tool).arg("print-cwd").cwd(&cwd);
+            if let Some(pwd) = pwd {
+                run = run.env("PWD", pwd);
+            }
+            let out = run.run();
+            out.assert_success();
+            assert_eq!(
+                Path::new(out.stdout.trim_end()).canonicalize().unwrap(),
+                cwd.canonicalize().unwrap(),
+                "{case}: {} left the tool in another directory\n{out}",
+                tool.display()
+            );
+            let mut run = ctx.command(&tool).arg("print-self").cwd(&cwd);
+            if let Some(pwd) = pwd {
+                run = run.env("PWD", pwd);
+            }
+            run.run()
+                .assert_success()
+                .assert_stdout(&format!("{}\n", ctx.tool_path(runs, "go").display()));
+        }
+    }
+}
+
+/// If the walk cannot get back to where it started (here an `fchdir` failure injected by strace),
+/// nothing runs: not the tool, not `gover __shim`, both of which would start in the wrong place.
+#[test]
+fn a_walk_that_cannot_return_runs_nothing_and_says_why() {
+    let ctx = installed(&["1.22.5"]);
+    let strace = Path::new("/usr/bin/strace");
+    assert!(
+        strace.is_file(),
+        "this test needs strace (Debian package `strace`, installed by .ci/run)"
+    );
+    let cwd = ctx.project.join("a/b");
+    std::fs::create_dir_all(&cwd).unwrap();
+    for shim in [ctx.shims_dir().join("go"), lone_shim(&ctx).join("go")] {
+        let out = ctx
+            .command(strace)
+            .args(["-f", "-o", "/dev/null", "-e", "trace=fchdir,execve"])
+            .args(["-e", "inject=fchdir:error=EACCES"])
+            .arg(&shim)
+            .arg("print-cwd")
+            .cwd(&cwd)
+            .run();
+        out.assert_exit(126);
+        assert_eq!(
+            out.stderr,
+            "gover: cannot return to the working directory after looking for version files: \
+             Permission denied (os error 13)\n",
+            "{out}"
+        );
+        assert_eq!(out.stdout, "", "{out}");
+    }
+}
+
 #[test]
 fn gover_shim_without_a_tool_is_a_usage_error() {
     let ctx = installed(&["1.22.5"]);
@@ -1312,9 +1409,10 @@ fn assert_clean_parents(ctx: &TestContext) {
     }
 }
 
-/// See: issue 16 item 3. Each lookup is one `fstatat` of one component from a directory handle
-/// (a missing name costs less that way than a failed `openat`), and each level's handle one
-/// `openat` of `..`, so a level costs the same at any depth.
+/// See: issue 16 item 3. The walk moves the working directory up (`chdir("..")`) and looks each
+/// name up as one component from there (a missing name costs less with `fstatat` than with a
+/// failed `openat`), so a level costs the same at any depth and no descriptor is held per level;
+/// one `O_PATH` handle on the cwd, taken before the first move, is where it returns to.
 #[test]
 fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
     let ctx = installed(&["1.22.5"]);
@@ -1326,41 +1424,44 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
 
     let home = ctx.gover_home.display();
     let tool = ctx.tool_path("1.22.5", "go");
-    let mut expected = vec![format!("getcwd {}", cwd.display()), "openat .".to_owned()];
+    let mut expected = vec![format!("getcwd {}", cwd.display())];
     let levels = cwd.components().count();
     for level in 0..levels {
+        if level == 1 {
+            expected.push("openat .".to_owned());
+        }
         if level > 0 {
-            expected.push("openat ..".to_owned());
+            expected.push("chdir ..".to_owned());
         }
         for name in [".go-version", ".tool-versions", "go.work", "go.mod"] {
             expected.push(format!("newfstatat {name}"));
         }
     }
     expected.extend([
+        "fchdir ".to_owned(),
         format!("readlinkat {home}/current versions/1.22.5"),
         format!("newfstatat {}", tool.display()),
         "mmap".to_owned(),
         format!("execve {} {} version", tool.display(), tool.display()),
     ]);
     assert_eq!(summary(&calls), expected, "{calls:#?}");
-    // A handle per level (the cwd's, then `..`); 4 names per level, plus `bin/go`.
+    // One move per level above the cwd; 4 names per level, plus `bin/go`.
     let count = |name: &str| calls.iter().filter(|c| c.name == name).count();
-    assert_eq!(count("openat"), levels);
+    assert_eq!(count("chdir"), levels - 1);
+    assert_eq!(count("openat"), 1);
     assert_eq!(count("newfstatat"), 4 * levels + 1);
-    for call in calls.iter().filter(|c| c.name == "openat") {
-        let name = &call.strings[0];
-        assert!(call.line.contains("O_PATH"), "{}", call.line);
-        assert!(name == "." || name == "..", "{}", call.line);
-        assert!(
-            !call.line.contains("AT_FDCWD") || name == ".",
-            "{}",
-            call.line
-        );
-    }
+    let start = calls.iter().find(|c| c.name == "openat").unwrap();
+    assert!(start.line.contains("O_PATH"), "{}", start.line);
+    // It returns to the handle it took, not to a path that may name another directory by now.
+    let back = calls.iter().find(|c| c.name == "fchdir").unwrap();
+    assert!(
+        back.line.starts_with(&format!("fchdir({})", start.result)) && back.result == "0",
+        "{calls:#?}"
+    );
     for call in calls.iter().filter(|c| c.name == "newfstatat") {
         if call.strings[0] != tool.display().to_string() {
             assert!(call.result.starts_with("-1 ENOENT"), "{}", call.line);
-            assert!(!call.line.contains("AT_FDCWD"), "{}", call.line);
+            assert!(!call.strings[0].contains('/'), "{}", call.line);
         }
     }
     assert_eq!(calls.last().unwrap().result, "0");
@@ -1384,16 +1485,15 @@ fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
         let (calls, _, _) = traced_shim(&ctx, &ctx.project, &["version"]);
         let mut expected = vec![
             format!("getcwd {}", ctx.project.display()),
-            "openat .".to_owned(),
             "newfstatat .go-version".to_owned(),
             "openat .go-version".to_owned(),
             "fstat".to_owned(),
             "read".to_owned(),
             "read".to_owned(),
+            "close".to_owned(),
         ];
         expected.extend_from_slice(record);
         expected.extend([
-            "close".to_owned(),
             format!("newfstatat {}", tool.display()),
             "mmap".to_owned(),
             format!("execve {} {} version", tool.display(), tool.display()),
@@ -1410,12 +1510,12 @@ fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
         symlink.clone(),
     ]);
     let results: Vec<&str> = calls.iter().map(|c| c.result.as_str()).collect();
-    assert!(results[1].parse::<i32>().is_ok(), "{calls:#?}");
-    assert_eq!(results[2], "0", "{calls:#?}");
-    assert!(results[3].parse::<i32>().is_ok(), "{calls:#?}");
-    assert_eq!(results[4], "0", "{calls:#?}");
-    assert_eq!(results[5], "8", "{calls:#?}");
-    assert_eq!(results[6], "0", "EOF\n{calls:#?}");
+    assert_eq!(results[1], "0", "{calls:#?}");
+    assert!(results[2].parse::<i32>().is_ok(), "{calls:#?}");
+    assert_eq!(results[3], "0", "{calls:#?}");
+    assert_eq!(results[4], "8", "{calls:#?}");
+    assert_eq!(results[5], "0", "EOF\n{calls:#?}");
+    assert_eq!(results[6], "0", "{calls:#?}");
     assert!(results[7].starts_with("-1 ENOENT"), "{calls:#?}");
     assert_eq!(&results[8..10], ["0", "0"], "{calls:#?}");
     assert_eq!(std::fs::read_link(&entry).unwrap(), file);

@@ -1,5 +1,7 @@
 //! A fixed-size byte string that is always NUL-terminated, for paths and `NAME=value`
 //! environment entries. Anything that does not fit is an error (the caller hands over).
+//! [`Buf`] holds a path of any length Linux allows; short entries take a [`Bytes`] of their
+//! own size, since every page of stack the shim touches costs it a page fault.
 
 use core::ffi::CStr;
 use core::fmt;
@@ -11,23 +13,27 @@ pub const PATH_MAX: usize = 4096;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Overflow;
 
+/// `N` bytes, NUL included.
 #[derive(Clone)]
-pub struct Buf {
-    bytes: [u8; PATH_MAX],
+pub struct Bytes<const N: usize> {
+    bytes: [u8; N],
     /// Length without the NUL; `bytes[len] == 0` always.
     len: usize,
 }
 
-impl Buf {
-    pub fn new() -> Buf {
-        Buf {
-            bytes: [0; PATH_MAX],
+/// A path: up to PATH_MAX bytes.
+pub type Buf = Bytes<PATH_MAX>;
+
+impl<const N: usize> Bytes<N> {
+    pub fn new() -> Self {
+        Bytes {
+            bytes: [0; N],
             len: 0,
         }
     }
 
-    pub fn from(bytes: &[u8]) -> Result<Buf, Overflow> {
-        let mut buf = Buf::new();
+    pub fn from(bytes: &[u8]) -> Result<Self, Overflow> {
+        let mut buf = Self::new();
         buf.push_bytes(bytes)?;
         Ok(buf)
     }
@@ -58,7 +64,7 @@ impl Buf {
 
     pub fn push_bytes(&mut self, more: &[u8]) -> Result<(), Overflow> {
         let end = self.len + more.len();
-        if end >= PATH_MAX || more.contains(&0) {
+        if end >= N || more.contains(&0) {
             return Err(Overflow);
         }
         self.bytes[self.len..end].copy_from_slice(more);
@@ -93,8 +99,8 @@ impl Buf {
     }
 
     /// An environment entry: `NAME=value`.
-    pub fn env_entry(name: &str, value: &[u8]) -> Result<Buf, Overflow> {
-        let mut entry = Buf::from(name.as_bytes())?;
+    pub fn env_entry(name: &str, value: &[u8]) -> Result<Self, Overflow> {
+        let mut entry = Self::from(name.as_bytes())?;
         entry.push_bytes(b"=")?;
         entry.push_bytes(value)?;
         Ok(entry)
@@ -117,7 +123,7 @@ impl Buf {
     }
 }
 
-impl fmt::Write for Buf {
+impl<const N: usize> fmt::Write for Bytes<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.push_bytes(s.as_bytes()).map_err(|_| fmt::Error)
     }

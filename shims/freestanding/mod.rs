@@ -16,7 +16,7 @@ mod sys;
 use gover_core::env as names;
 use gover_core::layout;
 
-use buf::{Buf, Overflow};
+use buf::{Buf, Bytes, Overflow};
 use process::{Process, value_of};
 
 /// This call is for `gover __shim`: an error to report, a version to install, or a case the
@@ -60,9 +60,11 @@ fn run(process: &Process) -> Result<(), HandOver> {
     exe.push_component(tool)?;
 
     let goroot = Buf::env_entry(names::GOROOT, root.as_bytes())?;
-    let mut shim_depth = Buf::env_entry(names::GOVER_SHIM_DEPTH, b"")?;
+    // Short entries in buffers of their size: every page of stack touched is a page fault.
+    let mut shim_depth = Bytes::<32>::env_entry(names::GOVER_SHIM_DEPTH, b"")?;
     shim_depth.write_display(depth + 1)?;
-    let toolchain = Buf::env_entry(names::GOTOOLCHAIN, names::GOTOOLCHAIN_LOCAL.as_bytes())?;
+    let toolchain =
+        Bytes::<32>::env_entry(names::GOTOOLCHAIN, names::GOTOOLCHAIN_LOCAL.as_bytes())?;
     let added = [goroot.as_ptr(), shim_depth.as_ptr(), toolchain.as_ptr()];
     let mut added: &[*const u8] = &added[..];
     if process.var_raw(names::GOTOOLCHAIN).is_some() {

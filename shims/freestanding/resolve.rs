@@ -11,9 +11,10 @@
 //!    `toolchain` line exactly, else its `go` line as a minimum;
 //! 4. the `current` link.
 //!
-//! 2 and 3 are [`gover_core::walk`], on directory handles: `openat(dir, "..")` per level and
-//! one `fstatat(dir, name)` per wanted name (an `openat` only when it is there), so a lookup
-//! costs the same at any depth. Names that are there are opened with `O_NONBLOCK` and read
+//! 2 and 3 are [`gover_core::walk`], done by moving the working directory: `chdir("..")` per
+//! level and one `fstatat(AT_FDCWD, name)` per wanted name (an `openat` only when it is
+//! there), so a lookup costs the same at any depth; the walk then returns to where it started
+//! (`fchdir`) before anything runs. Names that are there are opened with `O_NONBLOCK` and read
 //! only when `fstat` says regular file; anything else (a FIFO, a link to `/dev/stdin`) is
 //! handed over, and `gover __shim` names it in an error.
 //!
@@ -84,73 +85,40 @@ fn cwd() -> Result<Buf, HandOver> {
 fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandOver> {
     let modules = process.var(names::GOVER_GOMOD).is_none_or(names::is_on);
     let gowork = GoWork::from_env(process.var_raw(names::GOWORK));
-    let mut walk = Walk::new(modules, gowork);
     // Where the walk starts: `$PWD` when it is a clean absolute path naming the current
     // directory (as Go's os.Getwd does), else the physical cwd. Only a `$PWD` that differs from
-    // getcwd's answer costs the two `stat`s that check it, and then a lexical walk that opens
+    // getcwd's answer costs the two `stat`s that check it, and then a lexical walk that enters
     // each parent by its path (the `..` of a symlinked directory is not its lexical parent).
     let physical = cwd()?;
-    // Directory handles are never closed: one system call less per level; exec closes them
-    // (O_CLOEXEC), and a tree deep enough to run out of descriptors is handed over.
-    let mut dir = ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?);
     let logical = process
         .var_raw("PWD")
         .filter(|pwd| walk::usable_pwd(pwd) && *pwd != physical.as_bytes())
         .map(Buf::from)
         .transpose()?
         .filter(|pwd| {
-            let here = dir.identity();
+            let here = sys::identity(c".");
             here.is_ok() && sys::identity(pwd.c_str()).ok() == here.ok()
         });
     let lexical = logical.is_some();
     let cwd = logical.unwrap_or(physical);
-    // The number of levels: the cwd's components plus the root (`..` of `/` is `/` again).
-    let levels = cwd
-        .as_bytes()
-        .split(|&b| b == b'/')
-        .filter(|c| !c.is_empty())
-        .count()
-        + 1;
-    let mut here = cwd.clone();
-    // The nearest go.work and go.mod, opened but not read: a version file further up wins.
-    let mut work: Option<Fd> = None;
-    let mut module: Option<Fd> = None;
-    let mut text = [0u8; version_file::MAX_LEN + 1];
-    for level in 0..levels {
-        if level > 0 {
-            let parent = if lexical {
-                here.pop();
-                sys::open_path_dir(here.c_str())
-            } else {
-                dir.parent()
-            };
-            dir = ManuallyDrop::new(parent.map_err(|_| HandOver)?);
-        }
-        for name in Name::ORDER {
-            if !walk.wants(name) {
-                continue;
-            }
-            let Some(fd) = open_regular(&dir, name)? else {
-                continue;
-            };
-            match name {
-                Name::VersionFile(kind) => {
-                    let len = read_all(&fd, &mut text)?;
-                    if len > version_file::MAX_LEN {
-                        return Err(HandOver);
-                    }
-                    // Names nothing (an empty .go-version): passed over; `gover current` says so.
-                    if let Some(request) = kind.parse(&text[..len]).map_err(|_| HandOver)? {
-                        record_seen(home, &path_at(&cwd, level, kind)?);
-                        return Ok(Some(request));
-                    }
-                }
-                Name::GoWork => work = Some(fd),
-                Name::GoMod => module = Some(fd),
-            }
-            walk.found(name);
-        }
+
+    let mut start = None;
+    let found = walk_up(Walk::new(modules, gowork), &cwd, lexical, &mut start);
+    // The walk moved the working directory: back to where the tool must run, whatever it found.
+    if let Some(Err(errno)) = start.map(|start| start.enter()) {
+        lost_cwd(errno);
     }
+    let (work, module) = match found? {
+        Found::Version {
+            request,
+            kind,
+            level,
+        } => {
+            record_seen(home, &path_at(&cwd, level, kind)?);
+            return Ok(Some(request));
+        }
+        Found::Modules { work, module } => (work, module),
+    };
     if !modules {
         return Ok(None);
     }
@@ -183,6 +151,106 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     Ok(gomod::requirement(go.as_ref(), toolchain.as_ref()).map(|r| r.request))
 }
 
+/// What the walk up found.
+enum Found {
+    /// The nearest version file that names a version, `level` directories up.
+    Version {
+        request: VersionRequest,
+        kind: Kind,
+        level: usize,
+    },
+    /// No version file anywhere up: the nearest go.work and go.mod, opened but not read.
+    Modules {
+        work: Option<Fd>,
+        module: Option<Fd>,
+    },
+}
+
+/// Look for each wanted name in `cwd`, then in each parent up to the root, moving the working
+/// directory up a level at a time (`chdir("..")`, or the lexical parent's path): no descriptor
+/// and no `struct file` per level, and each name is one component looked up from where the
+/// process stands, so a level costs the same at any depth. Before the first move, `start`
+/// gets a handle on the current directory, for the caller to return to.
+fn walk_up(
+    mut walk: Walk,
+    cwd: &Buf,
+    lexical: bool,
+    start: &mut Option<ManuallyDrop<Fd>>,
+) -> Result<Found, HandOver> {
+    // The number of levels: the cwd's components plus the root (`..` of `/` is `/` again).
+    let levels = cwd
+        .as_bytes()
+        .split(|&b| b == b'/')
+        .filter(|c| !c.is_empty())
+        .count()
+        + 1;
+    let mut here = cwd.clone();
+    let mut work: Option<Fd> = None;
+    let mut module: Option<Fd> = None;
+    let mut text = [0u8; version_file::MAX_LEN + 1];
+    for level in 0..levels {
+        if level > 0 {
+            if start.is_none() {
+                // Never closed: exec closes it (O_CLOEXEC).
+                *start = Some(ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?));
+            }
+            let entered = if lexical {
+                here.pop();
+                sys::chdir(here.c_str())
+            } else {
+                sys::chdir(c"..")
+            };
+            entered.map_err(|_| HandOver)?;
+        }
+        for name in Name::ORDER {
+            if !walk.wants(name) {
+                continue;
+            }
+            let Some(fd) = open_regular(name)? else {
+                continue;
+            };
+            match name {
+                Name::VersionFile(kind) => {
+                    let len = read_all(&fd, &mut text)?;
+                    if len > version_file::MAX_LEN {
+                        return Err(HandOver);
+                    }
+                    // Names nothing (an empty .go-version): passed over; `gover current` says so.
+                    if let Some(request) = kind.parse(&text[..len]).map_err(|_| HandOver)? {
+                        return Ok(Found::Version {
+                            request,
+                            kind,
+                            level,
+                        });
+                    }
+                }
+                Name::GoWork => work = Some(fd),
+                Name::GoMod => module = Some(fd),
+            }
+            walk.found(name);
+        }
+    }
+    Ok(Found::Modules { work, module })
+}
+
+/// The walk could not return to the directory it started in. The tool must not run anywhere
+/// else, and `gover __shim` would start in the wrong place too, so the call ends here.
+#[cold]
+#[inline(never)]
+fn lost_cwd(errno: sys::Errno) -> ! {
+    let mut message = Buf::new();
+    let _ = core::fmt::write(
+        &mut message,
+        format_args!(
+            "gover: cannot return to the working directory after looking for version files: {} (os error {})\n",
+            errno.describe(),
+            errno.0
+        ),
+    );
+    sys::write_stderr(message.as_bytes());
+    sys::exit(126)
+}
+
 /// The path of the version file of `kind` `level` directories above `cwd` (for `seen/`).
 fn path_at(cwd: &Buf, level: usize, kind: Kind) -> Result<Buf, HandOver> {
     let mut path = cwd.clone();
@@ -203,13 +271,14 @@ fn c_name(name: Name) -> &'static CStr {
     }
 }
 
-/// `name` in `dir`, opened without blocking, when it is a regular file; `None` when it is
-/// missing or a directory (passed over, as Go does). Anything else is handed over.
-fn open_regular(dir: &Fd, name: Name) -> Result<Option<Fd>, HandOver> {
+/// `name` in the working directory, opened without blocking, when it is a regular file;
+/// `None` when it is missing or a directory (passed over, as Go does). Anything else is
+/// handed over.
+fn open_regular(name: Name) -> Result<Option<Fd>, HandOver> {
     let name = c_name(name);
     // Usually the name is not there, and a `stat` says so for about two thirds of what a
     // failed `openat` costs (which sets up a `struct file` before it looks the name up).
-    let mode = match dir.mode_at(name) {
+    let mode = match sys::mode_here(name) {
         Ok(mode) => mode,
         Err(ENOENT | ENOTDIR) => return Ok(None),
         Err(_) => return Err(HandOver),
@@ -221,7 +290,7 @@ fn open_regular(dir: &Fd, name: Name) -> Result<Option<Fd>, HandOver> {
     }
     // It is there: open it without blocking and decide on what was opened, which may not be
     // what was looked at a moment ago.
-    let fd = match dir.open_file(name) {
+    let fd = match sys::open_here(name) {
         Ok(fd) => fd,
         Err(ENOENT | ENOTDIR) => return Ok(None),
         Err(_) => return Err(HandOver),

@@ -31,6 +31,8 @@ const FSTAT: usize = 5;
 const MMAP: usize = 9;
 const EXECVE: usize = 59;
 const GETCWD: usize = 79;
+const CHDIR: usize = 80;
+const FCHDIR: usize = 81;
 const GETDENTS64: usize = 217;
 const EXIT_GROUP: usize = 231;
 const OPENAT: usize = 257;
@@ -108,39 +110,41 @@ pub fn open_dir(path: &CStr) -> Result<Fd> {
     open_with(path, O_RDONLY | O_DIRECTORY)
 }
 
-/// A handle on the current directory that only names it (`O_PATH`), for the walk up.
+/// A handle on the current directory that only names it (`O_PATH`): where the walk up
+/// returns to ([`Fd::enter`]).
 pub fn open_cwd() -> Result<Fd> {
     open_with(c".", O_PATH | O_DIRECTORY)
 }
 
+/// `chdir(2)`: the walk up moves the working directory itself (`..`, or a lexical parent's
+/// path), which costs no descriptor and no `struct file` per level.
+pub fn chdir(path: &CStr) -> Result<()> {
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    check(unsafe { syscall(CHDIR, path.as_ptr() as usize, 0, 0, 0, 0, 0) }).map(drop)
+}
+
+/// Open `name` in the working directory for reading without blocking: a FIFO opens at once
+/// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
+pub fn open_here(name: &CStr) -> Result<Fd> {
+    open_with(name, O_RDONLY | O_NONBLOCK)
+}
+
+/// `st_mode` of `name` in the working directory, following links (`fstatat(2)`).
+pub fn mode_here(name: &CStr) -> Result<u32> {
+    Ok(stat(name)?[3] as u32)
+}
+
 impl Fd {
-    /// The parent directory (`..`) as another `O_PATH` handle: one component lookup, whatever
-    /// the depth.
-    pub fn parent(&self) -> Result<Fd> {
-        open_at(self.0 as usize, c"..", O_PATH | O_DIRECTORY)
-    }
-
-    /// Open `name` in this directory for reading without blocking: a FIFO opens at once
-    /// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
-    pub fn open_file(&self, name: &CStr) -> Result<Fd> {
-        open_at(self.0 as usize, name, O_RDONLY | O_NONBLOCK)
-    }
-
-    /// `st_mode` of `name` in this directory, following links (`fstatat(2)`).
-    pub fn mode_at(&self, name: &CStr) -> Result<u32> {
-        Ok(stat_at(self.0 as usize, name)?[3] as u32)
+    /// Make this directory the working directory again (`fchdir(2)`).
+    pub fn enter(&self) -> Result<()> {
+        // SAFETY: passes only a descriptor this Fd owns.
+        check(unsafe { syscall(FCHDIR, self.0 as usize, 0, 0, 0, 0, 0) }).map(drop)
     }
 
     /// `st_mode` of the open file (`fstat(2)`).
     pub fn mode(&self) -> Result<u32> {
         // `struct stat` on x86_64: 144 bytes, `st_mode` (u32) at offset 24.
         Ok(self.stat()?[3] as u32)
-    }
-
-    /// `(st_dev, st_ino)` of the open file.
-    pub fn identity(&self) -> Result<(u64, u64)> {
-        let stat = self.stat()?;
-        Ok((stat[0], stat[1]))
     }
 
     fn stat(&self) -> Result<[u64; 18]> {
@@ -192,12 +196,7 @@ fn stat_at(dir: usize, path: &CStr) -> Result<[u64; 18]> {
     Ok(stat)
 }
 
-/// An `O_PATH` handle on the directory at `path` (absolute).
-pub fn open_path_dir(path: &CStr) -> Result<Fd> {
-    open_with(path, O_PATH | O_DIRECTORY)
-}
-
-/// Open `path` for reading without blocking (see [`Fd::open_file`]).
+/// Open `path` for reading without blocking (see [`open_here`]).
 pub fn open_nonblocking(path: &CStr) -> Result<Fd> {
     open_with(path, O_RDONLY | O_NONBLOCK)
 }
