@@ -2,10 +2,12 @@
  * so that a machine that drifts (a shared VM) slows every command alike, unlike hyperfine, which
  * runs all of one command's runs before the next command's.
  *
- * usage: alternate RUNS WARMUP CMD1 [ARG...] -- CMD2 [ARG...] [-- CMD3 ...]
+ * usage: alternate [-i] RUNS WARMUP CMD1 [ARG...] -- CMD2 [ARG...] [-- CMD3 ...]
  * Each command is an absolute path run with execv (no shell, no PATH search); its output goes
  * to /dev/null. Prints, per command, the median wall time of its runs in nanoseconds, one line
- * each, in the order given. Exits non-zero if a command fails or cannot be run. */
+ * each, in the order given. Exits non-zero if a command fails or cannot be run; with -i, a
+ * command's non-zero exit status is ignored (as hyperfine's -i), though not a signal or a
+ * command that cannot be run at all. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@ static long long now_ns(void) {
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
+
+static int ignore_status;
 
 static long long run(char **argv, int devnull) {
     long long start = now_ns();
@@ -42,7 +46,8 @@ static long long run(char **argv, int devnull) {
         exit(2);
     }
     long long took = now_ns() - start;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) == 127 ||
+        (WEXITSTATUS(status) != 0 && !ignore_status)) {
         fprintf(stderr, "alternate: %s failed (status %d)\n", argv[0], status);
         exit(1);
     }
@@ -55,8 +60,13 @@ static int cmp(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
+    if (argc > 1 && strcmp(argv[1], "-i") == 0) {
+        ignore_status = 1;
+        argv++;
+        argc--;
+    }
     if (argc < 4) {
-        fprintf(stderr, "usage: alternate RUNS WARMUP CMD [ARG...] -- CMD [ARG...] ...\n");
+        fprintf(stderr, "usage: alternate [-i] RUNS WARMUP CMD [ARG...] -- CMD [ARG...] ...\n");
         return 2;
     }
     int runs = atoi(argv[1]), warmup = atoi(argv[2]);
