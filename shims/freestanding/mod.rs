@@ -133,12 +133,18 @@ fn hand_over(process: &Process) -> ! {
             errno
         }
     };
+    fail(message, errno, if errno == sys::ENOENT { 127 } else { 126 })
+}
+
+/// A call that can neither run the tool nor hand over: `message`, then what `errno` says, on
+/// stderr, and exit with `code`.
+fn fail(mut message: Buf, errno: sys::Errno, code: u8) -> ! {
     let _ = core::fmt::write(
         &mut message,
         format_args!("{} (os error {})\n", errno.describe(), errno.0),
     );
     sys::write_stderr(message.as_bytes());
-    sys::exit(if errno == sys::ENOENT { 127 } else { 126 })
+    sys::exit(code)
 }
 
 /// `/proc/self/exe` (the shim itself, links resolved) with its file name replaced by `gover`.

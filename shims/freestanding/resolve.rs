@@ -184,7 +184,8 @@ fn walk_up(
         .filter(|c| !c.is_empty())
         .count()
         + 1;
-    let mut here = cwd.clone();
+    // Only a lexical walk needs the path of each level (a copy of a PATH_MAX buffer).
+    let mut here = lexical.then(|| cwd.clone());
     let mut work: Option<Fd> = None;
     let mut module: Option<Fd> = None;
     let mut text = [0u8; version_file::MAX_LEN + 1];
@@ -194,11 +195,12 @@ fn walk_up(
                 // Never closed: exec closes it (O_CLOEXEC).
                 *start = Some(ManuallyDrop::new(sys::open_cwd().map_err(|_| HandOver)?));
             }
-            let entered = if lexical {
-                here.pop();
-                sys::chdir(here.c_str())
-            } else {
-                sys::chdir(c"..")
+            let entered = match &mut here {
+                Some(here) => {
+                    here.pop();
+                    sys::chdir(here.c_str())
+                }
+                None => sys::chdir(c".."),
             };
             entered.map_err(|_| HandOver)?;
         }
@@ -239,16 +241,10 @@ fn walk_up(
 #[inline(never)]
 fn lost_cwd(errno: sys::Errno) -> ! {
     let mut message = Buf::new();
-    let _ = core::fmt::write(
-        &mut message,
-        format_args!(
-            "gover: cannot return to the working directory after looking for version files: {} (os error {})\n",
-            errno.describe(),
-            errno.0
-        ),
+    let _ = message.push_bytes(
+        b"gover: cannot return to the working directory after looking for version files: ",
     );
-    sys::write_stderr(message.as_bytes());
-    sys::exit(126)
+    super::fail(message, errno, 126)
 }
 
 /// The path of the version file of `kind` `level` directories above `cwd` (for `seen/`).
@@ -278,7 +274,7 @@ fn open_regular(name: Name) -> Result<Option<Fd>, HandOver> {
     let name = c_name(name);
     // Usually the name is not there, and a `stat` says so for about two thirds of what a
     // failed `openat` costs (which sets up a `struct file` before it looks the name up).
-    let mode = match sys::mode_here(name) {
+    let mode = match sys::mode(name) {
         Ok(mode) => mode,
         Err(ENOENT | ENOTDIR) => return Ok(None),
         Err(_) => return Err(HandOver),
@@ -290,7 +286,7 @@ fn open_regular(name: Name) -> Result<Option<Fd>, HandOver> {
     }
     // It is there: open it without blocking and decide on what was opened, which may not be
     // what was looked at a moment ago.
-    let fd = match sys::open_here(name) {
+    let fd = match sys::open_nonblocking(name) {
         Ok(fd) => fd,
         Err(ENOENT | ENOTDIR) => return Ok(None),
         Err(_) => return Err(HandOver),

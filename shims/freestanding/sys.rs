@@ -86,16 +86,11 @@ fn check(ret: isize) -> Result<usize> {
 }
 
 fn open_with(path: &CStr, flags: usize) -> Result<Fd> {
-    open_at(AT_FDCWD, path, flags)
-}
-
-fn open_at(dir: usize, path: &CStr, flags: usize) -> Result<Fd> {
-    // SAFETY: `path` is a NUL-terminated string that outlives the call; `dir` is AT_FDCWD or
-    // a descriptor an `Fd` owns.
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
     let ret = unsafe {
         syscall(
             OPENAT,
-            dir,
+            AT_FDCWD,
             path.as_ptr() as usize,
             flags | O_CLOEXEC,
             0,
@@ -123,15 +118,9 @@ pub fn chdir(path: &CStr) -> Result<()> {
     check(unsafe { syscall(CHDIR, path.as_ptr() as usize, 0, 0, 0, 0, 0) }).map(drop)
 }
 
-/// Open `name` in the working directory for reading without blocking: a FIFO opens at once
-/// instead of waiting for a writer (the caller then checks [`Fd::mode`]).
-pub fn open_here(name: &CStr) -> Result<Fd> {
-    open_with(name, O_RDONLY | O_NONBLOCK)
-}
-
-/// `st_mode` of `name` in the working directory, following links (`fstatat(2)`).
-pub fn mode_here(name: &CStr) -> Result<u32> {
-    Ok(stat(name)?[3] as u32)
+/// `st_mode` of `path` (a relative one from the working directory), following links.
+pub fn mode(path: &CStr) -> Result<u32> {
+    Ok(stat(path)?[3] as u32)
 }
 
 impl Fd {
@@ -174,18 +163,12 @@ pub fn identity(path: &CStr) -> Result<(u64, u64)> {
 /// The kernel's `struct stat` of `path`, following links (x86_64: 144 bytes; `st_dev` and
 /// `st_ino` are its first two words, `st_mode` (u32) sits at offset 24).
 fn stat(path: &CStr) -> Result<[u64; 18]> {
-    stat_at(AT_FDCWD, path)
-}
-
-/// [`stat`] of `path` relative to the directory `dir` (or `AT_FDCWD`).
-fn stat_at(dir: usize, path: &CStr) -> Result<[u64; 18]> {
     let mut stat = [0u64; 18];
-    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat; `dir` is
-    // AT_FDCWD or a descriptor an `Fd` owns.
+    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
     check(unsafe {
         syscall(
             NEWFSTATAT,
-            dir,
+            AT_FDCWD,
             path.as_ptr() as usize,
             stat.as_mut_ptr() as usize,
             0,
@@ -196,7 +179,8 @@ fn stat_at(dir: usize, path: &CStr) -> Result<[u64; 18]> {
     Ok(stat)
 }
 
-/// Open `path` for reading without blocking (see [`open_here`]).
+/// Open `path` (a relative one from the working directory) for reading without blocking: a
+/// FIFO opens at once instead of waiting for a writer (the caller then checks [`Fd::mode`]).
 pub fn open_nonblocking(path: &CStr) -> Result<Fd> {
     open_with(path, O_RDONLY | O_NONBLOCK)
 }
