@@ -348,7 +348,7 @@ DOCTOR_MODES = [("bash", "-l -c"), ("bash", "-i -c"), ("bash", "-c"), ("zsh", "-
                 ("zsh", "-l -i -c"), ("fish", "-c"), ("sh", "-l -c")]
 
 
-def doctor_row(gover, env, scratch, args, row):
+def doctor_row(gover, env, scratch, args, row, driver):
     """`gover doctor` with other managers' `go` on PATH vs starting its shells and those gos at
     once: the floor for a doctor that runs them in parallel."""
     sdks = [Path(f"/usr/lib/go-{v}/bin") for v in ("1.19", "1.21", "1.23")]
@@ -379,7 +379,7 @@ def doctor_row(gover, env, scratch, args, row):
     (scratch / "floor.sh").write_text(floor + "\n")
     # Run by run (benches/alternate.c): hyperfine's blocks of one command's runs let a drifting
     # VM move this row by more than its margin. doctor exits non-zero for what it finds.
-    a, b = alternate_group(alternate_driver(scratch), args.rounds, max(5, args.runs // 4),
+    a, b = alternate_group(driver, args.rounds, max(5, args.runs // 4),
                            [f"{gover} doctor --json", f"/bin/sh {scratch / 'floor.sh'}"],
                            e, home, ignore_status=True)
     row(f"`gover doctor`, {len(gos)} other `go`s on PATH",
@@ -428,6 +428,8 @@ def main():
     url = f"{base}/{archive.name}"
 
     scratch = Path(tempfile.mkdtemp(prefix="gover-bench-", dir=args.work))
+    # benches/alternate.c: the timer of the rows timed run by run (shim, shell, doctor).
+    driver = alternate_driver(scratch)
     home = scratch / "home"
     env = dict(os.environ, GOVER_HOME=str(home), GOVER_INDEX_URL=f"{base}/index.json",
                GOVER_DIST_URL=f"{base}/", GOVER_INDEX_TTL="0")
@@ -465,7 +467,10 @@ def main():
         places = (("", scratch, "<= 1.15x"), (", 20 dirs deep", deep20, "<= 1.05x"),
                   (", 120 dirs deep", deep120, "<= 1.10x"),
                   (", in a module (go.mod `go 1.N`)", module, "<= 1.15x"))
-        driver = alternate_driver(scratch)
+        # The C models of the walk, for the rows deep in the tree (see below).
+        models = walk_models(scratch, real_go) or []
+        model_names = ["reference: C model of the walk (its system calls, then execve)",
+                       "reference: C model, execve only"]
         for where, cwd, target in places:
             commands = [f"{exe} version" for _, exe in shims] + [f"{real_go} version"]
             medians = alternate_group(driver, args.rounds, args.runs, commands, env, cwd)
@@ -483,9 +488,6 @@ def main():
             # With the C models beside it: what the walk's system calls alone cost here, and what
             # an execve alone costs, so the row shows how much of its cost any walking shim pays.
             same = dict(env, GOTOOLCHAIN="local", GOROOT=str(real_go.parent.parent))
-            models = walk_models(scratch, real_go) or []
-            model_names = ["reference: C model of the walk (its system calls, then execve)",
-                           "reference: C model, execve only"]
             commands = [f"{shim} version", *(f"{m} version" for m in models), f"{real_go} version"]
             medians = alternate_group(driver, args.rounds, args.runs, commands, same, cwd)
             base = medians[-1]
@@ -661,7 +663,7 @@ def main():
         subprocess.run([str(gover), "setup", "--shell", "bash"], check=True,
                        env=dict(env, HOME=str(setup)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Run by run, as the shim rows: hyperfine's blocks drift on a shared VM.
-        a, b = alternate_group(alternate_driver(scratch), args.rounds, args.runs,
+        a, b = alternate_group(driver, args.rounds, args.runs,
                                [f"env HOME={setup} bash -ic true", f"env HOME={bare} bash -ic true"],
                                env, scratch)
         r = [x / y for x, y in zip(a, b)]
@@ -669,7 +671,7 @@ def main():
 
     if "doctor" in rows:
         log("doctor rows ...")
-        doctor_row(gover, env, scratch, args, row)
+        doctor_row(gover, env, scratch, args, row, driver)
 
     shutil.rmtree(scratch, ignore_errors=True)
 
