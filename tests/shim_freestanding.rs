@@ -1469,6 +1469,63 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
     assert_eq!(tool_vars, shim_vars + 3);
 }
 
+/// See: issue 16 item 3, for `gover` itself (what `gover which`, `gover current` and a hand-over
+/// resolve with): it walks up with a directory handle per level (`openat(dir, "..")`) and opens
+/// each name as one component from that handle, never by a path through the cwd.
+#[test]
+fn gover_walks_up_with_one_component_lookups_too() {
+    let ctx = installed(&["1.22.5"]);
+    assert_clean_parents(&ctx);
+    let cwd = ctx.project.join("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q");
+    std::fs::create_dir_all(&cwd).unwrap();
+    let log = ctx.root.join("gover.strace");
+    ctx.command("/usr/bin/strace")
+        .args([
+            "-f",
+            "-s",
+            "4096",
+            "-e",
+            "trace=openat,open,newfstatat,statx,access",
+        ])
+        .arg("-o")
+        .arg(&log)
+        .arg(gover_exe())
+        .args(["which", "go"])
+        .cwd(&cwd)
+        .env("GOVER_HOME", &ctx.gover_home)
+        .run()
+        .assert_success()
+        .assert_stdout(&format!("{}\n", ctx.tool_path("1.22.5", "go").display()));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let calls: Vec<Call> = text
+        .lines()
+        .map(|l| Call::parse(l.split_once(' ').map_or(l, |(_, c)| c.trim_start())))
+        .collect();
+    let names = [".go-version", ".tool-versions", "go.work", "go.mod"];
+    let lookups: Vec<&Call> = calls
+        .iter()
+        .filter(|c| {
+            c.strings
+                .iter()
+                .any(|s| names.iter().any(|n| s.ends_with(n)))
+        })
+        .collect();
+    let levels = cwd.components().count();
+    assert_eq!(lookups.len(), 4 * levels, "{text}");
+    for call in &lookups {
+        assert!(
+            names.contains(&call.strings[0].as_str()) && !call.line.contains("AT_FDCWD"),
+            "a lookup through a path, not one component from a handle: {}",
+            call.line
+        );
+    }
+    let parents = calls
+        .iter()
+        .filter(|c| c.name == "openat" && c.strings.first().map(String::as_str) == Some(".."))
+        .count();
+    assert_eq!(parents, levels - 1, "{text}");
+}
+
 #[test]
 fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
     let ctx = installed(&["1.22.5", "1.21.13"]);
