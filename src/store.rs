@@ -10,21 +10,24 @@
 //! name: an entry with one link is used by no version, and [`Store::sweep`] removes it.
 //!
 //! Concurrency (two installs adding the same file, an uninstall sweeping meanwhile): a new
-//! file is written under the version tree first, linked to a unique name in `store/tmp/`, and
-//! renamed onto its store name, so a store name always points at a complete file that some
-//! tree links to (never one with a link count of 1 while an install is using it). An existing
-//! entry is trusted only if it is a regular file of the expected size and mode; anything else
-//! is replaced by the rename. If the link fails (the entry was swept a moment before, or the
+//! file is written under the version tree first and then hard-linked under its store name,
+//! which fails if the name exists, so a store name always points at a complete file that some
+//! tree links to (never one with a link count of 1 while an install is using it); the writer
+//! that lost links its copy to the winner's. An existing entry is trusted only if it is a
+//! regular file of the expected size, mode and mtime; a damaged one is replaced by the new copy,
+//! linked under a unique name in `store/tmp/` and renamed over it. If the link fails (the entry was swept a moment before, or the
 //! filesystem refuses hard links, or the file has too many links) the file is written in full.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use sha2::{Digest, Sha256};
+
+use crate::download::hex;
 
 /// The mtime of every stored file: one second after the epoch (Nix's choice for its store).
 pub const STORED_MTIME: Duration = Duration::from_secs(1);
@@ -51,7 +54,6 @@ pub struct Entry {
     pub size: u64,
     pub nlink: u64,
     pub ino: u64,
-    pub mtime: i64,
 }
 
 impl Store {
@@ -133,21 +135,23 @@ impl Store {
     /// only means this file is not shared.
     fn adopt(&self, target: &Path, entry: &Path, size: u64, mode: u32) {
         let Some(shard) = entry.parent() else { return };
-        let tmp_dir = self.dir.join(TMP);
-        for dir in [&self.dir, shard, &tmp_dir] {
-            // Never group- or world-writable, whatever the umask (like the version dirs).
-            if let Err(e) = fs::DirBuilder::new()
-                .mode(crate::fsutil::DIR_MODE)
-                .create(dir)
-                && e.kind() != io::ErrorKind::AlreadyExists
-            {
+        let mut linked = fs::hard_link(target, entry);
+        if matches!(&linked, Err(e) if e.kind() == io::ErrorKind::NotFound) {
+            // The shard's first file: make the dirs (never group- or world-writable, whatever
+            // the umask, like the version dirs), once per shard rather than once per file.
+            if crate::fsutil::create_dirs(shard).is_err() {
                 return;
             }
+            linked = fs::hard_link(target, entry);
         }
-        match fs::hard_link(target, entry) {
+        match linked {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 if self.sound(entry, size, mode) {
                     self.link_over(entry, target);
+                    return;
+                }
+                let tmp_dir = self.dir.join(TMP);
+                if crate::fsutil::create_dirs(&tmp_dir).is_err() {
                     return;
                 }
                 let tmp = self.tmp_name(&tmp_dir);
@@ -160,16 +164,12 @@ impl Store {
     }
 
     /// Replace `target` with a link to `entry` (made under a temp name beside it, renamed over
-    /// it, so `target` is whole at every moment); whether that was done.
-    fn link_over(&self, entry: &Path, target: &Path) -> bool {
+    /// it, so `target` is whole at every moment); best effort.
+    fn link_over(&self, entry: &Path, target: &Path) {
         let tmp = self.tmp_name(target.parent().unwrap_or(Path::new(".")));
-        if fs::hard_link(entry, &tmp).is_ok() {
-            if fs::rename(&tmp, target).is_ok() {
-                return true;
-            }
+        if fs::hard_link(entry, &tmp).is_ok() && fs::rename(&tmp, target).is_err() {
             let _ = fs::remove_file(&tmp);
         }
-        false
     }
 
     fn tmp_name(&self, dir: &Path) -> PathBuf {
@@ -216,7 +216,6 @@ impl Store {
                     size: m.len(),
                     nlink: m.nlink(),
                     ino: m.ino(),
-                    mtime: m.mtime(),
                 });
             }
         }
@@ -282,9 +281,6 @@ impl Streamed<'_> {
         let store = self.store;
         let digest: [u8; 32] = self.hasher.finalize().into();
         let entry = store.entry_path(&hex(&digest), self.mode);
-        if store.sound(&entry, self.size, self.mode) && store.link_over(&entry, &self.target) {
-            return Ok(digest);
-        }
         store.adopt(&self.target, &entry, self.size, self.mode);
         Ok(digest)
     }
@@ -302,14 +298,6 @@ fn umask() -> u32 {
         .unwrap_or(0o022)
 }
 
-/// The sha256 of the file at `path`, hex.
-pub fn digest_file(path: &Path) -> io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    io::copy(&mut file, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
-}
-
 /// A new file of a version tree with `mode` (narrowed by the umask), never through an existing
 /// name or link (`O_CREAT|O_EXCL`).
 pub fn create(target: &Path, mode: u32) -> io::Result<File> {
@@ -318,14 +306,6 @@ pub fn create(target: &Path, mode: u32) -> io::Result<File> {
         .create_new(true)
         .mode(mode)
         .open(target)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Finding, Fix, Severity};
 use crate::inventory;
-use crate::store::{self, Entry};
+use crate::store::Entry;
 use crate::version::GoVersion;
 
 /// The stored files whose mtime is no longer [`crate::store::STORED_MTIME`] (found by
@@ -20,7 +20,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         .store_suspects
         .iter()
         .filter_map(|entry| {
-            let actual = store::digest_file(&entry.path).ok()?;
+            let actual = crate::download::sha256_file(&entry.path).ok()?;
             (actual != entry.digest).then_some((entry.ino, (entry, actual)))
         })
         .collect();
