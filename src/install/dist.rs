@@ -102,6 +102,11 @@ fn resolve_unverified(request: &VersionRequest) -> Result<(GoVersion, Archive), 
     Ok((version, Archive::Unverified { filename, why }))
 }
 
+/// The archive's size as the index gives it (none when there is no index entry, or it says 0).
+fn declared_size(expected: Option<&ArchiveFile>) -> Option<u64> {
+    expected.map(|f| f.size).filter(|s| *s > 0)
+}
+
 /// Stream the archive into `staging`: from the download cache if a copy is there, else from
 /// each mirror in turn. Checked against `expected` (the index entry), unless there is none
 /// (`--allow-unverified`). Only verified archives are kept in the download cache.
@@ -113,7 +118,7 @@ fn fetch_and_unpack(
     access: &Access,
     staging: &Path,
 ) -> Result<(), Error> {
-    let size = expected.map(|f| f.size).filter(|s| *s > 0);
+    let size = declared_size(expected);
     let options = unpack::Options::for_install(size, home.store_dir())?;
     let cached = home.download_path(filename);
     crate::verbose!(
@@ -193,7 +198,7 @@ fn unpack_from(
     origin: &Origin,
     staging: &Path,
 ) -> Result<(), Error> {
-    let size = expected.map(|f| f.size).filter(|s| *s > 0);
+    let size = declared_size(expected);
     let progress = InstallProgress::new(&version.to_string(), size);
     let bytes_bar = progress.bytes.clone();
     let mut paused_download = false;
