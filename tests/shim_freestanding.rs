@@ -964,11 +964,15 @@ fn the_tool_runs_where_the_shim_was_run_after_the_walk_up() {
     for (case, cwd, pwd, runs) in cases {
         std::fs::create_dir_all(&cwd).unwrap();
         for tool in [ctx.shims_dir().join("go"), lone.join("go")] {
-            let mut run = ctx.command(&tool).arg("print-cwd").cwd(&cwd);
-            if let Some(pwd) = pwd {
-                run = run.env("PWD", pwd);
-            }
-            let out = run.run();
+            let run = |arg: &str| {
+                let run = ctx.command(&tool).arg(arg).cwd(&cwd);
+                match pwd {
+                    Some(pwd) => run.env("PWD", pwd),
+                    None => run,
+                }
+                .run()
+            };
+            let out = run("print-cwd");
             out.assert_success();
             assert_eq!(
                 Path::new(out.stdout.trim_end()).canonicalize().unwrap(),
@@ -976,11 +980,7 @@ fn the_tool_runs_where_the_shim_was_run_after_the_walk_up() {
                 "{case}: {} left the tool in another directory\n{out}",
                 tool.display()
             );
-            let mut run = ctx.command(&tool).arg("print-self").cwd(&cwd);
-            if let Some(pwd) = pwd {
-                run = run.env("PWD", pwd);
-            }
-            run.run()
+            run("print-self")
                 .assert_success()
                 .assert_stdout(&format!("{}\n", ctx.tool_path(runs, "go").display()));
         }
@@ -992,11 +992,7 @@ fn the_tool_runs_where_the_shim_was_run_after_the_walk_up() {
 #[test]
 fn a_walk_that_cannot_return_runs_nothing_and_says_why() {
     let ctx = installed(&["1.22.5"]);
-    let strace = Path::new("/usr/bin/strace");
-    assert!(
-        strace.is_file(),
-        "this test needs strace (Debian package `strace`, installed by .ci/run)"
-    );
+    let strace = strace();
     let cwd = ctx.project.join("a/b");
     std::fs::create_dir_all(&cwd).unwrap();
     for shim in [ctx.shims_dir().join("go"), lone_shim(&ctx).join("go")] {
@@ -1294,6 +1290,16 @@ fn gover_shim_takes_the_tool_from_its_first_argument() {
 // ---------------------------------------------------------------------------------------------------------------
 // The system calls of a `go` call
 
+/// strace, which the tests that count or fail system calls need (they fail rather than skip).
+fn strace() -> &'static Path {
+    let strace = Path::new("/usr/bin/strace");
+    assert!(
+        strace.is_file(),
+        "this test needs strace (Debian package `strace`, installed by .ci/run)"
+    );
+    strace
+}
+
 /// One system call from an `strace` log line (`NAME(ARGS) = RESULT`).
 #[derive(Debug)]
 struct Call {
@@ -1343,11 +1349,7 @@ impl Call {
 /// execve up to and including the execve of the tool, and the environment sizes (in variables) of the
 /// two execve calls.
 fn traced_shim(ctx: &TestContext, cwd: &Path, args: &[&str]) -> (Vec<Call>, usize, usize) {
-    let strace = Path::new("/usr/bin/strace");
-    assert!(
-        strace.is_file(),
-        "this test needs strace (Debian package `strace`, installed by .ci/run)"
-    );
+    let strace = strace();
     let log = ctx.root.join("strace.log");
     let out = ctx
         .command(strace)
@@ -1479,7 +1481,7 @@ fn gover_walks_up_with_one_component_lookups_too() {
     let cwd = ctx.project.join("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q");
     std::fs::create_dir_all(&cwd).unwrap();
     let log = ctx.root.join("gover.strace");
-    ctx.command("/usr/bin/strace")
+    ctx.command(strace())
         .args([
             "-f",
             "-s",
