@@ -14,7 +14,11 @@ fn unpack_checked(archive: &[u8], limits: Limits) {
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("stage");
     std::fs::create_dir(&dest).unwrap();
-    let options = Options { limits, threads: 2 };
+    let options = Options {
+        limits,
+        threads: 2,
+        store: None,
+    };
     let result = unpack(archive, &dest, &options, || {});
     if result.is_ok() {
         // Nothing past the bounds was written: no more entries than allowed, no longer path.
