@@ -1,6 +1,6 @@
 //! Link settings for the two executables.
 //!
-//! - On Linux/x86_64, `gover-shim` is freestanding (`shims/freestanding/`): no libc, no
+//! - On Linux/x86_64, `gover-shim` is freestanding (`src/bin/gover-shim/freestanding/`): no libc, no
 //!   dynamic loader, its own `_start`. It is linked static and non-PIE, without start files or
 //!   default libraries, and compiled with the `gover_freestanding_shim` cfg.
 //! - On Linux/glibc the unwinder (libgcc_eh) is linked statically, so a dynamic binary loads

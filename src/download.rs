@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::dist::ArchiveFile;
 use crate::http::{self, Answer, Body, HttpError, Retry};
+use crate::source::dist::ArchiveFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -312,7 +312,7 @@ impl Remote {
         }
         let (prefix, out, written) = if answer == Answer::Partial {
             crate::note!("Resuming {url} from byte {from}");
-            crate::progress::status(format_args!("resumed at byte {from}"));
+            crate::output::progress::status(format_args!("resumed at byte {from}"));
             let prefix = open_partial(partial, OpenOptions::new().read(true)).map_err(cache_err)?;
             let out = open_partial(partial, OpenOptions::new().append(true)).map_err(cache_err)?;
             (Some(prefix), out, from)

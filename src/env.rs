@@ -87,7 +87,7 @@ pub fn number(
         Ok(n) if range.contains(&n) => Ok(Some(n)),
         _ => Err(BadSetting {
             name,
-            value: crate::text::printable(&text),
+            value: crate::output::text::printable(&text),
             expected,
         }),
     }

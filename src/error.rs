@@ -4,9 +4,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::dist::IndexError;
 use crate::download::DownloadError;
-use crate::goproxy::GoproxyError;
 use crate::home::HomeError;
 use crate::http::HttpError;
 use crate::import::ImportError;
@@ -14,6 +12,8 @@ use crate::install::unpack::ArchiveError;
 use crate::install::unpack::zip::ZipError;
 use crate::output::HINT;
 use crate::resolve::ResolveError;
+use crate::source::dist::IndexError;
+use crate::source::goproxy::GoproxyError;
 use crate::version::ParseRequestError;
 
 /// Documented exit codes (README: "Exit codes").
@@ -78,7 +78,7 @@ pub enum Error {
         version: String,
         path: PathBuf,
     },
-    #[error("cannot run `{}`", crate::text::printable(command))]
+    #[error("cannot run `{}`", crate::output::text::printable(command))]
     Exec {
         command: String,
         /// What to do about it, when gover knows (a broken tool of an installed version).

@@ -22,7 +22,7 @@ pub struct Exec {
 /// Why the program could not be run, and the file that was tried (the last one, for a name
 /// looked up in `PATH`).
 #[derive(Debug, thiserror::Error)]
-#[error("cannot run {}", crate::text::printable(&path.to_string_lossy()))]
+#[error("cannot run {}", crate::output::text::printable(&path.to_string_lossy()))]
 pub struct ExecError {
     pub path: PathBuf,
     #[source]

@@ -223,7 +223,7 @@ impl Retry {
             delay.as_secs_f64(),
             self.failures
         ));
-        crate::progress::status(format_args!("retry {} of {MAX_RETRIES}", self.failures));
+        crate::output::progress::status(format_args!("retry {} of {MAX_RETRIES}", self.failures));
         Some(delay)
     }
 

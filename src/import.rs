@@ -3,7 +3,7 @@
 //! usually live (`gover import --scan`).
 //!
 //! gover never writes into, moves or deletes an imported tree: uninstall removes the link
-//! ([`crate::inventory::remove_version`] never follows it) and prune counts a link as installed
+//! ([`crate::home::inventory::remove_version`] never follows it) and prune counts a link as installed
 //! and never removes it while it resolves.
 
 use std::fs;
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
 use crate::version::GoVersion;
 
 #[derive(Debug, thiserror::Error)]

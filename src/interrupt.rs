@@ -59,7 +59,7 @@ fn wait_for_sigint() {
         while libc::sigwait(&set, &mut sig) != 0 {}
     }
     if ACTIVE.load(Ordering::SeqCst) > 0 {
-        crate::progress::clear_all();
+        crate::output::progress::clear_all();
         eprintln!("interrupted; the partial download is kept for resuming");
     }
     std::process::exit(130);

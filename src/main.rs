@@ -8,7 +8,7 @@ use gover::cli::Cli;
 use gover::commands::completions;
 use gover::error;
 use gover::output::{self, Verbosity};
-use gover::shims::run::{self as shim, FALLBACK_COMMAND};
+use gover::shim::{self as shim, FALLBACK_COMMAND};
 
 fn main() -> ExitCode {
     // `gover __shim TOOL ARGS…`: the freestanding shim handing over a call it does not finish

@@ -8,14 +8,14 @@
 
 use std::path::PathBuf;
 
-use crate::dist::{Access, Index};
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
+use crate::resolve::seen;
+use crate::resolve::version_file;
 use crate::resolve::{self, Source};
-use crate::seen;
+use crate::source::dist::{Access, Index};
 use crate::version::{GoVersion, VersionRequest};
-use crate::version_file;
 
 /// What upgrading one minor line does.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! bytes either give the directives or an error with a line inside the file; never a panic.
 #![no_main]
 
-use gover::gomod;
+use gover::resolve::gomod;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,7 +3,7 @@
 //! holds, and every archive it hands out, is a single safe path component.
 #![no_main]
 
-use gover::dist::{Index, Platform};
+use gover::source::dist::{Index, Platform};
 use gover::version::VersionRequest;
 use libfuzzer_sys::fuzz_target;
 

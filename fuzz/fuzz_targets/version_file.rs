@@ -4,12 +4,12 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    match gover::version_file::parse(data) {
+    match gover::resolve::version_file::parse(data) {
         Ok(request) => {
             // What `gover local` would write back must parse to the same request.
             let written = format!("{request}\n");
             assert_eq!(
-                gover::version_file::parse(written.as_bytes()).unwrap(),
+                gover::resolve::version_file::parse(written.as_bytes()).unwrap(),
                 request
             );
         }

@@ -8,10 +8,10 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, CompletionShell, CompletionsArgs};
-use crate::dist::{Access, cache};
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
+use crate::source::dist::{Access, cache};
 
 pub fn run(args: CompletionsArgs) -> Result<(), Error> {
     super::print(&script(args.shell))

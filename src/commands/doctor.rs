@@ -7,7 +7,9 @@ use std::io::IsTerminal;
 use crate::cli::DoctorArgs;
 use crate::doctor::{self, Context, Repair, Severity, report};
 use crate::error::Error;
-use crate::{goenv, setup, shims};
+use crate::go_env_file as goenv;
+use crate::home::shims;
+use crate::shell::setup;
 
 pub fn run(args: DoctorArgs) -> Result<(), Error> {
     let mut ctx = Context::gather(true, args.store)?;

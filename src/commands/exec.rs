@@ -6,7 +6,7 @@ use crate::env;
 use crate::error::Error;
 use crate::execve::Exec;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
 use crate::version;
 
 pub fn run(args: ExecArgs) -> Result<(), Error> {

@@ -7,11 +7,11 @@ use super::batch;
 use crate::cli::ImportArgs;
 use crate::error::Error;
 use crate::home::Home;
+use crate::home::inventory;
+use crate::home::shims;
 use crate::import::{self, Imported, Tree};
 use crate::install;
-use crate::inventory;
 use crate::resolve;
-use crate::shims;
 
 pub fn run(args: ImportArgs) -> Result<(), Error> {
     let home = Home::from_env()?;

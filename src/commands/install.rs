@@ -3,11 +3,11 @@
 
 use super::batch;
 use crate::cli::InstallArgs;
-use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
 use crate::install;
 use crate::resolve::{self, Source};
+use crate::source::dist::Access;
 use crate::version::{self, VersionRequest};
 
 pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {

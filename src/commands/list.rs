@@ -3,12 +3,12 @@
 use serde::Serialize;
 
 use crate::cli::ListArgs;
-use crate::dist::{Access, Platform, SourceKind, cache};
 use crate::error::Error;
-use crate::goproxy::{Proxies, config::GoEnv};
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
 use crate::resolve;
+use crate::source::dist::{Access, Platform, SourceKind, cache};
+use crate::source::goproxy::{Proxies, config::GoEnv};
 
 #[derive(Serialize)]
 struct Installed {
@@ -97,7 +97,7 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
         .map(|(v, release)| Remote {
             installed: inventory::is_installed(home, &v),
             stable: release.stable,
-            checksum: !release.lacks_checksum(crate::dist::Platform::current()),
+            checksum: !release.lacks_checksum(crate::source::dist::Platform::current()),
             version: v.to_string(),
         })
         .collect();

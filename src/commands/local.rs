@@ -1,12 +1,12 @@
 //! `gover local SPEC`: pin a version for this directory in `.go-version`.
 
 use crate::cli::LocalArgs;
-use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
+use crate::resolve::version_file;
+use crate::source::dist::Access;
 use crate::version::{self, VersionRequest};
-use crate::version_file;
 
 pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
@@ -22,7 +22,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
                 allow_unverified: true,
                 ..access.clone()
             };
-            match crate::dist::cache::load(&home, &check, false)? {
+            match crate::source::dist::cache::load(&home, &check, false)? {
                 Some(loaded) => loaded.index.resolve(&request)?.0,
                 None => {
                     crate::output::warn_always(format_args!(
@@ -41,7 +41,7 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let path = cwd.join(version_file::FILE_NAME);
     crate::fsutil::write_atomic(&path, format!("{version}\n").as_bytes())
         .map_err(Error::io("cannot write", &path))?;
-    crate::seen::record(&home, &path);
+    crate::resolve::seen::record(&home, &path);
     crate::note!("Pinned Go {version} in {}", path.display());
     if !inventory::is_installed(&home, &version) {
         crate::output::hint(format_args!(

@@ -1,10 +1,10 @@
 //! `gover mirror sync DIR [SPEC…] [--platform …]`: build or top up a fleet mirror.
 
 use crate::cli::{LayoutArg, MirrorCommand, MirrorSyncArgs};
-use crate::dist::{Access, Platform, SourceKind};
 use crate::error::Error;
 use crate::home::Home;
-use crate::mirror;
+use crate::mirror::dist as mirror;
+use crate::source::dist::{Access, Platform, SourceKind};
 use crate::version;
 
 pub fn run(command: MirrorCommand, access: Access) -> Result<(), Error> {
@@ -67,9 +67,9 @@ fn sync_goproxy(
     access: &Access,
 ) -> Result<(), Error> {
     if access.source_flag == Some(SourceKind::Dist) {
-        return Err(crate::goproxy::GoproxyError::LayoutNeedsProxy.into());
+        return Err(crate::source::goproxy::GoproxyError::LayoutNeedsProxy.into());
     }
-    let report = crate::goproxy::mirror::sync(home, &args.dir, requests, platforms, access)?;
+    let report = crate::mirror::goproxy::sync(home, &args.dir, requests, platforms, access)?;
     for name in &report.present {
         crate::note!("Already there: {name}");
     }

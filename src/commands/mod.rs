@@ -21,8 +21,8 @@ mod which;
 use std::io::Write;
 
 use crate::cli::{Cli, Command, MirrorCommand, NetworkArgs};
-use crate::dist::Access;
 use crate::error::Error;
+use crate::source::dist::Access;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     crate::env::check_numbers()?;
@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
-pub use crate::json::to_json;
+pub use crate::output::json::to_json;
 
 /// Write a result to stdout. A closed pipe surfaces as an error that `main` exits 0 on.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
@@ -78,10 +78,12 @@ pub(crate) fn print(text: &str) -> Result<(), Error> {
 }
 
 /// The source a `--source` value names.
-pub(crate) fn source_of(arg: Option<crate::cli::SourceArg>) -> Option<crate::dist::SourceKind> {
+pub(crate) fn source_of(
+    arg: Option<crate::cli::SourceArg>,
+) -> Option<crate::source::dist::SourceKind> {
     arg.map(|arg| match arg {
-        crate::cli::SourceArg::Dist => crate::dist::SourceKind::Dist,
-        crate::cli::SourceArg::Proxy => crate::dist::SourceKind::Proxy,
+        crate::cli::SourceArg::Dist => crate::source::dist::SourceKind::Dist,
+        crate::cli::SourceArg::Proxy => crate::source::dist::SourceKind::Proxy,
     })
 }
 

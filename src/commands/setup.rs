@@ -7,9 +7,9 @@ use crate::cli::SetupArgs;
 use crate::edit::Edited;
 use crate::error::Error;
 use crate::home::Home;
-use crate::setup;
+use crate::home::shims;
+use crate::shell::setup;
 use crate::shell::{Shell, UserDirs};
-use crate::shims;
 
 pub fn run(args: SetupArgs) -> Result<(), Error> {
     let home = Home::from_env()?;

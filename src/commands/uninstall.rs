@@ -8,9 +8,9 @@ use super::batch;
 use crate::cli::UninstallArgs;
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
 use crate::resolve;
-use crate::seen;
+use crate::resolve::seen;
 use crate::version::GoVersion;
 
 pub fn run(args: UninstallArgs) -> Result<(), Error> {

@@ -3,10 +3,10 @@
 
 use super::batch;
 use crate::cli::UpgradeArgs;
-use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
 use crate::install;
+use crate::source::dist::Access;
 use crate::upgrade::{self, LinePlan};
 use crate::version::{self, VersionRequest};
 

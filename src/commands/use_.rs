@@ -1,12 +1,12 @@
 //! `gover use SPEC`: repoint `current`, the global default.
 
 use crate::cli::UseArgs;
-use crate::dist::Access;
 use crate::error::Error;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
+use crate::home::shims;
 use crate::resolve::{self, Source};
-use crate::shims;
+use crate::source::dist::Access;
 use crate::version;
 
 pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {

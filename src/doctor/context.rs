@@ -11,11 +11,11 @@ use std::time::Duration;
 use super::probe::{self, Probe};
 use super::scan::{self, Scan};
 use crate::error::Error;
-use crate::goenv::{self, Setting};
+use crate::go_env_file::{self, Setting};
 use crate::home::Home;
 use crate::pathenv;
 use crate::resolve::{self, Active};
-use crate::setup;
+use crate::shell::setup;
 use crate::shell::{Shell, UserDirs, is_executable};
 use crate::store::{self, STORED_MTIME, Store};
 use crate::version::GoVersion;
@@ -73,11 +73,11 @@ impl Context {
             format!("{e}{hint}")
         });
         let active_version = active.as_ref().ok().and_then(|a| a.installed(&home).ok());
-        let goenv_file = goenv::file(&dirs.config);
+        let goenv_file = go_env_file::file(&dirs.config);
         let goenv = goenv_file
             .as_deref()
             .and_then(|f| std::fs::read_to_string(f).ok())
-            .map(|t| goenv::parse(&t))
+            .map(|t| go_env_file::parse(&t))
             .unwrap_or_default();
         let setup_shells = setup::default_shells();
         let mut startup_files: Vec<PathBuf> = Vec::new();

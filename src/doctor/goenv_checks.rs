@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::scan::Scan;
 use super::{Context, Finding, Fix, Repair, Severity};
-use crate::goenv;
+use crate::go_env_file;
 
 fn same_dir(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
@@ -73,7 +73,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
             });
         }
     }
-    if let (Some(file), Some(s)) = (&ctx.goenv_file, goenv::get(&ctx.goenv, "GOROOT"))
+    if let (Some(file), Some(s)) = (&ctx.goenv_file, go_env_file::get(&ctx.goenv, "GOROOT"))
         && !same_dir(Path::new(&s.value), &expected)
     {
         out.push(Finding {
@@ -109,7 +109,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
 
 pub fn gotoolchain(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    if let (Some(file), Some(s)) = (&ctx.goenv_file, goenv::get(&ctx.goenv, "GOTOOLCHAIN"))
+    if let (Some(file), Some(s)) = (&ctx.goenv_file, go_env_file::get(&ctx.goenv, "GOTOOLCHAIN"))
         && s.value != crate::env::GOTOOLCHAIN_LOCAL
     {
         out.push(Finding {

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Finding, Fix, Repair, Severity};
 use crate::home::SHIMMED_TOOLS;
-use crate::{inventory, link};
+use crate::home::inventory;
+use crate::link;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::probe::{Outcome, Probe};
 use super::scan::Scan;
 use super::{Context, Finding, Fix, Repair, Severity};
-use crate::setup;
+use crate::shell::setup;
 
 /// One finding per kind of trouble: modes whose files lack gover's block (one safe fix for
 /// all), modes where a later file overrides the block, `bash -c`, and shells that did not answer.

@@ -228,5 +228,5 @@ pub fn json(ctx: &Context, findings: &[Finding], fixed: &[String]) -> String {
             .collect(),
         fixed,
     };
-    crate::json::to_json(&report)
+    crate::output::json::to_json(&report)
 }

@@ -3,8 +3,8 @@
 
 use super::{Context, Finding, Fix, Repair, Severity};
 use crate::edit;
-use crate::setup;
 use crate::shell::block;
+use crate::shell::setup;
 
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let systemd = setup::systemd_in_use(&ctx.dirs);

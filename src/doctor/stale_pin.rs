@@ -3,7 +3,7 @@
 //! fails with "go.mod requires go >= …".
 
 use super::{Context, Finding, Fix, Severity};
-use crate::gomod;
+use crate::resolve::gomod;
 
 pub fn check(_ctx: &Context) -> Vec<Finding> {
     let Ok(cwd) = crate::resolve::current_dir() else {

@@ -8,7 +8,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use super::{Context, Finding, Fix, Severity};
-use crate::inventory;
+use crate::home::inventory;
 use crate::store::Entry;
 use crate::version::GoVersion;
 

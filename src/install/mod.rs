@@ -9,22 +9,20 @@
 //! `gover install`, `gover use --install`, auto-install from the shims and `gover local` all
 //! come here; `commands/install.rs` only decides what to ask for.
 
-pub mod dist;
-pub mod goproxy;
 pub mod unpack;
 
 use std::fs;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::dist::{Access, Index, SourceKind, cache};
 use crate::error::Error;
 use crate::fsutil;
 use crate::home::Home;
-use crate::inventory;
+use crate::home::inventory;
+use crate::home::shims;
 use crate::link;
 use crate::resolve;
-use crate::shims;
+use crate::source::dist::{Access, Index, SourceKind, cache};
 use crate::version::{GoVersion, VersionRequest};
 
 /// Where releases come from: what the pipeline asks of each.
@@ -67,13 +65,17 @@ pub fn install_with(
         return already_installed(home, v);
     }
     match access.source()? {
-        SourceKind::Dist => {
-            install_from(home, request, &dist::Dist { home, access }, force, access)
-        }
+        SourceKind::Dist => install_from(
+            home,
+            request,
+            &crate::source::dist::fetch::Dist { home, access },
+            force,
+            access,
+        ),
         SourceKind::Proxy => install_from(
             home,
             request,
-            &goproxy::Goproxy::new(home, access)?,
+            &crate::source::goproxy::fetch::Goproxy::new(home, access)?,
             force,
             access,
         ),
@@ -182,9 +184,15 @@ pub fn resolve_remote(
     match access.source()? {
         SourceKind::Dist => Ok(fetch_index(home, access)?.resolve(request)?.0),
         SourceKind::Proxy => {
-            let proxies =
-                crate::goproxy::Proxies::from_env(&crate::goproxy::config::GoEnv::load())?;
-            goproxy::resolve(&proxies, request, access, crate::dist::Platform::current())
+            let proxies = crate::source::goproxy::Proxies::from_env(
+                &crate::source::goproxy::config::GoEnv::load(),
+            )?;
+            crate::source::goproxy::fetch::resolve(
+                &proxies,
+                request,
+                access,
+                crate::source::dist::Platform::current(),
+            )
         }
     }
 }

@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::home::inventory;
 use crate::home::{Home, HomeLock};
-use crate::inventory;
 use crate::link;
 use crate::version::GoVersion;
 

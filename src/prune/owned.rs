@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 
 use super::{Action, Item, Kind, Options};
 use crate::error::Error;
+use crate::home::inventory::UNINSTALL_PREFIX;
+use crate::home::shims;
 use crate::home::{Home, HomeLock, SHIMMED_TOOLS};
-use crate::inventory::UNINSTALL_PREFIX;
 use crate::resolve;
-use crate::seen;
-use crate::shims;
+use crate::resolve::seen;
 use crate::version::GoVersion;
 
 /// Items, notes, and the locks held while they stay true.
@@ -187,7 +187,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
 
 /// Records whose file is gone become items; the others name the versions they protect.
 fn seen_records(home: &Home, items: &mut Vec<Item>) -> Vec<(GoVersion, PathBuf)> {
-    let installed = crate::inventory::installed(home);
+    let installed = crate::home::inventory::installed(home);
     let mut protected = Vec::new();
     for record in seen::entries(home) {
         if fs::symlink_metadata(&record.file).is_err() {

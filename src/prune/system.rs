@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use super::{Action, Item, Kind, startup};
 use crate::env;
+use crate::home::shims::SHIM_EXE;
 use crate::home::{Home, SHIMMED_TOOLS};
-use crate::shims::SHIM_EXE;
 
 /// Where to look: the filesystem root, the user's home, PATH and gover's own dirs.
 #[derive(Debug, Clone)]

@@ -5,6 +5,7 @@ pub mod bash;
 pub mod block;
 pub mod fish;
 pub mod posix;
+pub mod setup;
 pub mod sh;
 pub mod zsh;
 

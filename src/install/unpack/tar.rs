@@ -616,7 +616,7 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
 
 /// An entry name fit for a terminal: control characters escaped.
 fn printable(path: &Path) -> String {
-    crate::text::printable(&path.to_string_lossy())
+    crate::output::text::printable(&path.to_string_lossy())
 }
 
 fn unsafe_entry(path: &Path, reason: &'static str) -> ArchiveError {

@@ -64,7 +64,7 @@ pub enum IndexError {
     },
     #[error(
         "the index from {url} lists {filename} with an invalid sha256 `{}`",
-        crate::text::printable(sha256)
+        crate::output::text::printable(sha256)
     )]
     BadChecksum {
         url: String,
@@ -73,7 +73,7 @@ pub enum IndexError {
     },
     #[error(
         "the index from {url} lists an unsafe name `{}` ({what}): {reason}",
-        crate::text::printable(name)
+        crate::output::text::printable(name)
     )]
     UnsafeName {
         url: String,

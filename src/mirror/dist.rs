@@ -18,10 +18,10 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::dist::{self, Access, ArchiveFile, Index, Platform, Release};
 use crate::download::{self, ArchiveStream, Origin};
 use crate::error::Error;
 use crate::home::Home;
+use crate::source::dist::{self, Access, ArchiveFile, Index, Platform, Release};
 use crate::version::{GoVersion, VersionRequest};
 
 /// Go's GOOS names (`go tool dist list`).

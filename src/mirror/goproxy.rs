@@ -19,11 +19,13 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use super::config::GoEnv;
-use super::{GoproxyError, MODULE, Proxies, Sumdb, module_version};
-use crate::dist::{Access, Platform};
 use crate::error::Error;
 use crate::home::Home;
+use crate::source::dist::{Access, Platform};
+use crate::source::goproxy::config::GoEnv;
+use crate::source::goproxy::{
+    self as goproxy, GoproxyError, MODULE, Proxies, Sumdb, module_version,
+};
 use crate::version::{GoVersion, VersionRequest};
 
 /// What a sync did: module versions downloaded, and those already there.
@@ -51,7 +53,7 @@ pub fn sync(
     let env = GoEnv::load();
     let proxies = Proxies::from_env(&env)?;
     let client = match Sumdb::from_env(&env)? {
-        Sumdb::On { key, url } => super::sumdb_client(home, &proxies, &key, url.as_deref())?,
+        Sumdb::On { key, url } => goproxy::sumdb_client(home, &proxies, &key, url.as_deref())?,
         Sumdb::Off { why } => return Err(GoproxyError::Unverifiable { why }.into()),
     };
     let at = dir.join(MODULE).join("@v");
@@ -61,7 +63,7 @@ pub fn sync(
         let (listed, url) = proxies.list(*platform)?;
         for version in wanted(requests, &listed, &url)? {
             let mv = module_version(&version, *platform);
-            let vouched = super::vouched(&client, &mv)?;
+            let vouched = goproxy::vouched(&client, &mv)?;
             let zip = at.join(format!("{mv}.zip"));
             if hash_zip(&zip).as_deref() == Some(vouched.zip.as_str()) {
                 report.present.push(mv.clone());

@@ -7,7 +7,7 @@
 //! first by the `gover` beside this executable.
 //!
 //! Where it runs:
-//! - on Linux/x86_64 the shim is freestanding (`shims/freestanding/`): it resolves and execs
+//! - on Linux/x86_64 the shim is freestanding (`src/bin/gover-shim/freestanding/`): it resolves and execs
 //!   by itself and runs `gover __shim TOOL ARGS…` ([`FALLBACK_COMMAND`]) for everything else:
 //!   errors, a version that is not installed, a go.mod bigger than its buffer;
 //! - elsewhere `gover-shim` runs [`main`] directly.
@@ -33,7 +33,7 @@ pub fn main() -> u8 {
     let argv0 = args.next().unwrap_or_default();
     let mut tool = file_name(&argv0);
     // Called as `gover-shim <tool> args…` (handy for tests and debugging).
-    if tool == super::SHIM_EXE {
+    if tool == crate::home::shims::SHIM_EXE {
         tool = args.next().map(|t| file_name(&t)).unwrap_or_default();
     }
     fail(run(&tool, args))

@@ -5,7 +5,7 @@
 //! `execve` of `versions/<v>/bin/<tool>` with `GOROOT`, `GOVER_SHIM_DEPTH` and (unless set)
 //! `GOTOOLCHAIN=local` in its environment. Whenever it cannot finish the call itself it
 //! [`hand_over`]s to `gover __shim TOOL ARGS…`, which runs the same call on std
-//! (`gover::shims::run`) and prints the error, installs (`GOVER_AUTO_INSTALL`) or execs.
+//! (`gover::shim`) and prints the error, installs (`GOVER_AUTO_INSTALL`) or execs.
 
 mod buf;
 mod process;

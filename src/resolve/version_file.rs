@@ -7,7 +7,7 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::repo_file::{self, Opened};
+use crate::resolve::repo_file::{self, Opened};
 use crate::version::VersionRequest;
 
 pub use gover_core::version_file::{FILE_NAME, Invalid, Kind, MAX_LEN, TOOL_VERSIONS, parse};

@@ -1,7 +1,5 @@
-//! Keeping `$GOVER_HOME/shims/` pointing at the gover-shim executable, and ([`run`]) what a
-//! shim does when it runs on std.
-
-pub mod run;
+//! Keeping `$GOVER_HOME/shims/` pointing at the gover-shim executable (the managed links; the
+//! shim's own logic on std is [`crate::shim`], its executable `src/bin/gover-shim/`).
 
 use std::path::PathBuf;
 

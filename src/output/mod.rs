@@ -1,7 +1,11 @@
 //! How much gover says on stderr (`-q`/`--quiet`, `-v`/`--verbose`, set once in `main`) and the
 //! one way to say it: notes, warnings, safety warnings and `verbose:` lines, each labelled and
-//! coloured like clap's and printed through the progress display ([`crate::progress::message`])
+//! coloured like clap's and printed through the progress display ([`crate::output::progress::message`])
 //! so live bars are not broken. Errors are rendered by [`crate::error::render`], always.
+
+pub mod json;
+pub mod progress;
+pub mod text;
 
 use std::fmt::Display;
 use std::io;
@@ -55,9 +59,9 @@ pub fn stderr_colour() -> bool {
 /// are stripped when stderr gets no colour.
 fn emit(line: String) {
     if stderr_colour() {
-        crate::progress::message(line);
+        crate::output::progress::message(line);
     } else {
-        crate::progress::message(anstream::adapter::strip_str(&line));
+        crate::output::progress::message(anstream::adapter::strip_str(&line));
     }
 }
 

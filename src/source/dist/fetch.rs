@@ -5,12 +5,12 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Source, empty_dir, test_pause, unpack};
-use crate::dist::{self, Access, ArchiveFile, IndexError, Platform, cache};
 use crate::download::{ArchiveStream, DownloadError, Origin};
 use crate::error::Error;
 use crate::home::Home;
-use crate::progress::InstallProgress;
+use crate::install::{Source, empty_dir, test_pause, unpack};
+use crate::output::progress::InstallProgress;
+use crate::source::dist::{self, Access, ArchiveFile, IndexError, Platform, cache};
 use crate::version::{GoVersion, VersionRequest};
 
 /// go.dev's distribution (or a mirror of it).

@@ -1,6 +1,7 @@
 //! Go's official distribution: the release index, its files, and where they come from.
 
 pub mod cache;
+pub mod fetch;
 pub mod index;
 pub mod platform;
 

@@ -7,9 +7,9 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use crate::repo_file::{self, Opened};
+use crate::resolve::repo_file::{self, Opened};
+use crate::resolve::version_file;
 use crate::version::{GoVersion, VersionRequest};
-use crate::version_file;
 
 pub use gover_core::gomod::{
     Directive, GO_MOD, GO_WORK, Invalid, MAX_LEN, Parsed, Requirement, parse, release_name,

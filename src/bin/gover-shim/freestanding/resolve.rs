@@ -363,7 +363,7 @@ fn is_installed(versions: &Buf, v: &GoVersion) -> Result<bool, HandOver> {
 }
 
 /// Record that the version file at `path` chose a version: one `symlink(2)` in `seen/`, as
-/// `gover::seen::record` does (`EEXIST` is the usual answer). Never fails the call.
+/// `gover::resolve::seen::record` does (`EEXIST` is the usual answer). Never fails the call.
 fn record_seen(home: &Buf, path: &Buf) {
     let mut seen = home.clone();
     if seen.push_component(layout::SEEN.as_bytes()).is_err() {

@@ -5,8 +5,8 @@
 //!   own `_start`, raw system calls. It resolves the version with the same rules and parsers as
 //!   the CLI (`gover-core`) and execs the tool. Anything it does not finish itself (an error, a
 //!   version that is not installed, auto-install) it hands to `gover __shim TOOL ARGS…`, which
-//!   runs the full logic on std ([`gover::shims::run`]) and prints the message.
-//! - Elsewhere it runs [`gover::shims::run::main`] as the C `main` (`#![no_main]`: std's runtime
+//!   runs the full logic on std ([`gover::shim`]) and prints the message.
+//! - Elsewhere it runs [`gover::shim::main`] as the C `main` (`#![no_main]`: std's runtime
 //!   set-up is skipped; argv still reaches `std::env::args_os`).
 
 #![no_main]
@@ -23,5 +23,5 @@ pub extern "C" fn main(
     _argc: std::ffi::c_int,
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
-    std::ffi::c_int::from(gover::shims::run::main())
+    std::ffi::c_int::from(gover::shim::main())
 }

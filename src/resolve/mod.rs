@@ -15,11 +15,16 @@
 //!
 //! It reads no index, moves up with one directory handle per level (`openat(dir, "..")`, so a
 //! lookup costs the same at any depth), opens every name without blocking and reads regular
-//! files only ([`crate::repo_file`]), and parses at most one module file. A version file that
+//! files only ([`crate::resolve::repo_file`]), and parses at most one module file. A version file that
 //! chooses the version is recorded in `seen/` (one syscall).
-//! The freestanding shim (`shims/freestanding/resolve.rs`) follows the same precedence on raw
+//! The freestanding shim (`src/bin/gover-shim/freestanding/resolve.rs`) follows the same precedence on raw
 //! system calls with the same `gover-core` parsers, and hands every case it does not finish
 //! to this module (through `gover __shim`); `tests/shim_freestanding.rs` checks they agree.
+
+pub mod gomod;
+pub mod repo_file;
+pub mod seen;
+pub mod version_file;
 
 use std::fmt;
 use std::io;
@@ -29,13 +34,12 @@ use std::path::{Path, PathBuf};
 use gover_core::walk::{GoWork, Name, Walk};
 
 use crate::env;
-use crate::gomod::{self, GoModError};
 use crate::home::Home;
-use crate::inventory;
-use crate::repo_file::{self, Opened};
-use crate::seen;
+use crate::home::inventory;
 use crate::version::{GoVersion, VersionRequest};
-use crate::version_file::{self, VersionFileError};
+use gomod::GoModError;
+use repo_file::Opened;
+use version_file::VersionFileError;
 
 /// Where the active version request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

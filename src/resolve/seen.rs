@@ -45,7 +45,7 @@ pub fn record(home: &Home, file: &Path) {
 /// The version a recorded `.go-version` file asks for now: its exact version, or the best
 /// installed match of a partial one. `None` when the file is gone, unreadable or invalid.
 pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
-    let file = crate::version_file::read(file).ok()?;
+    let file = crate::resolve::version_file::read(file).ok()?;
     match &file.request {
         VersionRequest::Exact(v) => Some(v.clone()),
         request => request.best_match(installed).cloned(),
@@ -54,7 +54,7 @@ pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
 
 /// A recorded `.go-version` file that asks for `v`, if any.
 pub fn pinning(home: &Home, v: &GoVersion) -> Option<PathBuf> {
-    let installed = crate::inventory::installed(home);
+    let installed = crate::home::inventory::installed(home);
     entries(home)
         .into_iter()
         .find(|record| chosen(&record.file, &installed).as_ref() == Some(v))

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::goenv;
+use crate::go_env_file;
 
 pub const GOPROXY: &str = "GOPROXY";
 pub const GOSUMDB: &str = "GOSUMDB";
@@ -34,17 +34,17 @@ pub enum Origin {
 #[derive(Debug, Clone, Default)]
 pub struct GoEnv {
     file: Option<PathBuf>,
-    settings: Vec<goenv::Setting>,
+    settings: Vec<go_env_file::Setting>,
 }
 
 impl GoEnv {
     /// The environment plus the go env file in force (`$GOENV`, else `<config dir>/go/env`).
     pub fn load() -> GoEnv {
-        let Some(file) = config_dir().and_then(|dir| goenv::file(&dir)) else {
+        let Some(file) = config_dir().and_then(|dir| go_env_file::file(&dir)) else {
             return GoEnv::default();
         };
         let settings = std::fs::read_to_string(&file)
-            .map(|text| goenv::parse(&text))
+            .map(|text| go_env_file::parse(&text))
             .unwrap_or_default();
         GoEnv {
             file: Some(file),
@@ -57,7 +57,7 @@ impl GoEnv {
         if let Some(v) = crate::env::var(key) {
             return Some((v, Origin::Env));
         }
-        let s = goenv::get(&self.settings, key)?;
+        let s = go_env_file::get(&self.settings, key)?;
         let file = self.file.clone().unwrap_or_default();
         Some((s.value.clone(), Origin::GoEnvFile(file)))
     }

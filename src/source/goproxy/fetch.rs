@@ -10,13 +10,13 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{Source, unpack};
-use crate::dist::{Access, Platform};
 use crate::error::Error;
-use crate::goproxy::config::GoEnv;
-use crate::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
 use crate::home::Home;
-use crate::progress::InstallProgress;
+use crate::install::{Source, unpack};
+use crate::output::progress::InstallProgress;
+use crate::source::dist::{Access, Platform};
+use crate::source::goproxy::config::GoEnv;
+use crate::source::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
 use crate::version::{GoVersion, VersionRequest};
 
 pub struct Goproxy<'a> {
@@ -143,7 +143,7 @@ impl Source for Goproxy<'_> {
                         "{} is unusable ({e}); downloading it",
                         zip.display()
                     ));
-                    super::empty_dir(staging)?;
+                    crate::install::empty_dir(staging)?;
                 }
             }
         }
@@ -162,7 +162,7 @@ impl Source for Goproxy<'_> {
                         "the cached {filename} is unusable ({e}); downloading it again"
                     ));
                     let _ = fs::remove_file(&cached);
-                    super::empty_dir(staging)?;
+                    crate::install::empty_dir(staging)?;
                 }
             }
         }

@@ -3,18 +3,18 @@
 //! and reaching the checksum database (directly, or through a proxy's `/sumdb/<name>/`), with
 //! its latest verified tree head kept under `GOVER_HOME/sumdb/<name>/latest`.
 //!
-//! Verification itself is [`gover_sumdb`]'s; the install source is [`crate::install::goproxy`].
+//! Verification itself is [`gover_sumdb`]'s; the install source is [`crate::source::goproxy::fetch`].
 
 pub mod config;
-pub mod mirror;
+pub mod fetch;
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::dist::Platform;
 use crate::home::Home;
 use crate::http::{self, HttpError};
+use crate::source::dist::Platform;
 use crate::version::GoVersion;
 use config::{FallBack, GoEnv, ProxyEntry, ProxyList, SumdbSetting};
 

@@ -12,8 +12,11 @@
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
 //!   locks/                 lock files (`home.lock`, `version-<v>.lock` held by an install,
 //!                          `in-use-<v>.lock` held shared by `gover exec` and what it runs)
-//!   seen/                  one link per `.go-version` gover has resolved (see `seen.rs`)
+//!   seen/                  one link per `.go-version` gover has resolved (see `resolve/seen.rs`)
 //! ```
+
+pub mod inventory;
+pub mod shims;
 
 use std::fs::{self, File};
 use std::io;
@@ -139,7 +142,7 @@ impl Home {
     }
 
     /// The compact form of the cached index that `list --remote` reads (see
-    /// [`crate::dist::cache::load_listing`]).
+    /// [`crate::source::dist::cache::load_listing`]).
     pub fn index_listing(&self) -> PathBuf {
         self.cache_dir().join("index-list.json")
     }
@@ -169,7 +172,7 @@ impl Home {
         self.root.join("staging")
     }
 
-    /// The record of `.go-version` files gover has resolved (see [`crate::seen`]).
+    /// The record of `.go-version` files gover has resolved (see [`crate::resolve::seen`]).
     pub fn seen_dir(&self) -> PathBuf {
         self.root.join(layout::SEEN)
     }
