@@ -16,7 +16,7 @@ use crate::output::HINT;
 use crate::resolve::ResolveError;
 use crate::version::ParseRequestError;
 
-/// Documented exit codes (README: "Exit codes").
+/// Documented exit codes (docs/exit-codes.md).
 pub mod exit {
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;
