@@ -6,7 +6,7 @@
 //! - On Linux/glibc the unwinder (libgcc_eh) is linked statically, so a dynamic binary loads
 //!   only libc at start-up instead of libc and libgcc_s.
 //!
-//! Both are about the shim's cost on every `go` call (README, Performance).
+//! Both are about the shim's cost on every `go` call (docs/performance.md).
 //!
 //! `GOVER_PORTABLE_SHIM=1` builds the portable shim (std, in-process) on Linux/x86_64 too, to
 //! check and test the variant other platforms get.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gover's benchmark: every row of the README's Performance table, each measured side by side
+"""gover's benchmark: every row of docs/performance.md's table, each measured side by side
 with its baseline in the same run, interleaved (A B, B A, A B, ...), reporting min/median/max of
 each side and the median of the pairwise ratios.
 

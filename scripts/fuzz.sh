@@ -3,7 +3,7 @@
 # Needs a nightly toolchain and cargo-fuzz:
 #   rustup toolchain install nightly && cargo install cargo-fuzz
 # Not part of the unit-test run. A crash leaves its input under fuzz/artifacts/<target>/;
-# turn it into a regression test (see README, "Fuzzing") before fixing it.
+# turn it into a regression test (see CONTRIBUTING.md, "Fuzzing") before fixing it.
 set -eu
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"

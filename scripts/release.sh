@@ -2,7 +2,8 @@
 # Build gover and gover-shim for this machine as static executables and pack them for
 # scripts/install.sh:
 #
-#   OUTDIR/gover-<version>-<target>.tar.gz          gover-<version>-<target>/{gover,gover-shim,README.md}
+#   OUTDIR/gover-<version>-<target>.tar.gz          gover-<version>-<target>/{gover,gover-shim,README.md,
+#                                                   CONTRIBUTING.md,docs/*.md}
 #   OUTDIR/gover-<version>-<target>.tar.gz.sha256   "<sha256 hex>  gover-<version>-<target>.tar.gz"
 #   OUTDIR/VERSION                                  "<version>", what install.sh installs by default
 #   OUTDIR/install.sh                               a copy of scripts/install.sh
@@ -12,6 +13,9 @@
 # On Linux the gnu target is linked with glibc statically (`-C target-feature=+crt-static`), so
 # neither binary needs a dynamic loader or any shared library. (The shim on Linux/x86_64 is
 # freestanding anyway; see build.rs.) The build is a fat-LTO release build: minutes on 2 cores.
+#
+# The docs travel with the README because it links to them: every relative link works in the
+# unpacked tarball (tests/installer.rs checks it).
 #
 # GOVER_RELEASE_BIN_DIR=DIR skips the build and packs DIR/gover and DIR/gover-shim as they are
 # (the test suite packs its debug binaries this way; see tests/installer.rs).
@@ -54,9 +58,11 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/gover-release.XXXXXX")
 trap 'rm -rf "$stage"' EXIT INT TERM
 mkdir "$stage/$name"
 cp "$bindir/gover" "$bindir/gover-shim" "$stage/$name/"
-cp "$root/README.md" "$stage/$name/"
-chmod 755 "$stage/$name/gover" "$stage/$name/gover-shim"
-chmod 644 "$stage/$name/README.md"
+cp "$root/README.md" "$root/CONTRIBUTING.md" "$stage/$name/"
+mkdir "$stage/$name/docs"
+cp "$root"/docs/*.md "$stage/$name/docs/"
+chmod 755 "$stage/$name/gover" "$stage/$name/gover-shim" "$stage/$name/docs"
+chmod 644 "$stage/$name/README.md" "$stage/$name/CONTRIBUTING.md" "$stage/$name"/docs/*.md
 
 # Same bytes for the same binaries: sorted names, fixed owner and time (GNU tar).
 (

@@ -16,7 +16,7 @@ use crate::source::dist::IndexError;
 use crate::source::goproxy::GoproxyError;
 use crate::version::ParseRequestError;
 
-/// Documented exit codes (README: "Exit codes").
+/// Documented exit codes (docs/exit-codes.md).
 pub mod exit {
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;

@@ -50,7 +50,7 @@ fn fail((message, code): (String, u8)) -> u8 {
     code
 }
 
-/// An error as one line (`message; hint`) with gover's exit code for it (README, "Exit codes").
+/// An error as one line (`message; hint`) with gover's exit code for it (docs/exit-codes.md).
 fn as_gover_says(err: crate::error::Error) -> (String, u8) {
     let hint = err.hint().map(|h| format!("; {h}")).unwrap_or_default();
     (format!("{err}{hint}"), err.exit_code())

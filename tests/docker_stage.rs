@@ -1,6 +1,6 @@
-//! The README's Docker multi-stage snippet, run the way a container build would run it but
-//! without a container engine: a build stage installs Go with gover from one place, the final
-//! stage gets the binaries somewhere else and the build stage's are gone. The shims (links to
+//! The Docker multi-stage snippet of docs/shell.md (`gover setup`), run the way a container
+//! build would run it but without a container engine: a build stage installs Go with gover from
+//! one place, the final stage gets the binaries somewhere else and the build stage's are gone. The shims (links to
 //! the build stage's gover-shim) dangle until the final stage's `gover setup` repoints them; then
 //! `go` works through the shims, in `sh -lc` and in a plain `sh -c` with the image's PATH.
 
@@ -25,6 +25,31 @@ fn binaries_in(dir: &Path) -> PathBuf {
     copy_exe(&common::gover_exe(), &dir.join("gover"));
     copy_exe(&common::shim_exe(), &dir.join("gover-shim"));
     dir.join("gover")
+}
+
+/// The snippet's instructions, comments dropped: what the test below runs, step by step.
+const SNIPPET: &[&str] = &[
+    "FROM rust:1-bookworm AS build",
+    "COPY . /src",
+    "RUN cargo install --locked --path /src",
+    "RUN gover install 1.22.5 && gover use 1.22.5",
+    "FROM debian:bookworm-slim",
+    "COPY --from=build /usr/local/cargo/bin/gover /usr/local/cargo/bin/gover-shim /usr/local/bin/",
+    "COPY --from=build /root/.gover /root/.gover",
+    "RUN gover setup",
+    "ENV PATH=/root/.gover/shims:$PATH",
+    "RUN go version",
+];
+
+#[test]
+fn the_docs_show_the_snippet_this_test_runs() {
+    let block = common::docs::only_block("docs/shell.md", "## `gover setup`", "dockerfile");
+    let instructions: Vec<&str> = block
+        .lines()
+        .map(|l| l.split(" #").next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(instructions, SNIPPET, "update this test with the snippet");
 }
 
 // See: issue 14.7

@@ -138,7 +138,7 @@ fn doctor_finds_an_edit_of_a_file_two_proxy_trees_share() {
 /// Debian's go1.21 from the tarball (dist source), then from the module zip (proxy source) over it with
 /// `--force`, then from the tarball again: each install links to what the one before stored. The only files
 /// not shared are those whose mode the two formats disagree on (scripts the tarball marks executable; a zip
-/// has no modes), documented in the README.
+/// has no modes), documented in docs/home.md.
 #[test]
 fn a_proxy_install_links_the_files_a_tarball_install_of_the_same_release_stored() {
     if !have_debian_go("1.21") {

@@ -57,7 +57,8 @@ fn release_sh_packs_both_binaries_with_a_checksum_and_the_version() {
         &dir.join("install.sh"),
         &repo().join("scripts/install.sh")
     ));
-    // One top dir named like the tarball, holding both binaries (executable) and the README.
+    // One top dir named like the tarball, holding both binaries (executable), the README and
+    // the pages it links to (readable).
     let out = std::process::Command::new("tar")
         .args(["--numeric-owner", "-tvzf"])
         .arg(dir.join(&name))
@@ -70,17 +71,58 @@ fn release_sh_packs_both_binaries_with_a_checksum_and_the_version() {
         .map(|l| l.split_whitespace().last().unwrap())
         .collect();
     names.sort();
-    assert_eq!(
-        names,
-        [
-            format!("{top}/"),
-            format!("{top}/README.md"),
-            format!("{top}/gover"),
-            format!("{top}/gover-shim"),
-        ]
+    let mut expected: Vec<String> = ["", "CONTRIBUTING.md", "README.md", "docs/"]
+        .iter()
+        .map(|f| format!("{top}/{f}"))
+        .collect();
+    for page in common::docs::pages(repo()) {
+        let rel = page.strip_prefix(repo()).unwrap().display().to_string();
+        if rel.starts_with("docs/") {
+            expected.push(format!("{top}/{rel}"));
+        }
+    }
+    expected.extend([format!("{top}/gover"), format!("{top}/gover-shim")]);
+    expected.sort();
+    assert_eq!(names, expected);
+    for line in listing.lines() {
+        let mode = if line.ends_with("/gover") || line.ends_with("/gover-shim") {
+            "-rwxr-xr-x"
+        } else if line.ends_with('/') {
+            "drwxr-xr-x"
+        } else {
+            "-rw-r--r--"
+        };
+        assert!(line.starts_with(&format!("{mode} 0/0 ")), "{line}");
+    }
+}
+
+#[test]
+fn the_docs_in_the_release_tarball_link_only_to_what_it_holds() {
+    let dir = packed_release();
+    let unpacked = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new("tar")
+        .arg("-xzf")
+        .arg(dir.join(tarball_name()))
+        .arg("-C")
+        .arg(unpacked.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let top = unpacked
+        .path()
+        .join(tarball_name().strip_suffix(".tar.gz").unwrap());
+
+    let problems = common::docs::broken_links(&top);
+
+    assert!(
+        problems.is_empty(),
+        "in the tarball:\n{}",
+        problems.join("\n")
     );
-    for line in listing.lines().filter(|l| l.contains("/gover")) {
-        assert!(line.starts_with("-rwxr-xr-x 0/0 "), "{line}");
+    // The same pages as the repository, byte for byte.
+    for page in common::docs::pages(repo()) {
+        let rel = page.strip_prefix(repo()).unwrap();
+        assert!(same_bytes(&page, &top.join(rel)), "{}", rel.display());
     }
 }
 

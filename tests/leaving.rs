@@ -9,18 +9,6 @@ use std::path::{Path, PathBuf};
 use common::shells::{MODES, have};
 use common::{Release, TestContext, gover_exe, shim_exe};
 
-/// The first ```sh block of the README section `heading`.
-fn readme_block(heading: &str) -> String {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("read README.md");
-    let section = &readme[readme
-        .find(&format!("\n{heading}\n"))
-        .unwrap_or_else(|| panic!("README has no `{heading}`"))..];
-    let start = section.find("```sh\n").expect("a ```sh block") + "```sh\n".len();
-    let len = section[start..].find("```").expect("the block ends");
-    section[start..start + len].to_owned()
-}
-
 /// Every entry under `dir`: files with their bytes, dirs, and links with their targets.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
     let mut out = BTreeMap::new();
@@ -87,7 +75,7 @@ fn install_then_leave(ctx: &TestContext, bin: &Path) {
         .run();
     out.assert_success().assert_stdout_contains("go1.22.5");
 
-    let block = readme_block("## Removing gover");
+    let block = common::docs::only_block("README.md", "## Removing gover", "sh");
     ctx.command("dash")
         .args(["-ec", &block])
         .env("PATH", &path)

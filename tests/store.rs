@@ -104,7 +104,7 @@ fn an_edit_through_one_version_shows_in_the_other_and_doctor_store_finds_it() {
 
     let edited = ctx.version_dir("1.22.5").join("src/shared/f7.go");
     fs::write(&edited, "package shared // edited\n").unwrap();
-    // Hard links share edits (documented in the README).
+    // Hard links share edits (documented in docs/home.md).
     let other = ctx.version_dir("1.22.6").join("src/shared/f7.go");
     assert_eq!(
         fs::read_to_string(&other).unwrap(),

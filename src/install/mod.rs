@@ -126,7 +126,7 @@ fn install_from<S: Source>(
     Ok(version)
 }
 
-/// The cache policy (README, "Download cache"): once a version is in place its archive is
+/// The cache policy (docs/mirrors.md, "Download cache"): once a version is in place its archive is
 /// deleted, unless `--keep-archive`/`GOVER_KEEP_ARCHIVES=1` asked to keep it for offline
 /// reinstalls. Failing to delete it only costs disk, so it is not an error.
 fn drop_archive(archive: &Path) {

@@ -10,10 +10,7 @@ pub fn target() -> String {
     format!("{}-unknown-linux-gnu", std::env::consts::ARCH)
 }
 
-/// The repository root.
-pub fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+pub use super::docs::repo;
 
 /// gover's version, from Cargo.toml (what release.sh names the tarball after).
 pub fn version() -> String {
@@ -30,7 +27,7 @@ pub fn tarball_name() -> String {
     format!("gover-{}-{}.tar.gz", version(), target())
 }
 
-/// A stamp of what a packed release depends on: the two binaries and both scripts.
+/// A stamp of what a packed release depends on: the two binaries, both scripts and the docs.
 fn stamp() -> String {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -38,8 +35,9 @@ fn stamp() -> String {
         let meta = std::fs::metadata(&exe).unwrap();
         (meta.len(), meta.modified().unwrap()).hash(&mut h);
     }
-    for script in ["scripts/release.sh", "scripts/install.sh", "README.md"] {
-        std::fs::read(repo().join(script)).unwrap().hash(&mut h);
+    let scripts = ["scripts/release.sh", "scripts/install.sh"].map(|s| repo().join(s));
+    for file in scripts.into_iter().chain(super::docs::pages(repo())) {
+        (&file, std::fs::read(&file).unwrap()).hash(&mut h);
     }
     format!("{:016x}", h.finish())
 }

@@ -20,6 +20,7 @@
 //! - [`gover_release`]: gover's own release tarball, packed by `scripts/release.sh` from the binaries under test.
 //! - [`raw_exec`]: running a program with an exact argv and envp (duplicates, any argv[0], raw bytes).
 //! - [`store`]: `$GOVER_HOME/store`'s entries, inode numbers and `du` totals.
+//! - [`docs`]: the Markdown docs as data: sections, fenced blocks, and links that must resolve.
 //!
 //! The harness's own tests are in `tests/harness.rs`, so they run once rather than in every test binary.
 
@@ -27,6 +28,7 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod docs;
 pub mod goproxy;
 pub mod gover_release;
 pub mod loop_fs;

@@ -86,8 +86,8 @@ impl Options {
 /// below, at most `CHANNEL_DEPTH * SMALL_FILE` bytes wait in memory.
 const CHANNEL_DEPTH: usize = 64;
 
-/// Writer threads when `GOVER_UNPACK_THREADS` is unset: measured on slow disks (see the
-/// README's Performance section).
+/// Writer threads when `GOVER_UNPACK_THREADS` is unset: measured on slow disks (see
+/// docs/performance.md).
 pub const DEFAULT_WRITERS: usize = 8;
 /// The most writer threads `GOVER_UNPACK_THREADS` may ask for.
 pub const MAX_WRITERS: u64 = 64;
