@@ -1,5 +1,8 @@
-//! The archive byte stream of an install: hashed while it is read, counted, and copied into
-//! the download cache as `<filename>.partial`, which becomes `<filename>` only once verified.
+//! The one downloader: every archive gover fetches (a tarball or a module zip, for an install
+//! or for `mirror sync` of either layout) comes through [`ArchiveStream`]: hashed while it is
+//! read, counted against its declared size or a cap, and copied into `<name>.partial` (created
+//! exclusively, never through a link), which becomes `<name>` only once verified, by
+//! [`publish`] (durable: flushed, renamed, the dir flushed).
 //!
 //! Interruptions are survived without breaking the single pass (download → hash → unpack):
 //! - mid-stream, a dropped or stalled connection is reopened with `Range: bytes=N-` for
@@ -10,8 +13,9 @@
 //!   through the hasher and the unpacker (`partial` file, then the ranged body) and only the
 //!   new bytes are appended. A server that answers 200 restarts the file from byte 0.
 //!
-//! The stream stops as soon as it is longer than the index says, so a lying server cannot
-//! fill the disk; a shorter one fails in [`ArchiveStream::verify`].
+//! The stream stops as soon as it is longer than its [`Size`] allows (the index's size, or a
+//! cap where nothing declares one: 500 MiB for a module zip, as Go allows), so a lying server
+//! cannot fill the disk; a shorter one fails in [`ArchiveStream::finish`].
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -20,8 +24,43 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::digest::hex;
 use crate::http::{self, Answer, Body, HttpError, Retry};
-use crate::source::dist::ArchiveFile;
+
+/// Go's own cap on a module zip (cmd/go's `MaxZipFile`): a toolchain zip from a proxy, which
+/// nothing declares a size for, may not be longer.
+pub const MAX_MODULE_ZIP: u64 = 500 << 20;
+
+/// How long an archive may be: the size its index declares (exactly that), or at most a cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    Declared(u64),
+    AtMost(u64),
+}
+
+impl Size {
+    /// The exact size, when one is declared.
+    pub fn declared(self) -> Option<u64> {
+        match self {
+            Size::Declared(n) => Some(n),
+            Size::AtMost(_) => None,
+        }
+    }
+
+    /// The most bytes the archive may have.
+    pub fn bound(self) -> u64 {
+        match self {
+            Size::Declared(n) | Size::AtMost(n) => n,
+        }
+    }
+}
+
+/// What came through a finished stream: the whole file's sha256 and length.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub sha256: String,
+    pub len: u64,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
@@ -46,7 +85,7 @@ pub enum DownloadError {
     #[error("{url} is longer than the {expected} bytes the index lists")]
     TooLong { url: String, expected: u64 },
     #[error(
-        "{url} is longer than {limit} bytes, more than any Go release, and there is no index size to hold it to"
+        "{url} is longer than {limit} bytes, more than any Go release, and nothing declares its size"
     )]
     OverCap { url: String, limit: u64 },
     #[error("size mismatch for {url}: the index says {expected} bytes, got {actual}")]
@@ -92,8 +131,8 @@ impl DownloadError {
 
 /// Where the archive bytes come from.
 pub enum Origin {
-    /// A verified archive already in the download cache.
-    Cache(PathBuf),
+    /// A file on disk: the download cache, or Go's module cache (verified again on every use).
+    File(PathBuf),
     /// A URL; the bytes are copied into the cache's partial file as they pass (resuming a
     /// partial file an earlier run left, when the server supports ranges).
     Remote { url: String, partial: PathBuf },
@@ -107,10 +146,8 @@ pub struct ArchiveStream {
     origin: String,
     hasher: Sha256,
     len: u64,
-    /// The size the index lists; reading past it fails at once.
-    limit: Option<u64>,
-    /// A bound for a stream with no `limit` (an unverified install).
-    cap: Option<u64>,
+    /// Reading past it fails at once.
+    size: Size,
     failure: Option<DownloadError>,
     on_read: Box<dyn FnMut(u64) + Send>,
 }
@@ -121,97 +158,85 @@ enum Source {
 }
 
 impl ArchiveStream {
-    /// Open the stream. `limit` is the size the index lists, when known: a body longer than
-    /// that fails at once. `on_read` is called with the byte count of every chunk (progress).
+    /// Open the stream; reading more than `size` allows fails at once. `on_read` is called
+    /// with the byte count of every chunk (progress).
     pub fn open(
         origin: &Origin,
-        limit: Option<u64>,
+        size: Size,
         on_read: Box<dyn FnMut(u64) + Send>,
-    ) -> Result<(ArchiveStream, Option<u64>), DownloadError> {
-        let (source, len, name) = match origin {
-            Origin::Cache(path) => {
+    ) -> Result<ArchiveStream, DownloadError> {
+        let (source, name) = match origin {
+            Origin::File(path) => {
                 let file = File::open(path).map_err(|source| DownloadError::Cache {
                     path: path.clone(),
                     source,
                 })?;
-                let len = file.metadata().ok().map(|m| m.len());
-                (Source::Cache(file), len, path.display().to_string())
+                (Source::Cache(file), path.display().to_string())
             }
             Origin::Remote { url, partial } => {
-                let remote = Remote::open(url, partial, limit)?;
-                let len = remote.total_len();
-                (Source::Remote(Box::new(remote)), len, url.clone())
+                let remote = Remote::open(url, partial, size.declared())?;
+                (
+                    Source::Remote(Box::new(remote)),
+                    http::without_credentials(url),
+                )
             }
         };
-        let stream = ArchiveStream {
+        Ok(ArchiveStream {
             source,
             origin: name,
             hasher: Sha256::new(),
             len: 0,
-            limit,
-            cap: None,
+            size,
             failure: None,
             on_read,
-        };
-        Ok((stream, len))
+        })
     }
 
-    /// Fail once more than `cap` bytes have come through (for a stream with no index size).
-    pub fn cap(&mut self, cap: u64) {
-        self.cap = Some(cap);
+    /// How many bytes of a partial file an earlier run left this stream continues (0 for a new
+    /// download or a file on disk). They are re-read but not reported to `on_read`.
+    pub fn resumed_from(&self) -> u64 {
+        match &self.source {
+            Source::Remote(remote) => remote.resumed_from,
+            Source::Cache(_) => 0,
+        }
+    }
+
+    /// Where the bytes come from, for messages (a URL without credentials, or a path).
+    pub fn shown(&self) -> &str {
+        &self.origin
     }
 
     /// Read whatever the consumer left unread (tar padding, trailing bytes) so the digest and
-    /// the size cover the whole file, then check both against the index.
-    pub fn verify(mut self, expected: &ArchiveFile) -> Result<(), DownloadError> {
+    /// the size cover the whole file; what was received. A declared size must be met exactly.
+    ///
+    /// The `.partial` copy is not synced to disk here: [`publish`] flushes it when it becomes
+    /// a cached archive, and every use of a cached archive verifies it again.
+    pub fn finish(mut self) -> Result<Received, DownloadError> {
         if let Err(e) = io::copy(&mut self, &mut io::sink()) {
             return Err(self.take_failure().unwrap_or(DownloadError::Interrupted {
                 url: self.origin.clone(),
                 source: e,
             }));
         }
-        // The cached copy is not synced to disk here: every use of it verifies the sha256 again
-        // (and a resumed `.partial` is checked as a whole), so a copy torn by a crash is simply
-        // downloaded again, and the install does not wait for 70 MB of writeback.
-        let actual = hex(&self.hasher.finalize_reset());
-        if expected.size > 0 && self.len != expected.size {
+        if let Size::Declared(expected) = self.size
+            && self.len != expected
+        {
             return Err(DownloadError::Size {
                 url: self.origin.clone(),
-                expected: expected.size,
+                expected,
                 actual: self.len,
             });
         }
-        if !actual.eq_ignore_ascii_case(&expected.sha256) {
-            return Err(DownloadError::Checksum {
-                url: self.origin.clone(),
-                expected: expected.sha256.to_ascii_lowercase(),
-                actual,
-            });
-        }
-        Ok(())
-    }
-
-    /// Read to the end and return the sha256 without checking it against anything: only for
-    /// `--allow-unverified` installs, when there is no index to check against.
-    pub fn finish_unverified(mut self) -> Result<String, DownloadError> {
-        if let Err(e) = io::copy(&mut self, &mut io::sink()) {
-            return Err(self.take_failure().unwrap_or(DownloadError::Interrupted {
-                url: self.origin.clone(),
-                source: e,
-            }));
-        }
-        Ok(hex(&self.hasher.finalize_reset()))
+        Ok(Received {
+            sha256: hex(&self.hasher.finalize_reset()),
+            len: self.len,
+        })
     }
 
     /// The failure of the source or of the cache copy behind a read error, if that was the
     /// cause; `None` means the bytes themselves were bad.
     pub fn take_failure(&mut self) -> Option<DownloadError> {
         self.failure.take()
-    }
-
-    /// Whether this stream continued a partial file an earlier run left.
-    pub fn resumed(&self) -> bool {
-        matches!(&self.source, Source::Remote(r) if r.resumed_from > 0)
     }
 
     fn fail(&mut self, failure: DownloadError) -> io::Error {
@@ -237,25 +262,20 @@ impl Read for ArchiveStream {
             Ok(n) => n,
             Err(failure) => return Err(self.fail(failure)),
         };
-        if let Some(limit) = self.limit
-            && self.len + n as u64 > limit
-        {
-            return Err(self.fail(DownloadError::TooLong {
-                url: self.origin.clone(),
-                expected: limit,
-            }));
-        }
-        if let Some(cap) = self.cap
-            && self.len + n as u64 > cap
-        {
-            return Err(self.fail(DownloadError::OverCap {
-                url: self.origin.clone(),
-                limit: cap,
+        if self.len + n as u64 > self.size.bound() {
+            let url = self.origin.clone();
+            return Err(self.fail(match self.size {
+                Size::Declared(expected) => DownloadError::TooLong { url, expected },
+                Size::AtMost(limit) => DownloadError::OverCap { url, limit },
             }));
         }
         self.hasher.update(&buf[..n]);
+        // Only this run's bytes count as progress: not those re-read from a resumed partial.
+        let fresh = (self.len + n as u64).saturating_sub(self.len.max(self.resumed_from()));
         self.len += n as u64;
-        (self.on_read)(n as u64);
+        if fresh > 0 {
+            (self.on_read)(fresh);
+        }
         Ok(n)
     }
 }
@@ -264,7 +284,9 @@ impl Read for ArchiveStream {
 /// (if the server agreed to continue it), then the body, reopened with a range after every
 /// interruption. Every byte that comes off the network is appended to the partial file.
 struct Remote {
+    /// The URL requested (with the credentials it may carry) and the one shown in messages.
     url: String,
+    shown: String,
     /// The partial file's bytes, re-fed to the consumer before the body.
     prefix: Option<File>,
     resumed_from: u64,
@@ -293,8 +315,9 @@ impl Remote {
         if let Some(dir) = partial.parent() {
             crate::fsutil::create_dirs(dir).map_err(cache_err)?;
         }
+        let shown = http::without_credentials(url);
         let http_err = |source| DownloadError::Http {
-            url: url.to_string(),
+            url: shown.clone(),
             source,
         };
         let mut retry = Retry::new();
@@ -311,8 +334,7 @@ impl Remote {
             (body, answer) = http::open_with_retry(url, 0, &mut retry).map_err(http_err)?;
         }
         let (prefix, out, written) = if answer == Answer::Partial {
-            crate::note!("Resuming {url} from byte {from}");
-            crate::output::progress::status(format_args!("resumed at byte {from}"));
+            crate::note!("Resuming {shown} from byte {from}");
             let prefix = open_partial(partial, OpenOptions::new().read(true)).map_err(cache_err)?;
             let out = open_partial(partial, OpenOptions::new().append(true)).map_err(cache_err)?;
             (Some(prefix), out, from)
@@ -321,6 +343,7 @@ impl Remote {
         };
         Ok(Remote {
             url: url.to_string(),
+            shown,
             prefix,
             resumed_from: written,
             body_len: body.len,
@@ -334,11 +357,6 @@ impl Remote {
             out_path: partial.to_path_buf(),
             retry,
         })
-    }
-
-    /// The whole file's length as far as the server told.
-    fn total_len(&self) -> Option<u64> {
-        self.body_len.map(|l| l + self.written)
     }
 
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, DownloadError> {
@@ -399,7 +417,7 @@ impl Remote {
             };
             self.body = None;
             let err = HttpError::Body {
-                url: self.url.clone(),
+                url: self.shown.clone(),
                 source: failure,
             };
             match self.retry.after(&err) {
@@ -418,7 +436,7 @@ impl Remote {
     fn reopen(&mut self) -> Result<(), DownloadError> {
         let (body, answer) = http::open_with_retry(&self.url, self.written, &mut self.retry)
             .map_err(|source| DownloadError::Http {
-                url: self.url.clone(),
+                url: self.shown.clone(),
                 source,
             })?;
         match answer {
@@ -464,23 +482,32 @@ fn new_partial(partial: &Path) -> io::Result<File> {
     crate::fsutil::create_new(partial, 0o644)
 }
 
-/// Lowercase hex of a digest.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+/// Download `url` into `partial` (resuming what an earlier run left), held to `size`; what was
+/// received. For copies that are kept as files (`mirror sync`), not unpacked on the way.
+pub fn receive(url: &str, partial: &Path, size: Size) -> Result<Received, DownloadError> {
+    let origin = Origin::Remote {
+        url: url.to_string(),
+        partial: partial.to_path_buf(),
+    };
+    ArchiveStream::open(&origin, size, Box::new(|_| {}))?.finish()
 }
 
-/// sha256 of a whole file, streamed.
-pub fn sha256_file(path: &Path) -> io::Result<String> {
-    sha256_reader(&mut File::open(path)?)
+/// Copy `from` to a new file `to`: whatever had that name is unlinked first (a link is
+/// removed, never followed), then `to` is created `O_EXCL|O_NOFOLLOW`, 0644.
+pub fn copy_new(from: &Path, to: &Path) -> io::Result<()> {
+    let mut out = new_partial(to)?;
+    io::copy(&mut File::open(from)?, &mut out)?;
+    Ok(())
 }
 
-/// sha256 of everything `reader` yields.
-pub fn sha256_reader(reader: &mut impl Read) -> io::Result<String> {
-    let mut hasher = Sha256::new();
-    io::copy(reader, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
+/// Make the verified `partial` the file `dest`, durably: the file is flushed, renamed over
+/// `dest` and the rename flushed, so after a power cut `dest` is absent, the old file, or the
+/// whole new one (never a name for bytes still in the page cache).
+pub fn publish(partial: &Path, dest: &Path) -> io::Result<()> {
+    File::open(partial)?.sync_all()?;
+    fs::rename(partial, dest)?;
+    match dest.parent() {
+        Some(dir) => crate::fsutil::sync_dir(dir),
+        None => Ok(()),
+    }
 }

@@ -93,15 +93,6 @@ pub fn number(
     }
 }
 
-/// Every numeric setting, so a bad one fails the command at once with its name, before any
-/// work (not as a panic, or a silently ignored value, halfway through an install).
-pub fn check_numbers() -> Result<(), BadSetting> {
-    crate::install::unpack::writer_threads()?;
-    crate::http::timeout()?;
-    crate::http::retry_base()?;
-    Ok(())
-}
-
 /// Whether a boolean switch is on: set to anything but `0`, `false`, `no` or `off`.
 pub fn flag(name: &str) -> Option<bool> {
     var(name).map(|v| gover_core::env::is_on(&v))

@@ -7,26 +7,16 @@ use std::path::PathBuf;
 use crate::download::DownloadError;
 use crate::home::HomeError;
 use crate::http::HttpError;
-use crate::import::ImportError;
+use crate::import::error::ImportError;
 use crate::install::unpack::ArchiveError;
 use crate::install::unpack::zip::ZipError;
 use crate::output::HINT;
 use crate::resolve::ResolveError;
-use crate::source::dist::IndexError;
-use crate::source::goproxy::GoproxyError;
+use crate::source::dist::index::IndexError;
+use crate::source::goproxy::error::GoproxyError;
 use crate::version::ParseRequestError;
 
-/// Documented exit codes (docs/exit-codes.md).
-pub mod exit {
-    pub const FAILURE: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const NO_MATCH: u8 = 4;
-    pub const NETWORK: u8 = 5;
-    pub const VERIFY: u8 = 6;
-    pub const FILESYSTEM: u8 = 7;
-    pub const CANNOT_EXECUTE: u8 = 126;
-    pub const NOT_FOUND: u8 = 127;
-}
+pub use crate::exit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -319,12 +309,25 @@ impl Error {
         }
     }
 
+    /// Whether the server does not have the file (404 or 410; a missing `file://` path).
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            Error::Download(DownloadError::Http { source, .. }) => source.is_not_found(),
+            Error::Goproxy(e) => e.is_not_found(),
+            _ => false,
+        }
+    }
+
     /// Whether another mirror might succeed where this one failed: an HTTP error, a dropped
     /// connection, or bytes that are not the release the index describes.
     pub fn is_mirror_fault(&self) -> bool {
         match self {
             Error::Download(e) => !matches!(e, DownloadError::Cache { .. }),
             Error::Archive { source, .. } => !matches!(source, ArchiveError::Write { .. }),
+            Error::Unzip { source, .. } => !source.is_write(),
+            Error::Goproxy(e) => {
+                matches!(**e, GoproxyError::Hash { .. } | GoproxyError::Http { .. })
+            }
             _ => false,
         }
     }

@@ -98,6 +98,15 @@ pub enum HttpError {
 }
 
 impl HttpError {
+    /// Whether the server does not have the file: 404 or 410, or a missing `file://` path.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            HttpError::Status { status, .. } => matches!(status.as_u16(), 404 | 410),
+            HttpError::File { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            _ => false,
+        }
+    }
+
     pub fn hint(&self) -> Option<String> {
         match self {
             HttpError::Request { source, .. } if source.is_redirect() => Some(
@@ -148,13 +157,15 @@ impl HttpError {
     }
 
     /// Whether another attempt may succeed: resets, timeouts, 5xx, 429 and 408 (not a refused
-    /// redirect or an untrusted certificate, which fail the same way every time).
+    /// redirect or an untrusted certificate, which fail the same way every time, nor a refused
+    /// connection: nothing listens there, and asking again only delays the error).
     pub fn is_transient(&self) -> bool {
         match self {
             HttpError::Request { source, .. } | HttpError::Network { error: source, .. } => {
                 !source.is_redirect()
                     && !source.is_builder()
                     && !is_certificate_error(source)
+                    && !is_refused(source)
                     && (source.is_timeout()
                         || source.is_connect()
                         || source.is_request()
@@ -200,7 +211,7 @@ impl Retry {
         Retry {
             failures: 0,
             interruptions: 0,
-            // Checked when the command starts ([`env::check_numbers`]).
+            // Checked when the command starts ([`crate::settings::check`]).
             base: retry_base().unwrap_or(Duration::from_millis(DEFAULT_RETRY_BASE_MS)),
         }
     }
@@ -247,6 +258,22 @@ impl Retry {
 /// Whether `err` failed because the server's certificate did not verify (unknown issuer, wrong
 /// name, expired, …). rustls reports it inside `io::Error`s (nested: one from tokio-rustls, one
 /// from the connector), whose `source()` skips the error they wrap, so those are opened instead.
+/// Whether the connection was refused (an `ECONNREFUSED` somewhere in the chain).
+fn is_refused(err: &reqwest::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = next {
+        let io = e.downcast_ref::<io::Error>();
+        if io.is_some_and(|io| io.kind() == io::ErrorKind::ConnectionRefused) {
+            return true;
+        }
+        next = match io.and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    false
+}
+
 fn is_certificate_error(err: &reqwest::Error) -> bool {
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = next {
@@ -796,7 +823,7 @@ fn range_start(content_range: &str) -> Option<u64> {
 }
 
 fn client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
-    // Checked when the command starts ([`env::check_numbers`]).
+    // Checked when the command starts ([`crate::settings::check`]).
     let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
     let mut builder = reqwest::blocking::Client::builder().no_proxy();
     for proxy in proxies()? {

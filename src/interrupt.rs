@@ -1,14 +1,35 @@
-//! Ctrl-C during an install: the bars come off the screen and gover says what was left
-//! (`interrupted; the partial download is kept for resuming`), then exits 130 as a shell
-//! reports an interrupt. The partial download stays in `cache/downloads/` for the next run to
-//! resume; the staging dir is cleared by the next install of that version, locks by the kernel.
+//! Ctrl-C during an install: the bars come off the screen, the staging dir (the files unpacked
+//! so far) is removed, and gover says so (`interrupted; the partial download is kept for
+//! resuming and the files unpacked so far were removed`), then exits 130 as a shell reports an
+//! interrupt. The partial download stays in `cache/downloads/` for the next run to resume;
+//! locks are released by the kernel.
 //!
 //! SIGINT is blocked while a [`Guard`] lives, in the thread that takes it and so in every
 //! thread started meanwhile (the HTTP client's, the unpack writers), and one thread waits for it
 //! with `sigwait`: no async-signal-safety puzzles, and the message is printed by ordinary code.
 
-use std::sync::Once;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, Once};
+
+/// Staging dirs to remove if Ctrl-C comes.
+static STAGING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Remove `dir` if the install is interrupted.
+pub fn remove_on_interrupt(dir: &Path) {
+    STAGING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(dir.to_path_buf());
+}
+
+/// `dir` is no longer to be removed (published, or removed by its owner).
+pub fn forget(dir: &Path) {
+    STAGING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|d| d != dir);
+}
 
 /// How many installs are running in this process (a SIGINT outside them exits quietly).
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
@@ -60,7 +81,19 @@ fn wait_for_sigint() {
     }
     if ACTIVE.load(Ordering::SeqCst) > 0 {
         crate::output::progress::clear_all();
-        eprintln!("interrupted; the partial download is kept for resuming");
+        let dirs = std::mem::take(&mut *STAGING.lock().unwrap_or_else(|e| e.into_inner()));
+        for dir in &dirs {
+            // Writer threads may still be adding files: try a few times.
+            for _ in 0..5 {
+                if std::fs::remove_dir_all(dir).is_ok() || !dir.exists() {
+                    break;
+                }
+            }
+        }
+        eprintln!(
+            "interrupted; the partial download is kept for resuming and the files unpacked so \
+             far were removed"
+        );
     }
     std::process::exit(130);
 }

@@ -4,12 +4,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod digest;
 pub mod doctor;
 pub mod download;
 pub mod edit;
 pub mod env;
 pub mod error;
 pub mod execve;
+pub mod exit;
 pub mod fsutil;
 pub mod go_env_file;
 pub mod home;
@@ -24,6 +26,7 @@ pub mod pathenv;
 pub mod process;
 pub mod prune;
 pub mod resolve;
+pub mod settings;
 pub mod shell;
 pub mod shim;
 pub mod source;

@@ -593,14 +593,20 @@ fn auto_install_from_a_shim_honours_gover_source() {
 }
 
 /// Credentials for a proxy host come from the netrc file (`NETRC`, else `~/.netrc`), as `go` sends them.
+/// `.netrc` credentials go to a proxy as `go` sends them: over https only. Over https the
+/// list and the zip carry them; a plain-http proxy gets none, and gover says it skipped them
+/// (issue 22 item 8).
 #[test]
-fn proxy_credentials_come_from_netrc() {
+fn proxy_credentials_come_from_netrc_over_https_only() {
     let tmp = tempfile::tempdir().unwrap();
     let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let front = common::tls::HttpsFront::start(&proxy.mirror);
     let mut ctx = proxy_context(&proxy);
+    ctx.set_env("GOPROXY", front.url(""))
+        .set_env("SSL_CERT_FILE", front.ca_file().to_string_lossy());
     ctx.write_home(
         ".netrc",
-        "machine example.invalid login nobody password nothing\nmachine 127.0.0.1 login ci password s3cret\n",
+        "machine example.invalid login nobody password nothing\nmachine localhost login ci password s3cret\nmachine 127.0.0.1 login ci password s3cret\n",
     );
     ctx.gover(["install", "1.22"]).assert_success();
     // Basic base64("ci:s3cret")
@@ -618,6 +624,15 @@ fn proxy_credentials_come_from_netrc() {
     );
     ctx.set_env("NETRC", other.display().to_string());
     ctx.gover(["list", "--remote"]).assert_success();
+    assert_eq!(proxy.mirror.authorizations_for(&list).len(), 1);
+
+    // The same proxy over plain http: the password stays home, and gover says so.
+    ctx.remove_env("NETRC");
+    ctx.set_env("GOPROXY", proxy.url());
+    let plain = ctx.gover(["list", "--remote"]);
+    plain
+        .assert_success()
+        .assert_stderr_contains("not sending the .netrc credentials for 127.0.0.1 over plain http");
     assert_eq!(proxy.mirror.authorizations_for(&list).len(), 1);
 }
 
@@ -664,19 +679,53 @@ fn offline_proxy_installs_are_refused() {
     ctx.assert_nothing_installed();
 }
 
-/// A zip download cut off mid-body fails as a network error (exit 5) and leaves no partial file; the next
-/// run downloads it whole.
+/// A zip download cut off mid-body is resumed with `Range` by the one downloader (as a
+/// tarball's is) and verified whole; nothing is left behind.
 #[test]
-fn a_dropped_zip_download_leaves_nothing_behind() {
+fn a_dropped_zip_download_is_resumed_and_verified() {
     let tmp = tempfile::tempdir().unwrap();
     let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
     let ctx = proxy_context(&proxy);
     proxy
         .mirror
         .script(&proxy.zip_path("1.22.5"), [common::Fault::DropAfter(100)]);
-    ctx.gover(["install", "1.22.5"]).assert_error(5);
-    ctx.assert_nothing_installed();
-    assert!(ctx.downloads().is_empty(), "{:?}", ctx.downloads());
     ctx.gover(["install", "1.22.5"]).assert_success();
     assert_eq!(ctx.installed(), ["1.22.5"]);
+    ctx.assert_no_leftovers();
+    let requests = proxy.mirror.requests_for(&proxy.zip_path("1.22.5"));
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert!(requests[1].range.is_some(), "{requests:?}");
+}
+
+/// A zip that never ends is cut off at Go's own limit for module zips (500 MiB), before
+/// anything is unpacked or kept (issue 22 item 4).
+#[test]
+fn an_endless_zip_is_cut_off_at_500_mib() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    // GOSUMDB names the database's own URL, so only the zip comes from the endless server.
+    let (endless, _) = common::mirror::endless_server();
+    ctx.set_env("GOPROXY", &endless);
+    ctx.gover(["install", "1.22.5"])
+        .assert_fails(6, "is longer than 524288000 bytes");
+    ctx.assert_nothing_installed();
+}
+
+/// A link planted as the install's `<v>.zip.partial` is removed, never written through
+/// (issue 22 item 5).
+#[test]
+fn a_planted_partial_link_is_never_followed_by_a_proxy_install() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &["1.22.5"]);
+    let ctx = proxy_context(&proxy);
+    let victim = ctx.root.join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let downloads = ctx.gover_home.join("cache/downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let name = format!("{}.zip", common::goproxy::module_version("1.22.5"));
+    std::os::unix::fs::symlink(&victim, downloads.join(format!("{name}.partial"))).unwrap();
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    ctx.assert_no_leftovers();
 }

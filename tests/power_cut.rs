@@ -136,6 +136,113 @@ fn a_mirror_sync_dir_is_whole_after_a_power_cut() {
     );
 }
 
+/// A release holding the same 200 small files as every other version this builds (what two
+/// patch releases share), and its own VERSION.
+fn shared_files_release(version: &str) -> (Release, Vec<(String, Vec<u8>)>) {
+    let mut entries = fake_entries(version);
+    entries.extend(with_parents((0..200u64).map(|i| {
+        Entry::file(&format!("go/src/shared/f{i}.go"), noise(6000, i), 0o644)
+    })));
+    let files = entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::File { path, data, .. } => {
+                Some((path.strip_prefix("go/").unwrap().to_owned(), data.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    (Release::from_archive(version, targz(&entries)), files)
+}
+
+/// Issue 22 item 1, as a power cut does it with no attacker: an install is cut off after its
+/// files entered the store but before the flush that precedes publishing. On ext4 mounted
+/// `data=writeback,nodelalloc`, the journal keeps the store entries' names, sizes, modes and
+/// mtimes while their blocks come back zero-filled. The next install of a release sharing
+/// those files must link none of them: every file it publishes holds the verified bytes, and
+/// `doctor --store` names the zero-filled entries.
+#[test]
+fn store_entries_a_power_cut_zero_filled_are_never_linked() {
+    let Some((ctx, disk)) = sandbox("data=writeback,nodelalloc") else {
+        return;
+    };
+    let (first, _) = shared_files_release("1.22.5");
+    let (second, files) = shared_files_release("1.22.6");
+    ctx.publish(first);
+    ctx.publish(second);
+    let mut install = ctx
+        .gover_cmd(["install", "1.22.5"])
+        .env("GOVER_TEST_PAUSE_AT", "adopted")
+        .spawn();
+    install.wait_until_paused_at("adopted");
+    let after = disk.power_cut_writable();
+    install.child.kill().unwrap();
+    install.child.wait().unwrap();
+
+    let home = after.path(disk.relative(&ctx.home));
+    let gover_home = after.path(disk.relative(&ctx.gover_home));
+    let store = gover_home.join("store");
+    let zeroed: Vec<_> = walk(&store)
+        .into_iter()
+        .filter(|p| p.is_file() && fs::read(p).unwrap().iter().all(|b| *b == 0))
+        .collect();
+    assert!(
+        !zeroed.is_empty(),
+        "the power cut left no zero-filled store entry; the test proves nothing"
+    );
+    let on_image = |args: &[&str]| {
+        ctx.gover_cmd(args)
+            .env("HOME", &home)
+            .env("GOVER_HOME", &gover_home)
+            .run()
+    };
+    on_image(&["install", "1.22.6"]).assert_success();
+    assert_complete(&gover_home.join("versions/1.22.6"), &files);
+    let doctor = on_image(&["doctor", "--store"]);
+    let text = format!("{}{}", doctor.stdout, doctor.stderr);
+    assert!(
+        !text.contains("versions/1.22.6"),
+        "1.22.6 shares a damaged entry:\n{doctor}"
+    );
+}
+
+/// `mirror sync --layout goproxy`: after a power cut, `list` names only zips that are whole
+/// (issue 22 item 6).
+#[test]
+fn a_goproxy_layout_mirror_is_whole_after_a_power_cut() {
+    let Some((mut ctx, disk)) = sandbox("") else {
+        return;
+    };
+    let zip = common::goproxy::fake_toolchain_zip("1.22.5", &ctx.root, &[]);
+    let expected = fs::read(&zip.zip).unwrap();
+    let proxy = common::goproxy::Goproxy::start(vec![zip]);
+    proxy.configure(&mut ctx);
+    let dir = ctx.root.join("disk/fleet");
+    ctx.gover_cmd(["mirror", "sync", "--layout", "goproxy"])
+        .arg(&dir)
+        .arg("1.22.5")
+        .run()
+        .assert_success();
+
+    let after = disk.power_cut();
+    let at = after
+        .path(disk.relative(&dir))
+        .join(common::goproxy::MODULE)
+        .join("@v");
+    let mv = common::goproxy::module_version("1.22.5");
+    assert_eq!(
+        fs::read_to_string(at.join("list")).unwrap(),
+        format!("{mv}\n")
+    );
+    let held = fs::read(at.join(format!("{mv}.zip"))).unwrap();
+    assert!(
+        held == expected,
+        "list names {mv} but its zip holds {} of {} bytes",
+        held.len(),
+        expected.len()
+    );
+}
+
 /// `setup` and `local` rewrite the user's files: after a power cut each is the old content or
 /// the new, never empty, and the backup holds the old content with the original's mode. With
 /// `noauto_da_alloc` ext4 does not flush a file renamed over another on its own.

@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
@@ -312,34 +310,12 @@ fn an_archive_breaking_a_bound_sends_gover_to_the_next_mirror() {
     ctx.assert_installed_from(V, &good.archive);
 }
 
-/// A loopback server whose every response is an endless body (no length, never closed by
-/// the server), counting connections.
-fn endless_server() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/index.json", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&connections);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            counted.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                let mut request = [0u8; 4096];
-                let _ = stream.read(&mut request);
-                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n[");
-                let spaces = vec![b' '; 1 << 16];
-                while stream.write_all(&spaces).is_ok() {}
-            });
-        }
-    });
-    (url, connections)
-}
-
 // See: issue 11, item 4.
 #[test]
 fn an_endless_index_is_cut_off_at_the_cap_and_not_retried() {
     let mut ctx = TestContext::new();
-    let (url, connections) = endless_server();
+    let (base, connections) = common::mirror::endless_server();
+    let url = format!("{base}/index.json");
     ctx.set_env("GOVER_INDEX_URL", &url);
     let run = ctx.gover(["list", "--remote"]);
     run.assert_fails(6, "is larger than 67108864 bytes");

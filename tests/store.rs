@@ -7,7 +7,7 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::PathBuf;
 
 use common::release::{Entry, fake_entries, noise, targz, with_parents};
@@ -195,4 +195,138 @@ fn a_damaged_store_entry_is_replaced_not_linked() {
     assert_ne!(ino(&b0), ino(&f0));
     // The store name now holds the sound copy.
     assert_eq!(ino(&entry), ino(&b0));
+}
+
+/// The store entry of the regular file at `path` (in a version tree) would be named.
+fn entry_for(ctx: &TestContext, path: &std::path::Path) -> PathBuf {
+    let digest = common::release::sha256_hex(&fs::read(path).unwrap());
+    let mode = fs::metadata(path).unwrap().mode() & 0o7777;
+    ctx.gover_home
+        .join("store")
+        .join(&digest[..2])
+        .join(format!("{}.{mode:o}", &digest[2..]))
+}
+
+/// Give `path` the store's mtime stamp (one second after the epoch), as a careful attacker or
+/// a restored backup would.
+fn stamp(path: &std::path::Path) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1))
+        .unwrap();
+}
+
+/// Issue 22 item 1: a file planted under `store/` with the right name, size, mode and mtime
+/// (a GOVER_HOME restored from a CI cache) is never linked into a fresh install: the install
+/// holds only bytes it verified, and the planted program never runs.
+#[test]
+fn a_planted_store_entry_with_the_right_metadata_is_never_linked() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.6");
+    let go = ctx.version_dir("1.22.6").join("bin/go");
+    let genuine = fs::read(&go).unwrap();
+    let entry = entry_for(&ctx, &go);
+    assert_eq!(ino(&entry), ino(&go));
+    ctx.gover(["uninstall", "1.22.6"]).assert_success();
+    assert!(!entry.exists(), "the uninstall swept the entry");
+
+    // The planted program: same length, same mode, the store's mtime.
+    let mut evil = b"#!/bin/sh\necho PLANTED\n".to_vec();
+    evil.resize(genuine.len(), b'#');
+    let last = evil.len() - 1;
+    evil[last] = b'\n';
+    fs::create_dir_all(entry.parent().unwrap()).unwrap();
+    fs::write(&entry, &evil).unwrap();
+    fs::set_permissions(&entry, fs::Permissions::from_mode(0o755)).unwrap();
+    stamp(&entry);
+
+    ctx.install("1.22.6");
+    assert_eq!(fs::read(&go).unwrap(), genuine);
+    let run = ctx.gover(["exec", "1.22.6", "--", "go", "version"]);
+    run.assert_success().assert_stdout_contains("go1.22.6");
+    assert!(!run.stdout.contains("PLANTED"), "{run}");
+    // The store name now holds the verified copy.
+    assert_eq!(ino(&entry), ino(&go));
+    assert_eq!(fs::read(&entry).unwrap(), genuine);
+}
+
+/// Issue 22 item 1: a stored file edited in place with its mtime put back is found by
+/// `doctor --store`, and `install --force` (the documented repair) does not link the damaged
+/// copy back.
+#[test]
+fn an_edit_with_the_mtime_restored_is_found_and_force_does_not_relink_it() {
+    let ctx = two_patch_releases();
+    ctx.install("1.22.5");
+    let f3 = ctx.version_dir("1.22.5").join("src/shared/f3.go");
+    let entry = entry_for(&ctx, &f3);
+    let mut edited = noise(8192, 3);
+    edited[100] ^= 0xff;
+    fs::write(&f3, &edited).unwrap();
+    stamp(&f3);
+
+    let doctor = ctx.gover(["doctor", "--store"]);
+    doctor.assert_stderr_lacks("panicked");
+    assert!(
+        doctor.stdout.contains("src/shared/f3.go") || doctor.stderr.contains("src/shared/f3.go"),
+        "doctor --store must name the edited file\n{doctor}"
+    );
+
+    ctx.gover(["install", "--force", "1.22.5"]).assert_success();
+    let f3 = ctx.version_dir("1.22.5").join("src/shared/f3.go");
+    assert_eq!(fs::read(&f3).unwrap(), noise(8192, 3));
+    assert_eq!(
+        ino(&entry),
+        ino(&f3),
+        "the verified copy replaced the entry"
+    );
+    let doctor = ctx.gover(["doctor", "--store"]);
+    assert!(
+        !doctor.stdout.contains("src/shared/f3.go") && !doctor.stderr.contains("src/shared/f3.go"),
+        "{doctor}"
+    );
+}
+
+/// Issue 22 item 2: files enter the store only once the archive is verified. A hostile
+/// archive (its sha256 is not the index's) leaves nothing in the store, however many files it
+/// unpacked before the digest was known.
+#[test]
+fn a_failed_install_leaves_nothing_in_the_store() {
+    let ctx = TestContext::new();
+    ctx.publish_index_only(release_with_shared("1.22.5"));
+    // Other bytes under the same name: every file unpacks, the digest does not match.
+    let mut entries = fake_entries("1.22.5");
+    entries.extend(with_parents([Entry::file(
+        "go/src/extra/x.go",
+        noise(4096, 99),
+        0o644,
+    )]));
+    ctx.mirror
+        .serve_bytes(&ctx.archive_path("1.22.5"), targz(&entries));
+    ctx.gover(["install", "1.22.5"]).assert_exit(6);
+    ctx.assert_nothing_installed();
+}
+
+/// Issue 22 item 3: one `gover prune` after an install killed between adopting its files and
+/// publishing them leaves nothing: the staging dir and the store entries only it used.
+#[test]
+fn one_prune_after_a_killed_install_leaves_nothing() {
+    let ctx = two_patch_releases();
+    ctx.gover_cmd(["install", "1.22.5"])
+        .env("GOVER_TEST_PAUSE_AT", "adopted")
+        .spawn()
+        .kill_when_paused_at("adopted");
+    assert_eq!(ctx.staging().len(), 1);
+    assert!(
+        !store_files(&ctx).is_empty(),
+        "the kill came after adoption"
+    );
+
+    ctx.gover(["prune"]).assert_success();
+    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
+    assert_eq!(store_files(&ctx), Vec::<PathBuf>::new());
+    let again = ctx.gover(["prune", "--dry-run"]);
+    again.assert_success();
+    assert!(!again.stdout.contains("store"), "{again}");
 }

@@ -84,3 +84,38 @@ fn an_existing_gover_home_keeps_its_mode() {
         0o750
     );
 }
+
+/// The same for a toolchain from GOPROXY (issue 22 item 7): a module zip carries no modes, so
+/// every GOROOT dir and the checksum database's `sumdb/<name>/` are gover's to make, 0755 and
+/// 0700-or-stricter whatever the umask.
+#[test]
+fn a_proxy_install_under_umask_000_leaves_nothing_group_or_world_writable() {
+    let mut ctx = TestContext::new();
+    let zip = common::goproxy::fake_toolchain_zip("1.22.5", &ctx.root, &[]);
+    let proxy = common::goproxy::Goproxy::start(vec![zip]);
+    proxy.configure(&mut ctx);
+    gover_umask_000(&ctx, &["install", "1.22.5"]).assert_success();
+    let mut too_open = Vec::new();
+    for path in walk(&ctx.gover_home) {
+        let meta = fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 {
+            too_open.push(format!("{:o} {}", mode, path.display()));
+        }
+    }
+    assert!(too_open.is_empty(), "group/world-writable: {too_open:#?}");
+    assert!(
+        walk(&ctx.gover_home.join("sumdb"))
+            .iter()
+            .any(|p| p.is_dir()),
+        "the database's tree head is kept under sumdb/"
+    );
+    let mode = fs::metadata(ctx.version_dir("1.22.5").join("bin"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o7777, 0o755);
+}

@@ -25,7 +25,7 @@ use crate::error::Error;
 use crate::source::dist::Access;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
-    crate::env::check_numbers()?;
+    crate::settings::check()?;
     let access = |n: NetworkArgs| Access::from_env(n.offline, n.allow_insecure);
     match cli.command {
         Command::Install(args) => {

@@ -12,15 +12,15 @@ use crate::home::inventory;
 use crate::store::Entry;
 use crate::version::GoVersion;
 
-/// The stored files whose mtime is no longer [`crate::store::STORED_MTIME`] (found by
-/// [`Context::gather`]) were written to since; each is hashed to see whether its content
-/// changed, and only then are the installed trees walked for the paths that share it.
+/// The stored files whose content no longer hashes to their name (found by
+/// [`Context::gather`], which hashes the whole store); only then are the installed trees
+/// walked for the paths that share them.
 pub fn check(ctx: &Context) -> Vec<Finding> {
     let changed: HashMap<u64, (&Entry, String)> = ctx
         .store_suspects
         .iter()
         .filter_map(|entry| {
-            let actual = crate::download::sha256_file(&entry.path).ok()?;
+            let actual = crate::digest::sha256_file(&entry.path).ok()?;
             (actual != entry.digest).then_some((entry.ino, (entry, actual)))
         })
         .collect();

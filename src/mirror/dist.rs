@@ -18,10 +18,12 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::download::{self, ArchiveStream, Origin};
+use crate::download::{self, DownloadError, Size};
 use crate::error::Error;
 use crate::home::Home;
+use crate::install::unpack::bounds::UNVERIFIED_ARCHIVE;
 use crate::source::dist::{self, Access, ArchiveFile, Index, Platform, Release};
+use crate::source::{self, Candidate, FallBack};
 use crate::version::{GoVersion, VersionRequest};
 
 /// Go's GOOS names (`go tool dist list`).
@@ -223,7 +225,8 @@ fn verifies(path: &Path, file: &ArchiveFile) -> bool {
         Ok(m) => m.is_file() && (file.size == 0 || m.len() == file.size),
         Err(_) => false,
     };
-    size_ok && download::sha256_reader(&mut f).is_ok_and(|d| d.eq_ignore_ascii_case(&file.sha256))
+    size_ok
+        && crate::digest::sha256_reader(&mut f).is_ok_and(|d| d.eq_ignore_ascii_case(&file.sha256))
 }
 
 /// Put a verified copy of `file` at `dir/<filename>`: from the local download cache if it has
@@ -235,7 +238,7 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
     let cached = home.download_path(name);
     if verifies(&cached, file) {
         crate::note!("Copying {name} from the download cache");
-        copy_new(&cached, &partial).map_err(Error::io("cannot write", &partial))?;
+        download::copy_new(&cached, &partial).map_err(Error::io("cannot write", &partial))?;
         if !verifies(&partial, file) {
             let _ = fs::remove_file(&partial);
             return Err(Error::Io {
@@ -251,46 +254,41 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
                 hint: "sync once while online".into(),
             });
         }
-        dist::try_mirrors(&access.mirrors, name, |url| {
+        let candidates: Vec<Candidate> = access
+            .mirrors
+            .iter()
+            .map(|base| Candidate {
+                url: dist::archive_url(base, name),
+                fall_back: FallBack::OnAnyFault,
+            })
+            .collect();
+        let size = match file.size {
+            0 => Size::AtMost(UNVERIFIED_ARCHIVE),
+            n => Size::Declared(n),
+        };
+        source::try_each(&candidates, None, |url| {
             crate::note!("Downloading {url}");
-            let origin = Origin::Remote {
-                url: url.to_string(),
-                partial: partial.clone(),
-            };
-            let result = ArchiveStream::open(
-                &origin,
-                Some(file.size).filter(|s| *s > 0),
-                Box::new(|_| {}),
-            )
-            .and_then(|(stream, _)| stream.verify(file));
+            let result = download::receive(url, &partial, size)
+                .map_err(Error::from)
+                .and_then(|received| {
+                    if received.sha256.eq_ignore_ascii_case(&file.sha256) {
+                        return Ok(());
+                    }
+                    Err(DownloadError::Checksum {
+                        url: url.to_string(),
+                        expected: file.sha256.to_ascii_lowercase(),
+                        actual: received.sha256,
+                    }
+                    .into())
+                });
             if result.is_err() {
                 let _ = fs::remove_file(&partial);
             }
-            result.map_err(Error::from)
+            result
         })?;
     }
-    // On disk before it gets the name `index.json` will list (the rename itself is made
-    // durable by the fsync of DIR that writing `index.json` ends with).
-    OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(&partial)
-        .and_then(|f| f.sync_all())
-        .map_err(Error::io("cannot flush to disk", &partial))?;
-    fs::rename(&partial, &dest).map_err(Error::io("cannot move the download to", &dest))
-}
-
-/// Copy `from` to a new file `to`: whatever had that name is unlinked first (a link is
-/// removed, never followed), then `to` is created `O_EXCL|O_NOFOLLOW`.
-fn copy_new(from: &Path, to: &Path) -> io::Result<()> {
-    match fs::remove_file(to) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    let mut out = crate::fsutil::create_new(to, 0o644)?;
-    io::copy(&mut File::open(from)?, &mut out)?;
-    Ok(())
+    // On disk before it gets the name `index.json` will list.
+    download::publish(&partial, &dest).map_err(Error::io("cannot move the download to", &dest))
 }
 
 #[cfg(test)]

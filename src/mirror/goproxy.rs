@@ -19,8 +19,10 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
+use crate::download::{self, MAX_MODULE_ZIP, Size};
 use crate::error::Error;
 use crate::home::Home;
+use crate::source;
 use crate::source::dist::{Access, Platform};
 use crate::source::goproxy::config::GoEnv;
 use crate::source::goproxy::{
@@ -70,7 +72,24 @@ pub fn sync(
             } else {
                 let partial = at.join(format!("{mv}.zip.partial"));
                 crate::note!("Downloading {MODULE}@{mv}");
-                proxies.download_zip(&mv, &partial, &|_| {})?;
+                let not_found = || -> Error {
+                    GoproxyError::NotFound {
+                        module: MODULE.into(),
+                        version: mv.clone(),
+                        proxies: proxies.value().to_string(),
+                    }
+                    .into()
+                };
+                // The one downloader: capped as Go caps module zips, resumable, never through
+                // a link planted as the `.partial`.
+                source::try_each(&proxies.zip_candidates(&mv), Some(&not_found), |url| {
+                    let received = download::receive(url, &partial, Size::AtMost(MAX_MODULE_ZIP));
+                    if let Err(e) = received {
+                        let _ = fs::remove_file(&partial);
+                        return Err(e.into());
+                    }
+                    Ok(())
+                })?;
                 let actual = hash_zip(&partial).unwrap_or_else(|| "(not a zip)".into());
                 if actual != vouched.zip {
                     let _ = fs::remove_file(&partial);
@@ -82,7 +101,8 @@ pub fn sync(
                     }
                     .into());
                 }
-                fs::rename(&partial, &zip)
+                // Durable before `list` names it.
+                download::publish(&partial, &zip)
                     .map_err(Error::io("cannot move the download to", &zip))?;
                 report.downloaded.push(mv.clone());
             }

@@ -17,6 +17,7 @@ struct Live {
     id: u64,
     multi: MultiProgress,
     bytes: ProgressBar,
+    files: ProgressBar,
 }
 
 static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -36,21 +37,20 @@ pub fn message(line: impl Display) {
     }
 }
 
-/// Whether bars are on screen (messages then go through [`message`]).
-pub fn is_live() -> bool {
-    live().is_some()
-}
-
-/// Show `status` (a resume, a retry) at the end of the download bar, if there is one.
+/// Show `status` (a retry) at the end of the download bar, if there is one.
 pub fn status(status: impl Display) {
     if let Some(live) = live().as_ref() {
         live.bytes.set_message(status.to_string());
     }
 }
 
-/// Take every live bar off the screen (on Ctrl-C, before the last words).
+/// Take every live bar off the screen (on Ctrl-C, before the last words): the ticking bar is
+/// stopped first, so no redraw puts a line back afterwards.
 pub fn clear_all() {
     if let Some(live) = live().take() {
+        live.files.disable_steady_tick();
+        live.bytes.finish_and_clear();
+        live.files.finish_and_clear();
         let _ = live.multi.clear();
     }
 }
@@ -64,8 +64,11 @@ pub struct InstallProgress {
 }
 
 impl InstallProgress {
-    pub fn new(label: &str, len: Option<u64>) -> InstallProgress {
-        if !std::io::stderr().is_terminal() || crate::output::is_quiet() {
+    /// Bars for `label` (`len` bytes, if known), when `show` (the caller's verbosity allows it)
+    /// and stderr is a terminal; hidden otherwise. The download bar stretches to the terminal's
+    /// width, so its line never wraps (80 columns included).
+    pub fn new(label: &str, len: Option<u64>, show: bool) -> InstallProgress {
+        if !std::io::stderr().is_terminal() || !show {
             return InstallProgress {
                 bytes: ProgressBar::hidden(),
                 files: ProgressBar::hidden(),
@@ -76,7 +79,7 @@ impl InstallProgress {
         let bytes = multi.add(match len {
             Some(len) => ProgressBar::new(len).with_style(
                 ProgressStyle::with_template(
-                    "{prefix:>10} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+                    "{prefix:>10} [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec} {eta} {msg}",
                 )
                 .expect("valid template")
                 .progress_chars("=> "),
@@ -102,8 +105,17 @@ impl InstallProgress {
             id,
             multi,
             bytes: bytes.clone(),
+            files: files.clone(),
         });
         InstallProgress { bytes, files, id }
+    }
+
+    /// The download continues a partial file of `from` bytes: the bar starts there, and the
+    /// rate and ETA count only the bytes this run fetches.
+    pub fn resumed(&self, from: u64) {
+        self.bytes.set_position(from);
+        self.bytes.reset_eta();
+        self.bytes.set_message("(resumed)");
     }
 
     pub fn finish(&self) {

@@ -170,8 +170,14 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
 
     shim_items(home, &mut items);
     leftover_items(home, &locked, &remaining, opts.archives, &mut items);
-    // Entries the versions removed above free are swept by the removal itself.
-    for path in crate::store::Store::new(home.store_dir()).unreferenced() {
+    // Entries the versions removed above free are swept by the removal itself; entries that
+    // only the staging dirs removed here use go in the same run.
+    let staging: Vec<PathBuf> = items
+        .iter()
+        .filter(|i| i.kind == Kind::Staging)
+        .map(|i| i.path.clone())
+        .collect();
+    for path in store_leftovers(home, &staging) {
         items.push(Item::new(
             path,
             Kind::StoreEntry,
@@ -183,6 +189,47 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
         items.push(item);
     }
     Ok((items, notes, locks))
+}
+
+/// Store entries no version uses: those no other name links to, and those whose only other
+/// names are files in `staging` dirs about to be removed (a killed install's leftovers, which
+/// may have been adopted into the store just before the kill).
+fn store_leftovers(home: &Home, staging: &[PathBuf]) -> Vec<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let store = crate::store::Store::new(home.store_dir());
+    let mut out = store.unreferenced();
+    if staging.is_empty() {
+        return out;
+    }
+    // How many links to each inode the doomed staging dirs hold.
+    let mut in_staging: std::collections::HashMap<(u64, u64), u64> = Default::default();
+    let mut dirs: Vec<PathBuf> = staging.to_vec();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(m) = entry.metadata() else { continue };
+            if m.is_dir() {
+                dirs.push(entry.path());
+            } else if m.is_file() {
+                *in_staging.entry((m.dev(), m.ino())).or_default() += 1;
+            }
+        }
+    }
+    let Ok(store_dev) = fs::metadata(store.dir()).map(|m| m.dev()) else {
+        return out;
+    };
+    for entry in store.entries() {
+        let held = in_staging
+            .get(&(store_dev, entry.ino))
+            .copied()
+            .unwrap_or(0);
+        if entry.nlink > 1 && entry.nlink - 1 == held {
+            out.push(entry.path);
+        }
+    }
+    out
 }
 
 /// Records whose file is gone become items; the others name the versions they protect.

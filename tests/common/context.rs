@@ -345,6 +345,12 @@ impl TestContext {
             self.downloads()
         );
         assert_eq!(self.current_link(), None);
+        // Nothing of an unverified archive may outlive the failed install, in the store either.
+        let stored: Vec<PathBuf> = walk(&self.gover_home.join("store"))
+            .into_iter()
+            .filter(|p| p.is_file())
+            .collect();
+        assert!(stored.is_empty(), "the store holds {stored:?}");
     }
 
     /// Writes `<dir>/.go-version` (creating `dir`) and returns its path.
@@ -632,6 +638,35 @@ pub struct Spawned {
 }
 
 impl Spawned {
+    /// Reads its stderr until it says `gover-test: paused at <point>` (see
+    /// `GOVER_TEST_PAUSE_AT`); panics with what it said if it ends first.
+    pub fn wait_until_paused_at(&mut self, point: &str) {
+        use std::io::BufRead;
+        let stderr = self.child.stderr.take().expect("piped stderr");
+        let mut stderr = std::io::BufReader::new(stderr);
+        let marker = format!("gover-test: paused at {point}");
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            assert!(
+                stderr.read_line(&mut line).unwrap() > 0,
+                "`{}` ended before pausing at {point}:\n{seen}",
+                self.display
+            );
+            seen.push_str(&line);
+            if line.trim() == marker {
+                return;
+            }
+        }
+    }
+
+    /// [`Spawned::wait_until_paused_at`], then `kill -9` it there.
+    pub fn kill_when_paused_at(mut self, point: &str) {
+        self.wait_until_paused_at(point);
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// Waits for it to exit and captures what is left of its output.
     pub fn wait(self) -> Outcome {
         let output = self

@@ -102,6 +102,16 @@ impl LoopFs {
     /// Cut the power now (see the module doc) and return the filesystem as it comes back,
     /// mounted read-only at `<work>/after`.
     pub fn power_cut(&self) -> CrashImage {
+        self.cut("ro")
+    }
+
+    /// [`LoopFs::power_cut`], the image mounted read-write: the machine that comes back goes
+    /// on working on it.
+    pub fn power_cut_writable(&self) -> CrashImage {
+        self.cut("rw")
+    }
+
+    fn cut(&self, mode: &str) -> CrashImage {
         // Commit the journal the way the commit timer would: fsync a file of our own.
         let barrier = self.mount.join(".power-cut-barrier");
         std::fs::File::create(&barrier)
@@ -137,7 +147,7 @@ impl LoopFs {
                 "-t",
                 "ext4",
                 "-o",
-                "loop,ro",
+                &format!("loop,{mode}"),
                 copy.to_str().unwrap(),
                 after.to_str().unwrap(),
             ],

@@ -82,11 +82,14 @@ impl Store for FileStore {
             )
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
+        // 0755 whatever the umask (a umask of 000 must not make the dirs world-writable).
+        std::os::unix::fs::DirBuilderExt::mode(std::fs::DirBuilder::new().recursive(true), 0o755)
+            .create(dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
         tmp.write_all(note)?;
         tmp.as_file().sync_all()?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        Ok(())
+        // The rename itself survives a power cut.
+        std::fs::File::open(dir)?.sync_all()
     }
 }

@@ -1,15 +1,13 @@
 //! How every archive format creates the regular files of a version tree: through the store
-//! (shared with the versions that hold the same file) when there is one, else written in full;
-//! small files whole from memory, large ones in big chunks. Each way returns the file's sha256
-//! (the store key, and what a module zip's `h1:` is made of), computed once.
+//! (linked to a stored copy proven to hold the same bytes, else written afresh and listed for
+//! adoption once the archive is verified); small files whole from memory, large ones in big
+//! chunks. Each way returns the file's sha256 (the store key, and what a module zip's `h1:` is
+//! made of), computed once.
 
-use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
-use crate::store::{Store, Streamed, create};
+use crate::store::{NewFile, Store, Streamed};
 
 /// Files up to this size are read into memory and created in one go (a file the store holds
 /// is then linked, no data written); larger ones (the few tool binaries) are streamed to disk.
@@ -18,43 +16,31 @@ pub const SMALL_FILE: u64 = 128 * 1024;
 /// `io::copy` does) starts measurably slower while it is in the page cache.
 pub const WRITE_CHUNK: usize = 1 << 20;
 
-/// Create `target` (which must not exist) holding `data` with `mode`; its sha256.
-pub fn whole(store: Option<&Store>, data: &[u8], mode: u32, target: &Path) -> io::Result<[u8; 32]> {
-    match store {
-        Some(store) => store.place(data, mode, target),
-        None => {
-            create(target, mode)?.write_all(data)?;
-            Ok(Sha256::digest(data).into())
-        }
-    }
+/// Create `target` (which must not exist) holding `data` with `mode`; its sha256. A file
+/// written afresh is added to `new` (to adopt into the store after verification).
+pub fn whole(
+    store: &Store,
+    data: &[u8],
+    mode: u32,
+    target: &Path,
+    new: &mut Vec<NewFile>,
+) -> io::Result<[u8; 32]> {
+    let (digest, written) = store.place(data, mode, target)?;
+    new.extend(written);
+    Ok(digest)
 }
 
 /// A large file being written piece by piece (see [`WRITE_CHUNK`]), hashed as it goes.
-pub enum Large<'a> {
-    Stored(Streamed<'a>),
-    Plain { file: File, hasher: Sha256 },
-}
+pub struct Large<'a>(Streamed<'a>);
 
 impl<'a> Large<'a> {
     /// Start `target` (which must not exist) with `mode`.
-    pub fn create(store: Option<&'a Store>, mode: u32, target: &Path) -> io::Result<Large<'a>> {
-        Ok(match store {
-            Some(store) => Large::Stored(store.create_streamed(mode, target)?),
-            None => Large::Plain {
-                file: create(target, mode)?,
-                hasher: Sha256::new(),
-            },
-        })
+    pub fn create(store: &'a Store, mode: u32, target: &Path) -> io::Result<Large<'a>> {
+        Ok(Large(store.create_streamed(mode, target)?))
     }
 
     pub fn write_all(&mut self, chunk: &[u8]) -> io::Result<()> {
-        match self {
-            Large::Stored(file) => file.write_all(chunk),
-            Large::Plain { file, hasher } => {
-                hasher.update(chunk);
-                file.write_all(chunk)
-            }
-        }
+        self.0.write_all(chunk)
     }
 
     /// Write the rest of `reader` in [`WRITE_CHUNK`] pieces through `buffer` (kept across
@@ -78,12 +64,11 @@ impl<'a> Large<'a> {
         }
     }
 
-    /// Close the file (sharing it through the store, if any); its sha256.
-    pub fn finish(self) -> io::Result<[u8; 32]> {
-        match self {
-            Large::Stored(file) => file.finish(),
-            Large::Plain { hasher, .. } => Ok(hasher.finalize().into()),
-        }
+    /// Close the file; its sha256. It is added to `new` (to adopt after verification).
+    pub fn finish(self, new: &mut Vec<NewFile>) -> io::Result<[u8; 32]> {
+        let (digest, written) = self.0.finish()?;
+        new.push(written);
+        Ok(digest)
     }
 }
 

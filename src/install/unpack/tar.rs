@@ -24,7 +24,8 @@ use flate2::read::GzDecoder;
 
 use super::bounds::{BoundError, Budget, Capped, Limits};
 use super::files::{self, SMALL_FILE};
-use crate::store::Store;
+use super::options::Options;
+use crate::store::{NewFile, Store};
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
@@ -47,52 +48,13 @@ pub enum ArchiveError {
     },
 }
 
-/// How to unpack: the bounds of the archive, the number of writer threads, and the store
-/// that files are shared through (none: every file is written in full).
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub limits: Limits,
-    pub threads: usize,
-    pub store: Option<Arc<Store>>,
-}
-
-impl Options {
-    /// The bounds for an archive of `size` bytes (see [`Limits::for_archive`]) and the
-    /// default number of writer threads.
-    pub fn for_archive(size: Option<u64>) -> Options {
-        Options {
-            limits: Limits::for_archive(size),
-            threads: DEFAULT_WRITERS,
-            store: None,
-        }
-    }
-
-    /// What an install unpacks with: the bounds for `size`, `GOVER_UNPACK_THREADS` writers and
-    /// the store at `store_dir`, whatever the archive's format.
-    pub fn for_install(
-        size: Option<u64>,
-        store_dir: PathBuf,
-    ) -> Result<Options, crate::env::BadSetting> {
-        Ok(Options {
-            limits: Limits::for_archive(size),
-            threads: writer_threads()?,
-            store: Some(Arc::new(Store::new(store_dir))),
-        })
-    }
-}
-
 /// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool; larger ones
 /// (the few tool binaries) are streamed to disk by the reading thread. With the channel bound
 /// below, at most `CHANNEL_DEPTH * SMALL_FILE` bytes wait in memory.
 const CHANNEL_DEPTH: usize = 64;
 
-/// Writer threads when `GOVER_UNPACK_THREADS` is unset: measured on slow disks (see
-/// docs/performance.md).
-pub const DEFAULT_WRITERS: usize = 8;
-/// The most writer threads `GOVER_UNPACK_THREADS` may ask for.
-pub const MAX_WRITERS: u64 = 64;
-
-/// Unpack the gzip'd tar in `reader` into `dest` (which must exist and be empty).
+/// Unpack the gzip'd tar in `reader` into `dest` (which must exist and be empty); the files
+/// written afresh, to adopt into the store once the archive is verified.
 /// `on_file` is called as each entry is handed out for writing (for progress).
 ///
 /// Creating an inode is the dominant cost on slow disks (~0.5 ms each, ~13,000 files in a
@@ -106,19 +68,20 @@ pub fn unpack(
     dest: &Path,
     options: &Options,
     on_file: impl FnMut(),
-) -> Result<(), ArchiveError> {
+) -> Result<Vec<NewFile>, ArchiveError> {
     let capped = Capped::new(GzDecoder::new(reader), options.limits.unpacked_bytes);
     let tripwire = capped.tripwire();
     let pool = WriterPool::start(options.threads.max(1), options.store.clone());
     let mut links = Links::default();
-    let store = options.store.as_deref();
+    let mut new_files = Vec::new();
     let read = read_entries(
         capped,
         dest,
         options.limits,
-        store,
+        &options.store,
         &pool,
         &mut links,
+        &mut new_files,
         on_file,
     );
     let written = pool.finish();
@@ -127,12 +90,12 @@ pub fn unpack(
         tripwire.check()?;
     }
     read?;
-    written?;
+    new_files.extend(written?);
     links.finish(dest)?;
     if !dest.join("bin/go").is_file() {
         return Err(ArchiveError::NoGoBinary);
     }
-    Ok(())
+    Ok(new_files)
 }
 
 /// Extension headers waiting for the entry they describe.
@@ -146,9 +109,10 @@ fn read_entries(
     reader: impl Read,
     dest: &Path,
     limits: Limits,
-    store: Option<&Store>,
+    store: &Store,
     pool: &WriterPool,
     links: &mut Links,
+    new_files: &mut Vec<NewFile>,
     mut on_file: impl FnMut(),
 ) -> Result<(), ArchiveError> {
     let mut archive = ::tar::Archive::new(reader);
@@ -208,7 +172,7 @@ fn read_entries(
                         .map_err(ArchiveError::Corrupt)?;
                     pool.write(target, mode, data);
                 } else {
-                    write_large(&mut entry, &target, mode, store, &mut buffer)?;
+                    write_large(&mut entry, &target, mode, store, &mut buffer, new_files)?;
                 }
             }
             EntryType::Symlink => {
@@ -408,17 +372,6 @@ impl Links {
     }
 }
 
-/// Writer threads: `GOVER_UNPACK_THREADS` (checked: 1 to [`MAX_WRITERS`]), else
-/// [`DEFAULT_WRITERS`].
-pub fn writer_threads() -> Result<usize, crate::env::BadSetting> {
-    let n = crate::env::number(
-        crate::env::GOVER_UNPACK_THREADS,
-        1..=MAX_WRITERS,
-        "a whole number from 1 to 64",
-    )?;
-    Ok(n.map_or(DEFAULT_WRITERS, |n| n as usize))
-}
-
 struct Job {
     path: PathBuf,
     mode: u32,
@@ -429,13 +382,13 @@ struct Job {
 /// remaining jobs are drained without writing so the reader never blocks on a full channel.
 struct WriterPool {
     sender: Option<mpsc::SyncSender<Job>>,
-    threads: Vec<thread::JoinHandle<()>>,
+    threads: Vec<thread::JoinHandle<Vec<NewFile>>>,
     error: Arc<Mutex<Option<ArchiveError>>>,
     failed: Arc<AtomicBool>,
 }
 
 impl WriterPool {
-    fn start(n: usize, store: Option<Arc<Store>>) -> WriterPool {
+    fn start(n: usize, store: Arc<Store>) -> WriterPool {
         let (sender, receiver) = mpsc::sync_channel::<Job>(CHANNEL_DEPTH);
         let receiver = Arc::new(Mutex::new(receiver));
         let error = Arc::new(Mutex::new(None));
@@ -447,14 +400,15 @@ impl WriterPool {
                 let failed = Arc::clone(&failed);
                 let store = store.clone();
                 thread::spawn(move || {
+                    let mut new_files = Vec::new();
                     loop {
                         let job = receiver.lock().expect("writer lock").recv();
-                        let Ok(job) = job else { return };
+                        let Ok(job) = job else { return new_files };
                         if failed.load(Ordering::Relaxed) {
                             continue;
                         }
                         let written =
-                            files::whole(store.as_deref(), &job.data, job.mode, &job.path)
+                            files::whole(&store, &job.data, job.mode, &job.path, &mut new_files)
                                 .map(drop)
                                 .map_err(|source| ArchiveError::Write {
                                     path: job.path.clone(),
@@ -487,20 +441,24 @@ impl WriterPool {
         self.failed.load(Ordering::Relaxed)
     }
 
-    /// Wait for every queued file, then report the first failure.
-    fn finish(mut self) -> Result<(), ArchiveError> {
+    /// Wait for every queued file, then report the first failure; the files written afresh.
+    fn finish(mut self) -> Result<Vec<NewFile>, ArchiveError> {
         drop(self.sender.take());
+        let mut new_files = Vec::new();
         for t in self.threads.drain(..) {
-            if t.join().is_err() {
-                return Err(ArchiveError::Write {
-                    path: PathBuf::from("<writer thread>"),
-                    source: io::Error::other("a writer thread panicked"),
-                });
+            match t.join() {
+                Ok(files) => new_files.extend(files),
+                Err(_) => {
+                    return Err(ArchiveError::Write {
+                        path: PathBuf::from("<writer thread>"),
+                        source: io::Error::other("a writer thread panicked"),
+                    });
+                }
             }
         }
         match self.error.lock().expect("error lock").take() {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => Ok(new_files),
         }
     }
 }
@@ -562,13 +520,14 @@ fn file_mode(archive_mode: u32) -> u32 {
 }
 
 /// Write a large entry in [`files::WRITE_CHUNK`] pieces through `buffer` (kept across entries),
-/// sharing it through `store` if there is one.
+/// listed in `new_files` for the store.
 fn write_large(
     entry: &mut impl Read,
     target: &Path,
     mode: u32,
-    store: Option<&Store>,
+    store: &Store,
     buffer: &mut Vec<u8>,
+    new_files: &mut Vec<NewFile>,
 ) -> Result<(), ArchiveError> {
     let write_err = |source| ArchiveError::Write {
         path: target.to_path_buf(),
@@ -580,7 +539,7 @@ fn write_large(
         Err(files::CopyError::Write(e)) => return Err(write_err(e)),
         Ok(()) => {}
     }
-    file.finish().map(drop).map_err(write_err)
+    file.finish(new_files).map(drop).map_err(write_err)
 }
 
 fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError> {
@@ -692,12 +651,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
-        let result = unpack(
-            &targz(entries)[..],
-            &dest,
-            &Options::for_archive(None),
-            || {},
-        );
+        let options = Options::new(None, 2, tmp.path().join("store"));
+        let result = unpack(&targz(entries)[..], &dest, &options, || {}).map(drop);
         (tmp, result)
     }
 
@@ -841,10 +796,9 @@ mod tests {
         fs::create_dir(&dest).unwrap();
         let options = Options {
             limits,
-            threads: 2,
-            store: None,
+            ..Options::new(None, 2, tmp.path().join("store"))
         };
-        let r = unpack(archive, &dest, &options, || {});
+        let r = unpack(archive, &dest, &options, || {}).map(drop);
         let names: Vec<_> = fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
@@ -890,7 +844,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
-        unpack(&archive[..], &dest, &Options::for_archive(None), || {}).unwrap();
+        let options = Options::new(None, 2, tmp.path().join("store"));
+        unpack(&archive[..], &dest, &options, || {}).unwrap();
         assert_eq!(fs::read(dest.join(&long[3..])).unwrap(), b"x");
         assert_eq!(fs::read(dest.join(&pax_name[3..])).unwrap(), b"y");
         assert!(!dest.join("short").exists());
@@ -993,7 +948,8 @@ mod tests {
         for bad in [&good[..good.len() / 2], b"not gzip at all", &[]] {
             let dest = tmp.path().join(format!("s{}", bad.len()));
             fs::create_dir(&dest).unwrap();
-            let r = unpack(bad, &dest, &Options::for_archive(None), || {});
+            let options = Options::new(None, 2, tmp.path().join("store"));
+            let r = unpack(bad, &dest, &options, || {});
             assert!(
                 matches!(r, Err(ArchiveError::Corrupt(_) | ArchiveError::NoGoBinary)),
                 "{r:?}"

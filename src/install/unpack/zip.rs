@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use super::Options;
 use super::bounds::{BoundError, Budget};
 use super::files::{self, SMALL_FILE};
-use crate::store::Store;
+use super::options::Options;
+use crate::store::{NewFile, Store};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ZipError {
@@ -63,17 +63,18 @@ pub type FileHashes = Vec<(String, [u8; 32])>;
 /// Unpack the module zip at `zip_path` into `dest` (existing and empty), stripping `prefix`
 /// (`golang.org/toolchain@<version>/`), within `options`' bounds (see
 /// [`super::Limits::for_archive`], from the zip's size), with its writer threads and through
-/// its store. `on_file` is called per file written (for progress).
+/// its store. `on_file` is called per file written (for progress). Returns the hashes and the
+/// files written afresh (to adopt into the store once the `h1:` is verified).
 pub fn unpack(
     zip_path: &Path,
     prefix: &str,
     dest: &Path,
     options: &Options,
     on_file: &(dyn Fn() + Sync),
-) -> Result<FileHashes, ZipError> {
+) -> Result<(FileHashes, Vec<NewFile>), ZipError> {
     let limits = options.limits;
     let threads = options.threads;
-    let store = options.store.as_deref();
+    let store = &*options.store;
     let max_bytes = limits.unpacked_bytes;
     let mut archive = open(zip_path)?;
     let mut budget = Budget::new(limits);
@@ -131,8 +132,12 @@ pub fn unpack(
     let mut dirs: Vec<PathBuf> = dirs.into_iter().collect();
     dirs.sort_by_key(|d| d.components().count());
     for dir in &dirs {
+        // The mode of a release's dirs whatever the umask (a umask of 000 must not make the
+        // GOROOT world-writable).
         let path = dest.join(dir);
-        fs::create_dir(&path).map_err(|source| ZipError::Write { path, source })?;
+        std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), crate::fsutil::DIR_MODE)
+            .create(&path)
+            .map_err(|source| ZipError::Write { path, source })?;
     }
     drop(archive);
 
@@ -142,19 +147,21 @@ pub fn unpack(
     let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<ZipError>> = Mutex::new(None);
     let hashes: Mutex<Vec<Option<[u8; 32]>>> = Mutex::new(vec![None; names.len()]);
+    let new_files: Mutex<Vec<NewFile>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
                 let result = (|| -> Result<(), ZipError> {
                     let mut archive = open(zip_path)?;
                     let mut buffer = Vec::new();
+                    let mut mine = Vec::new();
                     loop {
                         if failed.load(Ordering::Relaxed) {
-                            return Ok(());
+                            break;
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some((_, rel)) = names.get(i) else {
-                            return Ok(());
+                            break;
                         };
                         let entry = archive.by_index(i).map_err(ZipError::Corrupt)?;
                         let declared = entry.size();
@@ -170,10 +177,13 @@ pub fn unpack(
                             mode_of(rel),
                             store,
                             &mut buffer,
+                            &mut mine,
                         )?;
                         hashes.lock().expect("hash lock")[i] = Some(digest);
                         on_file();
                     }
+                    new_files.lock().expect("file lock").append(&mut mine);
+                    Ok(())
                 })();
                 if let Err(e) = result {
                     failed.store(true, Ordering::Relaxed);
@@ -186,17 +196,18 @@ pub fn unpack(
         return Err(e);
     }
     let hashes = hashes.into_inner().expect("hash lock");
-    restore_go_mods(dest, &names, store.is_some())?;
+    restore_go_mods(dest, &names)?;
     if !dest.join("bin/go").is_file() {
         return Err(ZipError::NoGoBinary {
             prefix: prefix.to_string(),
         });
     }
-    Ok(names
+    let hashes = names
         .into_iter()
         .zip(hashes)
         .map(|((name, _), h)| (name, h.expect("every entry was hashed")))
-        .collect())
+        .collect();
+    Ok((hashes, new_files.into_inner().expect("file lock")))
 }
 
 fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, ZipError> {
@@ -212,8 +223,9 @@ fn write_entry(
     declared: u64,
     path: &Path,
     mode: u32,
-    store: Option<&Store>,
+    store: &Store,
     buffer: &mut Vec<u8>,
+    new_files: &mut Vec<NewFile>,
 ) -> Result<[u8; 32], ZipError> {
     let write_err = |source| ZipError::Write {
         path: path.to_path_buf(),
@@ -227,7 +239,7 @@ fn write_entry(
         }
         head = files::fill(entry, &mut buffer[..small + 1]).map_err(read_err)?;
         if head <= small {
-            return files::whole(store, &buffer[..head], mode, path).map_err(write_err);
+            return files::whole(store, &buffer[..head], mode, path, new_files).map_err(write_err);
         }
     }
     let mut file = files::Large::create(store, mode, path).map_err(write_err)?;
@@ -237,7 +249,7 @@ fn write_entry(
         Err(files::CopyError::Write(e)) => return Err(write_err(e)),
         Ok(()) => {}
     }
-    file.finish().map_err(write_err)
+    file.finish(new_files).map_err(write_err)
 }
 
 /// An entry's reader that counts what it inflates against the bound on the whole zip (shared
@@ -308,9 +320,9 @@ fn mode_of(rel: &str) -> u32 {
 }
 
 /// Copy every `_go.mod` back to `go.mod`, `src/go.mod` last (as `go` does: until it exists
-/// the tree is not a usable GOROOT for module-aware tools). With a store (`link`) the copy is
-/// a hard link: both names are then the one stored file, the one a tarball's `go.mod` is.
-fn restore_go_mods(dest: &Path, names: &[(String, String)], link: bool) -> Result<(), ZipError> {
+/// the tree is not a usable GOROOT for module-aware tools). The copy is a hard link: both
+/// names are then the one stored file, the one a tarball's `go.mod` is.
+fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipError> {
     let mut mods: Vec<&str> = names
         .iter()
         .map(|(_, rel)| rel.as_str())
@@ -326,7 +338,7 @@ fn restore_go_mods(dest: &Path, names: &[(String, String)], link: bool) -> Resul
         {
             continue; // the zip has both; keep its go.mod
         }
-        if link && fs::hard_link(&from, &to).is_ok() {
+        if fs::hard_link(&from, &to).is_ok() {
             continue;
         }
         fs::copy(&from, &to).map_err(|source| ZipError::Write { path: to, source })?;
@@ -371,17 +383,22 @@ mod tests {
         (tmp, path)
     }
 
-    /// Unpack with the bounds `gover` uses for a zip of this size, through `store` if given.
+    /// Unpack with the bounds `gover` uses for a zip of this size, through a store beside
+    /// `dest` (or `store`), adopting what was written as a verified install would.
     fn unpack_with(
         zip: &Path,
         dest: &Path,
         store: Option<Arc<Store>>,
     ) -> Result<FileHashes, ZipError> {
-        let options = Options {
-            store,
-            ..Options::for_archive(Some(fs::metadata(zip).unwrap().len()))
-        };
-        unpack(zip, P, dest, &options, &|| {})
+        let size = Some(fs::metadata(zip).unwrap().len());
+        let store_dir = dest.parent().unwrap().join("store");
+        let mut options = Options::new(size, 8, store_dir);
+        if let Some(store) = store {
+            options.store = store;
+        }
+        let (hashes, new_files) = unpack(zip, P, dest, &options, &|| {})?;
+        options.store.adopt_all(new_files, 2);
+        Ok(hashes)
     }
 
     fn go_bin() -> String {
@@ -538,8 +555,7 @@ mod tests {
                 entries: 1,
                 ..Limits::for_archive(Some(1))
             },
-            threads: 2,
-            store: None,
+            ..Options::new(None, 2, tmp.path().join("store"))
         };
         let err = unpack(&zip, P, &tmp.path().join("stage"), &few, &|| {}).unwrap_err();
         assert!(

@@ -132,7 +132,6 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
         };
     }
     let ttl = ttl()?;
-    check_low_speed()?;
     if !refresh
         && let Some((index, meta_url, age)) = read(home)
         && meta_url == url
@@ -211,17 +210,6 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     }
 }
 
-/// Every command that may go to the network checks this first: a bad setting is an error
-/// before any transfer, not a silently ignored limit.
-fn check_low_speed() -> Result<(), Error> {
-    http::low_speed().map(drop).map_err(|value| Error::BadEnv {
-        name: env::GOVER_HTTP_LOW_SPEED,
-        value,
-        expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
-                   in that many seconds), or 0 for no limit",
-    })
-}
-
 /// The compact form of a cached index: what `list --remote` asks of it. Each release keeps
 /// its version and `stable`, and of its files only the archives without a checksum (which
 /// `list` marks); everything else of go.dev's ~3 MB is left out.
@@ -240,7 +228,6 @@ struct Listing {
 pub fn load_listing(home: &Home, access: &Access) -> Result<Option<Loaded>, Error> {
     if !access.offline {
         let ttl = ttl()?;
-        check_low_speed()?;
         if let Some(loaded) = fresh_listing(home, ttl) {
             return Ok(Some(loaded));
         }
@@ -282,7 +269,7 @@ fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
 /// Write the compact form of `index` (parsed from `bytes`), after the index and its metadata.
 fn write_listing(home: &Home, index: &Index, bytes: &[u8]) -> std::io::Result<()> {
     let listing = Listing {
-        sha256: crate::download::hex(&Sha256::digest(bytes)),
+        sha256: crate::digest::hex(&Sha256::digest(bytes)),
         releases: index
             .releases
             .iter()
@@ -334,7 +321,7 @@ fn read(home: &Home) -> Option<(Index, String, Duration)> {
             if meta
                 .sha256
                 .as_ref()
-                .is_some_and(|sum| *sum != crate::download::hex(&Sha256::digest(&bytes))) =>
+                .is_some_and(|sum| *sum != crate::digest::hex(&Sha256::digest(&bytes))) =>
         {
             (
                 "an unknown URL".to_string(),
@@ -363,7 +350,7 @@ fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
     let meta = serde_json::to_vec(&Meta {
         url: url.to_string(),
         fetched_at,
-        sha256: Some(crate::download::hex(&Sha256::digest(bytes))),
+        sha256: Some(crate::digest::hex(&Sha256::digest(bytes))),
     })
     .map_err(std::io::Error::other)?;
     home.ensure_dir(&home.cache_dir())

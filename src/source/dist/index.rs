@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Platform;
+use super::platform::Platform;
 use crate::version::{GoVersion, VersionRequest};
 
 /// One release, as go.dev lists it.

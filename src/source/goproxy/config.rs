@@ -114,14 +114,9 @@ fn config_dir() -> Option<PathBuf> {
         .or_else(|| home_dir().map(|h| h.join(".config")))
 }
 
-/// After a proxy fails, when the next one is tried (`go help goproxy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FallBack {
-    /// `,`: only after a 404 or 410.
-    OnNotFound,
-    /// `|`: after any error.
-    OnAnyError,
-}
+/// After a proxy fails, when the next one is tried (`go help goproxy`): `,` only after a 404
+/// or 410, `|` after any error.
+pub use crate::source::candidate::FallBack;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProxyEntry {
@@ -156,7 +151,7 @@ impl ProxyList {
                 continue;
             }
             let fall_back = if sep == b'|' {
-                FallBack::OnAnyError
+                FallBack::OnAnyFault
             } else {
                 FallBack::OnNotFound
             };
@@ -338,7 +333,7 @@ mod tests {
                 },
                 ProxyEntry::Url {
                     url: "https://b.example".into(),
-                    fall_back: OnAnyError
+                    fall_back: OnAnyFault
                 },
                 ProxyEntry::Url {
                     url: "https://c.example".into(),

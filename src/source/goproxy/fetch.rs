@@ -3,20 +3,19 @@
 //! checksum database named by `GOSUMDB`: the zip's `h1:` is computed while it is unpacked and
 //! must equal the hash the database vouches for, or nothing is published.
 //!
-//! The zip comes from, in order: Go's own module cache (a toolchain `go` switched to earlier,
-//! read in place), gover's download cache, then each proxy in turn. Wherever it comes from, it
-//! is verified the same way.
+//! This file only describes the zip ([`Archive`]); the install pipeline fetches it (Go's own
+//! module cache, gover's download cache, then each proxy in turn), unpacks it and checks the
+//! `h1:`, the same way wherever it comes from.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use crate::download::{MAX_MODULE_ZIP, Size};
 use crate::error::Error;
 use crate::home::Home;
-use crate::install::{Source, unpack};
-use crate::output::progress::InstallProgress;
 use crate::source::dist::{Access, Platform};
 use crate::source::goproxy::config::GoEnv;
 use crate::source::goproxy::{self, GoproxyError, MODULE, Proxies, Sumdb};
+use crate::source::{Archive, Check, Format, Source};
 use crate::version::{GoVersion, VersionRequest};
 
 pub struct Goproxy<'a> {
@@ -36,14 +35,10 @@ impl<'a> Goproxy<'a> {
         let env = GoEnv::load();
         let proxies = Proxies::from_env(&env)?;
         let sumdb = Sumdb::from_env(&env)?;
-        if let Sumdb::Off { why } = &sumdb {
-            if !access.allow_unverified {
-                return Err(GoproxyError::Unverifiable { why: why.clone() }.into());
-            }
-            crate::output::warn_always(format_args!(
-                "{why}: toolchains from GOPROXY will be installed UNVERIFIED \
-                 (--allow-unverified)"
-            ));
+        if let Sumdb::Off { why } = &sumdb
+            && !access.allow_unverified
+        {
+            return Err(GoproxyError::Unverifiable { why: why.clone() }.into());
         }
         Ok(Goproxy {
             home,
@@ -95,93 +90,45 @@ impl Source for Goproxy<'_> {
         ))
     }
 
-    fn cached_archive(&self, version: &GoVersion, (): &()) -> Option<PathBuf> {
+    /// The zip, verified by its `h1:` from the checksum database; found (after gover's
+    /// download cache) in Go's own module cache (a toolchain `go` switched to earlier, read in
+    /// place, not ours to delete), then on each proxy in turn, at most [`MAX_MODULE_ZIP`]
+    /// bytes as Go allows.
+    fn archive(&self, version: &GoVersion, (): ()) -> Result<Archive, Error> {
         let module_version = goproxy::module_version(version, self.platform);
-        Some(self.home.download_path(&zip_name(&module_version)))
-    }
-
-    fn fetch(&self, version: &GoVersion, (): (), staging: &Path) -> Result<(), Error> {
-        let module_version = goproxy::module_version(version, self.platform);
-        let prefix = format!("{MODULE}@{module_version}/");
         if self.access.offline {
             return Err(Error::Offline {
                 what: format!("verifying {MODULE}@{module_version} needs the checksum database"),
                 hint: "install it once while online".into(),
             });
         }
-        let expected = self.expected_hash(&module_version)?;
-        let check = |zip: &Path, shown: &str| -> Result<(), Error> {
-            let actual = unpack_zip(self.home, version, zip, &prefix, staging)?;
-            match &expected {
-                Some(expected) if *expected != actual => Err(GoproxyError::Hash {
-                    url: shown.to_string(),
-                    expected: expected.clone(),
-                    actual,
-                }
-                .into()),
-                Some(_) => Ok(()),
-                None => {
-                    crate::output::warn_always(format_args!(
-                        "Go {version} was installed UNVERIFIED (h1 of what was received: \
-                         {actual})"
-                    ));
-                    Ok(())
-                }
-            }
+        let check = match (self.expected_hash(&module_version)?, &self.sumdb) {
+            (Some(h1), _) => Check::H1(h1),
+            (None, Sumdb::Off { why }) => Check::Unverified {
+                why: format!("{why} (--allow-unverified)"),
+            },
+            (None, Sumdb::On { .. }) => unreachable!("a database in force always answers"),
         };
-
-        // 1. Go's module cache: a toolchain `go` downloaded earlier. Not ours to delete.
-        if let Some(zip) = self.in_mod_cache(&module_version) {
-            match check(&zip, &zip.display().to_string()) {
-                Ok(()) => {
-                    crate::note!("Used Go's module cache {}", zip.display());
-                    return Ok(());
+        let proxies = self.proxies.value().to_string();
+        let not_found_version = module_version.clone();
+        Ok(Archive {
+            name: format!("{module_version}.zip"),
+            format: Format::Zip {
+                prefix: format!("{MODULE}@{module_version}/"),
+            },
+            check,
+            size: Size::AtMost(MAX_MODULE_ZIP),
+            elsewhere: self.in_mod_cache(&module_version).into_iter().collect(),
+            candidates: self.proxies.zip_candidates(&module_version),
+            not_found: Some(Box::new(move || {
+                GoproxyError::NotFound {
+                    module: MODULE.into(),
+                    version: not_found_version.clone(),
+                    proxies: proxies.clone(),
                 }
-                Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
-                Err(e) => {
-                    crate::output::warn(format_args!(
-                        "{} is unusable ({e}); downloading it",
-                        zip.display()
-                    ));
-                    crate::install::empty_dir(staging)?;
-                }
-            }
-        }
-        // 2. gover's download cache (only verified zips are kept there).
-        let filename = zip_name(&module_version);
-        let cached = self.home.download_path(&filename);
-        if cached.is_file() && expected.is_some() {
-            match check(&cached, &cached.display().to_string()) {
-                Ok(()) => {
-                    crate::note!("Used the cached download {}", cached.display());
-                    return Ok(());
-                }
-                Err(e) if e.exit_code() == crate::error::exit::FILESYSTEM => return Err(e),
-                Err(e) => {
-                    crate::output::warn(format_args!(
-                        "the cached {filename} is unusable ({e}); downloading it again"
-                    ));
-                    let _ = fs::remove_file(&cached);
-                    crate::install::empty_dir(staging)?;
-                }
-            }
-        }
-        // 3. The proxies.
-        let partial = self.home.partial_path(&filename);
-        self.home.ensure_dir(&self.home.downloads_dir())?;
-        let progress = InstallProgress::new(&version.to_string(), None);
-        let bytes = progress.bytes.clone();
-        let downloaded = self
-            .proxies
-            .download_zip(&module_version, &partial, &|n| bytes.inc(n));
-        progress.finish();
-        let url = downloaded?;
-        let result = check(&partial, &url);
-        if result.is_err() || expected.is_none() {
-            let _ = fs::remove_file(&partial);
-            return result;
-        }
-        fs::rename(&partial, &cached).map_err(Error::io("cannot store the download as", &cached))
+                .into()
+            })),
+        })
     }
 }
 
@@ -211,39 +158,4 @@ pub fn resolve(
             url,
         })?;
     Ok(version)
-}
-
-/// The name of a toolchain zip in gover's download cache (as in Go's module cache).
-fn zip_name(module_version: &str) -> String {
-    format!("{module_version}.zip")
-}
-
-/// Unpack `zip` into `staging`, sharing files through the store like a tarball; returns the
-/// `h1:` of its files (from the digests the store computed, not hashed again).
-fn unpack_zip(
-    home: &Home,
-    version: &GoVersion,
-    zip: &Path,
-    prefix: &str,
-    staging: &Path,
-) -> Result<String, Error> {
-    let unzip_err = |source| Error::Unzip {
-        zip: zip.to_path_buf(),
-        source,
-    };
-    let size = fs::metadata(zip)
-        .map_err(|e| unzip_err(unpack::zip::ZipError::Read(e)))?
-        .len();
-    let options = unpack::Options::for_install(Some(size), home.store_dir())?;
-    let progress = InstallProgress::new(&version.to_string(), None);
-    let files = progress.files.clone();
-    let unpacked = unpack::zip::unpack(zip, prefix, staging, &options, &|| files.inc(1));
-    progress.finish();
-    let hashes = unpacked.map_err(unzip_err)?;
-    gover_sumdb::dirhash::hash1(hashes).map_err(|e| {
-        unzip_err(unpack::zip::ZipError::Unsafe {
-            entry: e.to_string(),
-            reason: "a newline in the name",
-        })
-    })
 }

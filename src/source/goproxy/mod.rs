@@ -6,15 +6,16 @@
 //! Verification itself is [`gover_sumdb`]'s; the install source is [`crate::source::goproxy::fetch`].
 
 pub mod config;
+pub mod error;
 pub mod fetch;
 
-use std::fs;
+pub use error::GoproxyError;
+
 use std::io::Read;
-use std::path::{Path, PathBuf};
 
 use crate::home::Home;
 use crate::http::{self, HttpError};
-use crate::source::dist::Platform;
+use crate::source::dist::platform::Platform;
 use crate::version::GoVersion;
 use config::{FallBack, GoEnv, ProxyEntry, ProxyList, SumdbSetting};
 
@@ -49,127 +50,6 @@ fn module_platform(platform: Platform) -> String {
     format!("{}-{arch}", platform.os)
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum GoproxyError {
-    #[error("GOPROXY={value} names no proxy to download toolchains from")]
-    NoProxy { value: String },
-    #[error("cannot fetch {url}")]
-    Http {
-        url: String,
-        #[source]
-        source: HttpError,
-    },
-    #[error("{url} is larger than {limit} bytes")]
-    TooLarge { url: String, limit: u64 },
-    #[error("{module}@{version} is not on any proxy in GOPROXY={proxies}")]
-    NotFound {
-        module: String,
-        version: String,
-        proxies: String,
-    },
-    #[error("GOSUMDB=`{value}` is not valid: {reason}")]
-    BadSumdb { value: String, reason: String },
-    #[error("checksum verification is off for {MODULE} ({why})")]
-    Unverifiable { why: String },
-    #[error("the checksum database refused {module}@{version}")]
-    Sumdb {
-        module: String,
-        version: String,
-        #[source]
-        source: Box<gover_sumdb::SumdbError>,
-    },
-    #[error(
-        "h1 mismatch for {url}: the checksum database says {expected}, the zip hashes to {actual}"
-    )]
-    Hash {
-        url: String,
-        expected: String,
-        actual: String,
-    },
-    #[error("cannot write {}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("no Go release matches `{request}` in {url}")]
-    NoMatch { request: String, url: String },
-    #[error("{what} in {} does not match the checksum database: expected {expected}, got {actual}", path.display())]
-    Mirrored {
-        what: &'static str,
-        path: PathBuf,
-        expected: String,
-        actual: String,
-    },
-    #[error("--layout goproxy mirrors byte-identical module zips, which only a module proxy has")]
-    LayoutNeedsProxy,
-}
-
-impl GoproxyError {
-    pub fn exit_code(&self) -> u8 {
-        use crate::error::exit::*;
-        match self {
-            GoproxyError::NoProxy { .. } | GoproxyError::BadSumdb { .. } => USAGE,
-            GoproxyError::Http { .. } | GoproxyError::TooLarge { .. } => NETWORK,
-            GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
-            GoproxyError::Sumdb { source, .. } => match **source {
-                gover_sumdb::SumdbError::Fetch { .. } => NETWORK,
-                gover_sumdb::SumdbError::NotFound { .. } => NO_MATCH,
-                gover_sumdb::SumdbError::Store { .. } => FILESYSTEM,
-                _ => VERIFY,
-            },
-            GoproxyError::Unverifiable { .. }
-            | GoproxyError::Hash { .. }
-            | GoproxyError::Mirrored { .. } => VERIFY,
-            GoproxyError::LayoutNeedsProxy => USAGE,
-            GoproxyError::Write { .. } => FILESYSTEM,
-        }
-    }
-
-    pub fn hint(&self) -> Option<String> {
-        Some(match self {
-            GoproxyError::NoProxy { .. } => "set GOPROXY to a module proxy URL, e.g. \
-                https://proxy.golang.org or https://goproxy.cn (direct cannot serve toolchains)"
-                .into(),
-            GoproxyError::Http { source, .. } => source
-                .hint()
-                .unwrap_or_else(|| "check GOPROXY and your network".into()),
-            GoproxyError::TooLarge { .. } => "the proxy is misbehaving; try another".into(),
-            GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => {
-                "`gover list --remote --source proxy` shows what the proxy has".into()
-            }
-            GoproxyError::BadSumdb { .. } => {
-                "GOSUMDB is `off`, `name`, `name+key` or `name+key URL` (see `go help module-auth`)"
-                    .into()
-            }
-            GoproxyError::Unverifiable { .. } => "toolchains are always verified (by `go` too); \
-                unset GOSUMDB=off / take golang.org/toolchain out of GONOSUMDB and GOPRIVATE, or \
-                pass --allow-unverified to install without verification"
-                .into(),
-            GoproxyError::Sumdb { source, .. } => source.hint().unwrap_or_else(|| match **source {
-                gover_sumdb::SumdbError::Fetch { .. } => "check your network, GOSUMDB's URL, \
-                    and whether the proxy serves the database (<proxy>/sumdb/<name>/supported)"
-                    .into(),
-                _ => "check GOSUMDB (its key and URL) and that the proxy serves the same \
-                      database; nothing was installed"
-                    .into(),
-            }),
-            GoproxyError::Hash { .. } => "the proxy (or the module cache) served a zip other \
-                than the one the checksum database vouches for; nothing was installed"
-                .into(),
-            GoproxyError::Write { .. } => {
-                "check free space and permissions under GOVER_HOME".into()
-            }
-            GoproxyError::Mirrored { .. } => "the proxy served other bytes than the checksum \
-                database vouches for; nothing was added to the mirror"
-                .into(),
-            GoproxyError::LayoutNeedsProxy => "drop --source dist (`--layout goproxy` always \
-                fetches from GOPROXY)"
-                .into(),
-        })
-    }
-}
-
 /// Read a whole small body, refusing more than `limit` bytes.
 fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
     let request = with_netrc(url);
@@ -197,8 +77,10 @@ fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
     Ok(bytes)
 }
 
-/// `url` with netrc credentials for its host, as `go` sends them (basic auth), unless it
-/// already carries some. [`http`] never shows them in a message.
+/// `url` with netrc credentials for its host, as `go` sends them (basic auth, and only over
+/// https: a password is never sent in the clear), unless it already carries some. When a
+/// credential is skipped because the URL is plain http, gover says so (once per host).
+/// [`http`] never shows credentials in a message.
 fn with_netrc(url: &str) -> String {
     let Ok(mut parsed) = url::Url::parse(url) else {
         return url.to_string();
@@ -209,18 +91,28 @@ fn with_netrc(url: &str) -> String {
     let Some(host) = parsed.host_str().map(str::to_string) else {
         return url.to_string();
     };
-    if let Some((login, password)) = config::netrc_credentials(&host) {
-        let _ = parsed.set_username(&login);
-        let _ = parsed.set_password(Some(&password));
+    let Some((login, password)) = config::netrc_credentials(&host) else {
+        return url.to_string();
+    };
+    if parsed.scheme() != "https" {
+        static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        let mut warned = WARNED.lock().unwrap_or_else(|e| e.into_inner());
+        if !warned.contains(&host) {
+            crate::output::warn(format_args!(
+                "not sending the .netrc credentials for {host} over plain http (as `go`, \
+                 gover sends them only over https)"
+            ));
+            warned.push(host);
+        }
+        return url.to_string();
     }
+    let _ = parsed.set_username(&login);
+    let _ = parsed.set_password(Some(&password));
     parsed.to_string()
 }
 
 fn is_not_found(e: &GoproxyError) -> bool {
-    matches!(e, GoproxyError::Http { source: HttpError::Status { status, .. }, .. }
-        if matches!(status.as_u16(), 404 | 410))
-        || matches!(e, GoproxyError::Http { source: HttpError::File { source, .. }, .. }
-        if source.kind() == std::io::ErrorKind::NotFound)
+    e.is_not_found()
 }
 
 /// The proxies of a `GOPROXY` list that can serve toolchains, with the rule for falling
@@ -285,7 +177,7 @@ impl Proxies {
         for (url, fall_back) in &self.urls {
             match attempt(url) {
                 Ok(v) => return Ok(v),
-                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyError => {
+                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyFault => {
                     last = Some(e);
                 }
                 Err(e) => return Err(e),
@@ -320,77 +212,22 @@ impl Proxies {
         self.try_each(|base| get_small(&zip_url(base, version, ext), MAX_SMALL_FILE))
     }
 
-    /// Download `@v/<version>.zip` into `dest` (replaced), from the first proxy that has it.
-    /// Returns the URL it came from. The bytes are unverified.
-    /// `on_bytes` is told of each chunk written (for a progress bar).
-    pub fn download_zip(
-        &self,
-        version: &str,
-        dest: &Path,
-        on_bytes: &dyn Fn(u64),
-    ) -> Result<String, GoproxyError> {
-        let found = self.try_each(|base| {
-            let url = zip_url(base, version, "zip");
-            download(&url, dest, on_bytes)?;
-            Ok(url)
-        });
-        found.map_err(|e| {
-            if is_not_found(&e) {
-                GoproxyError::NotFound {
-                    module: MODULE.into(),
-                    version: version.into(),
-                    proxies: self.value.clone(),
-                }
-            } else {
-                e
-            }
-        })
+    /// Where `@v/<version>.zip` may be fetched, in `GOPROXY`'s order with its fall-through
+    /// rules, each URL carrying the proxy's `.netrc` credentials where `go` would send them.
+    pub fn zip_candidates(&self, version: &str) -> Vec<crate::source::candidate::Candidate> {
+        self.urls
+            .iter()
+            .map(|(base, fall_back)| crate::source::candidate::Candidate {
+                url: with_netrc(&zip_url(base, version, "zip")),
+                fall_back: *fall_back,
+            })
+            .collect()
     }
 }
 
 /// `<proxy>/golang.org/toolchain/@v/<version>.<ext>`.
 pub fn zip_url(base: &str, version: &str, ext: &str) -> String {
     format!("{base}/{MODULE}/@v/{version}.{ext}")
-}
-
-fn download(url: &str, dest: &Path, on_bytes: &dyn Fn(u64)) -> Result<(), GoproxyError> {
-    let request = with_netrc(url);
-    let url = &http::without_credentials(url);
-    let mut body = http::get(&request).map_err(|source| GoproxyError::Http {
-        url: url.to_string(),
-        source,
-    })?;
-    let result = (|| {
-        let write_err = |source| GoproxyError::Write {
-            path: dest.to_path_buf(),
-            source,
-        };
-        let mut file = fs::File::create(dest).map_err(write_err)?;
-        let mut buf = vec![0u8; 256 * 1024];
-        loop {
-            // A failed read is the network's fault (exit 5), a failed write the disk's (exit 7).
-            let n = match body.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(source) => {
-                    return Err(GoproxyError::Http {
-                        url: url.to_string(),
-                        source: HttpError::Body {
-                            url: url.to_string(),
-                            source,
-                        },
-                    });
-                }
-            };
-            std::io::Write::write_all(&mut file, &buf[..n]).map_err(write_err)?;
-            on_bytes(n as u64);
-        }
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(dest);
-    }
-    result
 }
 
 /// The checksum database in force for the toolchain module, or why there is none.
@@ -449,7 +286,7 @@ impl SumdbFetch {
             let proxied = format!("{base}/sumdb/{name}");
             match get_small(&format!("{proxied}/supported"), MAX_SUMDB_FILE) {
                 Ok(_) => return Ok(SumdbFetch { base: proxied }),
-                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyError => continue,
+                Err(e) if is_not_found(&e) || *fall_back == FallBack::OnAnyFault => continue,
                 Err(e) => return Err(e),
             }
         }

@@ -11,36 +11,13 @@ use std::io::{BufRead, BufReader, Read};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+pub mod error;
+
 use crate::error::Error;
 use crate::home::Home;
 use crate::home::inventory;
 use crate::version::GoVersion;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{} is not a Go tree: {reason}", path.display())]
-    NotATree { path: PathBuf, reason: String },
-    #[error("{} is inside GOVER_HOME ({})", path.display(), home.display())]
-    InsideHome { path: PathBuf, home: PathBuf },
-    #[error("Go {version} is already installed at {}", path.display())]
-    Taken { version: String, path: PathBuf },
-}
-
-impl ImportError {
-    pub fn hint(&self) -> Option<String> {
-        Some(match self {
-            ImportError::NotATree { .. } => {
-                "name the GOROOT: the directory holding VERSION, bin/go and pkg/tool \
-                 (`go env GOROOT` prints it)"
-                    .into()
-            }
-            ImportError::InsideHome { .. } => "gover's own versions need no import".into(),
-            ImportError::Taken { version, .. } => {
-                format!("`gover uninstall {version}` first to import this tree under that name")
-            }
-        })
-    }
-}
+pub use error::ImportError;
 
 /// A Go tree found on disk: its canonical path and the release its `VERSION` names.
 #[derive(Debug, Clone, PartialEq, Eq)]
