@@ -90,24 +90,6 @@ pub fn sync_filesystem(path: &Path) -> io::Result<()> {
     }
 }
 
-/// `path` opened for reading, or `None` when there is nothing there (no such file, or a
-/// parent that is not a directory). One `open` call: the walks up the tree on the shim's hot
-/// path are built from this.
-pub fn open_if_present(path: &Path) -> io::Result<Option<File>> {
-    match File::open(path) {
-        Ok(file) => Ok(Some(file)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,18 +117,5 @@ mod tests {
             2,
             "no temp files left"
         );
-    }
-
-    #[test]
-    fn missing_files_and_non_directory_parents_are_absent() {
-        let tmp = tempfile::tempdir().unwrap();
-        assert!(open_if_present(&tmp.path().join("nope")).unwrap().is_none());
-        fs::write(tmp.path().join("file"), "x").unwrap();
-        assert!(
-            open_if_present(&tmp.path().join("file/child"))
-                .unwrap()
-                .is_none()
-        );
-        assert!(open_if_present(&tmp.path().join("file")).unwrap().is_some());
     }
 }

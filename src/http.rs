@@ -541,13 +541,8 @@ pub fn get(url: &str) -> Result<Body, HttpError> {
     open_with_retry(url, 0, &mut Retry::new()).map(|(body, _)| body)
 }
 
-/// Fetch `url` whole (for small documents such as the index), retrying transient failures
-/// of the request and of the body.
-pub fn get_bytes(url: &str) -> Result<Vec<u8>, HttpError> {
-    fetch_whole(url, false, u64::MAX)
-}
-
-/// Fetch the release index: like [`get_bytes`], but only from a trusted transport (see the
+/// Fetch the release index whole, retrying transient failures of the request and of the
+/// body, only from a trusted transport (see the
 /// module docs), and redirects must stay trusted too. `allow_insecure` (`--allow-insecure`)
 /// lifts that for a plain-`http` index on a network path the user trusts.
 pub fn get_index(url: &str, allow_insecure: bool) -> Result<Vec<u8>, HttpError> {

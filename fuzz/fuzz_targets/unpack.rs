@@ -14,12 +14,13 @@ fn unpack_checked(archive: &[u8], limits: Limits) {
     let tmp = tempfile::tempdir().unwrap();
     let dest = tmp.path().join("stage");
     std::fs::create_dir(&dest).unwrap();
+    // The store is always on: what unpacked is adopted, as after a verified install.
     let options = Options {
         limits,
-        threads: 2,
-        store: None,
+        ..Options::new(None, 2, tmp.path().join("store"))
     };
     let result = unpack(archive, &dest, &options, || {});
+    let result = result.map(|new_files| options.store.adopt_all(new_files, 2));
     if result.is_ok() {
         // Nothing past the bounds was written: no more entries than allowed, no longer path.
         let mut entries = 0u64;
@@ -38,10 +39,12 @@ fn unpack_checked(archive: &[u8], limits: Limits) {
     if let Err(ArchiveError::Bound(BoundError::UnpackedBytes { limit })) = result {
         assert_eq!(limit, limits.unpacked_bytes);
     }
-    let outside: Vec<_> = std::fs::read_dir(tmp.path())
+    let mut outside: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
+        .filter(|name| name != "store")
         .collect();
+    outside.sort();
     assert_eq!(
         outside,
         ["stage"],

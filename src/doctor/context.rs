@@ -35,7 +35,6 @@ pub struct Context {
     pub probes: Vec<Probe>,
     /// The shells `gover setup` (and `--fix`) covers.
     pub setup_shells: Vec<Shell>,
-    pub startup_files: Vec<PathBuf>,
     pub scan: Scan,
     /// With `--store`, the stored files whose content no longer hashes to their name: usually
     /// none. Found while the probes run.
@@ -149,7 +148,6 @@ impl Context {
             goenv,
             probes,
             setup_shells,
-            startup_files,
             scan,
             store_suspects,
             versions: RefCell::new(versions),

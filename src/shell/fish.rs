@@ -16,10 +16,6 @@ impl Integration for Fish {
         "fish"
     }
 
-    fn quote(&self, word: &str) -> String {
-        quote(word)
-    }
-
     fn env_snippet(&self, entries: &[String]) -> String {
         let words: Vec<String> = entries.iter().map(|e| quote(e)).collect();
         format!("set -gx PATH {}\n", words.join(" "))

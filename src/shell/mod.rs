@@ -143,10 +143,6 @@ pub struct StartupFile {
 /// The language methods default to POSIX sh; fish (and zsh's setup block) override them.
 pub trait Integration: Sync {
     fn name(&self) -> &'static str;
-    /// `word` as one literal word of this shell's language.
-    fn quote(&self, word: &str) -> String {
-        posix::quote(word)
-    }
     /// Code that sets PATH to exactly `entries`, for `gover env`.
     fn env_snippet(&self, entries: &[String]) -> String {
         posix::env_snippet(entries)

@@ -22,7 +22,7 @@ use std::thread;
 use ::tar::EntryType;
 use flate2::read::GzDecoder;
 
-use super::bounds::{BoundError, Budget, Capped, Limits};
+use super::bounds::{BoundError, Budget, Capped};
 use super::files::{self, SMALL_FILE};
 use super::options::Options;
 use crate::store::{NewFile, Store};
@@ -77,8 +77,7 @@ pub fn unpack(
     let read = read_entries(
         capped,
         dest,
-        options.limits,
-        &options.store,
+        options,
         &pool,
         &mut links,
         &mut new_files,
@@ -108,13 +107,13 @@ struct Pending {
 fn read_entries(
     reader: impl Read,
     dest: &Path,
-    limits: Limits,
-    store: &Store,
+    options: &Options,
     pool: &WriterPool,
     links: &mut Links,
     new_files: &mut Vec<NewFile>,
     mut on_file: impl FnMut(),
 ) -> Result<(), ArchiveError> {
+    let (limits, store) = (options.limits, &*options.store);
     let mut archive = ::tar::Archive::new(reader);
     let mut budget = Budget::new(limits);
     let mut made_dirs: HashSet<PathBuf> = HashSet::new();
@@ -588,6 +587,7 @@ fn unsafe_entry(path: &Path, reason: &'static str) -> ArchiveError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::install::unpack::bounds::Limits;
     use flate2::Compression;
     use flate2::write::GzEncoder;
 
