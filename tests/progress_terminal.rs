@@ -88,9 +88,14 @@ fn ctrl_c_clears_the_bars_says_what_is_kept_and_the_rerun_resumes() {
     assert_eq!(out.code(), Some(130), "{out}");
     let screen = plain(&out.stdout);
     assert!(
-        screen.contains("interrupted; the partial download is kept for resuming\n"),
+        screen.contains(
+            "interrupted; the partial download is kept for resuming and the files unpacked so \
+             far were removed\n"
+        ),
         "{out}"
     );
+    // What it says is what it did: no staging dir is left for a later install or prune.
+    assert!(ctx.staging().is_empty(), "staging: {:?}", ctx.staging());
     // The bars were taken off before the last words: nothing is drawn after them.
     let last = out.stdout.rfind("interrupted;").unwrap();
     assert!(!out.stdout[last..].contains("ETA"), "{out}");

@@ -229,7 +229,8 @@ fn a_planted_store_entry_with_the_right_metadata_is_never_linked() {
     let genuine = fs::read(&go).unwrap();
     let entry = entry_for(&ctx, &go);
     assert_eq!(ino(&entry), ino(&go));
-    ctx.gover(["uninstall", "1.22.6"]).assert_success();
+    ctx.gover(["uninstall", "--force", "1.22.6"])
+        .assert_success();
     assert!(!entry.exists(), "the uninstall swept the entry");
 
     // The planted program: same length, same mode, the store's mtime.

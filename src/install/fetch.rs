@@ -67,7 +67,10 @@ pub fn fetch(
         }
         match attempt(version, archive, &Origin::File(local.clone()), staging) {
             Ok(new_files) => {
-                crate::note!("Used the cached download {}", local.display());
+                match is_ours {
+                    true => crate::note!("Used the cached download {}", local.display()),
+                    false => crate::note!("Used Go's module cache {}", local.display()),
+                }
                 let cached = is_ours.then(|| local.clone());
                 return Ok(Fetched { new_files, cached });
             }

@@ -52,6 +52,8 @@ pub fn clear_all() {
         live.bytes.finish_and_clear();
         live.files.finish_and_clear();
         let _ = live.multi.clear();
+        // Threads still reading or writing may touch the bars: nothing is drawn any more.
+        live.multi.set_draw_target(ProgressDrawTarget::hidden());
     }
 }
 

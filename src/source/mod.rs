@@ -88,7 +88,9 @@ pub fn try_each<T>(
             last = Some(e);
             break;
         };
-        if !missing {
+        // A proxy without the file is the normal case of a `GOPROXY` list (Go says nothing);
+        // a mirror of go.dev without it is broken, and said so.
+        if !(missing && not_found.is_some()) {
             match std::error::Error::source(&e) {
                 Some(cause) => crate::output::warn(format_args!("{e}\n  caused by: {cause}")),
                 None => crate::output::warn(&e),
