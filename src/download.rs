@@ -142,7 +142,7 @@ pub enum Origin {
 /// and remembers when the source or the cache copy failed, so a consumer's read error can be
 /// told apart from bad data.
 pub struct ArchiveStream {
-    source: Source,
+    input: Input,
     origin: String,
     hasher: Sha256,
     len: u64,
@@ -152,8 +152,9 @@ pub struct ArchiveStream {
     on_read: Box<dyn FnMut(u64) + Send>,
 }
 
-enum Source {
-    Cache(File),
+/// What an [`ArchiveStream`] reads: a file on disk, or a resumable remote.
+enum Input {
+    File(File),
     Remote(Box<Remote>),
 }
 
@@ -165,24 +166,24 @@ impl ArchiveStream {
         size: Size,
         on_read: Box<dyn FnMut(u64) + Send>,
     ) -> Result<ArchiveStream, DownloadError> {
-        let (source, name) = match origin {
+        let (input, name) = match origin {
             Origin::File(path) => {
                 let file = File::open(path).map_err(|source| DownloadError::Cache {
                     path: path.clone(),
                     source,
                 })?;
-                (Source::Cache(file), path.display().to_string())
+                (Input::File(file), path.display().to_string())
             }
             Origin::Remote { url, partial } => {
                 let remote = Remote::open(url, partial, size.declared())?;
                 (
-                    Source::Remote(Box::new(remote)),
+                    Input::Remote(Box::new(remote)),
                     http::without_credentials(url),
                 )
             }
         };
         Ok(ArchiveStream {
-            source,
+            input,
             origin: name,
             hasher: Sha256::new(),
             len: 0,
@@ -195,9 +196,9 @@ impl ArchiveStream {
     /// How many bytes of a partial file an earlier run left this stream continues (0 for a new
     /// download or a file on disk). They are re-read but not reported to `on_read`.
     pub fn resumed_from(&self) -> u64 {
-        match &self.source {
-            Source::Remote(remote) => remote.resumed_from,
-            Source::Cache(_) => 0,
+        match &self.input {
+            Input::Remote(remote) => remote.resumed_from,
+            Input::File(_) => 0,
         }
     }
 
@@ -251,12 +252,12 @@ impl Read for ArchiveStream {
         if self.failure.is_some() {
             return Err(io::Error::other("the download already failed"));
         }
-        let read = match &mut self.source {
-            Source::Cache(file) => file.read(buf).map_err(|source| DownloadError::Interrupted {
+        let read = match &mut self.input {
+            Input::File(file) => file.read(buf).map_err(|source| DownloadError::Interrupted {
                 url: self.origin.clone(),
                 source,
             }),
-            Source::Remote(remote) => remote.read(buf),
+            Input::Remote(remote) => remote.read(buf),
         };
         let n = match read {
             Ok(n) => n,

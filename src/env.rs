@@ -118,5 +118,7 @@ pub const GITHUB_PATH: &str = "GITHUB_PATH";
 /// Where `go env -w` keeps its settings (`off` disables it). Default: `~/.config/go/env`.
 pub const GOENV: &str = "GOENV";
 
-/// Set to disable colour in `gover doctor` (<https://no-color.org>).
+/// Set (to anything but the empty string) to turn colour off in everything gover prints:
+/// messages, warnings and errors on stderr, and `gover doctor`'s report
+/// (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";

@@ -13,7 +13,7 @@ use crate::home::Home;
 use crate::home::inventory;
 use crate::resolve::seen;
 use crate::resolve::version_file;
-use crate::resolve::{self, Source};
+use crate::resolve::{self, Reason};
 use crate::source::dist::{Access, Index};
 use crate::version::{GoVersion, VersionRequest};
 
@@ -61,7 +61,7 @@ pub fn installed_lines(home: &Home) -> Vec<(u64, u64)> {
 pub fn exact_pins(cwd: &std::path::Path, home: &Home) -> Vec<(PathBuf, GoVersion)> {
     let mut files: Vec<PathBuf> = seen::entries(home).into_iter().map(|s| s.file).collect();
     if let Ok(Some(active)) = resolve::pinned(cwd)
-        && let Source::VersionFile(path) = active.source
+        && let Reason::VersionFile(path) = active.source
         && !files.contains(&path)
     {
         files.push(path);

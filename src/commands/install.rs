@@ -6,7 +6,7 @@ use crate::cli::InstallArgs;
 use crate::error::Error;
 use crate::home::Home;
 use crate::install;
-use crate::resolve::{self, Source};
+use crate::resolve::{self, Reason};
 use crate::source::dist::Access;
 use crate::version::{self, VersionRequest};
 
@@ -57,12 +57,12 @@ fn for_install(err: Error) -> Error {
 fn requested_here(home: &Home) -> Result<Option<VersionRequest>, Error> {
     let active = resolve::active_here(home)?;
     let named_by = match &active.source {
-        Source::GoMod { path, line } => format!("{}:{line}", path.display()),
-        Source::VersionFile(path) => path.display().to_string(),
-        Source::Env => crate::env::GOVER_VERSION.to_string(),
-        Source::Default => "the global default".to_string(),
+        Reason::GoMod { path, line } => format!("{}:{line}", path.display()),
+        Reason::VersionFile(path) => path.display().to_string(),
+        Reason::Env => crate::env::GOVER_VERSION.to_string(),
+        Reason::Default => "the global default".to_string(),
     };
-    if active.source == Source::Default
+    if active.source == Reason::Default
         && let Ok(version) = active.installed(home)
     {
         crate::note!(

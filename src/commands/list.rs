@@ -82,7 +82,7 @@ fn remote(home: &Home, access: &Access, all: bool, json: bool) -> Result<(), Err
     let loaded =
         cache::load_listing(home, access)?.expect("verified access always yields an index");
     // Offline and fallback use were announced by `load`; a cache hit within the TTL is told here.
-    if let cache::Origin::Cached {
+    if let cache::Provenance::Cached {
         why: cache::CacheUse::Fresh,
         ..
     } = loaded.origin

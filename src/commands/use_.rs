@@ -5,7 +5,7 @@ use crate::error::Error;
 use crate::home::Home;
 use crate::home::inventory;
 use crate::home::shims;
-use crate::resolve::{self, Source};
+use crate::resolve::{self, Reason};
 use crate::source::dist::Access;
 use crate::version;
 
@@ -33,7 +33,7 @@ pub fn run(args: UseArgs, access: Access) -> Result<(), Error> {
     crate::note!("Now using Go {version} (global default)");
     // Say so when something here outranks the default.
     if let Ok(active) = resolve::active_here(&home)
-        && active.source != Source::Default
+        && active.source != Reason::Default
     {
         crate::note!(
             "note: in this directory {} ({})",

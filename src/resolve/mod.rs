@@ -43,7 +43,7 @@ use version_file::VersionFileError;
 
 /// Where the active version request came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum Reason {
     Env,
     VersionFile(PathBuf),
     /// A go.work or go.mod, and the line (1-based) that decided.
@@ -54,13 +54,13 @@ pub enum Source {
     Default,
 }
 
-impl fmt::Display for Source {
+impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Source::Env => write!(f, "set by {}", env::GOVER_VERSION),
-            Source::VersionFile(path) => write!(f, "set by {}", path.display()),
-            Source::GoMod { path, line } => write!(f, "set by {}:{line}", path.display()),
-            Source::Default => f.write_str("global default"),
+            Reason::Env => write!(f, "set by {}", env::GOVER_VERSION),
+            Reason::VersionFile(path) => write!(f, "set by {}", path.display()),
+            Reason::GoMod { path, line } => write!(f, "set by {}:{line}", path.display()),
+            Reason::Default => f.write_str("global default"),
         }
     }
 }
@@ -69,7 +69,7 @@ impl fmt::Display for Source {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Active {
     pub request: VersionRequest,
-    pub source: Source,
+    pub source: Reason,
     /// Things `gover current` should mention: version files passed over because they name
     /// nothing, a suffixed toolchain taken as a minimum.
     pub notes: Vec<String>,
@@ -92,7 +92,7 @@ pub enum ResolveError {
     #[error("Go {request} is not installed ({origin})")]
     NotInstalled {
         request: VersionRequest,
-        origin: Source,
+        origin: Reason,
     },
 }
 
@@ -127,12 +127,12 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
         let request = VersionRequest::parse(&value).map_err(|_| ResolveError::BadEnv { value })?;
         return Ok(Active {
             request,
-            source: Source::Env,
+            source: Reason::Env,
             notes: Vec::new(),
         });
     }
     if let Some(pinned) = pinned(cwd)? {
-        if let Source::VersionFile(path) = &pinned.source {
+        if let Reason::VersionFile(path) = &pinned.source {
             // One symlink(2) call; what `gover prune --unused` uses to keep this version.
             seen::record(home, path);
         }
@@ -141,7 +141,7 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
     match default_version(home)? {
         Some(v) => Ok(Active {
             request: VersionRequest::Exact(v),
-            source: Source::Default,
+            source: Reason::Default,
             notes: Vec::new(),
         }),
         None => Err(ResolveError::NoVersion),
@@ -182,7 +182,7 @@ pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
                         Some(found) => {
                             return Ok(Some(Active {
                                 request: found.request,
-                                source: Source::VersionFile(found.path),
+                                source: Reason::VersionFile(found.path),
                                 notes,
                             }));
                         }
@@ -241,7 +241,7 @@ pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
         }
         Active {
             request: requirement.request,
-            source: Source::GoMod {
+            source: Reason::GoMod {
                 path: parsed.path,
                 line: requirement.line,
             },
@@ -367,7 +367,7 @@ mod tests {
         let active = pinned_at(&module).unwrap();
         assert_eq!(
             active.source,
-            Source::VersionFile(tmp.path().join("repo/.go-version"))
+            Reason::VersionFile(tmp.path().join("repo/.go-version"))
         );
         // Without the pin the toolchain line decides.
         std::fs::remove_file(tmp.path().join("repo/.go-version")).unwrap();
@@ -378,7 +378,7 @@ mod tests {
         );
         assert_eq!(
             active.source,
-            Source::GoMod {
+            Reason::GoMod {
                 path: module.join("go.mod"),
                 line: 3
             }
@@ -393,7 +393,7 @@ mod tests {
         let module = tmp.path().join("m");
         write(&module.join("go.mod"), "module m\ngo 1.21.3\n");
         let line = |dir: &Path| match pinned_at(dir).unwrap().source {
-            Source::GoMod { path, .. } => path,
+            Reason::GoMod { path, .. } => path,
             other => panic!("{other:?}"),
         };
         assert_eq!(line(&module), tmp.path().join("go.work"));
@@ -412,7 +412,7 @@ mod tests {
         let active = pinned_at(&sub).unwrap();
         assert_eq!(
             active.source,
-            Source::VersionFile(tmp.path().join(".tool-versions"))
+            Reason::VersionFile(tmp.path().join(".tool-versions"))
         );
         assert_eq!(active.notes.len(), 1, "{:?}", active.notes);
         assert!(active.notes[0].contains("sub/.go-version names no version"));
@@ -420,7 +420,7 @@ mod tests {
         write(&tmp.path().join(".go-version"), "1.21.0\n");
         assert_eq!(
             pinned_at(tmp.path()).unwrap().source,
-            Source::VersionFile(tmp.path().join(".go-version"))
+            Reason::VersionFile(tmp.path().join(".go-version"))
         );
     }
 

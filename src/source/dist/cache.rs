@@ -50,11 +50,11 @@ struct Meta {
 #[derive(Debug)]
 pub struct Loaded {
     pub index: Index,
-    pub origin: Origin,
+    pub origin: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub enum Provenance {
     /// Fetched just now.
     Fetched,
     /// The cached copy, fetched `age` ago from `url`.
@@ -75,12 +75,12 @@ pub enum CacheUse {
     Fallback,
 }
 
-impl Origin {
+impl Provenance {
     /// `release index from <url>, cached 5 minutes ago (offline)`, for messages.
     pub fn describe(&self) -> Option<String> {
         match self {
-            Origin::Fetched => None,
-            Origin::Cached { age, url, why } => {
+            Provenance::Fetched => None,
+            Provenance::Cached { age, url, why } => {
                 let why = match why {
                     CacheUse::Fresh => "",
                     CacheUse::Offline => "",
@@ -103,7 +103,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     if access.offline {
         return match read(home) {
             Some((index, meta_url, age)) if meta_url == url => {
-                let origin = Origin::Cached {
+                let origin = Provenance::Cached {
                     age,
                     url: meta_url,
                     why: CacheUse::Offline,
@@ -143,7 +143,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
             human_age(age),
             ttl.as_secs()
         );
-        let origin = Origin::Cached {
+        let origin = Provenance::Cached {
             age,
             url: meta_url,
             why: CacheUse::Fresh,
@@ -170,7 +170,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
                 );
                 return Ok(Some(Loaded {
                     index,
-                    origin: Origin::Fetched,
+                    origin: Provenance::Fetched,
                 }));
             }
             Err(e) => Error::Index(e),
@@ -193,7 +193,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
     match cached.filter(|(_, meta_url, _)| *meta_url == url) {
         Some((index, meta_url, age)) => {
             crate::output::warn(&reason);
-            let origin = Origin::Cached {
+            let origin = Provenance::Cached {
                 age,
                 url: meta_url,
                 why: CacheUse::Fallback,
@@ -258,7 +258,7 @@ fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
     );
     Some(Loaded {
         index,
-        origin: Origin::Cached {
+        origin: Provenance::Cached {
             age,
             url,
             why: CacheUse::Fresh,

@@ -35,7 +35,7 @@ impl Source for Dist<'_> {
         if loaded.index.resolve(request).is_err()
             && matches!(
                 loaded.origin,
-                cache::Origin::Cached {
+                cache::Provenance::Cached {
                     why: cache::CacheUse::Fresh,
                     ..
                 }

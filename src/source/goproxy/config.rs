@@ -24,7 +24,7 @@ pub const SUM_GOLANG_ORG_KEY: &str =
 
 /// Where a setting's value came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub enum SetIn {
     Env,
     GoEnvFile(PathBuf),
     Default,
@@ -53,22 +53,22 @@ impl GoEnv {
     }
 
     /// `key`'s value and where it came from; an empty value counts as unset (as in `go`).
-    pub fn get(&self, key: &str) -> Option<(String, Origin)> {
+    pub fn get(&self, key: &str) -> Option<(String, SetIn)> {
         if let Some(v) = crate::env::var(key) {
-            return Some((v, Origin::Env));
+            return Some((v, SetIn::Env));
         }
         let s = go_env_file::get(&self.settings, key)?;
         let file = self.file.clone().unwrap_or_default();
-        Some((s.value.clone(), Origin::GoEnvFile(file)))
+        Some((s.value.clone(), SetIn::GoEnvFile(file)))
     }
 
-    fn get_or(&self, key: &str, default: &str) -> (String, Origin) {
+    fn get_or(&self, key: &str, default: &str) -> (String, SetIn) {
         self.get(key)
-            .unwrap_or_else(|| (default.to_string(), Origin::Default))
+            .unwrap_or_else(|| (default.to_string(), SetIn::Default))
     }
 
     /// `GOPROXY`, parsed.
-    pub fn proxies(&self) -> (ProxyList, Origin) {
+    pub fn proxies(&self) -> (ProxyList, SetIn) {
         let (value, origin) = self.get_or(GOPROXY, DEFAULT_GOPROXY);
         (ProxyList::parse(&value), origin)
     }
@@ -283,36 +283,55 @@ pub fn netrc_credentials(host: &str) -> Option<(String, String)> {
     netrc_lookup(&std::fs::read_to_string(path).ok()?, host)
 }
 
-/// Go's netrc parsing (cmd/go/internal/auth): `machine`, `login`, `password` tokens; a
-/// `default` entry ends the file for Go; `macdef` skips to the next blank line.
-pub fn netrc_lookup(text: &str, host: &str) -> Option<(String, String)> {
-    let mut machine: Option<String> = None;
-    let (mut login, mut password) = (None::<String>, None::<String>);
-    let mut found = None;
-    let mut flush =
-        |machine: &Option<String>, login: &mut Option<String>, password: &mut Option<String>| {
-            if let (Some(m), Some(l), Some(p)) = (machine, login.take(), password.take())
-                && m == host
-                && found.is_none()
-            {
-                found = Some((l, p));
+/// The `(machine, login, password)` entries of a netrc file, parsed as `go` parses it
+/// (cmd/go/internal/auth/netrc.go): each line is read as `key value` pairs; `machine` starts a
+/// new entry, which is complete (and kept) once it has a login and a password; `macdef` starts
+/// a macro whose body, the following lines up to the next empty line, is skipped (the rest of
+/// the `macdef` line is still read); a line that starts a `default` entry ends the file
+/// (`default` must come after every machine, and `go` does not use it).
+pub fn parse_netrc(text: &str) -> Vec<(String, String, String)> {
+    let mut entries = Vec::new();
+    let (mut machine, mut login, mut password) = (String::new(), String::new(), String::new());
+    let mut in_macro = false;
+    for line in text.split('\n') {
+        if in_macro {
+            in_macro = !line.is_empty();
+            continue;
+        }
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let mut i = 0;
+        while i + 1 < fields.len() {
+            let value = fields[i + 1].to_string();
+            match fields[i] {
+                "machine" => (machine, login, password) = (value, String::new(), String::new()),
+                "login" => login = value,
+                "password" => password = value,
+                "macdef" => in_macro = true,
+                _ => {}
             }
-        };
-    let mut tokens = text.split_whitespace();
-    while let Some(token) = tokens.next() {
-        match token {
-            "machine" => {
-                flush(&machine, &mut login, &mut password);
-                machine = tokens.next().map(str::to_string);
+            if !machine.is_empty() && !login.is_empty() && !password.is_empty() {
+                let entry = std::mem::take(&mut machine);
+                entries.push((
+                    entry,
+                    std::mem::take(&mut login),
+                    std::mem::take(&mut password),
+                ));
             }
-            "default" => break,
-            "login" => login = tokens.next().map(str::to_string),
-            "password" => password = tokens.next().map(str::to_string),
-            _ => {}
+            i += 2;
+        }
+        if fields.get(i) == Some(&"default") {
+            break;
         }
     }
-    flush(&machine, &mut login, &mut password);
-    found
+    entries
+}
+
+/// The first complete entry for `host` (see [`parse_netrc`]).
+pub fn netrc_lookup(text: &str, host: &str) -> Option<(String, String)> {
+    parse_netrc(text)
+        .into_iter()
+        .find(|(machine, _, _)| machine == host)
+        .map(|(_, login, password)| (login, password))
 }
 
 #[cfg(test)]
@@ -401,10 +420,60 @@ mod tests {
     }
 
     #[test]
+    /// Go's own table (cmd/go/internal/auth/netrc_test.go): incomplete entries, one-line
+    /// entries, macros (skipped to the next empty line, the rest of their line still read),
+    /// and `default` ending the file.
+    fn netrc_parses_as_gos_test_table_says() {
+        let text = "
+machine incomplete
+password none
+
+machine api.github.com
+  login user
+  password pwd
+
+machine incomlete.host
+  login justlogin
+
+machine test.host
+login user2
+password pwd2
+
+machine oneline login user3 password pwd3
+
+machine ignore.host macdef ignore
+  login nobody
+  password nothing
+
+machine hasmacro.too macdef ignore-next-lines login user4 password pwd4
+  login nobody
+  password nothing
+
+default
+login anonymous
+password gopher@golang.org
+
+machine after.default
+login oops
+password too-late-in-file
+";
+        let want: Vec<(String, String, String)> = [
+            ("api.github.com", "user", "pwd"),
+            ("test.host", "user2", "pwd2"),
+            ("oneline", "user3", "pwd3"),
+            ("hasmacro.too", "user4", "pwd4"),
+        ]
+        .iter()
+        .map(|(m, l, p)| (m.to_string(), l.to_string(), p.to_string()))
+        .collect();
+        assert_eq!(parse_netrc(text), want);
+    }
+
+    #[test]
     fn netrc_entries_are_found_by_host() {
         let text = "machine a.example login u1 password p1\n\
                     machine proxy.corp.example\n  login ci\n  password s3cret\n\
-                    default login x password y\nmachine late.example login l password q\n";
+                    default\nlogin x password y\nmachine late.example login l password q\n";
         assert_eq!(
             netrc_lookup(text, "proxy.corp.example"),
             Some(("ci".into(), "s3cret".into()))
