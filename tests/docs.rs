@@ -30,7 +30,7 @@ fn the_link_check_finds_missing_files_headings_and_escapes() {
         "README.md",
         "# Top\n\n## Two words\n\n[ok](docs/a.md#a-page) [ok](#two-words) [ok](docs/) \
          [gone](docs/gone.md) [bad](#nope) [code](`not a link`) `[x](hidden.md)`\n\n\
-         ```sh\n[y](fenced.md)\n```\n\n[ext](https://example.com/x#y) [arch](docs/architecture.md)\n",
+         ```sh\n[y](fenced.md)\n```\n\n[ext](https://example.com/x#y)\n",
     );
     write(
         "CONTRIBUTING.md",
