@@ -4,10 +4,6 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// Pages a link may name before they exist, each to be written by a change already planned.
-/// A page listed here that exists fails the check, so the entry is removed once it is written.
-pub const NOT_YET_WRITTEN: &[&str] = &[];
-
 /// The repository root.
 pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -272,17 +268,9 @@ pub fn broken_links(root: &Path) -> Vec<String> {
                 continue;
             };
             let path = root.join(&rel);
-            let pending = NOT_YET_WRITTEN.iter().any(|p| Path::new(p) == rel);
             if !path.exists() {
-                if !pending {
-                    problems.push(wrong("no such file"));
-                }
+                problems.push(wrong("no such file"));
                 continue;
-            }
-            if pending {
-                problems.push(wrong(
-                    "exists now: take it out of NOT_YET_WRITTEN (tests/common/docs.rs)",
-                ));
             }
             let Some(anchor) = anchor else { continue };
             if path.extension().is_none_or(|x| x != "md") {
