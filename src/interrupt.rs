@@ -40,18 +40,37 @@ pub struct Guard {
     old: libc::sigset_t,
 }
 
-/// Start catching Ctrl-C for an install.
-pub fn guard() -> Guard {
-    // SAFETY: plain libc calls on a sigset_t owned here; pthread_sigmask only changes this
-    // thread's mask.
-    let old = unsafe {
+/// Run `f` with SIGINT blocked in this thread, so the threads it starts (the HTTP client's
+/// runtime, built once and reused) never take a Ctrl-C meant for an install's [`Guard`]: a
+/// signal sent to the process goes to a thread that does not block it, and a thread started
+/// before the guard would otherwise be one, and die of it with the bars still on screen.
+pub fn with_sigint_blocked<T>(f: impl FnOnce() -> T) -> T {
+    let guard = block_sigint();
+    let result = f();
+    // SAFETY: restores this thread's mask to what it was before.
+    unsafe {
+        libc::pthread_sigmask(libc::SIG_SETMASK, &guard, std::ptr::null_mut());
+    }
+    result
+}
+
+/// Block SIGINT in this thread; the mask it had before.
+fn block_sigint() -> libc::sigset_t {
+    // SAFETY: plain libc calls on sigset_t values owned here; pthread_sigmask only changes
+    // this thread's mask.
+    unsafe {
         let mut set: libc::sigset_t = std::mem::zeroed();
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGINT);
         let mut old: libc::sigset_t = std::mem::zeroed();
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
         old
-    };
+    }
+}
+
+/// Start catching Ctrl-C for an install.
+pub fn guard() -> Guard {
+    let old = block_sigint();
     ACTIVE.fetch_add(1, Ordering::SeqCst);
     // Started with SIGINT blocked (it inherits this thread's mask), as sigwait requires.
     WAITER.call_once(|| {

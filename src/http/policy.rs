@@ -208,7 +208,7 @@ pub fn client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
     if let Some(client) = slot.get() {
         return Ok(client.clone());
     }
-    let client = build_client(strict)?;
+    let client = crate::interrupt::with_sigint_blocked(|| build_client(strict))?;
     Ok(slot.get_or_init(|| client).clone())
 }
 
