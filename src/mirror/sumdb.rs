@@ -86,6 +86,17 @@ pub fn sync(
 ) -> Result<Report, Error> {
     let verifier = Verifier::parse(key.trim()).map_err(|e| sumdb_err("", SumdbError::Key(e)))?;
     let name = verifier.name().to_string();
+    // The name becomes directories under DIR/sumdb (Go allows `/` in it, and `..`).
+    let safe = name
+        .split('/')
+        .all(|c| !c.is_empty() && c != "." && c != ".." && !c.contains('\\'));
+    if !safe {
+        return Err(GoproxyError::BadSumdb {
+            value: key.to_string(),
+            reason: format!("its name `{name}` cannot name a directory under DIR/sumdb"),
+        }
+        .into());
+    }
     let rel: PathBuf = ["sumdb"].iter().copied().chain(name.split('/')).collect();
     let root = ensure_dirs(dir, &rel)?;
     let _lock = lock(&root)?;
@@ -581,6 +592,20 @@ mod tests {
                 .unwrap();
         }
         db
+    }
+
+    #[test]
+    fn a_database_name_that_leaves_dir_sumdb_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("mirror");
+        for name in ["../escape", "a/../../b", "a//b", "./x"] {
+            let (skey, vkey) = note::generate_key(name, [5; 32]).unwrap();
+            let db = Database::new(&skey).unwrap();
+            let err = sync(&dir, &vkey, &db, &[], &[]).unwrap_err();
+            assert!(err.to_string().contains("GOSUMDB"), "{name}: {err}");
+        }
+        assert!(!tmp.path().join("escape").exists());
+        assert!(!dir.exists());
     }
 
     #[test]
