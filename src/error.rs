@@ -118,6 +118,13 @@ pub enum Error {
         total: usize,
         code: u8,
     },
+    /// A file or directory in a mirror that gover will not use as it is (a link, a bad head).
+    #[error("{what}: {}", path.display())]
+    MirrorFile {
+        what: &'static str,
+        path: PathBuf,
+        hint: &'static str,
+    },
     #[error("{action} {}", path.display())]
     Io {
         action: &'static str,
@@ -183,9 +190,10 @@ impl Error {
             Error::Goproxy(e) => e.exit_code(),
             Error::Unzip { source, .. } if source.is_write() => FILESYSTEM,
             Error::Unzip { .. } => VERIFY,
-            Error::Home(_) | Error::Download(DownloadError::Cache { .. }) | Error::Io { .. } => {
-                FILESYSTEM
-            }
+            Error::Home(_)
+            | Error::Download(DownloadError::Cache { .. })
+            | Error::Io { .. }
+            | Error::MirrorFile { .. } => FILESYSTEM,
             Error::UninstallDefault { .. } => FAILURE,
             Error::VersionInUse { .. } | Error::VersionPinned { .. } => FAILURE,
             Error::NoSuchTool { .. } => NOT_FOUND,
@@ -299,6 +307,7 @@ impl Error {
                 })
             }
             Error::Io { source, .. } => io_hint(source),
+            Error::MirrorFile { hint, .. } => Some(hint.to_string()),
             Error::PruneIncomplete { .. } => Some(
                 "each failure is shown above; fix its cause (often permissions) and run `gover prune` again"
                     .into(),

@@ -75,12 +75,24 @@ fn sync_goproxy(
     }
     crate::note!(
         "Synced {} toolchain(s) into {} ({} downloaded, {} already there); serve that directory \
-         and point GOPROXY at it (or use GOPROXY=file://{}); GOSUMDB stays as it is",
+         and point GOPROXY at it (or use GOPROXY=file://{})",
         report.downloaded.len() + report.present.len(),
         args.dir.display(),
         report.downloaded.len(),
         report.present.len(),
         args.dir.display(),
     );
+    if let Some(db) = &report.sumdb {
+        crate::note!(
+            "Checksum database: tree head of {} records, {} lookup(s), {} new tile(s), {} earlier \
+             head(s) proved, under {}/sumdb/; clients whose GOSUMDB names no URL verify from \
+             the mirror alone",
+            db.size,
+            db.lookups,
+            db.tiles,
+            db.heads,
+            args.dir.display(),
+        );
+    }
     Ok(())
 }

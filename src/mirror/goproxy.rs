@@ -35,6 +35,8 @@ use crate::version::{GoVersion, VersionRequest};
 pub struct Report {
     pub downloaded: Vec<String>,
     pub present: Vec<String>,
+    /// What the checksum database's files hold now.
+    pub sumdb: Option<super::sumdb::Report>,
 }
 
 /// Sync `requests` × `platforms` from GOPROXY into `dir`. With no requests: the newest release
@@ -54,13 +56,18 @@ pub fn sync(
     }
     let env = GoEnv::load();
     let proxies = Proxies::from_env(&env)?;
-    let client = match Sumdb::from_env(&env)? {
-        Sumdb::On { key, url } => goproxy::sumdb_client(home, &proxies, &key, url.as_deref())?,
+    let (client, key) = match Sumdb::from_env(&env)? {
+        Sumdb::On { key, url } => (
+            goproxy::sumdb_client(home, &proxies, &key, url.as_deref())?,
+            key,
+        ),
         Sumdb::Off { why } => return Err(GoproxyError::Unverifiable { why }.into()),
     };
     let at = dir.join(MODULE).join("@v");
     fs::create_dir_all(&at).map_err(Error::io("cannot create", &at))?;
     let mut report = Report::default();
+    // (module version, zip h1) checked by this sync, for the mirror's checksum database files.
+    let mut checked = Vec::new();
     for platform in platforms {
         let (listed, url) = proxies.list(*platform)?;
         for version in wanted(requests, &listed, &url)? {
@@ -119,9 +126,18 @@ pub fn sync(
             }
             write(&at.join(format!("{mv}.mod")), &go_mod)?;
             write(&at.join(format!("{mv}.info")), &info(&proxies, &mv)?)?;
+            checked.push((mv, vouched.zip));
         }
     }
-    write_list(&at)?;
+    let listed = write_list(&at)?;
+    // The checksum database's files for every listed toolchain (src/mirror/sumdb.rs).
+    report.sumdb = Some(super::sumdb::sync(
+        dir,
+        &key,
+        client.fetcher(),
+        &listed,
+        &checked,
+    )?);
     Ok(report)
 }
 
@@ -192,8 +208,8 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     crate::fsutil::write_atomic(path, bytes).map_err(Error::io("cannot write", path))
 }
 
-/// `list`: every module version whose zip is in the dir, sorted.
-fn write_list(at: &Path) -> Result<(), Error> {
+/// `list`: every module version whose zip is in the dir, sorted (and returned).
+fn write_list(at: &Path) -> Result<Vec<String>, Error> {
     let mut versions: Vec<String> = fs::read_dir(at)
         .map_err(Error::io("cannot read", at))?
         .filter_map(|e| e.ok())
@@ -210,5 +226,6 @@ fn write_list(at: &Path) -> Result<(), Error> {
     if !text.is_empty() {
         text.push('\n');
     }
-    write(&at.join("list"), text.as_bytes())
+    write(&at.join("list"), text.as_bytes())?;
+    Ok(versions)
 }

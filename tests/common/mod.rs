@@ -10,6 +10,8 @@
 //!   toolchains packed like golang/build's dl2mod) and a checksum database with its own key.
 //! - [`tls`]: an HTTPS front for the mirror with a throwaway CA (trusted through `SSL_CERT_FILE`), and a
 //!   `CONNECT` proxy that tunnels.
+//! - [`nginx`]: Debian's nginx started by a test (its own config, pid, logs and temp paths; TLS from a CA
+//!   made with `openssl`), on one port of several loopback addresses, and its access log as data.
 //! - [`shells`]: running the real shells (bash, zsh, fish, dash) in each start-up mode inside a `TestContext`,
 //!   and `gover doctor --json` helpers.
 //! - [`mount_ns`]: commands in a private mount namespace where the test's files stand in for
@@ -34,6 +36,7 @@ pub mod gover_release;
 pub mod loop_fs;
 pub mod mirror;
 pub mod mount_ns;
+pub mod nginx;
 pub mod procs;
 pub mod raw_exec;
 pub mod release;
