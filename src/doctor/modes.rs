@@ -53,7 +53,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .mode
             .shell
             .integration()
-            .setup_body(&ctx.shims, &crate::pathenv::system_dirs());
+            .setup_body(&ctx.front, &crate::pathenv::system_dirs());
         let missing: Vec<String> = files
             .iter()
             .filter(|f| !setup::is_current(f, &body))
