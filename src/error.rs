@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::download::DownloadError;
+use crate::gover_self::SelfError;
 use crate::home::HomeError;
 use crate::http::HttpError;
 use crate::import::ImportError;
@@ -50,6 +51,8 @@ pub enum Error {
     Download(#[from] DownloadError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    SelfCmd(#[from] SelfError),
     #[error("cannot unpack {url}")]
     Archive {
         url: String,
@@ -211,11 +214,13 @@ impl Error {
             Error::Import(ImportError::Taken { .. }) => FAILURE,
             Error::Import(_) => USAGE,
             Error::Several { code, .. } => *code,
+            Error::SelfCmd(e) => e.exit_code(),
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::SelfCmd(e) => e.hint(),
             Error::Request(_) => Some(
                 "name a release such as 1.22.5, a minor line such as 1.22, or `latest`".into(),
             ),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod execve;
 pub mod fsutil;
 pub mod go_env_file;
+pub mod gover_self;
 pub mod home;
 pub mod http;
 pub mod import;
