@@ -268,7 +268,7 @@ pub struct PruneArgs {
     /// Also remove installed versions beyond the N newest (never the default or the one active here)
     #[arg(long, value_name = "N")]
     pub keep: Option<usize>,
-    /// Also remove versions that neither the default, the active version nor a recorded .go-version uses
+    /// Also remove versions that neither the default, the active version nor a recorded .go-version, .tool-versions, go.work or go.mod uses
     #[arg(long)]
     pub unused: bool,
     /// Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims
