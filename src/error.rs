@@ -307,7 +307,7 @@ impl Error {
                 };
                 Some(if *fixable > 0 {
                     format!(
-                        "{strict}`gover doctor --fix` repairs {fixable} of them; each other finding says how to fix it"
+                        "{strict}`gover doctor --fix` repairs {fixable} of them; the others say how to fix them"
                     )
                 } else {
                     format!("{strict}each finding above says how to fix it")
