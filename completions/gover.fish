@@ -109,7 +109,7 @@ complete -c gover -n "__fish_gover_using_subcommand upgrade" -s V -l version -d 
 complete -c gover -n "__fish_gover_using_subcommand prune" -l keep -d 'Also remove installed versions beyond the N newest (never the default or the one active here)' -r
 complete -c gover -n "__fish_gover_using_subcommand prune" -l dry-run -d 'Print what would be done and change nothing'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l json -d 'Print JSON'
-complete -c gover -n "__fish_gover_using_subcommand prune" -l unused -d 'Also remove versions that neither the default, the active version nor a recorded .go-version uses'
+complete -c gover -n "__fish_gover_using_subcommand prune" -l unused -d 'Also remove versions that neither the default, the active version nor a recorded .go-version, .tool-versions, go.work or go.mod uses'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l system -d 'Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l archives -d 'Also remove the cached archives kept for installed versions (--keep-archive)'
 complete -c gover -n "__fish_gover_using_subcommand prune" -l yes -d 'With --system: remove links outside GOVER_HOME without asking'

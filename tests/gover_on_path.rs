@@ -5,22 +5,9 @@
 
 mod common;
 
-use std::path::Path;
-
+use common::gover_release::place_binaries;
 use common::shells::{MANAGED, MODES, Shells, have};
-use common::{Release, TestContext, gover_exe, shim_exe};
-
-/// Puts `gover` and `gover-shim` side by side in `bin`, as scripts/install.sh (or
-/// `cargo install`) does.
-fn place_binaries(bin: &Path) {
-    std::fs::create_dir_all(bin).unwrap();
-    for exe in [gover_exe(), shim_exe()] {
-        let to = bin.join(exe.file_name().unwrap());
-        if std::fs::hard_link(&exe, &to).is_err() {
-            std::fs::copy(&exe, &to).unwrap();
-        }
-    }
-}
+use common::{Release, TestContext};
 
 /// A HOME with a few ordinary startup lines, GOVER_HOME unset (the default `~/.gover`).
 fn context() -> TestContext {

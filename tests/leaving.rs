@@ -6,8 +6,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use common::gover_release::place_binaries;
 use common::shells::{MODES, have};
-use common::{Release, TestContext, gover_exe, shim_exe};
+use common::{Release, TestContext};
 
 /// Every entry under `dir`: files with their bytes, dirs, and links with their targets.
 fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
@@ -30,17 +31,6 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, String> {
         }
     }
     out
-}
-
-/// Puts `gover` and `gover-shim` side by side in `bin` (as scripts/install.sh does).
-fn place_binaries(bin: &Path) {
-    std::fs::create_dir_all(bin).unwrap();
-    for exe in [gover_exe(), shim_exe()] {
-        let to = bin.join(exe.file_name().unwrap());
-        if std::fs::hard_link(&exe, &to).is_err() {
-            std::fs::copy(&exe, &to).unwrap();
-        }
-    }
 }
 
 /// The README's "Removing gover" blocks: the one command, then the one by hand.

@@ -11,32 +11,22 @@ use common::{Fault, Release, TestContext, gover_exe, shim_exe};
 
 const NEW: &str = "9.9.9";
 
-/// `gover-<v>-<target>.tar.gz` holding `<top>/gover`, `<top>/gover-shim` (the binaries under
-/// test) and a README, with its `.sha256` and `VERSION`, in a new dir served at `/new/`.
-fn serve_release(ctx: &TestContext, version: &str) -> PathBuf {
-    let dir = ctx.root.join("new-release");
-    std::fs::create_dir_all(&dir).unwrap();
+/// `dir/gover-<version>-<target>.tar.gz` holding `entries` (name under the top dir, bytes,
+/// mode), with its `.sha256`.
+fn write_tarball(dir: &Path, version: &str, entries: &[(&str, Vec<u8>, u32)]) {
     let top = format!("gover-{version}-{}", target());
     let name = format!("{top}.tar.gz");
     let file = std::fs::File::create(dir.join(&name)).unwrap();
     let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
     let mut tar = tar::Builder::new(gz);
-    for (exe, entry) in [(shim_exe(), "gover-shim"), (gover_exe(), "gover")] {
-        let bytes = std::fs::read(exe).unwrap();
+    for (entry, bytes, mode) in entries {
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
-        header.set_mode(0o755);
+        header.set_mode(*mode);
         header.set_cksum();
         tar.append_data(&mut header, format!("{top}/{entry}"), bytes.as_slice())
             .unwrap();
     }
-    let readme = b"gover\n";
-    let mut header = tar::Header::new_gnu();
-    header.set_size(readme.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    tar.append_data(&mut header, format!("{top}/README.md"), &readme[..])
-        .unwrap();
     tar.into_inner().unwrap().finish().unwrap();
     let sum = common::release::sha256_hex(&std::fs::read(dir.join(&name)).unwrap());
     std::fs::write(
@@ -44,6 +34,23 @@ fn serve_release(ctx: &TestContext, version: &str) -> PathBuf {
         format!("{sum}  {name}\n"),
     )
     .unwrap();
+}
+
+/// A release as scripts/release.sh lays it out (`<top>/gover`, `<top>/gover-shim`: the
+/// binaries under test, and a README), with `VERSION`, in a new dir served at `/new/`.
+fn serve_release(ctx: &TestContext, version: &str) -> PathBuf {
+    let dir = ctx.root.join("new-release");
+    std::fs::create_dir_all(&dir).unwrap();
+    let read = |p: PathBuf| std::fs::read(p).unwrap();
+    write_tarball(
+        &dir,
+        version,
+        &[
+            ("gover-shim", read(shim_exe()), 0o755),
+            ("gover", read(gover_exe()), 0o755),
+            ("README.md", b"gover\n".to_vec(), 0o644),
+        ],
+    );
     std::fs::write(dir.join("VERSION"), format!("{version}\n")).unwrap();
     ctx.mirror.serve_dir("/new/", &dir);
     dir
@@ -173,27 +180,8 @@ fn self_update_refuses_a_tarball_without_both_binaries() {
     let bin = ctx.root.join("bin");
     place_old_binaries(&bin);
     let dir = serve_release(&ctx, NEW);
-    // A tarball with only a README, and its correct checksum.
-    let top = format!("gover-{NEW}-{}", target());
-    let name = format!("{top}.tar.gz");
-    let file = std::fs::File::create(dir.join(&name)).unwrap();
-    let mut tar = tar::Builder::new(flate2::write::GzEncoder::new(
-        file,
-        flate2::Compression::fast(),
-    ));
-    let mut header = tar::Header::new_gnu();
-    header.set_size(3);
-    header.set_mode(0o644);
-    header.set_cksum();
-    tar.append_data(&mut header, format!("{top}/gover"), &b"abc"[..])
-        .unwrap();
-    tar.into_inner().unwrap().finish().unwrap();
-    let sum = common::release::sha256_hex(&std::fs::read(dir.join(&name)).unwrap());
-    std::fs::write(
-        dir.join(format!("{name}.sha256")),
-        format!("{sum}  {name}\n"),
-    )
-    .unwrap();
+    // A tarball with a `gover` but no `gover-shim`, and its correct checksum.
+    write_tarball(&dir, NEW, &[("gover", b"abc".to_vec(), 0o755)]);
 
     let out = self_update(&ctx, &bin, "");
 
