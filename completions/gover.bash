@@ -52,6 +52,9 @@ _gover() {
             gover,prune)
                 cmd="gover__subcmd__prune"
                 ;;
+            gover,self)
+                cmd="gover__subcmd__self"
+                ;;
             gover,setup)
                 cmd="gover__subcmd__setup"
                 ;;
@@ -103,6 +106,9 @@ _gover() {
             gover__subcmd__help,prune)
                 cmd="gover__subcmd__help__subcmd__prune"
                 ;;
+            gover__subcmd__help,self)
+                cmd="gover__subcmd__help__subcmd__self"
+                ;;
             gover__subcmd__help,setup)
                 cmd="gover__subcmd__help__subcmd__setup"
                 ;;
@@ -121,6 +127,12 @@ _gover() {
             gover__subcmd__help__subcmd__mirror,sync)
                 cmd="gover__subcmd__help__subcmd__mirror__subcmd__sync"
                 ;;
+            gover__subcmd__help__subcmd__self,uninstall)
+                cmd="gover__subcmd__help__subcmd__self__subcmd__uninstall"
+                ;;
+            gover__subcmd__help__subcmd__self,update)
+                cmd="gover__subcmd__help__subcmd__self__subcmd__update"
+                ;;
             gover__subcmd__mirror,help)
                 cmd="gover__subcmd__mirror__subcmd__help"
                 ;;
@@ -133,6 +145,24 @@ _gover() {
             gover__subcmd__mirror__subcmd__help,sync)
                 cmd="gover__subcmd__mirror__subcmd__help__subcmd__sync"
                 ;;
+            gover__subcmd__self,help)
+                cmd="gover__subcmd__self__subcmd__help"
+                ;;
+            gover__subcmd__self,uninstall)
+                cmd="gover__subcmd__self__subcmd__uninstall"
+                ;;
+            gover__subcmd__self,update)
+                cmd="gover__subcmd__self__subcmd__update"
+                ;;
+            gover__subcmd__self__subcmd__help,help)
+                cmd="gover__subcmd__self__subcmd__help__subcmd__help"
+                ;;
+            gover__subcmd__self__subcmd__help,uninstall)
+                cmd="gover__subcmd__self__subcmd__help__subcmd__uninstall"
+                ;;
+            gover__subcmd__self__subcmd__help,update)
+                cmd="gover__subcmd__self__subcmd__help__subcmd__update"
+                ;;
             *)
                 ;;
         esac
@@ -140,7 +170,7 @@ _gover() {
 
     case "${cmd}" in
         gover)
-            opts="-q -v -h -V --quiet --verbose --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
+            opts="-q -v -h -V --quiet --verbose --help --version install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor self help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,7 +258,7 @@ _gover() {
             return 0
             ;;
         gover__subcmd__help)
-            opts="install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor help"
+            opts="install use local current list uninstall import upgrade prune which exec completions mirror env setup doctor self help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +442,48 @@ _gover() {
         gover__subcmd__help__subcmd__prune)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__self)
+            opts="update uninstall"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__self__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__help__subcmd__self__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -655,6 +727,108 @@ _gover() {
             fi
             case "${prev}" in
                 --keep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self)
+            opts="-q -v -h -V --quiet --verbose --help --version update uninstall help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__help)
+            opts="update uninstall help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__uninstall)
+            opts="-y -q -v -h -V --yes --quiet --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gover__subcmd__self__subcmd__update)
+            opts="-q -v -h --version --force --quiet --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

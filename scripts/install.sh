@@ -129,10 +129,6 @@ for exe in gover-shim gover; do
 done
 
 say "Installed gover $version to $dir (gover and gover-shim; keep them side by side)."
-say "Next:"
-say "  $dir/gover setup            # put Go's shims on PATH in new shells"
-say "  $dir/gover install latest   # install the newest Go"
-case ":${PATH:-}:" in
-    *":$dir:"*) ;;
-    *) say "To call gover by name, add $dir to PATH." ;;
-esac
+say "Next, the newest Go and then gover's PATH block in your shells' startup files:"
+say "  $dir/gover install latest && $dir/gover setup"
+say "New shells then find both \`go\` and \`gover\` by name."

@@ -80,6 +80,35 @@ pub enum Command {
     Setup(SetupArgs),
     /// Find and explain what keeps the right `go` from running, and fix what is safe
     Doctor(DoctorArgs),
+    /// Update gover itself, or take it off this machine
+    #[command(name = "self", subcommand)]
+    SelfCmd(SelfCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SelfCommand {
+    /// Replace gover and gover-shim with the newest release (downloaded and checked as scripts/install.sh does)
+    Update(SelfUpdateArgs),
+    /// Take gover off this machine: its blocks in your startup files, GOVER_HOME and both binaries
+    Uninstall(SelfUninstallArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(disable_version_flag = true)]
+pub struct SelfUpdateArgs {
+    /// This release (e.g. 0.2.0) instead of the newest
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+    /// Replace the binaries even when this is already that release
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SelfUninstallArgs {
+    /// Do not ask (needed without a terminal)
+    #[arg(short, long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]
@@ -239,7 +268,7 @@ pub struct PruneArgs {
     /// Also remove installed versions beyond the N newest (never the default or the one active here)
     #[arg(long, value_name = "N")]
     pub keep: Option<usize>,
-    /// Also remove versions that neither the default, the active version nor a recorded .go-version uses
+    /// Also remove versions that neither the default, the active version nor a recorded .go-version, .tool-versions, go.work or go.mod uses
     #[arg(long)]
     pub unused: bool,
     /// Also look outside GOVER_HOME for Go links and SDK dirs that shadow the shims

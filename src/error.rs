@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use crate::download::DownloadError;
+use crate::gover_self::error::SelfError;
 use crate::home::HomeError;
 use crate::http::HttpError;
 use crate::import::error::ImportError;
@@ -40,6 +41,8 @@ pub enum Error {
     Download(#[from] DownloadError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    SelfCmd(#[from] SelfError),
     #[error("cannot unpack {url}")]
     Archive {
         url: String,
@@ -209,11 +212,13 @@ impl Error {
             Error::Import(ImportError::Taken { .. }) => FAILURE,
             Error::Import(_) => USAGE,
             Error::Several { code, .. } => *code,
+            Error::SelfCmd(e) => e.exit_code(),
         }
     }
 
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::SelfCmd(e) => e.hint(),
             Error::Request(_) => Some(
                 "name a release such as 1.22.5, a minor line such as 1.22, or `latest`".into(),
             ),
@@ -300,7 +305,7 @@ impl Error {
                 };
                 Some(if *fixable > 0 {
                     format!(
-                        "{strict}`gover doctor --fix` repairs {fixable} of them; each other finding says how to fix it"
+                        "{strict}`gover doctor --fix` repairs {fixable} of them; the others say how to fix them"
                     )
                 } else {
                     format!("{strict}each finding above says how to fix it")

@@ -14,6 +14,7 @@ pub(crate) mod execve;
 pub mod exit;
 pub(crate) mod fsutil;
 pub(crate) mod go_env_file;
+pub(crate) mod gover_self;
 pub(crate) mod home;
 pub(crate) mod http;
 pub(crate) mod import;

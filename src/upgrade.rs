@@ -59,7 +59,17 @@ pub fn installed_lines(home: &Home) -> Vec<(u64, u64)> {
 /// Exact pins in `.go-version` files gover knows of: those it has resolved (`seen/`) and the
 /// nearest one from `cwd`.
 pub fn exact_pins(cwd: &std::path::Path, home: &Home) -> Vec<(PathBuf, GoVersion)> {
-    let mut files: Vec<PathBuf> = seen::entries(home).into_iter().map(|s| s.file).collect();
+    // Module files are recorded too (for `prune --unused`); only version files are pins here.
+    let mut files: Vec<PathBuf> = seen::entries(home)
+        .into_iter()
+        .map(|s| s.file)
+        .filter(|f| {
+            !matches!(
+                f.file_name().and_then(|n| n.to_str()),
+                Some("go.mod" | "go.work")
+            )
+        })
+        .collect();
     if let Ok(Some(active)) = resolve::pinned(cwd)
         && let Reason::VersionFile(path) = active.source
         && !files.contains(&path)

@@ -666,6 +666,29 @@ fn use_with_install_installs_then_switches() {
     ctx.assert_no_leftovers();
 }
 
+// See: issue 24, item 6.
+#[test]
+fn use_latest_is_the_newest_release_and_says_when_it_is_not_installed() {
+    let ctx = installed(&["1.22.5"]);
+    ctx.publish(Release::fake("1.23.4"));
+
+    let out = ctx.gover(["use", "latest"]);
+    out.assert_fails(
+        4,
+        "Go 1.23.4, the newest release (`latest`), is not installed",
+    );
+    out.assert_stderr_contains("gover use --install latest")
+        .assert_stderr_contains("the newest installed version is 1.22.5: `gover use 1.22.5`");
+    ctx.assert_default("1.22.5");
+    assert_eq!(ctx.downloads_of("1.23.4"), 0);
+
+    ctx.gover(["use", "--install", "latest"]).assert_success();
+    ctx.assert_default("1.23.4");
+    ctx.gover(["use", "1.22.5"]).assert_success();
+    ctx.gover(["use", "latest"]).assert_success();
+    ctx.assert_default("1.23.4");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // local
 
@@ -716,6 +739,19 @@ fn local_resolves_a_minor_to_the_newest_installed_patch() {
         .assert_success()
         .assert_stdout(&go_version_line("1.22.5"));
     ctx.assert_default("1.22.4");
+}
+
+// See: issue 24, item 6.
+#[test]
+fn local_latest_pins_the_newest_release_even_when_an_older_one_is_installed() {
+    let ctx = installed(&["1.22.5"]);
+    ctx.publish(Release::fake("1.23.4"));
+
+    ctx.gover(["local", "latest"])
+        .assert_success()
+        .assert_stderr_contains("Go 1.23.4 is not installed yet");
+
+    assert_eq!(read(&ctx.project.join(".go-version")), "1.23.4\n");
 }
 
 // ---------------------------------------------------------------------------------------------------------------

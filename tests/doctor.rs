@@ -455,3 +455,62 @@ fn a_go_version_pin_older_than_the_go_mod_go_line_is_a_warning() {
         "{report:#}"
     );
 }
+
+/// A line below gover's block that puts another Go first wins in that mode: the fix comments
+/// out that line, not one above the block that only looks the same. See: issue 24, item 4.
+#[test]
+fn the_fix_for_an_overridden_block_names_the_line_that_runs_last() {
+    if !common::shells::have("bash") {
+        return;
+    }
+    let sb = shells::sandbox();
+    let old = sb.sdk_bin("go1.21");
+    let line = format!("export PATH={old}:$PATH\n");
+    sb.write_home(".bashrc", &format!("# my bashrc\n{line}"));
+    sb.gover_with_path(&["setup", "--shell", "bash"], "/usr/bin:/bin")
+        .run()
+        .assert_success();
+    let with_block = sb.read_home(".bashrc");
+    sb.write_home(".bashrc", &format!("{with_block}alias ll='ls -l'\n{line}"));
+    let below = with_block.lines().count() + 2;
+
+    let (_, report) = sb.doctor(&[], "/usr/bin:/bin");
+
+    let bashrc = sb.home.join(".bashrc");
+    let overridden: Vec<_> = findings(&report, "startup-mode")
+        .into_iter()
+        .filter(|f| f["title"].as_str().unwrap().starts_with("`bash -ic`"))
+        .collect();
+    assert_eq!(overridden.len(), 1, "{report:#}");
+    let f = overridden[0];
+    let command = f["fix"]["command"].as_str().unwrap();
+    assert_eq!(
+        command,
+        format!("sed -i.bak '{below}s/^/# /' '{}'", bashrc.display()),
+        "{f:#}"
+    );
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!(
+            "{}:{below} runs after gover's block and wins",
+            bashrc.display()
+        )),
+        "{f:#}"
+    );
+    assert!(
+        !evidence.contains(&format!("{}:2:", bashrc.display()))
+            && !evidence.contains(&format!("{}:2 ", bashrc.display())),
+        "the line above the block is not a culprit: {f:#}"
+    );
+    // Running the suggested command fixes that mode in one go.
+    sb.command("sh")
+        .args(["-c", command])
+        .run()
+        .assert_success();
+    let (_, after) = sb.doctor(&[], "/usr/bin:/bin");
+    assert_eq!(
+        mode(&after, "bash -ic").unwrap()["gover"],
+        true,
+        "{after:#}"
+    );
+}

@@ -130,10 +130,7 @@ fn repeated_appends_in_etc_profile_and_profile_d_are_found_reported_and_survived
     assert_eq!(appends.len(), 1, "{report:#}");
     let dup = appends[0];
     assert_eq!(dup["severity"], "warning");
-    assert_eq!(
-        dup["title"],
-        format!("`{GO_BIN}` is added to PATH by 3 lines")
-    );
+    assert_eq!(dup["title"], format!("`{GO_BIN}` is added to PATH 3 times"));
     let places = [
         "/etc/profile:4",
         "/etc/profile.d/go-path.sh:1",

@@ -141,7 +141,12 @@ fn install_sh_installs_both_binaries_that_then_install_and_run_go() {
         version(),
         bin.display()
     ));
-    out.assert_stderr_contains(&format!("{}/gover setup", bin.display()));
+    // The next steps, in the quick start's order: the newest Go, then the setup block.
+    out.assert_stderr_contains(&format!(
+        "  {0}/gover install latest && {0}/gover setup\n",
+        bin.display()
+    ));
+    out.assert_stderr_lacks("To call gover by name");
     // The installed pair works: install Go from the mirror, run it through a shim.
     ctx.publish(Release::fake("1.22.5"));
     ctx.command(bin.join("gover"))

@@ -227,11 +227,13 @@ fn environment_d_gives_shims_first_without_empty_entries_or_duplicates_with_the_
     );
     assert!(envd.join("99-gover.conf").is_file());
     let shims = sb.shims_dir().display().to_string();
+    // gover's own dir comes right after the shims (it is on no PATH in the sandbox).
+    let gover_dir = common::gover_exe().parent().unwrap().display().to_string();
 
-    // No PATH before it: the shims and the system dirs, no trailing empty entry.
+    // No PATH before it: the shims, gover's dir and the system dirs, no trailing empty entry.
     let first = generate(&sb, &generator, &[]);
     let path = path_of(&first);
-    let mut expected = vec![shims.clone()];
+    let mut expected = vec![shims.clone(), gover_dir.clone()];
     expected.extend(shells::system_dirs());
     assert_eq!(path, expected);
     assert_clean("no PATH", &path);
@@ -242,7 +244,13 @@ fn environment_d_gives_shims_first_without_empty_entries_or_duplicates_with_the_
     let with_path = generate(&sb, &generator, &[("PATH".into(), "/usr/bin:/bin".into())]);
     assert_eq!(
         path_of(&with_path),
-        [shims.as_str(), &sb.sdk_bin("go1.21"), "/usr/bin", "/bin"]
+        [
+            shims.as_str(),
+            &gover_dir,
+            &sb.sdk_bin("go1.21"),
+            "/usr/bin",
+            "/bin"
+        ]
     );
 
     // systemd runs the generators again on every daemon-reload with what they produced last

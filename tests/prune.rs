@@ -369,7 +369,7 @@ fn unused_keeps_versions_that_seen_go_version_files_ask_for() {
     let dry = ctx.gover(&["prune", "--unused", "--dry-run"]);
     assert_eq!(
         ctx.clean(&dry.stdout),
-        "remove version <tmp>/gover/versions/1.23.0: no default, active or recorded .go-version asks for it\n"
+        "remove version <tmp>/gover/versions/1.23.0: no default, active or recorded version file (.go-version, .tool-versions, go.work, go.mod) asks for it\n"
     );
 
     // Once b's file is gone it protects nothing, and its record goes too.
@@ -396,6 +396,58 @@ fn unused_keeps_versions_that_seen_go_version_files_ask_for() {
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
     assert_eq!(ctx.installed(), ["1.20.1", "1.21.0"]);
     assert_eq!(fs::read_dir(ctx.home.join("seen")).unwrap().count(), 1);
+}
+
+// See: issue 24, item 5.
+#[test]
+fn unused_keeps_versions_that_go_mod_go_work_and_tool_versions_ask_for() {
+    let ctx = Ctx::new();
+    for v in ["1.20.1", "1.21.0", "1.21.3", "1.22.5", "1.23.0", "1.23.5"] {
+        ctx.version(v);
+    }
+    ctx.set_default("1.20.1");
+    ctx.shims();
+    // a: go.mod's toolchain line, run through the shim; b: go.mod's go line (a minimum: the
+    // newest installed 1.21.x), through `gover current`; c: go.work's toolchain line, through
+    // the shim; d: .tool-versions, through the shim.
+    let project = |name: &str, file: &str, text: &str| {
+        let dir = ctx.dir.join(name);
+        fs::create_dir_all(dir.join("sub")).unwrap();
+        fs::write(dir.join(file), text).unwrap();
+        dir.join("sub")
+    };
+    let a = project("a", "go.mod", "module a\n\ngo 1.21\n\ntoolchain go1.23.5\n");
+    let b = project("b", "go.mod", "module b\n\ngo 1.21.0\n");
+    let c = project("c", "go.work", "go 1.20\n\ntoolchain go1.22.5\n");
+    let d = project("d", ".tool-versions", "nodejs 20.1.0\ngolang 1.21.0\n");
+    let shim = ctx.home.join("shims/go");
+    for (dir, want) in [(&a, "go1.23.5"), (&c, "go1.22.5"), (&d, "go1.21.0")] {
+        let go = ctx.run_in(dir, shim.to_str().unwrap(), &["version"]);
+        assert_eq!(String::from_utf8_lossy(&go.stdout), format!("{want}\n"));
+    }
+    assert!(ctx.run_in(&b, GOVER, &["current"]).status.success());
+    assert_eq!(fs::read_dir(ctx.home.join("seen")).unwrap().count(), 4);
+
+    let dry = ctx.gover(&["prune", "--unused", "--dry-run"]);
+    assert_eq!(
+        ctx.clean(&dry.stdout),
+        "remove version <tmp>/gover/versions/1.23.0: no default, active or recorded version file (.go-version, .tool-versions, go.work, go.mod) asks for it\n"
+    );
+    // uninstall refuses a version a go.mod pins, naming it.
+    let out = ctx.gover(&["uninstall", "1.23.5"]);
+    assert!(!out.status.success());
+    assert!(
+        ctx.clean(&out.stderr)
+            .contains("Go 1.23.5 is pinned by <tmp>/a/go.mod"),
+        "{}",
+        ctx.clean(&out.stderr)
+    );
+
+    // A go.mod that no longer names a toolchain protects by its go line only.
+    fs::write(ctx.dir.join("a/go.mod"), "module a\n\ngo 1.22.5\n").unwrap();
+    let out = ctx.gover(&["prune", "--unused"]);
+    assert!(out.status.success(), "{}", ctx.clean(&out.stderr));
+    assert_eq!(ctx.installed(), ["1.20.1", "1.21.0", "1.21.3", "1.22.5"]);
 }
 
 #[test]

@@ -122,7 +122,7 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
     if have("fish") {
         assert!(
             sb.read_home(".config/fish/conf.d/gover.fish")
-                .contains("set -gx PATH $shims $rest")
+                .contains("set -gx PATH $shims $self $rest")
         );
     }
     assert!(
@@ -131,8 +131,9 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
             .nth(2)
             .unwrap()
             .starts_with(&format!(
-                "PATH=${{GOVER_SESSION_PATH:-{}:",
-                sb.shims_dir().display()
+                "PATH=${{GOVER_SESSION_PATH:-{}:{}:",
+                sb.shims_dir().display(),
+                common::gover_exe().parent().unwrap().display()
             ))
     );
     let first_backups = backups(&sb);

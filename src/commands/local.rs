@@ -12,7 +12,8 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let request = version::parse_request(&args.spec)?;
     // A partial request is pinned as the exact release it means: the newest installed match,
-    // else the newest match in the source in force (the index, or GOPROXY's list).
+    // else the newest match in the source in force (the index, or GOPROXY's list); `latest`
+    // always the newest release there.
     let version = match &request {
         // An exact release is checked as a partial one is: against the index (the cached one
         // offline), unless it is installed already. See: issue 12 item 8.
@@ -32,6 +33,8 @@ pub fn run(args: LocalArgs, access: Access) -> Result<(), Error> {
                 }
             }
         }
+        // `latest` is the newest release, as for `install` and `use`, installed or not.
+        VersionRequest::Latest => crate::install::resolve_remote(&home, &request, &access)?,
         other => match other.best_match(&inventory::installed(&home)) {
             Some(v) => v.clone(),
             None => crate::install::resolve_remote(&home, other, &access)?,

@@ -12,6 +12,7 @@ mod list;
 mod local;
 mod mirror;
 mod prune;
+mod self_;
 mod setup;
 mod uninstall;
 mod upgrade;
@@ -64,6 +65,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Env(args) => env::run(args),
         Command::Setup(args) => setup::run(args),
         Command::Doctor(args) => doctor::run(args),
+        Command::SelfCmd(command) => self_::run(command),
     }
 }
 

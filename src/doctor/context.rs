@@ -25,6 +25,8 @@ pub struct Context {
     /// This process's PATH.
     pub path: String,
     pub shims: PathBuf,
+    /// What gover's setup block puts first on PATH (the shims, then gover's own dir if needed).
+    pub front: crate::shell::Front,
     pub gobin: PathBuf,
     /// What is asked for here, or why nothing is.
     pub active: Result<Active, String>,
@@ -65,6 +67,7 @@ impl Context {
         let home = Home::from_env()?;
         let dirs = UserDirs::from_env()?;
         let shims = home.shims_dir();
+        let front = setup::front(&home, &dirs);
         let gobin = pathenv::go_user_bin(&dirs.home);
         let active = resolve::active_here(&home).map_err(|e| {
             let hint = e.hint().map(|h| format!("; {h}")).unwrap_or_default();
@@ -141,6 +144,7 @@ impl Context {
             home,
             dirs,
             shims,
+            front,
             gobin,
             active,
             active_version,

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::probe::{Outcome, Probe};
 use super::scan::Scan;
 use super::{Context, Finding, Fix, Repair, Severity};
-use crate::shell::setup;
+use crate::shell::{block, setup};
 
 /// One finding per kind of trouble: modes whose files lack gover's block (one safe fix for
 /// all), modes where a later file overrides the block, `bash -c`, and shells that did not answer.
@@ -53,7 +53,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
             .mode
             .shell
             .integration()
-            .setup_body(&ctx.shims, &crate::pathenv::system_dirs());
+            .setup_body(&ctx.front, &crate::pathenv::system_dirs());
         let missing: Vec<String> = files
             .iter()
             .filter(|f| !setup::is_current(f, &body))
@@ -141,10 +141,44 @@ fn overridden(ctx: &Context, probe: &Probe, found: &str, go: Option<&str>, path:
         .filter(|e| reads.contains(&e.file))
         .filter(|e| winner_dir.as_ref().is_some_and(|w| e.dirs.contains(w)) || !e.keeps_path)
         .collect();
-    for e in &culprits {
+    // Only a line that runs after the last gover block this mode reads can undo it; of those,
+    // the last one read is the one that wins (it runs last). A line above the block is
+    // harmless: the block puts the shims first again.
+    let order = |file: &Path, line: usize| (reads.iter().position(|f| f == file), line);
+    let last_block = reads.iter().rev().find_map(|f| {
+        let text = std::fs::read_to_string(f).ok()?;
+        let found = block::find(&text)?;
+        let end_line = found.line + text[found.start..found.end].lines().count() - 1;
+        Some(order(f, end_line))
+    });
+    let after: Vec<_> = culprits
+        .iter()
+        .filter(|e| last_block.is_none_or(|b| order(&e.file, e.line) > b))
+        .copied()
+        .collect();
+    let winner = after
+        .iter()
+        .max_by_key(|e| order(&e.file, e.line))
+        .or_else(|| culprits.iter().max_by_key(|e| order(&e.file, e.line)));
+    if let Some(w) = winner {
+        let how = if after.is_empty() {
+            "puts it first"
+        } else {
+            "runs after gover's block and wins"
+        };
+        evidence.push(format!(
+            "{} {how}: {}",
+            Scan::file_line(&w.file, w.line),
+            w.text
+        ));
+    }
+    for e in after
+        .iter()
+        .filter(|e| winner.is_none_or(|w| !std::ptr::eq(**e, *w)))
+    {
         evidence.push(format!("{}: {}", Scan::file_line(&e.file, e.line), e.text));
     }
-    let command = Scan::comment_out_one(culprits.iter().map(|e| (e.file.as_path(), e.line)));
+    let command = winner.map(|w| Scan::comment_out(&w.file, w.line));
     Finding {
         id: "startup-mode",
         severity: Severity::Warning,

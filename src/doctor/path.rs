@@ -79,10 +79,23 @@ pub fn missing_system_dirs(ctx: &Context) -> Vec<Finding> {
         return Vec::new();
     }
     let mut evidence = vec![format!("PATH={}", ctx.path)];
-    let overwrites: Vec<_> = ctx.scan.edits.iter().filter(|e| !e.keeps_path).collect();
+    // A user's line is the culprit; a system file (Debian's /etc/profile sets the base PATH
+    // that way) is only context, named when no user line is.
+    let all: Vec<_> = ctx.scan.edits.iter().filter(|e| !e.keeps_path).collect();
+    let own: Vec<_> = all
+        .iter()
+        .copied()
+        .filter(|e| !e.file.starts_with("/etc"))
+        .collect();
+    let overwrites = if own.is_empty() { all } else { own };
     for e in &overwrites {
+        let context = if e.file.starts_with("/etc") {
+            " (a system file: context, it sets the base PATH)"
+        } else {
+            ""
+        };
         evidence.push(format!(
-            "{} sets PATH without $PATH: {}",
+            "{} sets PATH without $PATH{context}: {}",
             Scan::file_line(&e.file, e.line),
             e.text
         ));

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::probe::Outcome;
-use super::{Context, Finding, Severity};
+use super::{Context, Finding, Repair, Severity};
 
 struct Style {
     on: bool,
@@ -42,37 +42,202 @@ pub struct Layout {
 }
 
 /// `text` in lines of at most `width` columns, the first starting at column `first`, the rest
-/// at `indent` (the caller writes the prefixes). Words longer than a line (paths) stay whole.
+/// at `indent` (the caller writes the prefixes). Lines break between words; a word longer than
+/// a whole line (a long path) breaks after a `/` or `:`, never inside a name.
 fn wrap(text: &str, first: usize, indent: usize, width: Option<usize>) -> Vec<String> {
     let Some(width) = width else {
         return vec![text.to_string()];
     };
+    let room = width.saturating_sub(indent).max(20);
     let mut lines = vec![String::new()];
     let mut col = first;
     for word in text.split(' ') {
-        let len = word.chars().count();
-        let line = lines.last_mut().expect("one line");
-        if line.is_empty() {
-            line.push_str(word);
-            col += len;
-        } else if col + 1 + len <= width {
-            line.push(' ');
-            line.push_str(word);
-            col += 1 + len;
-        } else {
-            lines.push(word.to_string());
-            col = indent + len;
+        for (j, piece) in split_long(word, room).into_iter().enumerate() {
+            let len = piece.chars().count();
+            let line = lines.last_mut().expect("one line");
+            if line.is_empty() {
+                line.push_str(piece);
+                col += len;
+            } else if j == 0 && col + 1 + len <= width {
+                line.push(' ');
+                line.push_str(piece);
+                col += 1 + len;
+            } else {
+                lines.push(piece.to_string());
+                col = indent + len;
+            }
         }
     }
     lines
+}
+
+/// `word` in pieces of at most `room` columns, each ending at a `/` where possible.
+fn split_long(word: &str, room: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = word;
+    while rest.chars().count() > room {
+        let limit = rest.char_indices().nth(room).map_or(rest.len(), |(i, _)| i);
+        let cut = rest[..limit].rfind(['/', ':']).map_or(limit, |i| i + 1);
+        let cut = if cut == 0 { limit } else { cut };
+        out.push(&rest[..cut]);
+        rest = &rest[cut..];
+    }
+    out.push(rest);
+    out
+}
+
+/// Findings that share one cause, shown as one: the `lead` with its evidence and fix, and the
+/// others named after it (their details are in `--json`).
+struct Group<'a> {
+    lead: &'a Finding,
+    also: Vec<&'a Finding>,
+    severity: Severity,
+}
+
+/// The dirs a finding names in backticks (`/usr/local/go/bin`), as its titles and evidence do.
+fn quoted_dirs(f: &Finding) -> Vec<&str> {
+    std::iter::once(f.title.as_str())
+        .chain(f.evidence.iter().map(String::as_str))
+        .flat_map(|t| t.split('`').skip(1).step_by(2))
+        .filter(|d| d.starts_with('/'))
+        .collect()
+}
+
+/// One group per cause, most severe first:
+/// 1. gover's block not (yet) working: `shims-not-on-path` leads; `startup-mode` findings
+///    that the block fixes (files without it, `bash -c` inheriting PATH) join it;
+/// 2. a startup line: `startup-duplicate-append` (a dir added by several lines) or
+///    `startup-overwrites-path` leads; the repeated PATH entry (`path-duplicates`) and a
+///    missing dir (`path-missing-dir`) join it when every dir they name is in its lines, and
+///    lost system dirs (`path-missing-system-dirs`) join the line that replaced PATH;
+/// 3. findings whose fix is the same command (the same line to comment out) join the first;
+/// 4. everything else on its own.
+fn group(findings: &[Finding]) -> Vec<Group<'_>> {
+    let mut lead_of: Vec<Option<usize>> = vec![None; findings.len()];
+    let setup_lead = findings
+        .iter()
+        .position(|f| f.id == "shims-not-on-path")
+        .or_else(|| {
+            findings
+                .iter()
+                .position(|f| f.id == "startup-mode" && f.fix.repair == Some(Repair::Setup))
+        });
+    if let Some(lead) = setup_lead {
+        for (i, f) in findings.iter().enumerate() {
+            let block_fixes = f.fix.repair == Some(Repair::Setup)
+                || f.fix.description.contains("after `gover setup`");
+            if i != lead && f.id == "startup-mode" && block_fixes {
+                lead_of[i] = Some(lead);
+            }
+        }
+    }
+    // A startup line that adds a dir again and again, or replaces PATH, is the cause of what
+    // PATH then looks like.
+    let lines_of = |f: &Finding| f.evidence.join("\n");
+    let causes: Vec<(usize, String)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| matches!(f.id, "startup-duplicate-append" | "startup-overwrites-path"))
+        .map(|(i, f)| (i, format!("{}\n{}", f.title, lines_of(f))))
+        .collect();
+    for (i, f) in findings.iter().enumerate() {
+        let lead = match f.id {
+            "path-duplicates" | "path-missing-dir" => {
+                let dirs = quoted_dirs(f);
+                causes
+                    .iter()
+                    .find(|(_, text)| !dirs.is_empty() && dirs.iter().all(|d| text.contains(d)))
+            }
+            // Its culprits are the overwriting lines (`FILE:N sets PATH without $PATH`).
+            "path-missing-system-dirs" => causes.iter().find(|(l, _)| {
+                findings[*l].id == "startup-overwrites-path"
+                    && f.evidence.iter().any(|e| {
+                        e.split_once(" sets PATH without")
+                            .is_some_and(|(at, _)| findings[*l].title.starts_with(at))
+                    })
+            }),
+            _ => None,
+        };
+        if let Some((lead, _)) = lead {
+            lead_of[i] = Some(*lead);
+        }
+    }
+    // Findings whose fix is the same command have one cause: the line it comments out.
+    for (i, f) in findings.iter().enumerate() {
+        if lead_of[i].is_some() || f.fix.command.is_none() {
+            continue;
+        }
+        let lead =
+            (0..i).find(|&l| lead_of[l].is_none() && findings[l].fix.command == f.fix.command);
+        lead_of[i] = lead;
+    }
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: Vec<Option<usize>> = vec![None; findings.len()];
+    for (i, f) in findings.iter().enumerate() {
+        if lead_of[i].is_none() {
+            index[i] = Some(groups.len());
+            groups.push(Group {
+                lead: f,
+                also: Vec::new(),
+                severity: f.severity,
+            });
+        }
+    }
+    for (i, f) in findings.iter().enumerate() {
+        if let Some(g) = lead_of[i].and_then(|l| index[l]) {
+            groups[g].also.push(f);
+            groups[g].severity = groups[g].severity.min(f.severity);
+        }
+    }
+    groups.sort_by_key(|g| g.severity);
+    groups
+}
+
+/// Evidence lines `FILE:N: TEXT` with the same file and text as one `FILE:N,M: TEXT`.
+fn merge_lines(evidence: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut keys: Vec<Option<(String, String)>> = Vec::new();
+    for e in evidence {
+        let key = split_file_line(e);
+        if let Some((file, n, text)) = &key
+            && let Some(at) = keys
+                .iter()
+                .position(|k| k.as_ref() == Some(&(file.clone(), text.clone())))
+        {
+            out[at] = out[at].replacen(&format!(": {text}"), &format!(",{n}: {text}"), 1);
+            continue;
+        }
+        keys.push(key.map(|(f, _, t)| (f, t)));
+        out.push(e.clone());
+    }
+    out
+}
+
+/// `FILE:N: TEXT` as (FILE, N, TEXT).
+fn split_file_line(e: &str) -> Option<(String, String, String)> {
+    let (head, text) = e.split_once(": ")?;
+    let (file, n) = head.rsplit_once(':')?;
+    (n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() && file.starts_with(['/', '~']))
+        .then(|| (file.to_string(), n.to_string(), text.to_string()))
 }
 
 /// The report for people.
 pub fn human(ctx: &Context, findings: &[Finding], layout: Layout) -> String {
     let style = Style { on: layout.color };
     let width = layout.width;
+    // Paths under the home directory as `~/…`: shorter, and what people type.
+    let home = format!("{}/", ctx.dirs.home.display());
+    let tilde = |text: &str| {
+        if home.len() > 1 {
+            text.replace(&home, "~/")
+        } else {
+            text.to_string()
+        }
+    };
     let mut out = String::new();
-    out.push_str(&format!("gover runs {} here\n", ctx.active_label()));
+    let active = format!("gover runs {} here", ctx.active_label());
+    out.push_str(&tilde(&active));
+    out.push('\n');
     let ok: Vec<&str> = ctx
         .probes
         .iter()
@@ -87,11 +252,9 @@ pub fn human(ctx: &Context, findings: &[Finding], layout: Layout) -> String {
         return out;
     }
     out.push('\n');
-    let id_width = findings.iter().map(|f| f.id.len()).max().unwrap_or(0);
-    let sev_width = 7;
-    let column = sev_width + 1 + id_width + 2;
-    let indent = " ".repeat(column);
-    // Each piece of text at the title column, wrapped, every line painted on its own.
+    let indent = "    ";
+    let column = indent.len();
+    // Each piece of text below a title, wrapped, every line painted on its own.
     let block = |out: &mut String, text: &str, code: Option<&str>| {
         for line in wrap(text, column, column, width) {
             let line = match code {
@@ -101,26 +264,57 @@ pub fn human(ctx: &Context, findings: &[Finding], layout: Layout) -> String {
             out.push_str(&format!("{indent}{line}\n"));
         }
     };
-    for f in findings {
-        let mut title = wrap(&f.title, column, column, width).into_iter();
+    // Each piece of evidence is shown once, under the first finding that has it.
+    let mut shown: Vec<String> = vec![tilde(&format!("gover would run {}", ctx.active_label()))];
+    for g in group(findings) {
+        let f = g.lead;
+        let sev = style.severity(g.severity, 7);
+        let id = style.paint("1", f.id);
+        let head = 7 + 1 + f.id.len() + 2;
+        let mut title = wrap(&tilde(&f.title), head, column, width).into_iter();
         out.push_str(&format!(
-            "{} {}  {}\n",
-            style.severity(f.severity, sev_width),
-            style.paint("1", &format!("{:id_width$}", f.id)),
+            "{sev} {id}  {}\n",
             title.next().unwrap_or_default()
         ));
         for line in title {
             out.push_str(&format!("{indent}{line}\n"));
         }
-        for e in &f.evidence {
-            block(&mut out, e, Some("2"));
+        // Normalised (`FILE:N adds it: TEXT` is `FILE:N: TEXT`), unseen, then merged.
+        let normal = |e: &String| tilde(e).replacen(" adds it: ", ": ", 1);
+        let fresh: Vec<String> = f
+            .evidence
+            .iter()
+            .map(normal)
+            .filter(|e| !shown.contains(e))
+            .collect();
+        for e in merge_lines(&fresh) {
+            block(&mut out, &e, Some("2"));
+        }
+        shown.extend(fresh);
+        shown.extend(g.also.iter().flat_map(|a| a.evidence.iter()).map(normal));
+        if !g.also.is_empty() {
+            let mut ids: Vec<&str> = Vec::new();
+            for a in &g.also {
+                if !ids.contains(&a.id) {
+                    ids.push(a.id);
+                }
+            }
+            block(
+                &mut out,
+                &format!("also: {}; details in `gover doctor --json`", ids.join(", ")),
+                Some("2"),
+            );
         }
         let auto = if f.fix.repair.is_some() {
             " (`gover doctor --fix` does this)"
         } else {
             ""
         };
-        block(&mut out, &format!("fix: {}{auto}", f.fix.description), None);
+        block(
+            &mut out,
+            &format!("fix: {}{auto}", tilde(&f.fix.description)),
+            None,
+        );
         if let Some(cmd) = &f.fix.command {
             // A command is copied whole: never wrapped.
             out.push_str(&format!("{indent}run: {cmd}\n"));

@@ -60,6 +60,46 @@ impl Scan {
             .map(|(file, line)| Scan::comment_out(file, *line))
     }
 
+    /// The command that comments out every one of `lines` (file, line) in one file: the user's
+    /// own file holding the most of them (else a system file's), so a repeat spread over one
+    /// file goes in one command.
+    pub fn comment_out_repeats<'a>(
+        lines: impl IntoIterator<Item = (&'a Path, usize)>,
+    ) -> Option<String> {
+        let lines: Vec<(&Path, usize)> = lines.into_iter().collect();
+        let own: Vec<&(&Path, usize)> = lines
+            .iter()
+            .filter(|(f, _)| !f.starts_with("/etc"))
+            .collect();
+        let pool = if own.is_empty() {
+            lines.iter().collect()
+        } else {
+            own
+        };
+        // The file with the most of them; the first such file on a tie.
+        let count = |f: &Path| pool.iter().filter(|(g, _)| *g == f).count();
+        let mut file = pool.first()?.0;
+        for (f, _) in &pool {
+            if count(f) > count(file) {
+                file = f;
+            }
+        }
+        let edits: Vec<usize> = pool
+            .iter()
+            .filter(|(f, _)| *f == file)
+            .map(|(_, n)| *n)
+            .collect();
+        if let [only] = edits[..] {
+            return Some(Scan::comment_out(file, only));
+        }
+        let edits: Vec<String> = edits.iter().map(|n| format!("-e '{n}s/^/# /'")).collect();
+        Some(format!(
+            "sed -i.bak {} {}",
+            edits.join(" "),
+            crate::shell::posix::quote(&file.display().to_string())
+        ))
+    }
+
     /// The lines that add `dir`.
     pub fn adding<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a PathEdit> + 'a {
         self.edits

@@ -52,7 +52,7 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
                 } else {
                     Severity::Warning
                 },
-                title: format!("`{dir}` is added to PATH by {} lines", lines.len()),
+                title: format!("`{dir}` is added to PATH {} times", lines.len()),
                 evidence: lines
                     .iter()
                     .map(|e| format!("{}: {}", Scan::file_line(&e.file, e.line), e.text))
@@ -61,9 +61,11 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
                     if ours {
                         "gover's setup block adds this dir already: remove these lines"
                     } else {
-                        "keep one of them (none, if it is a Go SDK dir: gover's shims replace it)"
+                        "keep one (none for a Go SDK dir: gover's shims replace it)"
                     },
-                    Scan::comment_out_one(lines.iter().skip(1).map(|e| (e.file.as_path(), e.line))),
+                    Scan::comment_out_repeats(
+                        lines.iter().skip(1).map(|e| (e.file.as_path(), e.line)),
+                    ),
                 ),
             })
         })

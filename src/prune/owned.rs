@@ -115,7 +115,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
                 .entry(v.clone())
                 .or_insert_with(|| "active here".into());
         }
-        // A version a recorded `.go-version` asks for is kept by `--keep` too.
+        // A version a recorded version or module file asks for is kept by `--keep` too.
         for (v, file) in &protected_by_files {
             protected
                 .entry(v.clone())
@@ -151,7 +151,7 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
             locks.extend(in_use_lock);
             let reason = match (by_keep, opts.keep) {
                 (true, Some(n)) => format!("older than the {n} newest installed versions"),
-                _ => "no default, active or recorded .go-version asks for it".to_string(),
+                _ => "no default, active or recorded version file (.go-version, .tool-versions, go.work, go.mod) asks for it".to_string(),
             };
             items.push(Item::new(
                 home.version_dir(v),

@@ -16,7 +16,8 @@
 //! It reads no index, moves up with one directory handle per level (`openat(dir, "..")`, so a
 //! lookup costs the same at any depth), opens every name without blocking and reads regular
 //! files only ([`crate::resolve::repo_file`]), and parses at most one module file. A version file that
-//! chooses the version is recorded in `seen/` (one syscall).
+//! chooses the version is recorded in `seen/` (one syscall), and so is a go.work or go.mod
+//! whose `toolchain` or `go` line does.
 //! The freestanding shim (`src/bin/gover-shim/freestanding/resolve.rs`) follows the same precedence on raw
 //! system calls with the same `gover-core` parsers, and hands every case it does not finish
 //! to this module (through `gover __shim`); `tests/shim_freestanding.rs` checks they agree.
@@ -132,9 +133,10 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
         });
     }
     if let Some(pinned) = pinned(cwd)? {
-        if let Reason::VersionFile(path) = &pinned.source {
-            // One symlink(2) call; what `gover prune --unused` uses to keep this version.
-            seen::record(home, path);
+        // One symlink(2) call; what `gover prune --unused` uses to keep this version.
+        match &pinned.source {
+            Reason::VersionFile(path) | Reason::GoMod { path, .. } => seen::record(home, path),
+            Reason::Env | Reason::Default => {}
         }
         return Ok(pinned);
     }

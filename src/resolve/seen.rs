@@ -1,5 +1,6 @@
-//! The record of `.go-version` files gover has resolved, so `gover prune --unused` knows which
-//! versions projects still ask for.
+//! The record of the files that chose a version when gover resolved one (`.go-version`,
+//! `.tool-versions`, and a go.work or go.mod by its `toolchain` or `go` line), so
+//! `gover prune --unused` knows which versions projects still ask for.
 //!
 //! `$GOVER_HOME/seen/` holds one symlink per version file, named by a hash of the file's
 //! absolute path and pointing at it. Recording runs on the shim's hot path (the freestanding
@@ -42,11 +43,25 @@ pub fn record(home: &Home, file: &Path) {
     }
 }
 
-/// The version a recorded `.go-version` file asks for now: its exact version, or the best
-/// installed match of a partial one. `None` when the file is gone, unreadable or invalid.
+/// The version a recorded file asks for now: its exact version, or the best installed match
+/// of a partial one or a minimum (a go.mod's `go` line). `None` when the file is gone,
+/// unreadable, invalid or names no version any more.
 pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
-    let file = crate::resolve::version_file::read(file).ok()?;
-    match &file.request {
+    let module = matches!(
+        file.file_name().and_then(|n| n.to_str()),
+        Some("go.mod" | "go.work")
+    );
+    let request = if module {
+        let opened = crate::resolve::gomod::open(file.to_path_buf()).ok()??;
+        let (path, handle) = opened;
+        crate::resolve::gomod::read_opened(handle, path)
+            .ok()??
+            .requirement()?
+            .request
+    } else {
+        crate::resolve::version_file::read(file).ok()?.request
+    };
+    match &request {
         VersionRequest::Exact(v) => Some(v.clone()),
         request => request.best_match(installed).cloned(),
     }

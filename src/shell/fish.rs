@@ -1,8 +1,6 @@
 //! fish: every fish sources `~/.config/fish/conf.d/*.fish`, so gover gets a file of its own.
 
-use std::path::Path;
-
-use super::{Integration, StartupFile, UserDirs};
+use super::{Front, Integration, StartupFile, UserDirs};
 
 pub struct Fish;
 
@@ -21,13 +19,20 @@ impl Integration for Fish {
         format!("set -gx PATH {}\n", words.join(" "))
     }
 
-    fn setup_body(&self, shims: &Path, system: &[String]) -> String {
-        let shims = quote(&shims.display().to_string());
+    fn setup_body(&self, front: &Front, system: &[String]) -> String {
+        let shims = quote(&front.shims.display().to_string());
+        let (self_set, self_var) = match &front.gover_dir {
+            Some(d) => (
+                format!("\n    set -l self {}", quote(&d.display().to_string())),
+                " $self",
+            ),
+            None => (String::new(), ""),
+        };
         let system: Vec<String> = system.iter().map(|d| quote(d)).collect();
         let system = system.join(" ");
         format!(
             r#"begin
-    set -l shims {shims}
+    set -l shims {shims}{self_set}
     set -l bin $HOME/go/bin
     if test -n "$GOBIN"
         set bin $GOBIN
@@ -36,11 +41,11 @@ impl Integration for Fish {
     end
     set -l rest
     for d in $PATH {system} $bin
-        if test -n "$d" -a "$d" != .; and not contains -- $d $shims $rest
+        if test -n "$d" -a "$d" != .; and not contains -- $d $shims{self_var} $rest
             set -a rest $d
         end
     end
-    set -gx PATH $shims $rest
+    set -gx PATH $shims{self_var} $rest
 end
 "#
         )

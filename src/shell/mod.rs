@@ -147,14 +147,33 @@ pub trait Integration: Sync {
     fn env_snippet(&self, entries: &[String]) -> String {
         posix::env_snippet(entries)
     }
-    /// The code inside the setup block: puts `shims` first, drops duplicate and empty
-    /// entries, and appends the `system` dirs and then the Go user bin dir where PATH lacks
-    /// them, without spawning any process.
-    fn setup_body(&self, shims: &Path, system: &[String]) -> String {
-        posix::setup_body(shims, system)
+    /// The code inside the setup block: puts `front` first (the shims, then gover's own dir
+    /// when it needs a place), drops duplicate and empty entries, and appends the `system`
+    /// dirs and then the Go user bin dir where PATH lacks them, without spawning any process.
+    fn setup_body(&self, front: &Front, system: &[String]) -> String {
+        posix::setup_body(front, system)
     }
     /// The files setup writes for this shell.
     fn startup_files(&self, dirs: &UserDirs) -> Vec<StartupFile>;
+}
+
+/// What the setup block puts at the front of PATH, in this order: the shims dir, then the
+/// directory holding `gover` itself when it is not on PATH by other means (see
+/// [`setup::gover_dir`]), so `gover` runs by name in every new shell too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Front {
+    pub shims: PathBuf,
+    pub gover_dir: Option<PathBuf>,
+}
+
+impl Front {
+    /// The entries, in order.
+    pub fn entries(&self) -> Vec<String> {
+        std::iter::once(&self.shims)
+            .chain(self.gover_dir.as_ref())
+            .map(|p| p.display().to_string())
+            .collect()
+    }
 }
 
 /// The variable the environment.d file sets to the PATH it produced. systemd runs the
@@ -167,11 +186,11 @@ pub const SYSTEMD_MARKER: &str = "GOVER_SESSION_PATH";
 /// `${VAR:-default}` and `${VAR:+alternate}` expansion): the shims, then the PATH set before
 /// it, or the `system` dirs when none is set, so the result never has an empty entry (the
 /// current directory).
-pub fn systemd_body(shims: &Path, system: &[String]) -> String {
+pub fn systemd_body(front: &Front, system: &[String]) -> String {
     let system = system.join(":");
     format!(
         "PATH=${{{SYSTEMD_MARKER}:-{}:${{PATH:-{system}}}}}\n{SYSTEMD_MARKER}=${{PATH}}\n",
-        shims.display()
+        front.entries().join(":")
     )
 }
 

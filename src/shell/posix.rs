@@ -1,7 +1,7 @@
 //! What bash and POSIX sh share: single-quote quoting, `export PATH=…`, and the setup block
 //! written in plain POSIX sh so dash, bash and ksh all run it.
 
-use std::path::Path;
+use super::Front;
 
 /// `'…'`, with each `'` written as `'\''`.
 pub fn quote(word: &str) -> String {
@@ -18,23 +18,33 @@ pub fn env_snippet(entries: &[String]) -> String {
 /// `system` (the standard system dirs, fixed when setup runs) and then the Go user bin dir that
 /// PATH lacks, never moving what is there: a startup line that overwrote PATH still leaves a
 /// shell that finds `ls`. Builtins only: it costs no process at shell start-up.
-pub fn setup_body(shims: &Path, system: &[String]) -> String {
-    let shims = quote(&shims.display().to_string());
+pub fn setup_body(front: &Front, system: &[String]) -> String {
+    let shims = quote(&front.shims.display().to_string());
+    // gover's own dir, when it needs a place: second, skipped where PATH already has it.
+    let (self_set, self_skip, self_put, self_unset) = match &front.gover_dir {
+        Some(d) => (
+            format!("__gover_self={}\n", quote(&d.display().to_string())),
+            "|\"$__gover_self\"",
+            ":$__gover_self",
+            " __gover_self",
+        ),
+        None => (String::new(), "", "", ""),
+    };
     let system: Vec<String> = system.iter().map(|d| quote(d)).collect();
     let system = system.join(" ");
     format!(
         r#"__gover_shims={shims}
-if [ -n "${{GOBIN:-}}" ]; then __gover_bin=$GOBIN; else __gover_bin=${{GOPATH:-$HOME/go}}; __gover_bin=${{__gover_bin%%:*}}/bin; fi
+{self_set}if [ -n "${{GOBIN:-}}" ]; then __gover_bin=$GOBIN; else __gover_bin=${{GOPATH:-$HOME/go}}; __gover_bin=${{__gover_bin%%:*}}/bin; fi
 __gover_rest= __gover_opts=$- __gover_ifs=$IFS __gover_ifs_set=${{IFS+set}}
 set -f; IFS=:
 for __gover_d in $PATH {system} "$__gover_bin"; do
-  case $__gover_d in ''|.|"$__gover_shims") continue ;; esac
+  case $__gover_d in ''|.|"$__gover_shims"{self_skip}) continue ;; esac
   case :$__gover_rest: in *:"$__gover_d":*) ;; *) __gover_rest=${{__gover_rest:+$__gover_rest:}}$__gover_d ;; esac
 done
 if [ -n "$__gover_ifs_set" ]; then IFS=$__gover_ifs; else unset IFS; fi
 case $__gover_opts in *f*) ;; *) set +f ;; esac
-PATH=$__gover_shims${{__gover_rest:+:$__gover_rest}}; export PATH
-unset __gover_shims __gover_bin __gover_rest __gover_opts __gover_ifs __gover_ifs_set __gover_d
+PATH=$__gover_shims{self_put}${{__gover_rest:+:$__gover_rest}}; export PATH
+unset __gover_shims{self_unset} __gover_bin __gover_rest __gover_opts __gover_ifs __gover_ifs_set __gover_d
 "#
     )
 }

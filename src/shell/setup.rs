@@ -30,9 +30,47 @@ pub fn default_shells() -> Vec<Shell> {
         .collect()
 }
 
+/// The directory holding the running `gover`, when the setup block has to put it on PATH for
+/// `gover` to run by name in a new shell. Not when it is a standard system dir (every PATH
+/// has those), nor when it is cargo's bin dir (`$CARGO_HOME/bin`, default `~/.cargo/bin`) and
+/// PATH already has it (rustup's `~/.cargo/env` puts it there), nor when it cannot be a PATH
+/// entry at all (a `:` or a newline in it).
+pub fn gover_dir(dirs: &UserDirs) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.to_path_buf();
+    let text = dir.to_str()?;
+    if !dir.is_absolute() || text.contains([':', '\n']) {
+        return None;
+    }
+    if crate::pathenv::system_dirs().iter().any(|d| d == text) {
+        return None;
+    }
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .filter(|c| c.is_absolute())
+        .unwrap_or_else(|| dirs.home.join(".cargo"))
+        .join("bin");
+    let on_path = std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .any(|e| Path::new(e) == dir);
+    if dir == cargo_bin && on_path {
+        return None;
+    }
+    Some(dir)
+}
+
+/// What the block puts first on PATH: the shims, then [`gover_dir`].
+pub fn front(home: &Home, dirs: &UserDirs) -> shell::Front {
+    shell::Front {
+        shims: home.shims_dir(),
+        gover_dir: gover_dir(dirs),
+    }
+}
+
 /// The files to write for `shells` (and systemd), each once.
 pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) -> Vec<Target> {
-    let shims = home.shims_dir();
+    let front = front(home, dirs);
     let system = crate::pathenv::system_dirs();
     let mut out: Vec<Target> = Vec::new();
     for sh in shells {
@@ -43,7 +81,7 @@ pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) ->
                 None => out.push(Target {
                     path: file.path,
                     read_by: file.read_by.to_string(),
-                    body: integration.setup_body(&shims, &system),
+                    body: integration.setup_body(&front, &system),
                 }),
             }
         }
@@ -52,7 +90,7 @@ pub fn targets(home: &Home, dirs: &UserDirs, shells: &[Shell], systemd: bool) ->
         out.push(Target {
             path: dirs.systemd_env_file(),
             read_by: "systemd user services and graphical sessions".to_string(),
-            body: shell::systemd_body(&shims, &system),
+            body: shell::systemd_body(&front, &system),
         });
     }
     out

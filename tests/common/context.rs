@@ -396,6 +396,16 @@ impl TestContext {
         Run::new(command, program.as_ref().to_string_lossy().into_owned())
     }
 
+    /// `path` as doctor's report for people writes it: under HOME as `~/…`.
+    pub fn as_shown(&self, path: &Path) -> String {
+        let text = path.display().to_string();
+        let home = format!("{}/", self.home.display());
+        match text.strip_prefix(&home) {
+            Some(rest) => format!("~/{rest}"),
+            None => text,
+        }
+    }
+
     /// `$GOVER_HOME/shims:/usr/bin:/bin`.
     pub fn sandbox_path(&self) -> String {
         format!("{}:/usr/bin:/bin", self.gover_home.join("shims").display())

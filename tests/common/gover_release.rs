@@ -80,3 +80,15 @@ pub fn packed_release() -> PathBuf {
     }
     done
 }
+
+/// Puts `gover` and `gover-shim` side by side in `bin`, as scripts/install.sh (or `cargo
+/// install`) does: hard links to the binaries under test where possible, else copies.
+pub fn place_binaries(bin: &Path) {
+    std::fs::create_dir_all(bin).unwrap();
+    for exe in [gover_exe(), shim_exe()] {
+        let to = bin.join(exe.file_name().unwrap());
+        if std::fs::hard_link(&exe, &to).is_err() {
+            std::fs::copy(&exe, &to).unwrap();
+        }
+    }
+}

@@ -114,10 +114,15 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
             kind,
             level,
         } => {
-            record_seen(home, &path_at(&cwd, level, kind)?);
+            record_seen(home, &path_at(&cwd, level, kind.file_name())?);
             return Ok(Some(request));
         }
         Found::Modules { work, module } => (work, module),
+    };
+    // The module file that decides, and its path (recorded in `seen/` when it names a version,
+    // so `gover prune --unused` keeps what it asks for).
+    let at = |(fd, level, name): (Fd, usize, &str)| -> Result<(Fd, Buf), HandOver> {
+        Ok((fd, path_at(&cwd, level, name)?))
     };
     if !modules {
         return Ok(None);
@@ -125,16 +130,17 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
     let chosen = match gowork {
         // Relative, missing or not a file: `gover __shim` says what is wrong.
         GoWork::File(path) if path.starts_with(b"/") => {
-            let fd = sys::open_nonblocking(Buf::from(path)?.c_str()).map_err(|_| HandOver)?;
+            let path = Buf::from(path)?;
+            let fd = sys::open_nonblocking(path.c_str()).map_err(|_| HandOver)?;
             match walk::verdict(walk::file_type(fd.mode().map_err(|_| HandOver)?)) {
-                Verdict::Read => Some(fd),
+                Verdict::Read => Some((fd, path)),
                 Verdict::PassOver | Verdict::Refuse => return Err(HandOver),
             }
         }
         GoWork::File(_) => return Err(HandOver),
-        GoWork::Auto | GoWork::Off => work.or(module),
+        GoWork::Auto | GoWork::Off => work.or(module).map(at).transpose()?,
     };
-    let Some(fd) = chosen else {
+    let Some((fd, path)) = chosen else {
         return Ok(None);
     };
     // From the kernel rather than the stack, which then stays small (tens of KiB) even under a
@@ -148,7 +154,11 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
         return Err(HandOver);
     }
     let (go, toolchain) = gomod::parse(&text[..len]).map_err(|_| HandOver)?;
-    Ok(gomod::requirement(go.as_ref(), toolchain.as_ref()).map(|r| r.request))
+    let request = gomod::requirement(go.as_ref(), toolchain.as_ref()).map(|r| r.request);
+    if request.is_some() {
+        record_seen(home, &path);
+    }
+    Ok(request)
 }
 
 /// What the walk up found.
@@ -161,8 +171,8 @@ enum Found {
     },
     /// No version file anywhere up: the nearest go.work and go.mod, opened but not read.
     Modules {
-        work: Option<Fd>,
-        module: Option<Fd>,
+        work: Option<(Fd, usize, &'static str)>,
+        module: Option<(Fd, usize, &'static str)>,
     },
 }
 
@@ -186,8 +196,8 @@ fn walk_up(
         + 1;
     // Only a lexical walk needs the path of each level (a copy of a PATH_MAX buffer).
     let mut here = lexical.then(|| cwd.clone());
-    let mut work: Option<Fd> = None;
-    let mut module: Option<Fd> = None;
+    let mut work: Option<(Fd, usize, &'static str)> = None;
+    let mut module: Option<(Fd, usize, &'static str)> = None;
     let mut text = [0u8; version_file::MAX_LEN + 1];
     for level in 0..levels {
         if level > 0 {
@@ -226,8 +236,8 @@ fn walk_up(
                         });
                     }
                 }
-                Name::GoWork => work = Some(fd),
-                Name::GoMod => module = Some(fd),
+                Name::GoWork => work = Some((fd, level, name.file_name())),
+                Name::GoMod => module = Some((fd, level, name.file_name())),
             }
             walk.found(name);
         }
@@ -247,13 +257,13 @@ fn lost_cwd(errno: sys::Errno) -> ! {
     super::fail(message, errno, 126)
 }
 
-/// The path of the version file of `kind` `level` directories above `cwd` (for `seen/`).
-fn path_at(cwd: &Buf, level: usize, kind: Kind) -> Result<Buf, HandOver> {
+/// The path of the file `name` `level` directories above `cwd` (for `seen/`).
+fn path_at(cwd: &Buf, level: usize, name: &str) -> Result<Buf, HandOver> {
     let mut path = cwd.clone();
     for _ in 0..level {
         path.pop();
     }
-    path.push_component(kind.file_name().as_bytes())?;
+    path.push_component(name.as_bytes())?;
     Ok(path)
 }
 
