@@ -68,8 +68,14 @@ pub enum Error {
     NotInstalled { version: String, hint: String },
     #[error("Go {version} is the default version")]
     UninstallDefault { version: String },
-    #[error("Go {version} is in use by a running `gover exec`")]
+    #[error(
+        "Go {version} is in use by a running program (a `go` started through the shims or `gover exec`)"
+    )]
     VersionInUse { version: String },
+    #[error(
+        "Go {version} is in use by a running program (a `go` started through the shims or `gover exec`); it cannot be replaced now"
+    )]
+    ReplaceInUse { version: String },
     #[error("Go {version} is pinned by {}", file.display())]
     VersionPinned { version: String, file: PathBuf },
     #[error("`{name}` is not a tool of Go {version}")]
@@ -197,7 +203,9 @@ impl Error {
                 FILESYSTEM
             }
             Error::UninstallDefault { .. } => FAILURE,
-            Error::VersionInUse { .. } | Error::VersionPinned { .. } => FAILURE,
+            Error::VersionInUse { .. }
+            | Error::ReplaceInUse { .. }
+            | Error::VersionPinned { .. } => FAILURE,
             Error::NoSuchTool { .. } => NOT_FOUND,
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
             Error::Exec { .. } => CANNOT_EXECUTE,
@@ -259,6 +267,9 @@ impl Error {
                 "switch first with `gover use <other version>`, or pass --force to remove it and the default link"
                     .into(),
             ),
+            Error::ReplaceInUse { version } => Some(format!(
+                "wait for it to finish, then run `gover install --force {version}` again"
+            )),
             Error::VersionInUse { .. } => Some(
                 "wait for the command to finish, or pass --force to remove it anyway (the running \
                  command may fail)"

@@ -102,8 +102,8 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
     if std::env::var_os(env::GOTOOLCHAIN).is_none() {
         command = command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
-    // As `gover exec` does: the tool holds its version's in-use lock while it runs. (Only on
-    // this std path; the freestanding shim's hot path does not take it.)
+    // As `gover exec` and the freestanding shim do: the tool holds its version's in-use lock
+    // while it runs, so nothing removes or replaces the version under it.
     let _in_use = home.hold_in_use(&version);
     // execve only: a file the kernel cannot run is an error, never a /bin/sh script.
     let err = command.exec();

@@ -94,6 +94,12 @@ fn install_from<S: Source>(
     if is_installed(&version) {
         return already_installed(home, &version);
     }
+    // `--force` on a version a running program uses: say so before downloading.
+    if home.in_use_lock_path(&version).exists() && home.try_lock_unused(&version)?.is_none() {
+        return Err(Error::ReplaceInUse {
+            version: version.to_string(),
+        });
+    }
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
     let _version_lock = home.lock_version(&version)?;
@@ -148,10 +154,19 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
     test_pause("rename");
     let dest = home.version_dir(&version);
     // A version dir that exists without being a complete install (damage from outside
-    // gover), or one `--force` replaces, is removed so the new one can take its place.
-    if fs::symlink_metadata(&dest).is_ok() {
+    // gover), or one `--force` replaces, is removed so the new one can take its place, unless
+    // a running program uses it; the in-use lock is held until the new one is in place.
+    let _unused = if fs::symlink_metadata(&dest).is_ok() {
+        let unused = home
+            .try_lock_unused(&version)?
+            .ok_or_else(|| Error::ReplaceInUse {
+                version: version.to_string(),
+            })?;
         inventory::remove_version(home, &version)?;
-    }
+        Some(unused)
+    } else {
+        None
+    };
     home.ensure_dir(&home.versions_dir())?;
     fs::rename(staging.path(), &dest)
         .map_err(Error::io("cannot move the new version to", &dest))?;

@@ -135,15 +135,18 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
                 }
                 continue;
             }
-            // A running `gover exec` of it (and what that exec'd) holds it: skip, and hold it
-            // ourselves until it is removed so no new one starts meanwhile.
+            // A running program holds it (a `go` a shim or `gover exec` started, and its
+            // children): skip, and hold it ourselves until it is removed so no new one starts.
             let in_use_lock = if opts.dry_run && !home.in_use_lock_path(v).exists() {
                 None
             } else {
                 match home.try_lock_unused(v)? {
                     Some(lock) => Some(lock),
                     None => {
-                        notes.push(format!("left Go {v} alone: a running `gover exec` uses it"));
+                        notes.push(format!(
+                            "left Go {v} alone: {}",
+                            crate::home::inventory::IN_USE_NOTE
+                        ));
                         continue;
                     }
                 }
