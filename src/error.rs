@@ -66,6 +66,12 @@ pub enum Error {
     },
     #[error("Go {version} is not installed")]
     NotInstalled { version: String, hint: String },
+    #[error("Go {version} is installed but damaged: {} cannot run: {reason}", path.display())]
+    DamagedInstall {
+        version: String,
+        path: PathBuf,
+        reason: &'static str,
+    },
     #[error("Go {version} is the default version")]
     UninstallDefault { version: String },
     #[error(
@@ -203,6 +209,7 @@ impl Error {
                 FILESYSTEM
             }
             Error::UninstallDefault { .. } => FAILURE,
+            Error::DamagedInstall { .. } => CANNOT_EXECUTE,
             Error::VersionInUse { .. }
             | Error::ReplaceInUse { .. }
             | Error::VersionPinned { .. } => FAILURE,
@@ -263,6 +270,9 @@ impl Error {
                     .into(),
             ),
             Error::NotInstalled { hint, .. } => Some(hint.clone()),
+            Error::DamagedInstall { version, .. } => Some(format!(
+                "reinstall it with `gover install --force {version}`"
+            )),
             Error::UninstallDefault { .. } => Some(
                 "switch first with `gover use <other version>`, or pass --force to remove it and the default link"
                     .into(),

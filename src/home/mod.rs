@@ -16,6 +16,7 @@
 //!   seen/                  one link per `.go-version` gover has resolved (see `resolve/seen.rs`)
 //! ```
 
+pub mod damage;
 pub mod inventory;
 pub mod shims;
 

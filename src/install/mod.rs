@@ -184,6 +184,15 @@ fn finish(home: &Home, version: GoVersion, staging: tempfile::TempDir) -> Result
 }
 
 fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
+    // Installed, but a `bin/go` the kernel would refuse is not "already installed".
+    let go = home.tool_path(v, "go");
+    if let Some(reason) = crate::home::damage::unrunnable(&go) {
+        return Err(Error::DamagedInstall {
+            version: v.to_string(),
+            path: go,
+            reason,
+        });
+    }
     shims::ensure(home)?;
     crate::note!("Go {v} is already installed");
     Ok(v.clone())
