@@ -330,3 +330,21 @@ fn install_force_refuses_a_version_a_go_run_through_the_shim_uses() {
     assert_eq!(ctx.installed(), [OLD, real.as_str()]);
     finish_go(go);
 }
+
+/// See: issue 22 item 9. `prune` removes a damaged version (here its VERSION no longer names
+/// it), but not while a running program uses it.
+#[test]
+fn prune_leaves_a_damaged_version_a_running_exec_uses() {
+    let ctx = sandbox();
+    let child = long_exec(&ctx);
+    let version = ctx.version_dir(USED).join("VERSION");
+    std::fs::remove_file(&version).unwrap();
+    std::fs::write(&version, "go1.99.0\n").unwrap();
+    ctx.gover(["prune"])
+        .assert_success()
+        .assert_stderr_contains(&format!("left Go {USED} alone: a running program uses it"));
+    assert!(ctx.tool_path(USED, "go").is_file());
+    stop(child);
+    ctx.gover(["prune"]).assert_success();
+    assert!(!ctx.version_dir(USED).exists());
+}
