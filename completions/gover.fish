@@ -87,7 +87,7 @@ complete -c gover -n "__fish_gover_using_subcommand list" -s q -l quiet -d 'Prin
 complete -c gover -n "__fish_gover_using_subcommand list" -s v -l verbose -d 'Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings'
 complete -c gover -n "__fish_gover_using_subcommand list" -s h -l help -d 'Print help'
 complete -c gover -n "__fish_gover_using_subcommand list" -s V -l version -d 'Print version'
-complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too), pinned by a recorded `.go-version`, or in use by a running `gover exec`'
+complete -c gover -n "__fish_gover_using_subcommand uninstall" -l force -d 'Remove it even if it is the default (the `current` link is removed too), pinned by a recorded `.go-version`, or in use by a running program (a `go` started through the shims or `gover exec`)'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s q -l quiet -d 'Print only errors, safety warnings and results: no progress bars, no notes'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s v -l verbose -d 'Also say what gover does that it normally keeps quiet: each URL fetched, cache decisions, timings'
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -s h -l help -d 'Print help'

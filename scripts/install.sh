@@ -9,7 +9,7 @@
 #
 # GOVER_INSTALL_URL  the directory holding the release files (default below). It must serve
 #                    VERSION, gover-<version>-<target>.tar.gz and its .sha256. Plain http is
-#                    refused except on loopback.
+#                    refused unless the URL's host is 127.0.0.1, [::1] or localhost.
 #
 # The tarball is checked against its sha256 file before anything is installed, and each binary
 # is put in place with a rename, so an interrupted install never leaves half a binary. The
@@ -48,10 +48,32 @@ elif [ -n "$version" ]; then
 else
     url=$default_url
 fi
+# Whether an http URL's host is this machine: the host itself, as curl and wget connect to it
+# (after any `user:password@`, which ends at the authority's last `@`; before any `:port`), must
+# be 127.0.0.1, [::1] or localhost. A prefix match would pass http://127.0.0.1:x@elsewhere/.
+loopback_url() {
+    authority=${1#*://}
+    authority=${authority%%[/?#]*}
+    hostport=${authority##*@}
+    case "$hostport" in
+        '[::1]'*) port=${hostport#'[::1]'} ;;
+        127.0.0.1*) port=${hostport#127.0.0.1} ;;
+        localhost*) port=${hostport#localhost} ;;
+        *) return 1 ;;
+    esac
+    case "$port" in
+        '') return 0 ;;
+        :*[!0-9]*) return 1 ;;
+        :*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
 case "$url" in
     https://*) ;;
-    http://127.0.0.1[:/]* | http://localhost[:/]* | http://\[::1\][:/]*) ;;
-    http://*) die "refusing plain http from $url" "use an https URL in GOVER_INSTALL_URL" ;;
+    http://*)
+        loopback_url "$url" || die "refusing plain http from $url" \
+            "plain http is allowed only when the host itself is 127.0.0.1, [::1] or localhost; use an https URL in GOVER_INSTALL_URL"
+        ;;
     *) die "GOVER_INSTALL_URL must be an https URL, not $url" ;;
 esac
 

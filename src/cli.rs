@@ -220,7 +220,8 @@ pub struct UninstallArgs {
     #[arg(value_name = "VERSION", required = true)]
     pub targets: Vec<String>,
     /// Remove it even if it is the default (the `current` link is removed too), pinned by a
-    /// recorded `.go-version`, or in use by a running `gover exec`
+    /// recorded `.go-version`, or in use by a running program (a `go` started through the
+    /// shims or `gover exec`)
     #[arg(long)]
     pub force: bool,
 }

@@ -59,10 +59,22 @@ pub enum Error {
     },
     #[error("Go {version} is not installed")]
     NotInstalled { version: String, hint: String },
+    #[error("Go {version} is installed but damaged: {} cannot run: {reason}", path.display())]
+    DamagedInstall {
+        version: String,
+        path: PathBuf,
+        reason: &'static str,
+    },
     #[error("Go {version} is the default version")]
     UninstallDefault { version: String },
-    #[error("Go {version} is in use by a running `gover exec`")]
+    #[error(
+        "Go {version} is in use by a running program (a `go` started through the shims or `gover exec`)"
+    )]
     VersionInUse { version: String },
+    #[error(
+        "Go {version} is in use by a running program (a `go` started through the shims or `gover exec`); it cannot be replaced now"
+    )]
+    ReplaceInUse { version: String },
     #[error("Go {version} is pinned by {}", file.display())]
     VersionPinned { version: String, file: PathBuf },
     #[error("`{name}` is not a tool of Go {version}")]
@@ -198,7 +210,10 @@ impl Error {
             | Error::Io { .. }
             | Error::MirrorFile { .. } => FILESYSTEM,
             Error::UninstallDefault { .. } => FAILURE,
-            Error::VersionInUse { .. } | Error::VersionPinned { .. } => FAILURE,
+            Error::DamagedInstall { .. } => CANNOT_EXECUTE,
+            Error::VersionInUse { .. }
+            | Error::ReplaceInUse { .. }
+            | Error::VersionPinned { .. } => FAILURE,
             Error::NoSuchTool { .. } => NOT_FOUND,
             Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => NOT_FOUND,
             Error::Exec { .. } => CANNOT_EXECUTE,
@@ -258,10 +273,16 @@ impl Error {
                     .into(),
             ),
             Error::NotInstalled { hint, .. } => Some(hint.clone()),
+            Error::DamagedInstall { version, .. } => Some(format!(
+                "reinstall it with `gover install --force {version}`"
+            )),
             Error::UninstallDefault { .. } => Some(
                 "switch first with `gover use <other version>`, or pass --force to remove it and the default link"
                     .into(),
             ),
+            Error::ReplaceInUse { version } => Some(format!(
+                "wait for it to finish, then run `gover install --force {version}` again"
+            )),
             Error::VersionInUse { .. } => Some(
                 "wait for the command to finish, or pass --force to remove it anyway (the running \
                  command may fail)"

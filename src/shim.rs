@@ -88,7 +88,15 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
         Ok(v) => v,
         Err(e @ resolve::ResolveError::NotInstalled { .. }) => {
             let hint = e.hint().unwrap_or_default();
-            return (format!("{e}; {hint}"), exit::NOT_FOUND);
+            let message = format!("{e}; {hint}");
+            let message = match &e {
+                resolve::ResolveError::NotInstalled {
+                    request: crate::version::VersionRequest::Exact(v),
+                    ..
+                } => with_drift(&home, v, message),
+                _ => message,
+            };
+            return (message, exit::NOT_FOUND);
         }
         // The message, hint and exit code `gover current` gives for the same state.
         Err(e) => return as_gover_says(e.into()),
@@ -102,30 +110,39 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
     if std::env::var_os(env::GOTOOLCHAIN).is_none() {
         command = command.env(env::GOTOOLCHAIN, env::GOTOOLCHAIN_LOCAL);
     }
-    // As `gover exec` does: the tool holds its version's in-use lock while it runs. (Only on
-    // this std path; the freestanding shim's hot path does not take it.)
+    // As `gover exec` and the freestanding shim do: the tool holds its version's in-use lock
+    // while it runs, so nothing removes or replaces the version under it.
     let _in_use = home.hold_in_use(&version);
     // execve only: a file the kernel cannot run is an error, never a /bin/sh script.
     let err = command.exec();
     if err.source.kind() == std::io::ErrorKind::NotFound {
-        return (
-            format!(
-                "cannot run {} (Go {version}): {}",
-                exe.display(),
-                err.source
-            ),
-            exit::NOT_FOUND,
-        );
-    }
-    (
-        format!(
-            "cannot run {} (Go {version}): {}; reinstall it with `gover install --force {version}`, \
-             or remove it with `gover uninstall {version}`",
+        let message = format!(
+            "cannot run {} (Go {version}): {}",
             exe.display(),
-            err.reason()
+            err.source
+        );
+        return (with_drift(&home, &version, message), exit::NOT_FOUND);
+    }
+    let message = format!(
+        "cannot run {} (Go {version}): {}; reinstall it with `gover install --force {version}`, \
+         or remove it with `gover uninstall {version}`",
+        exe.display(),
+        err.reason()
+    );
+    (with_drift(&home, &version, message), exit::CANNOT_EXECUTE)
+}
+
+/// See: issue 22 item 10. A failure on an imported version whose tree changed in place (its
+/// `VERSION` no longer names it) says so, with the fix, after its own message.
+fn with_drift(home: &Home, v: &crate::version::GoVersion, message: String) -> String {
+    match crate::import::drift(home, v) {
+        Some(drift) => format!(
+            "{message}; {}; run `{}` to register it as what it holds",
+            drift.describe(v),
+            drift.fix()
         ),
-        exit::CANNOT_EXECUTE,
-    )
+        None => message,
+    }
 }
 
 /// `gover install <spec>` with the `gover` beside this executable (or this `gover` itself).

@@ -157,7 +157,13 @@ pub fn apply(home: &Home, plan: &LinePlan, access: &Access) -> Result<(), Error>
     if !plan.remove.is_empty() {
         let _lock = home.lock()?;
         for v in &plan.remove {
-            inventory::remove_version(home, v)?;
+            if !inventory::remove_unless_in_use(home, v)? {
+                crate::note!(
+                    "{}: left Go {v} alone: {}; `gover uninstall {v}` once it is done",
+                    plan.line_name(),
+                    inventory::IN_USE_NOTE
+                );
+            }
         }
     }
     Ok(())

@@ -480,6 +480,110 @@ fn xmod_directive_cases_agree_with_go_mod_edit() {
     }
 }
 
+/// See: issue 22 item 13. go.mod files Go refuses, with the line gover names and what the real `go`
+/// says of it (`go list -m`, `GOTOOLCHAIN=auto`, no network): a toolchain name with a path separator
+/// (cmd/go's `mod_toolchain_slash` test, where the name would run the module's own `run.sh`), and a
+/// `go` or `toolchain` block (x/mod: "unknown block type").
+const REFUSED: &[(&str, usize, &str)] = &[
+    (
+        "module exploit\n\ngo 1.21\ntoolchain go1.999999-/run.sh\n",
+        4,
+        "invalid toolchain \"go1.999999-/run.sh\" in go.mod",
+    ),
+    (
+        "module exploit\n\ngo 1.21\ntoolchain go1.999999-/../../run.sh\n",
+        4,
+        "invalid toolchain \"go1.999999-/../../run.sh\" in go.mod",
+    ),
+    (
+        "module m\n\ngo (\n\t1.98.2\n)\n",
+        3,
+        "go.mod:3: unknown block type: go",
+    ),
+    (
+        "module m\n\ngo 1.21\ntoolchain (\n\tgo1.99.1\n)\n",
+        4,
+        "invalid toolchain \"(\" in go.mod",
+    ),
+];
+
+#[test]
+fn go_mod_files_go_refuses_are_refused() {
+    let scratch = tempfile::tempdir().unwrap();
+    let gos = real_gos(21);
+    for &(text, line, go_says) in REFUSED {
+        let (at, why) = gomod::parse(text.as_bytes()).unwrap_err();
+        assert_eq!(at, line, "{text:?}: {why}");
+        let dir = scratch.path().join("m");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("go.mod"), text).unwrap();
+        for go in &gos {
+            let out = go_cmd(go, &dir, scratch.path(), &[("GOTOOLCHAIN", "auto".into())])
+                .args(["list", "-m"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                !out.status.success() && stderr.contains(go_says),
+                "{}: {text:?} should be refused with {go_says:?}\n{stderr}",
+                go.display()
+            );
+        }
+    }
+}
+
+/// See: issue 22 item 13. Go's `mod_toolchain_slash` layout through gover: `toolchain
+/// go1.999999-/run.sh` (and `-/../../run.sh` from a subdir) is an error naming the go.mod line, in
+/// `gover current` and the shim alike; neither asks for go1.999999 and nothing runs the planted
+/// scripts.
+#[test]
+fn a_toolchain_name_with_a_slash_is_refused_by_gover_and_the_shim() {
+    use std::os::unix::fs::PermissionsExt;
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    ctx.install("1.22.5");
+    let root = ctx.project.join("exploit");
+    let marker = ctx.root.join("RAN-SCRIPT");
+    let script = format!("#!/bin/sh\necho ran > '{}'\nexit 1\n", marker.display());
+    for (rel, text) in [
+        (
+            "go.mod",
+            "module exploit\n\ngo 1.21\ntoolchain go1.999999-/run.sh\n",
+        ),
+        ("go1.999999-/run.sh", script.as_str()),
+        ("run.sh", script.as_str()),
+        (
+            "subdir/go.mod",
+            "module exploit\n\ngo 1.21\ntoolchain go1.999999-/../../run.sh\n",
+        ),
+        ("subdir/go1.999999-/README.txt", "heh heh heh\n"),
+    ] {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    for (dir, name) in [
+        (root.clone(), "go1.999999-/run.sh"),
+        (root.join("subdir"), "go1.999999-/../../run.sh"),
+    ] {
+        let gomod = dir.join("go.mod");
+        for out in [
+            ctx.gover_cmd(["current"]).cwd(&dir).run(),
+            ctx.shim_cmd("go", ["list", "all"])
+                .cwd(&dir)
+                .env("GOVER_AUTO_INSTALL", "1")
+                .run(),
+        ] {
+            assert_ne!(out.code(), Some(0), "{out}");
+            out.assert_stderr_contains(&format!("{}:4", gomod.display()))
+                .assert_stderr_contains(&format!("`toolchain {name}`"))
+                .assert_stderr_lacks("1.999999 is not installed");
+        }
+    }
+    assert!(!marker.exists(), "a planted script ran");
+    assert!(ctx.mirror.requests_for("/index.json").len() <= 1);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Part three: layouts answered by the real go
 

@@ -344,3 +344,78 @@ fn import_of_debians_go_runs_the_real_toolchain_and_uninstall_leaves_it() {
     assert_eq!(snapshot(&goroot.join("bin")), bin_before);
     assert!(goroot.join("VERSION").is_file() && goroot.join("pkg/tool").is_dir());
 }
+
+/// See: issue 22 item 10. An imported tree upgraded in place (as `rm -rf /usr/local/go && tar
+/// x` of a newer release, or `apt upgrade`, leave it): `list`, `doctor` and the shim's failure
+/// path say so with the fix, and `gover import` again registers the tree as what it holds, drops
+/// the stale name and moves the default with it.
+#[test]
+fn an_imported_tree_upgraded_in_place_is_detected_and_importing_it_again_fixes_it() {
+    let ctx = TestContext::new();
+    let tree = go_tree(&ctx.root.join("usr/local/go"), "1.21.8");
+    ctx.gover_cmd(["import"]).arg(&tree).run().assert_success();
+    ctx.assert_default("1.21.8");
+    ctx.gover(["list"])
+        .assert_success()
+        .assert_stderr_lacks("warning");
+    let fix = format!("gover import {}", tree.display());
+
+    // Upgraded in place: the same dir now holds 1.21.13.
+    std::fs::remove_dir_all(&tree).unwrap();
+    go_tree(&tree, "1.21.13");
+    let list = ctx.gover(["list"]);
+    list.assert_success()
+        .assert_stdout_contains(&format!(
+            "1.21.8 (default) (imported from {}, which now holds go1.21.13)",
+            tree.display()
+        ))
+        .assert_stderr_contains("whose VERSION now says `go1.21.13`")
+        .assert_stderr_contains(&format!("run `{fix}`"));
+    ctx.gover(["current"])
+        .assert_success()
+        .assert_stderr_contains("whose VERSION now says `go1.21.13`")
+        .assert_stderr_contains(&fix);
+    let json: serde_json::Value =
+        serde_json::from_str(&ctx.gover(["list", "--json"]).stdout).unwrap();
+    assert_eq!(json[0]["imported_tree_now"], "go1.21.13", "{json}");
+
+    let doctor = ctx.gover(["doctor", "--json"]);
+    let report: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let found = common::shells::findings(&report, "imported-tree-changed");
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert!(
+        found[0]["title"]
+            .as_str()
+            .unwrap()
+            .contains("whose VERSION now says `go1.21.13`"),
+        "{report:#}"
+    );
+    assert!(found[0].to_string().contains(&fix), "{report:#}");
+
+    // Half-way through a replace (VERSION there, bin/go not yet): the shim's failure says why.
+    std::fs::remove_file(tree.join("bin/go")).unwrap();
+    let shim = ctx.shim("go", ["version"]);
+    shim.assert_exit(127)
+        .assert_stderr_contains("Go 1.21.8 is not installed")
+        .assert_stderr_contains("whose VERSION now says `go1.21.13`")
+        .assert_stderr_contains(&fix);
+    go_tree(&tree, "1.21.13");
+
+    // The fix: imported again under what it holds; the stale name is gone, the default follows.
+    ctx.gover_cmd(["import"])
+        .arg(&tree)
+        .run()
+        .assert_success()
+        .assert_stderr_contains(&format!("Removed {}", ctx.version_dir("1.21.8").display()));
+    assert_eq!(ctx.installed(), ["1.21.13"]);
+    ctx.assert_default("1.21.13");
+    ctx.gover(["list"])
+        .assert_success()
+        .assert_stderr_lacks("warning");
+    let report: serde_json::Value =
+        serde_json::from_str(&ctx.gover(["doctor", "--json"]).stdout).unwrap();
+    assert!(common::shells::findings(&report, "imported-tree-changed").is_empty());
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains("go1.21.13");
+}

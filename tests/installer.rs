@@ -35,6 +35,22 @@ fn run_installer(ctx: &TestContext, args: &[&str]) -> common::Outcome {
         .run()
 }
 
+// See: issue 22 item 12. The host itself decides: a user name before a loopback host is fine.
+#[test]
+fn install_sh_allows_plain_http_when_the_host_itself_is_loopback() {
+    let (ctx, _) = serving_release();
+    let url = ctx.mirror.url("/rel");
+    let with_user = url.replacen("http://", "http://someone:secret@", 1);
+    let out = ctx
+        .command("dash")
+        .arg(ctx.root.join("release/install.sh"))
+        .env("GOVER_INSTALL_URL", &with_user)
+        .env("PATH", "/usr/bin:/bin")
+        .run();
+    out.assert_success();
+    assert!(ctx.home.join(".gover/bin/gover").is_file(), "{out}");
+}
+
 fn same_bytes(a: &Path, b: &Path) -> bool {
     std::fs::read(a).unwrap() == std::fs::read(b).unwrap()
 }
@@ -246,6 +262,34 @@ fn install_sh_refuses_plain_http_off_loopback_and_a_hostile_version() {
         .run();
     assert!(!out.status.success(), "{out}");
     out.assert_stderr_contains("refusing plain http");
+
+    // See: issue 22 item 12. A loopback address as the user name (or password) of a URL whose
+    // host is elsewhere: curl would fetch the release from that host over plain http. Here
+    // the other host is the mirror itself, reached as `127.1` (127.0.0.1 in inet_aton's short
+    // form, which curl accepts but which is not one of the three names allowed), so a script
+    // fooled by the prefix would really download from it.
+    let mirror = ctx.mirror.url("/rel");
+    let port_and_path = mirror.strip_prefix("http://127.0.0.1").unwrap();
+    for fooling in [
+        format!("http://127.0.0.1:x@127.1{port_and_path}"),
+        format!("http://127.0.0.1@127.1{port_and_path}"),
+        format!("http://localhost:1@127.1{port_and_path}"),
+        format!("http://[::1]:1@127.1{port_and_path}"),
+        format!("http://127.1{port_and_path}"),
+        format!("http://127.0.0.1.127.1.nip.io{port_and_path}"),
+    ] {
+        let before = ctx.mirror.requests().len();
+        let out = ctx
+            .command("dash")
+            .arg(dir.join("install.sh"))
+            .env("GOVER_INSTALL_URL", &fooling)
+            .env("PATH", "/usr/bin:/bin")
+            .run();
+        assert!(!out.status.success(), "{fooling}\n{out}");
+        out.assert_stderr_contains(&format!("refusing plain http from {fooling}"));
+        assert_eq!(ctx.mirror.requests().len(), before, "{fooling}: fetched");
+        assert!(!ctx.home.join(".gover").exists(), "{fooling}\n{out}");
+    }
 
     std::fs::write(dir.join("VERSION"), "../../etc/passwd\n").unwrap();
     let out = run_installer(&ctx, &[]);

@@ -115,3 +115,35 @@ fn an_unsafe_name_in_the_compact_form_is_not_used() {
     assert!(!out.stdout.contains("1.99"), "{}", out.stdout);
     assert!(out.stdout.contains("1.22.6"), "{}", out.stdout);
 }
+
+/// See: issue 22 item 13. An entry whose version is empty or not a Go release name is left out
+/// with one warning; the rest of the index lists and installs as before (an empty version
+/// failed the whole index).
+#[test]
+fn entries_with_an_empty_or_unparsable_version_are_skipped_with_one_warning() {
+    let ctx = context();
+    let mut index = ctx.index().as_array().unwrap().clone();
+    for version in ["", "go1.22.x", "gox"] {
+        index.push(serde_json::json!({"version": version, "stable": true, "files": []}));
+    }
+    ctx.mirror
+        .serve_bytes("/index.json", serde_json::to_vec(&index).unwrap());
+
+    let out = ctx.gover(["list", "--remote", "--all"]);
+    out.assert_success();
+    for version in ["1.21.3", "1.22.5", "1.22.6", "1.23rc1"] {
+        out.assert_stdout_contains(version);
+    }
+    let warnings: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert!(
+        warnings[0].contains("skipped 3 releases in the index from")
+            && warnings[0].contains("whose version is empty or not a Go release name"),
+        "{out}"
+    );
+    ctx.install("1.22.6");
+}

@@ -150,6 +150,45 @@ fn an_unexecutable_go_fails_with_126_and_never_runs_through_sh() {
     ctx.assert_no_leftovers();
 }
 
+// See: issue 22, item 11. `gover install V` of an install whose `bin/go` cannot run is not
+// "already installed": it says the install is damaged and how to repair it.
+#[test]
+fn install_of_a_damaged_version_says_so_instead_of_already_installed() {
+    use std::os::unix::fs::PermissionsExt;
+    let ctx = TestContext::with_releases(&[V]);
+    ctx.install(V);
+    let elf = std::fs::read("/bin/true").unwrap();
+    let script = std::fs::read(ctx.tool_path(V, "go")).unwrap();
+    for (what, bytes, mode) in [
+        ("empty", Vec::new(), 0o755),
+        ("text without #!", b"echo hi\n".to_vec(), 0o755),
+        ("ELF cut in its program headers", elf[..200].to_vec(), 0o755),
+        ("ELF cut in a segment", elf[..elf.len() / 2].to_vec(), 0o755),
+        ("not executable", script.clone(), 0o644),
+    ] {
+        let go = break_go(&ctx, &bytes);
+        std::fs::set_permissions(&go, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = ctx.gover(["install", V]);
+        out.assert_fails(126, &format!("Go {V} is installed but damaged"));
+        out.assert_stderr_contains(go.to_str().unwrap())
+            .assert_stderr_contains(&format!("gover install --force {V}"))
+            .assert_stderr_lacks("already installed");
+        // It really cannot run: refused by the kernel (126), or, cut in a segment, loaded and
+        // then killed by SIGSEGV.
+        let shim = ctx.shim("go", ["version"]);
+        assert_ne!(shim.code(), Some(0), "{what}: {shim}");
+    }
+    // A whole one, ELF or script, is already installed.
+    for bytes in [elf, script] {
+        break_go(&ctx, &bytes);
+        ctx.gover(["install", V])
+            .assert_success()
+            .assert_stderr_contains("already installed");
+    }
+    ctx.gover(["install", "--force", V]).assert_success();
+    ctx.shim("go", ["version"]).assert_success();
+}
+
 // See: issue 11, item 2.
 #[test]
 fn install_force_reinstalls_only_when_asked() {

@@ -1444,13 +1444,16 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
         format!("readlinkat {home}/current versions/1.22.5"),
         format!("newfstatat {}", tool.display()),
         "mmap".to_owned(),
+        format!("openat {home}/locks/in-use-1.22.5.lock"),
+        "flock ".to_owned(),
         format!("execve {} {} version", tool.display(), tool.display()),
     ]);
     assert_eq!(summary(&calls), expected, "{calls:#?}");
     // One move per level above the cwd; 4 names per level, plus `bin/go`.
     let count = |name: &str| calls.iter().filter(|c| c.name == name).count();
     assert_eq!(count("chdir"), levels - 1);
-    assert_eq!(count("openat"), 1);
+    // `.` before the walk, and the in-use lock (see below).
+    assert_eq!(count("openat"), 2);
     assert_eq!(count("newfstatat"), 4 * levels + 1);
     let start = calls.iter().find(|c| c.name == "openat").unwrap();
     assert!(start.line.contains("O_PATH"), "{}", start.line);
@@ -1467,6 +1470,27 @@ fn the_fast_path_costs_five_one_component_lookups_per_level_and_nothing_else() {
         }
     }
     assert_eq!(calls.last().unwrap().result, "0");
+    // See: issue 22 item 9. The two calls the in-use lock costs: its file opened (created if
+    // need be) on a descriptor WITHOUT close-on-exec, so the tool keeps it, then a shared
+    // flock on it, which the tool holds for its whole run.
+    let lock = &calls[calls.len() - 3];
+    assert!(
+        lock.line.contains("O_CREAT") && lock.line.contains("O_NOFOLLOW"),
+        "{}",
+        lock.line
+    );
+    assert!(!lock.line.contains("O_CLOEXEC"), "{}", lock.line);
+    let flock = &calls[calls.len() - 2];
+    assert_eq!(
+        flock.line.split_whitespace().collect::<Vec<_>>(),
+        [
+            format!("flock({},", lock.result).as_str(),
+            "LOCK_SH)",
+            "=",
+            "0"
+        ],
+        "{calls:#?}"
+    );
     // GOROOT, GOVER_SHIM_DEPTH and GOTOOLCHAIN added, nothing else.
     assert_eq!(tool_vars, shim_vars + 3);
 }
@@ -1555,6 +1579,11 @@ fn a_go_version_in_the_cwd_costs_one_read_and_one_symlink() {
         expected.extend([
             format!("newfstatat {}", tool.display()),
             "mmap".to_owned(),
+            format!(
+                "openat {}/locks/in-use-1.21.13.lock",
+                ctx.gover_home.display()
+            ),
+            "flock ".to_owned(),
             format!("execve {} {} version", tool.display(), tool.display()),
         ]);
         assert_eq!(summary(&calls), expected, "{calls:#?}");

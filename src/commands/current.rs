@@ -23,6 +23,16 @@ pub fn run(args: CurrentArgs) -> Result<(), Error> {
     for note in &active.notes {
         crate::output::warn(note);
     }
+    // See: issue 22 item 10. An imported tree that changed in place runs another release.
+    if let Ok(v) = active.installed(&home)
+        && let Some(drift) = crate::import::drift(&home, &v)
+    {
+        crate::output::warn(format_args!(
+            "{}; run `{}` to register it as what it holds",
+            drift.describe(&v),
+            drift.fix()
+        ));
+    }
     if args.json {
         let installed = match active.installed(&home) {
             Ok(v) => Some(v),

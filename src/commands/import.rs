@@ -12,6 +12,7 @@ use crate::home::shims;
 use crate::import::{self, Imported, Tree};
 use crate::install;
 use crate::resolve;
+use crate::version::GoVersion;
 
 pub fn run(args: ImportArgs) -> Result<(), Error> {
     let home = Home::from_env()?;
@@ -37,10 +38,58 @@ fn import_one(home: &Home, tree: &Tree) -> Result<(), Error> {
             home.version_dir(v).display()
         ),
     }
+    drop_stale_links(home, tree)?;
     shims::ensure(home)?;
     if resolve::default_version(home)?.is_none() {
         install::set_default(home, v)?;
         crate::note!("Go {v} is now the default (no default was set)");
+    }
+    Ok(())
+}
+
+/// Links in `versions/` to this same tree under another version: it was upgraded or replaced
+/// in place since it was imported under that name (`gover list` and `gover doctor` say so).
+/// Each is removed (unless a running program uses it), so nothing runs the tree under a name it
+/// no longer has; the default moves to the tree's new name with it.
+fn drop_stale_links(home: &Home, tree: &Tree) -> Result<(), Error> {
+    let Ok(entries) = std::fs::read_dir(home.versions_dir()) else {
+        return Ok(());
+    };
+    let stale: Vec<GoVersion> = entries
+        .flatten()
+        .filter_map(|e| GoVersion::parse(e.file_name().to_str()?).ok())
+        .filter(|v| {
+            *v != tree.version
+                && inventory::imported_from(home, v).as_deref() == Some(tree.path.as_path())
+        })
+        .collect();
+    if stale.is_empty() {
+        return Ok(());
+    }
+    let _lock = home.lock()?;
+    let default = resolve::default_version(home)?;
+    for v in stale {
+        if !inventory::remove_unless_in_use(home, &v)? {
+            crate::note!(
+                "left the stale link {} alone: {}",
+                home.version_dir(&v).display(),
+                inventory::IN_USE_NOTE
+            );
+            continue;
+        }
+        crate::note!(
+            "Removed {}: {} holds Go {} now, not Go {v}",
+            home.version_dir(&v).display(),
+            tree.path.display(),
+            tree.version
+        );
+        if default.as_ref() == Some(&v) {
+            install::set_default(home, &tree.version)?;
+            crate::note!(
+                "Go {} is now the default (the default was Go {v}, the same tree)",
+                tree.version
+            );
+        }
     }
     Ok(())
 }

@@ -19,6 +19,10 @@ struct Installed {
     /// For an imported version (`gover import`): the tree `path` links to. Absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     imported: Option<String>,
+    /// For an imported version whose tree was upgraded or replaced in place: the first line of
+    /// its `VERSION` now (empty when it has none). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    imported_tree_now: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -49,16 +53,31 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
     let active = resolve::active_here(home)
         .ok()
         .and_then(|a| a.installed(home).ok());
+    let mut drifts = Vec::new();
     let rows: Vec<Installed> = inventory::installed(home)
         .into_iter()
-        .map(|v| Installed {
-            path: home.version_dir(&v).display().to_string(),
-            active: active.as_ref() == Some(&v),
-            default: default.as_ref() == Some(&v),
-            imported: inventory::imported_from(home, &v).map(|p| p.display().to_string()),
-            version: v.to_string(),
+        .map(|v| {
+            let drift = crate::import::drift(home, &v);
+            let row = Installed {
+                path: home.version_dir(&v).display().to_string(),
+                active: active.as_ref() == Some(&v),
+                default: default.as_ref() == Some(&v),
+                imported: inventory::imported_from(home, &v).map(|p| p.display().to_string()),
+                imported_tree_now: drift.as_ref().map(|d| d.now.clone().unwrap_or_default()),
+                version: v.to_string(),
+            };
+            drifts.extend(drift.map(|d| (v, d)));
+            row
         })
         .collect();
+    // See: issue 22 item 10. Said on stderr too, with the fix, whatever the format.
+    for (v, drift) in &drifts {
+        crate::output::warn(format_args!(
+            "{}; run `{}` to register it as what it holds",
+            drift.describe(v),
+            drift.fix()
+        ));
+    }
     if json {
         return super::print(&super::to_json(&rows));
     }
@@ -70,8 +89,16 @@ fn installed(home: &Home, json: bool) -> Result<(), Error> {
     for row in &rows {
         let marker = if row.active { "* " } else { "  " };
         let mut suffix = if row.default { " (default)" } else { "" }.to_string();
-        if let Some(tree) = &row.imported {
-            suffix.push_str(&format!(" (imported from {tree})"));
+        match (&row.imported, &row.imported_tree_now) {
+            (Some(tree), Some(now)) if now.is_empty() => suffix.push_str(&format!(
+                " (imported from {tree}, which has no VERSION any more)"
+            )),
+            (Some(tree), Some(now)) => suffix.push_str(&format!(
+                " (imported from {tree}, which now holds {})",
+                crate::output::text::printable(now)
+            )),
+            (Some(tree), None) => suffix.push_str(&format!(" (imported from {tree})")),
+            (None, _) => {}
         }
         out.push_str(&format!("{marker}{}{suffix}\n", row.version));
     }

@@ -1,6 +1,7 @@
 //! `gover uninstall VERSION…`: remove installed versions, one after the other. Without
 //! `--force` it refuses the default, a version a recorded `.go-version` asks for, and one a
-//! running `gover exec` uses.
+//! running program uses (a `go` started through the shims or `gover exec`: it holds the
+//! version's in-use lock).
 
 use std::fs;
 
@@ -52,7 +53,7 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
             file,
         });
     }
-    // Held until the version is gone, so no `gover exec` of it starts meanwhile.
+    // Held until the version is gone, so no shim or `gover exec` starts it meanwhile.
     let unused = home.try_lock_unused(&version)?;
     if unused.is_none() {
         if !force {
@@ -61,7 +62,7 @@ fn uninstall(home: &Home, target: &str, force: bool) -> Result<(), Error> {
             });
         }
         crate::output::warn(format_args!(
-            "Go {version} is in use by a running `gover exec`; removing it anyway (--force)"
+            "Go {version} is in use by a running program; removing it anyway (--force)"
         ));
     }
     if is_default {

@@ -22,4 +22,5 @@ pub const CHECKS: &[Check] = &[
     super::goenv_checks::gotoolchain,
     super::stale_pin::check,
     super::store::check,
+    super::imported::check,
 ];

@@ -15,6 +15,7 @@ pub mod scan;
 mod active;
 mod go_path;
 mod goenv_checks;
+mod imported;
 mod links;
 mod modes;
 mod path;

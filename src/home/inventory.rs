@@ -53,5 +53,21 @@ pub fn remove_version(home: &Home, v: &GoVersion) -> Result<(), HomeError> {
     store.sweep().map_err(remove(store.dir()))
 }
 
+/// Why a removal left a version alone: `left Go V alone: …`.
+pub const IN_USE_NOTE: &str =
+    "a running program uses it (a `go` started through the shims or `gover exec`)";
+
+/// [`remove_version`] unless a running program uses `v` (a tool a shim or `gover exec`
+/// started holds `locks/in-use-<v>.lock` shared, and so do its children): then `Ok(false)` and
+/// nothing is touched. The lock is held exclusively while `v` is removed, so no new one starts
+/// on it meanwhile (it waits, then finds `v` gone). The caller holds the home lock.
+pub fn remove_unless_in_use(home: &Home, v: &GoVersion) -> Result<bool, HomeError> {
+    let Some(_unused) = home.try_lock_unused(v)? else {
+        return Ok(false);
+    };
+    remove_version(home, v)?;
+    Ok(true)
+}
+
 /// Name prefix, in `staging/`, of a version dir being removed.
 pub const UNINSTALL_PREFIX: &str = ".uninstall-";

@@ -11,10 +11,12 @@
 //!   cache/downloads/       verified archives (`<filename>`) and partial ones (`<filename>.partial`)
 //!   staging/               unpack dirs of installs in progress; renamed into versions/ when done
 //!   locks/                 lock files (`home.lock`, `version-<v>.lock` held by an install,
-//!                          `in-use-<v>.lock` held shared by `gover exec` and what it runs)
+//!                          `in-use-<v>.lock` held shared by the tools the shims and `gover
+//!                          exec` run on <v>, and their children)
 //!   seen/                  one link per `.go-version` gover has resolved (see `resolve/seen.rs`)
 //! ```
 
+pub mod damage;
 pub mod inventory;
 pub mod shims;
 
@@ -178,7 +180,7 @@ impl Home {
     }
 
     pub fn locks_dir(&self) -> PathBuf {
-        self.root.join("locks")
+        self.root.join(layout::LOCKS)
     }
 
     /// Create `dir` (and parents), mapping the failure to a typed error.
@@ -248,7 +250,8 @@ impl Home {
     /// Mark `v` as in use for the lifetime of this process *and of the program it execs*: a
     /// shared lock on `locks/in-use-<v>.lock` whose descriptor survives `execve` (no
     /// close-on-exec), so `gover exec V -- go build` holds it until the build (and every child
-    /// that inherited it) is done. Waits while an uninstall or prune holds it exclusively.
+    /// that inherited it) is done. Waits while a removal holds it exclusively. (The
+    /// freestanding shim takes the same lock with its own two system calls.)
     /// `None` when the lock file cannot be opened (a read-only GOVER_HOME: nothing can remove a
     /// version there either).
     pub fn hold_in_use(&self, v: &GoVersion) -> Option<File> {
@@ -260,8 +263,8 @@ impl Home {
     }
 
     /// The exclusive side of [`Home::hold_in_use`], without waiting: `None` when a running
-    /// `gover exec` (or what it exec'd) uses `v`. Held while `v` is removed, so no new exec
-    /// starts using it meanwhile.
+    /// program uses `v` (a tool a shim or `gover exec` started, or a child of one). Held while
+    /// `v` is removed or replaced, so no new one starts on it meanwhile.
     pub fn try_lock_unused(&self, v: &GoVersion) -> Result<Option<HomeLock>, HomeError> {
         let (file, path) = self.open_lock(&in_use_lock_name(v))?;
         match file.try_lock() {
@@ -308,7 +311,7 @@ fn version_lock_name(v: &GoVersion) -> String {
 }
 
 fn in_use_lock_name(v: &GoVersion) -> String {
-    format!("in-use-{v}.lock")
+    format!("{}{v}{}", layout::IN_USE_LOCK_PREFIX, layout::LOCK_SUFFIX)
 }
 
 /// An exclusive advisory lock, released when dropped (or when the process dies, even by `kill -9`).

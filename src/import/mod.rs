@@ -65,16 +65,68 @@ pub fn inspect(home: &Home, dir: &Path) -> Result<Tree, ImportError> {
     if !path.join("pkg/tool").is_dir() {
         return Err(not("no pkg/tool directory".into()));
     }
-    let file = fs::File::open(path.join("VERSION")).map_err(|e| not(format!("VERSION: {e}")))?;
-    let mut first = String::new();
-    // A VERSION file is one short line (plus build metadata); read no further.
-    let _ = BufReader::new(file.take(256)).read_line(&mut first);
-    let first = first.trim_end();
-    let version = first
-        .strip_prefix("go")
-        .and_then(|v| GoVersion::parse(v).ok())
+    let first = version_line(&path).map_err(|e| not(format!("VERSION: {e}")))?;
+    let version = release_of(&first)
         .ok_or_else(|| not(format!("VERSION says `{first}`, not a Go release")))?;
     Ok(Tree { path, version })
+}
+
+/// The first line of `<tree>/VERSION` (a VERSION file is one short line plus build metadata;
+/// no more than 256 bytes are read).
+fn version_line(tree: &Path) -> std::io::Result<String> {
+    let file = fs::File::open(tree.join("VERSION"))?;
+    let mut first = String::new();
+    let _ = BufReader::new(file.take(256)).read_line(&mut first);
+    Ok(first.trim_end().to_string())
+}
+
+fn release_of(line: &str) -> Option<GoVersion> {
+    line.strip_prefix("go")
+        .and_then(|v| GoVersion::parse(v).ok())
+}
+
+/// An imported version whose tree no longer is that version: upgraded or replaced in place
+/// (`apt upgrade`, `rm -rf /usr/local/go && tar x`), so `go` there runs another release.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub tree: PathBuf,
+    /// The first line of its `VERSION` now; `None` when there is none (removed, half replaced).
+    pub now: Option<String>,
+}
+
+/// [`Drift`] of imported version `v`, read again from its tree's `VERSION`; `None` when `v` is
+/// not imported or its tree still says `v`.
+pub fn drift(home: &Home, v: &GoVersion) -> Option<Drift> {
+    let tree = inventory::imported_from(home, v)?;
+    let now = version_line(&tree).ok();
+    if now.as_deref().and_then(release_of).as_ref() == Some(v) {
+        return None;
+    }
+    Some(Drift { tree, now })
+}
+
+impl Drift {
+    /// One line for people: what the tree holds now, for imported version `v`.
+    pub fn describe(&self, v: &GoVersion) -> String {
+        let tree = self.tree.display();
+        match &self.now {
+            Some(now) => format!(
+                "Go {v} was imported from {tree}, whose VERSION now says `{}`: the tree was \
+                 upgraded or replaced in place",
+                crate::output::text::printable(now)
+            ),
+            None => format!(
+                "Go {v} was imported from {tree}, which has no VERSION any more: the tree was \
+                 removed or is being replaced"
+            ),
+        }
+    }
+
+    /// The fix: import the tree again (it is then registered under what it holds, and the
+    /// stale name is dropped).
+    pub fn fix(&self) -> String {
+        format!("gover import {}", self.tree.display())
+    }
 }
 
 /// Link `versions/<v>` to `tree`, under the home lock. Never replaces anything: a version of

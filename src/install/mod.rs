@@ -77,6 +77,12 @@ fn install_from<S: Source>(
     if is_installed(&version) {
         return already_installed(home, &version);
     }
+    // `--force` on a version a running program uses: say so before downloading.
+    if home.in_use_lock_path(&version).exists() && home.try_lock_unused(&version)?.is_none() {
+        return Err(Error::ReplaceInUse {
+            version: version.to_string(),
+        });
+    }
     // One install of a version at a time; a concurrent install of the same version waits
     // here and then finds it done.
     let _version_lock = home.lock_version(&version)?;
@@ -100,6 +106,15 @@ fn install_from<S: Source>(
 }
 
 fn already_installed(home: &Home, v: &GoVersion) -> Result<GoVersion, Error> {
+    // Installed, but a `bin/go` the kernel would refuse is not "already installed".
+    let go = home.tool_path(v, "go");
+    if let Some(reason) = crate::home::damage::unrunnable(&go) {
+        return Err(Error::DamagedInstall {
+            version: v.to_string(),
+            path: go,
+            reason,
+        });
+    }
     shims::ensure(home)?;
     crate::note!("Go {v} is already installed");
     Ok(v.clone())

@@ -41,10 +41,19 @@ pub fn publish(
     test_pause("rename");
     let dest = home.version_dir(version);
     // A version dir that exists without being a complete install (damage from outside
-    // gover), or one `--force` replaces, is removed so the new one can take its place.
-    if fs::symlink_metadata(&dest).is_ok() {
+    // gover), or one `--force` replaces, is removed so the new one can take its place, unless
+    // a running program uses it; the in-use lock is held until the new one is in place.
+    let _unused = if fs::symlink_metadata(&dest).is_ok() {
+        let unused = home
+            .try_lock_unused(version)?
+            .ok_or_else(|| Error::ReplaceInUse {
+                version: version.to_string(),
+            })?;
         inventory::remove_version(home, version)?;
-    }
+        Some(unused)
+    } else {
+        None
+    };
     home.ensure_dir(&home.versions_dir())?;
     fs::rename(staging.path(), &dest)
         .map_err(Error::io("cannot move the new version to", &dest))?;

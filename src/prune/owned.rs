@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Action, Item, Kind, Options};
 use crate::error::Error;
-use crate::home::inventory::UNINSTALL_PREFIX;
+use crate::home::inventory::{IN_USE_NOTE, UNINSTALL_PREFIX};
 use crate::home::shims;
 use crate::home::{Home, HomeLock, SHIMMED_TOOLS};
 use crate::resolve;
@@ -80,12 +80,20 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
             continue;
         }
         match broken_reason(&path, &name) {
-            Some(reason) => items.push(Item::new(
-                &path,
-                Kind::BrokenInstall,
-                Action::RemoveVersion(v),
-                reason,
-            )),
+            Some(reason) => {
+                // Even a damaged tree may have a program running from it.
+                let Some(lock) = unused(home, &v, opts.dry_run)? else {
+                    notes.push(format!("left Go {v} alone: {IN_USE_NOTE}"));
+                    continue;
+                };
+                locks.extend(lock);
+                items.push(Item::new(
+                    &path,
+                    Kind::BrokenInstall,
+                    Action::RemoveVersion(v),
+                    reason,
+                ));
+            }
             None => healthy.push((v, true)),
         }
     }
@@ -135,20 +143,13 @@ pub fn plan(home: &Home, opts: &Options) -> Result<Owned, Error> {
                 }
                 continue;
             }
-            // A running `gover exec` of it (and what that exec'd) holds it: skip, and hold it
-            // ourselves until it is removed so no new one starts meanwhile.
-            let in_use_lock = if opts.dry_run && !home.in_use_lock_path(v).exists() {
-                None
-            } else {
-                match home.try_lock_unused(v)? {
-                    Some(lock) => Some(lock),
-                    None => {
-                        notes.push(format!("left Go {v} alone: a running `gover exec` uses it"));
-                        continue;
-                    }
-                }
+            // A running program holds it (a `go` a shim or `gover exec` started, and its
+            // children): skip, and hold it ourselves until it is removed so no new one starts.
+            let Some(lock) = unused(home, v, opts.dry_run)? else {
+                notes.push(format!("left Go {v} alone: {IN_USE_NOTE}"));
+                continue;
             };
-            locks.extend(in_use_lock);
+            locks.extend(lock);
             let reason = match (by_keep, opts.keep) {
                 (true, Some(n)) => format!("older than the {n} newest installed versions"),
                 _ => "no default, active or recorded version file (.go-version, .tool-versions, go.work, go.mod) asks for it".to_string(),
@@ -256,6 +257,16 @@ fn seen_records(home: &Home, items: &mut Vec<Item>) -> Vec<(GoVersion, PathBuf)>
 }
 
 /// Why a version dir is not a complete install, if it is not.
+/// Whether `v` may be removed now: its in-use lock, taken exclusively and held until the
+/// removal is done (nothing to hold in a dry run with no lock file), or `None` when a running
+/// program uses it (a `go` a shim or `gover exec` started, or a child of one).
+fn unused(home: &Home, v: &GoVersion, dry_run: bool) -> Result<Option<Vec<HomeLock>>, Error> {
+    if dry_run && !home.in_use_lock_path(v).exists() {
+        return Ok(Some(Vec::new()));
+    }
+    Ok(home.try_lock_unused(v)?.map(|lock| vec![lock]))
+}
+
 fn broken_reason(dir: &Path, name: &str) -> Option<String> {
     if !dir.join("bin/go").is_file() {
         return Some("incomplete install: no bin/go".into());

@@ -57,6 +57,8 @@ pub enum Invalid<'a> {
     BadGo(&'a str),
     /// The argument of a `toolchain` line.
     BadToolchain(&'a str),
+    /// `go (` or `toolchain (`: a block of a directive that has none.
+    Block(&'a str),
 }
 
 /// Text from the file is escaped as `.go-version` text is: its control characters must not
@@ -73,10 +75,19 @@ impl fmt::Display for Invalid<'_> {
             Invalid::SecondGo => f.write_str("a second `go` line"),
             Invalid::SecondToolchain => f.write_str("a second `toolchain` line"),
             Invalid::BadGo(arg) => write!(f, "`go {}` is not a Go version", arg.escape_debug()),
+            Invalid::BadToolchain(arg) if arg.contains(['/', '\\']) => write!(
+                f,
+                "`toolchain {}` is not a toolchain name: it has a path separator (Go refuses it too)",
+                arg.escape_debug()
+            ),
             Invalid::BadToolchain(arg) => write!(
                 f,
                 "`toolchain {}` does not name a Go release (like go1.22.5)",
                 arg.escape_debug()
+            ),
+            Invalid::Block(verb) => write!(
+                f,
+                "`{verb} (`: a `{verb}` directive cannot be a block (Go: unknown block type)"
             ),
         }
     }
@@ -103,7 +114,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             }
             continue;
         }
-        if code.ends_with('(') {
+        if let Some(head) = code.strip_suffix('(') {
+            // x/mod knows no `go` or `toolchain` block: "unknown block type" (and so `go (`
+            // with its version inside is an error, not a file without a go line).
+            let verb = head.trim_end();
+            if verb == "go" || verb == "toolchain" {
+                return Err((line, Invalid::Block(verb)));
+            }
             in_block = true;
             continue;
         }
@@ -267,6 +284,34 @@ mod tests {
             (2, Invalid::SecondToolchain)
         );
         assert_eq!(err(b"\xff\xfe"), (1, Invalid::NotUtf8));
+    }
+
+    /// See: issue 22 item 13. What Go refuses: a toolchain name with a path separator (cmd/go's
+    /// mod_toolchain_slash test), and a `go` or `toolchain` block (x/mod: unknown block type).
+    #[test]
+    fn toolchains_with_a_path_separator_and_directive_blocks_are_errors() {
+        let err = |text: &'static [u8]| parse(text).unwrap_err();
+        for name in [
+            "go1.999999-/run.sh",
+            "go1.999999-/../../run.sh",
+            "go1.21.1-a\\b",
+        ] {
+            let text = std::format!("module exploit\n\ngo 1.21\ntoolchain {name}\n");
+            let got = parse(text.as_bytes()).unwrap_err();
+            assert_eq!(got, (4, Invalid::BadToolchain(name)));
+            assert!(got.1.to_string().contains("path separator"), "{}", got.1);
+        }
+        assert_eq!(
+            err(b"module m\n\ngo (\n\t1.98.2\n)\n"),
+            (3, Invalid::Block("go"))
+        );
+        assert_eq!(
+            err(b"module m\ngo 1.21\ntoolchain(\n\tgo1.99.1\n)\n"),
+            (3, Invalid::Block("toolchain"))
+        );
+        // `..` without a separator is an ordinary custom suffix, as for Go.
+        let (_, tc) = parse(b"go 1.21\ntoolchain go1.21.1-..\n").unwrap();
+        assert_eq!(tc.unwrap().version, v("1.21.1"));
     }
 
     #[test]

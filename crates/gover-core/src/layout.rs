@@ -6,6 +6,7 @@
 //!   current -> versions/<v>     the global default
 //!   shims/go, shims/gofmt       links to the gover-shim executable
 //!   seen/<hash> -> .go-version  version files the shims have resolved
+//!   locks/in-use-<v>.lock       held shared by whatever runs version v (see below)
 //! ```
 
 /// The home when `GOVER_HOME` is unset: this name under `$HOME`.
@@ -14,6 +15,13 @@ pub const VERSIONS: &str = "versions";
 pub const CURRENT: &str = "current";
 pub const SHIMS: &str = "shims";
 pub const SEEN: &str = "seen";
+/// Lock files. `in-use-<v>.lock` ([`IN_USE_LOCK_PREFIX`] + version + [`LOCK_SUFFIX`]) is
+/// held shared, on a descriptor that survives `execve`, by every tool the shims or `gover
+/// exec` start on version `v` (and the children that inherit it); whatever removes `v` takes
+/// it exclusively first and leaves `v` alone while it is held.
+pub const LOCKS: &str = "locks";
+pub const IN_USE_LOCK_PREFIX: &str = "in-use-";
+pub const LOCK_SUFFIX: &str = ".lock";
 /// A release's tools, under its version dir.
 pub const BIN: &str = "bin";
 /// File name of the shim executable, installed beside `gover`. Run under this name (not as a

@@ -132,8 +132,14 @@ impl GoVersion {
 
     /// The version of a toolchain name, as Go's `FromToolchain` reads it: `go` then a version,
     /// then optionally a custom suffix after `-`, a space or a tab (`go1.21.1-bigcorp`). The
-    /// second value is that suffix (empty when there is none).
+    /// second value is that suffix (empty when there is none). A name with a `/` or `\\`
+    /// anywhere is none (Go refuses it: as a program name it would be looked up relative to
+    /// the module, `toolchain go1.999999-/run.sh` running the module's own `run.sh`); `..`
+    /// without a separator is an ordinary suffix, as for Go.
     pub fn from_toolchain(name: &str) -> Option<(GoVersion, &str)> {
+        if name.contains(['/', '\\']) {
+            return None;
+        }
         let rest = name.strip_prefix("go")?;
         let end = rest.find([' ', '\t', '-']).unwrap_or(rest.len());
         let v = GoVersion::parse_bare(&rest[..end]).ok()?;

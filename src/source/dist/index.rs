@@ -131,7 +131,8 @@ pub struct Index {
 impl Index {
     /// Parse an index. Every name gover may turn into a path (file names, versions, os and
     /// arch) must be a safe path component (see [`check_name`]); one that is not refuses the
-    /// whole index, naming the entry.
+    /// whole index, naming the entry. A release whose version is empty or not a Go release
+    /// name is left out, with one warning for all of them: it could never be asked for.
     pub fn parse(bytes: &[u8], url: &str) -> Result<Index, IndexError> {
         let releases: Vec<Release> =
             serde_json::from_slice(bytes).map_err(|source| IndexError::Malformed {
@@ -144,9 +145,17 @@ impl Index {
             name: name.to_string(),
             reason,
         };
-        for release in &releases {
-            check_name(&release.version)
-                .map_err(|r| unsafe_name("a release version".into(), &release.version, r))?;
+        let mut kept = Vec::with_capacity(releases.len());
+        let mut skipped = Vec::new();
+        for release in releases {
+            if !release.version.is_empty() {
+                check_name(&release.version)
+                    .map_err(|r| unsafe_name("a release version".into(), &release.version, r))?;
+            }
+            if GoVersion::parse(&release.version).is_err() {
+                skipped.push(release.version);
+                continue;
+            }
             for file in &release.files {
                 let of = |field: &str| format!("{field} of a {} file", release.version);
                 check_name(&file.filename)
@@ -161,15 +170,25 @@ impl Index {
                     }
                 }
             }
+            kept.push(release);
+        }
+        if let Some(first) = skipped.first() {
+            crate::output::warn(format_args!(
+                "skipped {} release{} in the index from {url} whose version is empty or not a Go \
+                 release name (the first: `{}`)",
+                skipped.len(),
+                if skipped.len() == 1 { "" } else { "s" },
+                crate::output::text::printable(first)
+            ));
         }
         Ok(Index {
             url: url.to_string(),
-            releases,
+            releases: kept,
         })
     }
 
-    /// Every release whose name gover understands, with its parsed version. Entries it does
-    /// not understand (there are none today) are skipped rather than failing the whole index.
+    /// Every release with its parsed version ([`Index::parse`] has left out those whose version
+    /// does not parse).
     pub fn versions(&self) -> impl Iterator<Item = (GoVersion, &Release)> {
         self.releases
             .iter()

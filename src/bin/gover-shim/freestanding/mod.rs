@@ -3,7 +3,8 @@
 //!
 //! `_start` (rt.rs) → [`main`]: tool name from argv[0] → [`resolve::installed_version`] →
 //! `execve` of `versions/<v>/bin/<tool>` with `GOROOT`, `GOVER_SHIM_DEPTH` and (unless set)
-//! `GOTOOLCHAIN=local` in its environment. Whenever it cannot finish the call itself it
+//! `GOTOOLCHAIN=local` in its environment, holding `locks/in-use-<v>.lock` shared across the
+//! exec ([`hold_in_use`]). Whenever it cannot finish the call itself it
 //! [`hand_over`]s to `gover __shim TOOL ARGS…`, which runs the same call on std
 //! (`gover::shim`) and prints the error, installs (`GOVER_AUTO_INSTALL`) or execs.
 
@@ -52,6 +53,7 @@ fn run(process: &Process) -> Result<(), HandOver> {
     let home = resolve::home(process)?;
     let version = resolve::installed_version(process, &home)?;
 
+    let home_len = home.len();
     let mut root = home;
     root.push_component(layout::VERSIONS.as_bytes())?;
     root.push_display(&version)?;
@@ -71,6 +73,10 @@ fn run(process: &Process) -> Result<(), HandOver> {
         added = &added[..2];
     }
     let envp = environment(process, &[names::GOROOT, names::GOVER_SHIM_DEPTH], added)?;
+    // `root` has been copied into GOROOT; its buffer now spells the lock's path (one page of
+    // stack fewer than a buffer of its own). Dropped, so closed, only if the exec fails.
+    root.truncate(home_len);
+    let _in_use = hold_in_use(&mut root, &version);
 
     // The tool's argv[0] is its path, as `Command::new(exe)` gives it; the rest is untouched.
     let argv = process.argv_from(at);
@@ -82,6 +88,19 @@ fn run(process: &Process) -> Result<(), HandOver> {
     // SAFETY: as above.
     unsafe { *argv = original };
     Err(HandOver)
+}
+
+/// `locks/in-use-<v>.lock` under `home`, held shared across the exec, as `gover exec` and the
+/// std shim hold it (`gover::home::Home::hold_in_use`): while the tool and its children run,
+/// nothing removes or replaces its version. `None` when it cannot be taken (a read-only home,
+/// where nothing can remove a version either); the call goes on without it.
+fn hold_in_use(home: &mut Buf, version: &impl core::fmt::Display) -> Option<sys::Fd> {
+    home.push_component(layout::LOCKS.as_bytes()).ok()?;
+    home.push_component(layout::IN_USE_LOCK_PREFIX.as_bytes())
+        .ok()?;
+    home.write_display(version).ok()?;
+    home.push_bytes(layout::LOCK_SUFFIX.as_bytes()).ok()?;
+    sys::lock_shared_across_exec(home.c_str()).ok()
 }
 
 /// The environment minus every entry named in `drop`, plus `add`: a NULL-terminated array.

@@ -14,7 +14,8 @@ pub const ENOTDIR: Errno = Errno(20);
 
 pub type Result<T> = core::result::Result<T, Errno>;
 
-/// An open file descriptor, closed on drop (and on exec: every open uses `O_CLOEXEC`).
+/// An open file descriptor, closed on drop (and on exec: every open uses `O_CLOEXEC`, except
+/// the in-use lock's, which the exec'd tool is meant to keep: [`lock_shared_across_exec`]).
 pub struct Fd(i32);
 
 impl Drop for Fd {
@@ -28,6 +29,7 @@ const READ: usize = 0;
 const WRITE: usize = 1;
 const CLOSE: usize = 3;
 const FSTAT: usize = 5;
+const FLOCK: usize = 73;
 const MMAP: usize = 9;
 const EXECVE: usize = 59;
 const GETCWD: usize = 79;
@@ -43,7 +45,10 @@ const READLINKAT: usize = 267;
 
 const AT_FDCWD: usize = -100isize as usize;
 const O_RDONLY: usize = 0;
+const O_CREAT: usize = 0o100;
 const O_NONBLOCK: usize = 0o4000;
+const O_NOFOLLOW: usize = 0o400000;
+const LOCK_SH: usize = 1;
 const O_DIRECTORY: usize = 0o200000;
 const O_PATH: usize = 0o10000000;
 const O_CLOEXEC: usize = 0o2000000;
@@ -183,6 +188,34 @@ fn stat(path: &CStr) -> Result<[u64; 18]> {
 /// FIFO opens at once instead of waiting for a writer (the caller then checks [`Fd::mode`]).
 pub fn open_nonblocking(path: &CStr) -> Result<Fd> {
     open_with(path, O_RDONLY | O_NONBLOCK)
+}
+
+/// Open (creating it, mode 0644 under the umask, never through a link) the lock file at `path`
+/// and take a shared `flock` on it, waiting while a removal holds it exclusively: two system
+/// calls. The descriptor is NOT close-on-exec, so the program this process execs holds the lock
+/// for its whole run, and so do its children that inherit it.
+pub fn lock_shared_across_exec(path: &CStr) -> Result<Fd> {
+    // SAFETY: `path` is a NUL-terminated string that outlives the call.
+    let ret = unsafe {
+        syscall(
+            OPENAT,
+            AT_FDCWD,
+            path.as_ptr() as usize,
+            O_RDONLY | O_CREAT | O_NOFOLLOW,
+            0o644,
+            0,
+            0,
+        )
+    };
+    let fd = Fd(check(ret)? as i32);
+    loop {
+        // SAFETY: passes only a descriptor `fd` owns.
+        match check(unsafe { syscall(FLOCK, fd.0 as usize, LOCK_SH, 0, 0, 0, 0) }) {
+            Ok(_) => return Ok(fd),
+            Err(EINTR) => continue,
+            Err(errno) => return Err(errno),
+        }
+    }
 }
 
 /// One `read(2)`, retried on EINTR.
