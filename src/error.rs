@@ -9,8 +9,7 @@ use crate::gover_self::error::SelfError;
 use crate::home::HomeError;
 use crate::http::HttpError;
 use crate::import::error::ImportError;
-use crate::install::unpack::ArchiveError;
-use crate::install::unpack::zip::ZipError;
+use crate::install::unpack::error::UnpackError;
 use crate::output::HINT;
 use crate::resolve::ResolveError;
 use crate::source::dist::index::IndexError;
@@ -43,20 +42,15 @@ pub enum Error {
     Import(#[from] ImportError),
     #[error(transparent)]
     SelfCmd(#[from] SelfError),
-    #[error("cannot unpack {url}")]
-    Archive {
-        url: String,
+    /// `from`: the URL or path the archive came from.
+    #[error("cannot unpack {from}")]
+    Unpack {
+        from: String,
         #[source]
-        source: ArchiveError,
+        source: UnpackError,
     },
     #[error(transparent)]
     Goproxy(Box<GoproxyError>),
-    #[error("cannot unpack {}", zip.display())]
-    Unzip {
-        zip: PathBuf,
-        #[source]
-        source: ZipError,
-    },
     #[error("Go {version} is not installed")]
     NotInstalled { version: String, hint: String },
     #[error("Go {version} is installed but damaged: {} cannot run: {reason}", path.display())]
@@ -197,14 +191,9 @@ impl Error {
                 | DownloadError::TooLong { .. }
                 | DownloadError::OverCap { .. },
             ) => VERIFY,
-            Error::Archive {
-                source: ArchiveError::Write { .. },
-                ..
-            } => FILESYSTEM,
-            Error::Archive { .. } => VERIFY,
+            Error::Unpack { source, .. } if source.is_write() => FILESYSTEM,
+            Error::Unpack { .. } => VERIFY,
             Error::Goproxy(e) => e.exit_code(),
-            Error::Unzip { source, .. } if source.is_write() => FILESYSTEM,
-            Error::Unzip { .. } => VERIFY,
             Error::Home(_)
             | Error::Download(DownloadError::Cache { .. })
             | Error::Io { .. }
@@ -255,23 +244,16 @@ impl Error {
             )),
             Error::Index(e) => e.hint(),
             Error::Download(e) => e.hint(),
-            Error::Archive {
-                source: ArchiveError::Write { source, .. },
+            Error::Unpack {
+                source: UnpackError::Write { source, .. },
                 ..
             } => io_hint(source)
                 .or_else(|| Some("check free space and permissions under GOVER_HOME".into())),
-            Error::Archive { .. } => Some(
+            Error::Unpack { .. } => Some(
                 "the archive is damaged or not an official Go release; nothing was installed"
                     .into(),
             ),
             Error::Goproxy(e) => e.hint(),
-            Error::Unzip { source, .. } if source.is_write() => {
-                Some("check free space and permissions under GOVER_HOME".into())
-            }
-            Error::Unzip { .. } => Some(
-                "the zip is damaged or not a golang.org/toolchain module zip; nothing was installed"
-                    .into(),
-            ),
             Error::NotInstalled { hint, .. } => Some(hint.clone()),
             Error::DamagedInstall { version, .. } => Some(format!(
                 "reinstall it with `gover install --force {version}`"
@@ -358,8 +340,7 @@ impl Error {
     pub fn is_mirror_fault(&self) -> bool {
         match self {
             Error::Download(e) => !matches!(e, DownloadError::Cache { .. }),
-            Error::Archive { source, .. } => !matches!(source, ArchiveError::Write { .. }),
-            Error::Unzip { source, .. } => !source.is_write(),
+            Error::Unpack { source, .. } => !source.is_write(),
             Error::Goproxy(e) => {
                 matches!(**e, GoproxyError::Hash { .. } | GoproxyError::Http { .. })
             }

@@ -8,7 +8,7 @@ use std::io::Write;
 
 use libfuzzer_sys::fuzz_target;
 
-use gover::install::unpack::{ArchiveError, BoundError, Limits, Options, unpack};
+use gover::install::unpack::{BoundError, Limits, Options, UnpackError, unpack};
 
 fn unpack_checked(archive: &[u8], limits: Limits) {
     let tmp = tempfile::tempdir().unwrap();
@@ -36,7 +36,7 @@ fn unpack_checked(archive: &[u8], limits: Limits) {
         assert!(entries <= limits.entries, "{entries} entries");
         assert!(bytes <= limits.unpacked_bytes, "{bytes} bytes");
     }
-    if let Err(ArchiveError::Bound(BoundError::UnpackedBytes { limit })) = result {
+    if let Err(UnpackError::Bound(BoundError::UnpackedBytes { limit })) = result {
         assert_eq!(limit, limits.unpacked_bytes);
     }
     let mut outside: Vec<_> = std::fs::read_dir(tmp.path())

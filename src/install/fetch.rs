@@ -182,15 +182,15 @@ fn attempt(
                 Origin::Remote { partial, .. } => partial.clone(),
             };
             let options = unpack::Options::for_install(Some(received.len), staging.store())?;
-            let unzip_err = |source| Error::Unzip {
-                zip: zip.clone(),
+            let unzip_err = |source| Error::Unpack {
+                from: zip.display().to_string(),
                 source,
             };
             let (hashes, new_files) =
                 unpack::zip::unpack(&zip, prefix, staging.path(), &options, &on_file)
                     .map_err(unzip_err)?;
             let h1 = gover_sumdb::dirhash::hash1(hashes).map_err(|e| {
-                unzip_err(unpack::zip::ZipError::Unsafe {
+                unzip_err(unpack::UnpackError::Unsafe {
                     entry: e.to_string(),
                     reason: "a newline in the name",
                 })
@@ -208,7 +208,7 @@ fn attempt(
 fn broken_tarball(
     mut stream: ArchiveStream,
     archive: &Archive,
-    source: unpack::ArchiveError,
+    source: unpack::UnpackError,
 ) -> Error {
     if let Some(failure) = stream.take_failure() {
         return failure.into();
@@ -223,7 +223,10 @@ fn broken_tarball(
             _ => {}
         }
     }
-    Error::Archive { url: shown, source }
+    Error::Unpack {
+        from: shown,
+        source,
+    }
 }
 
 /// Whether what was received is what `archive.check` vouches for.

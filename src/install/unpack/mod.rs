@@ -5,11 +5,13 @@
 //! the archive is verified), and the same large-file write path.
 
 pub mod bounds;
+pub mod error;
 pub mod files;
 pub mod options;
 pub mod tar;
 pub mod zip;
 
 pub use self::bounds::{BoundError, Limits};
+pub use self::error::UnpackError;
 pub use self::options::{DEFAULT_WRITERS, MAX_WRITERS, Options, writer_threads};
-pub use self::tar::{ArchiveError, unpack};
+pub use self::tar::unpack;

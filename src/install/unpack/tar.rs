@@ -22,31 +22,14 @@ use std::thread;
 use ::tar::EntryType;
 use flate2::read::GzDecoder;
 
-use super::bounds::{BoundError, Budget, Capped};
+use super::bounds::{Budget, Capped};
+use super::error::UnpackError;
 use super::files::{self, SMALL_FILE};
 use super::options::Options;
 use crate::store::{NewFile, Store};
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
-
-#[derive(Debug, thiserror::Error)]
-pub enum ArchiveError {
-    #[error("the archive is not a valid tar.gz")]
-    Corrupt(#[source] io::Error),
-    #[error("the archive entry `{entry}` is unsafe: {reason}")]
-    Unsafe { entry: String, reason: &'static str },
-    #[error("the archive is not a Go release: {0}")]
-    Bound(#[from] BoundError),
-    #[error("the archive has no go/bin/go")]
-    NoGoBinary,
-    #[error("cannot write {}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-}
 
 /// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool; larger ones
 /// (the few tool binaries) are streamed to disk by the reading thread. With the channel bound
@@ -68,7 +51,7 @@ pub fn unpack(
     dest: &Path,
     options: &Options,
     on_file: impl FnMut(),
-) -> Result<Vec<NewFile>, ArchiveError> {
+) -> Result<Vec<NewFile>, UnpackError> {
     let capped = Capped::new(GzDecoder::new(reader), options.limits.unpacked_bytes);
     let tripwire = capped.tripwire();
     let pool = WriterPool::start(options.threads.max(1), options.store.clone());
@@ -85,14 +68,14 @@ pub fn unpack(
     );
     let written = pool.finish();
     // A read error after the byte cap was hit is the cap's doing.
-    if let Err(ArchiveError::Corrupt(_)) = &read {
+    if let Err(UnpackError::CorruptTar(_)) = &read {
         tripwire.check()?;
     }
     read?;
     new_files.extend(written?);
     links.finish(dest)?;
     if !dest.join("bin/go").is_file() {
-        return Err(ArchiveError::NoGoBinary);
+        return Err(UnpackError::NoGoBinary("go/bin/go".into()));
     }
     Ok(new_files)
 }
@@ -112,7 +95,7 @@ fn read_entries(
     links: &mut Links,
     new_files: &mut Vec<NewFile>,
     mut on_file: impl FnMut(),
-) -> Result<(), ArchiveError> {
+) -> Result<(), UnpackError> {
     let (limits, store) = (options.limits, &*options.store);
     let mut archive = ::tar::Archive::new(reader);
     let mut budget = Budget::new(limits);
@@ -122,12 +105,15 @@ fn read_entries(
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut pending = Pending::default();
     let mut buffer = Vec::new();
-    let entries = archive.entries().map_err(ArchiveError::Corrupt)?.raw(true);
+    let entries = archive
+        .entries()
+        .map_err(UnpackError::CorruptTar)?
+        .raw(true);
     for entry in entries {
         if pool.failed() {
             return Ok(()); // the pool's error is reported by `finish`
         }
-        let mut entry = entry.map_err(ArchiveError::Corrupt)?;
+        let mut entry = entry.map_err(UnpackError::CorruptTar)?;
         budget.entry()?;
         let kind = entry.header().entry_type();
         if is_extension(kind) {
@@ -163,12 +149,12 @@ fn read_entries(
         }
         match kind {
             EntryType::Regular | EntryType::Continuous => {
-                let mode = file_mode(entry.header().mode().map_err(ArchiveError::Corrupt)?);
+                let mode = file_mode(entry.header().mode().map_err(UnpackError::CorruptTar)?);
                 if entry.size() <= SMALL_FILE {
                     let mut data = Vec::with_capacity(entry.size() as usize);
                     entry
                         .read_to_end(&mut data)
-                        .map_err(ArchiveError::Corrupt)?;
+                        .map_err(UnpackError::CorruptTar)?;
                     pool.write(target, mode, data);
                 } else {
                     write_large(&mut entry, &target, mode, store, &mut buffer, new_files)?;
@@ -178,7 +164,7 @@ fn read_entries(
                 let link = link_target(link, &raw_path, &mut budget)?;
                 check_symlink(&raw_path, &rel, &link)?;
                 std::os::unix::fs::symlink(&link, &target).map_err(|source| {
-                    ArchiveError::Write {
+                    UnpackError::Write {
                         path: target.clone(),
                         source,
                     }
@@ -212,14 +198,14 @@ fn read_extension<R: Read>(
     kind: EntryType,
     budget: &Budget,
     pending: &mut Pending,
-) -> Result<(), ArchiveError> {
+) -> Result<(), UnpackError> {
     let size = entry.size();
     budget.extension(size)?;
     let mut data = Vec::with_capacity(size as usize);
     entry
         .take(budget.limits().extension_len + 1)
         .read_to_end(&mut data)
-        .map_err(ArchiveError::Corrupt)?;
+        .map_err(UnpackError::CorruptTar)?;
     let set = |slot: &mut Option<Vec<u8>>, value: &[u8]| {
         if slot.is_some() {
             return Err(unsafe_entry(
@@ -243,7 +229,7 @@ fn read_extension<R: Read>(
         return Ok(()); // comments and defaults for the whole archive; nothing gover uses
     }
     for record in ::tar::PaxExtensions::new(&data) {
-        let record = record.map_err(ArchiveError::Corrupt)?;
+        let record = record.map_err(UnpackError::CorruptTar)?;
         match record.key() {
             Ok("path") => set(&mut pending.path, record.value_bytes())?,
             Ok("linkpath") => set(&mut pending.link, record.value_bytes())?,
@@ -269,7 +255,7 @@ fn link_target(
     link: Option<Vec<u8>>,
     raw: &Path,
     budget: &mut Budget,
-) -> Result<PathBuf, ArchiveError> {
+) -> Result<PathBuf, UnpackError> {
     let link = link
         .filter(|l| !l.is_empty())
         .ok_or_else(|| unsafe_entry(raw, "link without a target"))?;
@@ -306,18 +292,18 @@ impl Links {
         self.hard.push((rel, target, printable(raw)));
     }
 
-    fn finish(self, dest: &Path) -> Result<(), ArchiveError> {
+    fn finish(self, dest: &Path) -> Result<(), UnpackError> {
         for (rel, target) in &self.symlinks {
             let mut at = rel.parent().map(Path::to_path_buf).unwrap_or_default();
             if let Err(reason) = self.walk(&mut at, target, &mut 0) {
-                return Err(ArchiveError::Unsafe {
+                return Err(UnpackError::Unsafe {
                     entry: self.names[rel].clone(),
                     reason,
                 });
             }
         }
         for (rel, target, name) in &self.hard {
-            let unsafe_link = |reason| ArchiveError::Unsafe {
+            let unsafe_link = |reason| UnpackError::Unsafe {
                 entry: name.clone(),
                 reason,
             };
@@ -334,7 +320,7 @@ impl Links {
             }
             let link = dest.join(rel);
             fs::hard_link(&source, &link)
-                .map_err(|source| ArchiveError::Write { path: link, source })?;
+                .map_err(|source| UnpackError::Write { path: link, source })?;
         }
         Ok(())
     }
@@ -382,7 +368,7 @@ struct Job {
 struct WriterPool {
     sender: Option<mpsc::SyncSender<Job>>,
     threads: Vec<thread::JoinHandle<Vec<NewFile>>>,
-    error: Arc<Mutex<Option<ArchiveError>>>,
+    error: Arc<Mutex<Option<UnpackError>>>,
     failed: Arc<AtomicBool>,
 }
 
@@ -409,7 +395,7 @@ impl WriterPool {
                         let written =
                             files::whole(&store, &job.data, job.mode, &job.path, &mut new_files)
                                 .map(drop)
-                                .map_err(|source| ArchiveError::Write {
+                                .map_err(|source| UnpackError::Write {
                                     path: job.path.clone(),
                                     source,
                                 });
@@ -441,14 +427,14 @@ impl WriterPool {
     }
 
     /// Wait for every queued file, then report the first failure; the files written afresh.
-    fn finish(mut self) -> Result<Vec<NewFile>, ArchiveError> {
+    fn finish(mut self) -> Result<Vec<NewFile>, UnpackError> {
         drop(self.sender.take());
         let mut new_files = Vec::new();
         for t in self.threads.drain(..) {
             match t.join() {
                 Ok(files) => new_files.extend(files),
                 Err(_) => {
-                    return Err(ArchiveError::Write {
+                    return Err(UnpackError::Write {
                         path: PathBuf::from("<writer thread>"),
                         source: io::Error::other("a writer thread panicked"),
                     });
@@ -464,7 +450,7 @@ impl WriterPool {
 
 /// `go/a/b` → `Some("a/b")`; `go/` → `None`; anything outside `go/` or with `..`/absolute
 /// components is an error.
-fn inner_path(path: &Path) -> Result<Option<PathBuf>, ArchiveError> {
+fn inner_path(path: &Path) -> Result<Option<PathBuf>, UnpackError> {
     if path.components().any(|c| c == Component::ParentDir) {
         return Err(unsafe_entry(path, "`..` in the path"));
     }
@@ -488,7 +474,7 @@ fn inner_path(path: &Path) -> Result<Option<PathBuf>, ArchiveError> {
 
 /// A symlink at `rel` (relative to the version root) may only point inside the root. This
 /// is the early, lexical check; [`Links::finish`] resolves through the other links.
-fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), ArchiveError> {
+fn check_symlink(raw: &Path, rel: &Path, link: &Path) -> Result<(), UnpackError> {
     if link.is_absolute() {
         return Err(unsafe_entry(raw, "symlink to an absolute path"));
     }
@@ -527,21 +513,21 @@ fn write_large(
     store: &Store,
     buffer: &mut Vec<u8>,
     new_files: &mut Vec<NewFile>,
-) -> Result<(), ArchiveError> {
-    let write_err = |source| ArchiveError::Write {
+) -> Result<(), UnpackError> {
+    let write_err = |source| UnpackError::Write {
         path: target.to_path_buf(),
         source,
     };
     let mut file = files::Large::create(store, mode, target).map_err(write_err)?;
     match file.copy_from(entry, buffer) {
-        Err(files::CopyError::Read(e)) => return Err(ArchiveError::Corrupt(e)),
+        Err(files::CopyError::Read(e)) => return Err(UnpackError::CorruptTar(e)),
         Err(files::CopyError::Write(e)) => return Err(write_err(e)),
         Ok(()) => {}
     }
     file.finish(new_files).map(drop).map_err(write_err)
 }
 
-fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError> {
+fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), UnpackError> {
     if made.contains(dir) {
         return Ok(());
     }
@@ -550,7 +536,7 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
     match fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
-            return Err(ArchiveError::Unsafe {
+            return Err(UnpackError::Unsafe {
                 entry: printable(dir),
                 reason: "a path component is a link or file",
             });
@@ -562,7 +548,7 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), ArchiveError
             fs::DirBuilder::new()
                 .mode(crate::fsutil::DIR_MODE)
                 .create(dir)
-                .map_err(|source| ArchiveError::Write {
+                .map_err(|source| UnpackError::Write {
                     path: dir.to_path_buf(),
                     source,
                 })?;
@@ -577,8 +563,8 @@ fn printable(path: &Path) -> String {
     crate::output::text::printable(&path.to_string_lossy())
 }
 
-fn unsafe_entry(path: &Path, reason: &'static str) -> ArchiveError {
-    ArchiveError::Unsafe {
+fn unsafe_entry(path: &Path, reason: &'static str) -> UnpackError {
+    UnpackError::Unsafe {
         entry: printable(path),
         reason,
     }
@@ -587,7 +573,7 @@ fn unsafe_entry(path: &Path, reason: &'static str) -> ArchiveError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::install::unpack::bounds::Limits;
+    use crate::install::unpack::bounds::{BoundError, Limits};
     use flate2::Compression;
     use flate2::write::GzEncoder;
 
@@ -647,7 +633,7 @@ mod tests {
         name[..p.len()].copy_from_slice(p.as_bytes());
     }
 
-    fn unpack_into(entries: &[E]) -> (tempfile::TempDir, Result<(), ArchiveError>) {
+    fn unpack_into(entries: &[E]) -> (tempfile::TempDir, Result<(), UnpackError>) {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
@@ -685,7 +671,7 @@ mod tests {
     fn assert_unsafe(entries: &[E], reason_part: &str) {
         let (tmp, r) = unpack_into(entries);
         match r {
-            Err(ArchiveError::Unsafe { reason, .. }) => {
+            Err(UnpackError::Unsafe { reason, .. }) => {
                 assert!(reason.contains(reason_part), "{reason}")
             }
             other => panic!("expected Unsafe({reason_part}), got {other:?}"),
@@ -790,7 +776,7 @@ mod tests {
         h.as_bytes().to_vec()
     }
 
-    fn unpack_bytes(archive: &[u8], limits: Limits) -> Result<(), ArchiveError> {
+    fn unpack_bytes(archive: &[u8], limits: Limits) -> Result<(), UnpackError> {
         let tmp = tempfile::tempdir().unwrap();
         let dest = tmp.path().join("stage");
         fs::create_dir(&dest).unwrap();
@@ -813,7 +799,7 @@ mod tests {
         let archive = gz(&header(EntryType::GNULongName, "././@LongLink", 256 << 20));
         let r = unpack_bytes(&archive, Limits::for_archive(Some(archive.len() as u64)));
         assert!(
-            matches!(r, Err(ArchiveError::Bound(BoundError::Extension { .. }))),
+            matches!(r, Err(UnpackError::Bound(BoundError::Extension { .. }))),
             "{r:?}"
         );
     }
@@ -857,7 +843,7 @@ mod tests {
         };
         let r = unpack_bytes(&archive, tight);
         assert!(
-            matches!(r, Err(ArchiveError::Bound(BoundError::PathLen { .. }))),
+            matches!(r, Err(UnpackError::Bound(BoundError::PathLen { .. }))),
             "{r:?}"
         );
     }
@@ -874,7 +860,7 @@ mod tests {
         let archive = b.into_inner().unwrap().finish().unwrap();
         let r = unpack_bytes(&archive, Limits::for_archive(None));
         assert!(
-            matches!(r, Err(ArchiveError::Unsafe { reason, .. }) if reason.contains("PAX size"))
+            matches!(r, Err(UnpackError::Unsafe { reason, .. }) if reason.contains("PAX size"))
         );
     }
 
@@ -886,10 +872,7 @@ mod tests {
         let archive = gz(&blocks);
         let r = unpack_bytes(&archive, Limits::for_archive(Some(archive.len() as u64)));
         assert!(
-            matches!(
-                r,
-                Err(ArchiveError::Bound(BoundError::UnpackedBytes { .. }))
-            ),
+            matches!(r, Err(UnpackError::Bound(BoundError::UnpackedBytes { .. }))),
             "{r:?}"
         );
     }
@@ -909,7 +892,7 @@ mod tests {
         assert!(
             matches!(
                 r,
-                Err(ArchiveError::Bound(BoundError::Entries { limit: 20 }))
+                Err(UnpackError::Bound(BoundError::Entries { limit: 20 }))
             ),
             "{r:?}"
         );
@@ -938,7 +921,7 @@ mod tests {
     #[test]
     fn requires_go_bin_go() {
         let (_tmp, r) = unpack_into(&[E::File("go/VERSION", b"go1.22.5\n", 0o644)]);
-        assert!(matches!(r, Err(ArchiveError::NoGoBinary)));
+        assert!(matches!(r, Err(UnpackError::NoGoBinary(_))));
     }
 
     #[test]
@@ -951,7 +934,10 @@ mod tests {
             let options = Options::new(None, 2, tmp.path().join("store"));
             let r = unpack(bad, &dest, &options, || {});
             assert!(
-                matches!(r, Err(ArchiveError::Corrupt(_) | ArchiveError::NoGoBinary)),
+                matches!(
+                    r,
+                    Err(UnpackError::CorruptTar(_) | UnpackError::NoGoBinary(_))
+                ),
                 "{r:?}"
             );
         }

@@ -25,36 +25,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use super::bounds::{BoundError, Budget};
+use super::error::UnpackError;
 use super::files::{self, SMALL_FILE};
 use super::options::Options;
 use crate::store::{NewFile, Store};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ZipError {
-    #[error("the zip is not valid")]
-    Corrupt(#[source] ::zip::result::ZipError),
-    #[error("reading the zip failed")]
-    Read(#[source] io::Error),
-    #[error("the zip entry `{entry}` is unsafe: {reason}")]
-    Unsafe { entry: String, reason: &'static str },
-    #[error("the zip is not a Go release: {0}")]
-    Bound(#[from] BoundError),
-    #[error("the zip has no bin/go under {prefix}")]
-    NoGoBinary { prefix: String },
-    #[error("cannot write {}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-}
-
-impl ZipError {
-    /// Whether the disk failed rather than the zip.
-    pub fn is_write(&self) -> bool {
-        matches!(self, ZipError::Write { .. })
-    }
-}
 
 /// The name and sha256 of every file of the zip (names as in the zip, prefix included), for
 /// the `h1:` hash.
@@ -71,7 +45,7 @@ pub fn unpack(
     dest: &Path,
     options: &Options,
     on_file: &(dyn Fn() + Sync),
-) -> Result<(FileHashes, Vec<NewFile>), ZipError> {
+) -> Result<(FileHashes, Vec<NewFile>), UnpackError> {
     let limits = options.limits;
     let threads = options.threads;
     let store = &*options.store;
@@ -80,7 +54,7 @@ pub fn unpack(
     let mut budget = Budget::new(limits);
     // The zip crate keeps one of two entries with the same name; Go would hash both.
     if archive.has_duplicate_names() {
-        return Err(ZipError::Unsafe {
+        return Err(UnpackError::Unsafe {
             entry: "(several)".into(),
             reason: "two entries with the same name",
         });
@@ -91,7 +65,7 @@ pub fn unpack(
     let mut dirs = HashSet::new();
     let mut declared: u64 = 0;
     for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).map_err(ZipError::Corrupt)?;
+        let entry = archive.by_index_raw(i).map_err(UnpackError::CorruptZip)?;
         let name = String::from_utf8(entry.name_raw().to_vec())
             .map_err(|_| unsafe_entry(&String::from_utf8_lossy(entry.name_raw()), "not UTF-8"))?;
         budget.entry()?;
@@ -137,7 +111,7 @@ pub fn unpack(
         let path = dest.join(dir);
         std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), crate::fsutil::DIR_MODE)
             .create(&path)
-            .map_err(|source| ZipError::Write { path, source })?;
+            .map_err(|source| UnpackError::Write { path, source })?;
     }
     drop(archive);
 
@@ -145,13 +119,13 @@ pub fn unpack(
     let next = AtomicUsize::new(0);
     let written = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
-    let first_error: Mutex<Option<ZipError>> = Mutex::new(None);
+    let first_error: Mutex<Option<UnpackError>> = Mutex::new(None);
     let hashes: Mutex<Vec<Option<[u8; 32]>>> = Mutex::new(vec![None; names.len()]);
     let new_files: Mutex<Vec<NewFile>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             scope.spawn(|| {
-                let result = (|| -> Result<(), ZipError> {
+                let result = (|| -> Result<(), UnpackError> {
                     let mut archive = open(zip_path)?;
                     let mut buffer = Vec::new();
                     let mut mine = Vec::new();
@@ -163,7 +137,7 @@ pub fn unpack(
                         let Some((_, rel)) = names.get(i) else {
                             break;
                         };
-                        let entry = archive.by_index(i).map_err(ZipError::Corrupt)?;
+                        let entry = archive.by_index(i).map_err(UnpackError::CorruptZip)?;
                         let declared = entry.size();
                         let mut entry = Counted {
                             inner: entry,
@@ -198,9 +172,7 @@ pub fn unpack(
     let hashes = hashes.into_inner().expect("hash lock");
     restore_go_mods(dest, &names)?;
     if !dest.join("bin/go").is_file() {
-        return Err(ZipError::NoGoBinary {
-            prefix: prefix.to_string(),
-        });
+        return Err(UnpackError::NoGoBinary(format!("bin/go under {prefix}")));
     }
     let hashes = names
         .into_iter()
@@ -210,9 +182,9 @@ pub fn unpack(
     Ok((hashes, new_files.into_inner().expect("file lock")))
 }
 
-fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, ZipError> {
-    let file = File::open(zip_path).map_err(ZipError::Read)?;
-    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(ZipError::Corrupt)
+fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, UnpackError> {
+    let file = File::open(zip_path).map_err(UnpackError::Read)?;
+    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(UnpackError::CorruptZip)
 }
 
 /// Write one entry to `path`; its sha256. A file the zip says is small is read whole (one
@@ -226,8 +198,8 @@ fn write_entry(
     store: &Store,
     buffer: &mut Vec<u8>,
     new_files: &mut Vec<NewFile>,
-) -> Result<[u8; 32], ZipError> {
-    let write_err = |source| ZipError::Write {
+) -> Result<[u8; 32], UnpackError> {
+    let write_err = |source| UnpackError::Write {
         path: path.to_path_buf(),
         source,
     };
@@ -273,15 +245,15 @@ impl<R: Read> Read for Counted<'_, R> {
 }
 
 /// A read error of an entry: a broken bound (from [`Counted`]) or a bad zip.
-fn read_err(e: io::Error) -> ZipError {
+fn read_err(e: io::Error) -> UnpackError {
     match e.get_ref().and_then(|e| e.downcast_ref::<BoundError>()) {
-        Some(bound) => ZipError::Bound(bound.clone()),
-        None => ZipError::Read(e),
+        Some(bound) => UnpackError::Bound(bound.clone()),
+        None => UnpackError::Read(e),
     }
 }
 
 /// `golang.org/toolchain@v…/a/b` → `a/b`, refusing anything that is not a plain relative path.
-fn inner_path(name: &str, prefix: &str) -> Result<String, ZipError> {
+fn inner_path(name: &str, prefix: &str) -> Result<String, UnpackError> {
     let Some(rel) = name.strip_prefix(prefix) else {
         return Err(unsafe_entry(name, "outside the module prefix"));
     };
@@ -322,7 +294,7 @@ fn mode_of(rel: &str) -> u32 {
 /// Copy every `_go.mod` back to `go.mod`, `src/go.mod` last (as `go` does: until it exists
 /// the tree is not a usable GOROOT for module-aware tools). The copy is a hard link: both
 /// names are then the one stored file, the one a tarball's `go.mod` is.
-fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipError> {
+fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), UnpackError> {
     let mut mods: Vec<&str> = names
         .iter()
         .map(|(_, rel)| rel.as_str())
@@ -341,13 +313,13 @@ fn restore_go_mods(dest: &Path, names: &[(String, String)]) -> Result<(), ZipErr
         if fs::hard_link(&from, &to).is_ok() {
             continue;
         }
-        fs::copy(&from, &to).map_err(|source| ZipError::Write { path: to, source })?;
+        fs::copy(&from, &to).map_err(|source| UnpackError::Write { path: to, source })?;
     }
     Ok(())
 }
 
-fn unsafe_entry(name: &str, reason: &'static str) -> ZipError {
-    ZipError::Unsafe {
+fn unsafe_entry(name: &str, reason: &'static str) -> UnpackError {
+    UnpackError::Unsafe {
         entry: name.to_string(),
         reason,
     }
@@ -389,7 +361,7 @@ mod tests {
         zip: &Path,
         dest: &Path,
         store: Option<Arc<Store>>,
-    ) -> Result<FileHashes, ZipError> {
+    ) -> Result<FileHashes, UnpackError> {
         let size = Some(fs::metadata(zip).unwrap().len());
         let store_dir = dest.parent().unwrap().join("store");
         let mut options = Options::new(size, 8, store_dir);
@@ -533,7 +505,7 @@ mod tests {
         let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(err.to_string().contains("unsafe"), "{err:?}");
         assert!(
-            matches!(&err, ZipError::Unsafe { reason, .. } if reason.contains("same name")),
+            matches!(&err, UnpackError::Unsafe { reason, .. } if reason.contains("same name")),
             "{err:?}"
         );
     }
@@ -546,7 +518,7 @@ mod tests {
         let (tmp, zip) = make_zip(&[(&g, &big)]);
         let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
         assert!(
-            matches!(err, ZipError::Bound(BoundError::UnpackedBytes { .. })),
+            matches!(err, UnpackError::Bound(BoundError::UnpackedBytes { .. })),
             "{err:?}"
         );
         let (tmp, zip) = make_zip(&[(&g, b"x"), (&format!("{P}y"), b"y")]);
@@ -559,7 +531,7 @@ mod tests {
         };
         let err = unpack(&zip, P, &tmp.path().join("stage"), &few, &|| {}).unwrap_err();
         assert!(
-            matches!(err, ZipError::Bound(BoundError::Entries { .. })),
+            matches!(err, UnpackError::Bound(BoundError::Entries { .. })),
             "{err:?}"
         );
     }
@@ -568,9 +540,9 @@ mod tests {
     fn requires_bin_go_and_a_real_zip() {
         let (tmp, zip) = make_zip(&[(&format!("{P}VERSION"), b"go1.22.5")]);
         let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
-        assert!(matches!(err, ZipError::NoGoBinary { .. }), "{err:?}");
+        assert!(matches!(err, UnpackError::NoGoBinary(_)), "{err:?}");
         fs::write(&zip, b"not a zip").unwrap();
         let err = unpack_with(&zip, &tmp.path().join("stage"), None).unwrap_err();
-        assert!(matches!(err, ZipError::Corrupt(_)), "{err:?}");
+        assert!(matches!(err, UnpackError::CorruptZip(_)), "{err:?}");
     }
 }
