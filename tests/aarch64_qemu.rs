@@ -128,7 +128,10 @@ fn aarch64_gover_installs_switches_builds_and_uninstalls_real_arm64_go_under_qem
     }
     ctx.assert_default(&new.version);
     ctx.assert_no_leftovers();
-    assert_eq!(ctx.installed(), [old.version.as_str(), new.version.as_str()]);
+    assert_eq!(
+        ctx.installed(),
+        [old.version.as_str(), new.version.as_str()]
+    );
     // The shims are links to the arm64 shim beside the arm64 gover.
     assert_eq!(
         std::fs::canonicalize(ctx.shim_path("go")).unwrap(),
@@ -224,4 +227,129 @@ fn aarch64_gover_installs_switches_builds_and_uninstalls_real_arm64_go_under_qem
         .run()
         .assert_success()
         .assert_stdout(&version_line(&new));
+}
+
+/// The guest's system calls from qemu's log (`-d strace`), one `name(args) = result` string each, up to and
+/// including the first `execve` (the tool's: qemu is gone after it).
+fn guest_calls(log: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap();
+    let mut calls = Vec::new();
+    for line in text.lines() {
+        // `PID name(args) = result`; qemu logs an execve's result on a line of its own after it.
+        let Some((pid, call)) = line.split_once(' ') else {
+            continue;
+        };
+        if pid.parse::<u32>().is_err() {
+            continue;
+        }
+        calls.push(call.to_owned());
+        if call.starts_with("execve(") {
+            break;
+        }
+    }
+    calls
+}
+
+/// Runs `shims/go version` under `qemu-aarch64 -d strace` in `cwd`; the guest's calls.
+fn traced_shim(ctx: &TestContext, arm: &Aarch64, cwd: &Path) -> Vec<String> {
+    let log = ctx.root.join("qemu-strace.log");
+    let _ = std::fs::remove_file(&log);
+    ctx.command(&arm.qemu)
+        .args(["-d", "strace", "-D"])
+        .arg(&log)
+        .arg(ctx.shim_path("go"))
+        .arg("version")
+        .cwd(cwd)
+        .run()
+        .assert_success()
+        .assert_stdout_contains("go1.22.5");
+    guest_calls(&log)
+}
+
+fn installed_on_arm(arm: &Aarch64) -> TestContext {
+    let ctx = TestContext::new();
+    // A fake release's tools are shell scripts: they run on any architecture.
+    let archive = common::release::fake_archive("1.22.5", &[]);
+    let filename = "go1.22.5.linux-arm64.tar.gz";
+    let index = serde_json::json!([{
+        "version": "go1.22.5", "stable": true, "files": [{
+            "filename": filename, "os": "linux", "arch": "arm64", "version": "go1.22.5",
+            "sha256": common::release::sha256_hex(&archive), "size": archive.len(), "kind": "archive",
+        }],
+    }]);
+    ctx.mirror
+        .serve_bytes("/index.json", serde_json::to_vec(&index).unwrap());
+    ctx.mirror
+        .serve_bytes(&common::Mirror::archive_path(filename), archive);
+    gover(&ctx, arm, &["install", "1.22.5"])
+        .run()
+        .assert_success();
+    ctx
+}
+
+/// What the portable shim may spend on aarch64 in the usual case (no version file, `current` decides):
+/// `FIXED` calls whatever the depth (static glibc's start-up, `getcwd`, the handle on the cwd, then
+/// `readlinkat current`, a `statx` of the tool and of `locks/`, the in-use lock's `openat`, `flock` and
+/// `fcntl`, and the `execve`), and `PER_LEVEL` for each component of the cwd (`/` counted): a `readlinkat`
+/// (std's `canonicalize`), four `openat` of the names, the `openat` of `..`, and the handle's `close`
+/// (with the `fcntl(F_GETFD)` a debug build of std makes before each `close`). Measured at 19 + 8 per
+/// level; the 2 over that are headroom for a change that adds a lock (an `openat` and an `flock`).
+const FIXED: usize = 19 + 2;
+const PER_LEVEL: usize = 8;
+
+/// See: issue 26 item 2. The freestanding shim is x86_64-only; aarch64 gets the portable one (std), whose
+/// calls are counted here from qemu's log of the guest's own calls (`qemu-aarch64 -d strace`: qemu's own
+/// calls are not in it), at two depths so a cost per level shows as one.
+#[test]
+fn the_portable_shim_on_aarch64_stays_within_its_system_call_budget() {
+    let Some(arm) = cross::aarch64() else {
+        return;
+    };
+    let ctx = installed_on_arm(&arm);
+    let shallow = ctx.project.clone();
+    let deep = ctx.project.join("a/b/c/d/e/f/g/h/i/j");
+    std::fs::create_dir_all(&deep).unwrap();
+    let mut counts = Vec::new();
+    for cwd in [&shallow, &deep] {
+        // Twice: the first call may create `locks/` (one `mkdirat` more).
+        traced_shim(&ctx, &arm, cwd);
+        let calls = traced_shim(&ctx, &arm, cwd);
+        let levels = cwd.components().count();
+        let listing = calls.join("\n");
+        eprintln!("{levels} levels: {} calls", calls.len());
+        assert!(
+            calls.len() <= FIXED + PER_LEVEL * levels,
+            "{} calls at {levels} levels, over the budget of {} + {} a level:\n{listing}",
+            calls.len(),
+            FIXED,
+            PER_LEVEL
+        );
+        // One program replaced by another: no process of its own, no second exec, the tool last.
+        let execs: Vec<&String> = calls.iter().filter(|c| c.starts_with("execve(")).collect();
+        assert_eq!(execs.len(), 1, "{listing}");
+        assert!(
+            execs[0].contains(&format!(
+                "{:?}",
+                ctx.tool_path("1.22.5", "go").display().to_string()
+            )),
+            "{listing}"
+        );
+        for spawn in ["clone", "fork", "vfork", "wait4"] {
+            assert!(
+                !calls.iter().any(|c| c.starts_with(&format!("{spawn}("))),
+                "{listing}"
+            );
+        }
+        counts.push((levels, calls.len()));
+    }
+    // The walk costs the same at every level: no call grows with the depth beyond its own level.
+    let [(l1, c1), (l2, c2)] = counts[..] else {
+        unreachable!()
+    };
+    assert!(
+        c2 - c1 <= PER_LEVEL * (l2 - l1),
+        "{} calls more for {} levels more",
+        c2 - c1,
+        l2 - l1
+    );
 }
