@@ -297,3 +297,72 @@ fn install_sh_refuses_plain_http_off_loopback_and_a_hostile_version() {
     out.assert_stderr_contains("not a gover version");
     assert!(!ctx.home.join(".gover").exists());
 }
+
+/// See: issue 26 item 4. install.sh names the tarball from `uname -s` and `uname -m` (here a stand-in
+/// `uname` first on PATH): Linux on x86_64 and aarch64, macOS on x86_64 and Apple Silicon (`arm64`, as
+/// macOS says it), and it refuses what has no release before fetching anything but `VERSION`.
+#[test]
+fn install_sh_picks_the_tarball_for_each_os_and_machine_uname_names() {
+    let cases = [
+        ("Linux", "x86_64", Some("x86_64-unknown-linux-gnu")),
+        ("Linux", "aarch64", Some("aarch64-unknown-linux-gnu")),
+        ("Linux", "arm64", Some("aarch64-unknown-linux-gnu")),
+        ("Darwin", "x86_64", Some("x86_64-apple-darwin")),
+        ("Darwin", "arm64", Some("aarch64-apple-darwin")),
+        ("Linux", "armv7l", None),
+        ("Linux", "riscv64", None),
+        ("FreeBSD", "amd64", None),
+        ("MINGW64_NT-10.0", "x86_64", None),
+    ];
+    for (os, machine, expected) in cases {
+        let ctx = TestContext::new();
+        // Only VERSION is served: the tarball's request is what tells the target.
+        ctx.mirror.serve_bytes("/rel/VERSION", "0.1.0\n".as_bytes());
+        let fake = ctx.root.join("fake-uname");
+        std::fs::create_dir_all(&fake).unwrap();
+        let uname = fake.join("uname");
+        std::fs::write(
+            &uname,
+            format!(
+                "#!/bin/sh\ncase \"$1\" in\n-s) echo '{os}' ;;\n-m) echo '{machine}' ;;\n*) exit 1 ;;\nesac\n"
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&uname, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+        let out = ctx
+            .command("dash")
+            .arg(repo().join("scripts/install.sh"))
+            .env("GOVER_INSTALL_URL", ctx.mirror.url("/rel"))
+            .env("PATH", format!("{}:/usr/bin:/bin", fake.display()))
+            .run();
+        let fetched: Vec<String> = ctx
+            .mirror
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p != "/rel/VERSION")
+            .collect();
+        match expected {
+            Some(target) => {
+                let tarball = format!("/rel/gover-0.1.0-{target}.tar.gz");
+                assert!(
+                    !fetched.is_empty()
+                        && fetched
+                            .iter()
+                            .all(|p| *p == tarball || *p == format!("{tarball}.sha256")),
+                    "{os} {machine}: want {tarball}, fetched {fetched:?}\n{out}"
+                );
+                // Nothing was served, so nothing is installed.
+                out.assert_exit(1);
+                assert!(!ctx.home.join(".gover/bin/gover").exists());
+            }
+            None => {
+                out.assert_exit(1);
+                out.assert_stderr_contains("error: no gover release for");
+                out.assert_stderr_contains("hint: build from source");
+                assert!(fetched.is_empty(), "{os} {machine}: fetched {fetched:?}");
+            }
+        }
+    }
+}

@@ -648,3 +648,73 @@ fn is_root() -> bool {
     let out = Command::new("id").arg("-u").output().unwrap();
     String::from_utf8_lossy(&out.stdout).trim() == "0"
 }
+
+/// See: issue 26 item 3. A Mac's Go, laid out in the fake root: the official installer's
+/// `/usr/local/go` put on PATH by path_helper's `/etc/paths.d/go` (and named again in
+/// `~/.zprofile`, which macOS's login zsh reads), and Homebrew's `/opt/homebrew/bin/go` linking
+/// into its Cellar. The SDK is reported with the lines that put it on PATH, Homebrew's link
+/// with `brew uninstall`, and neither is removed, even with `--yes`.
+#[test]
+fn macos_installer_and_homebrew_go_are_reported_with_paths_d_and_zprofile() {
+    let mut ctx = Ctx::new();
+    ctx.version("1.22.5");
+    ctx.set_default("1.22.5");
+    ctx.shims();
+    let local_go = ctx.root.join("usr/local/go");
+    foreign_sdk(&local_go, "1.21.13");
+    fs::create_dir_all(ctx.root.join("etc/paths.d")).unwrap();
+    fs::write(
+        ctx.root.join("etc/paths.d/go"),
+        format!("{}/bin\n", local_go.display()),
+    )
+    .unwrap();
+    fs::write(
+        ctx.root.join("etc/zprofile"),
+        "# System-wide profile for interactive zsh(1) login shells.\n\
+         if [ -x /usr/libexec/path_helper ]; then\n\teval `/usr/libexec/path_helper -s`\nfi\n",
+    )
+    .unwrap();
+    fs::write(
+        ctx.user.join(".zprofile"),
+        format!(
+            "eval \"$(/opt/homebrew/bin/brew shellenv)\"\nexport GOROOT={}\n",
+            local_go.display()
+        ),
+    )
+    .unwrap();
+    let cellar = ctx.root.join("opt/homebrew/Cellar/go/1.22.1");
+    foreign_sdk(&cellar.join("libexec"), "1.22.1");
+    fs::create_dir_all(cellar.join("bin")).unwrap();
+    symlink("../libexec/bin/go", cellar.join("bin/go")).unwrap();
+    fs::create_dir_all(ctx.root.join("opt/homebrew/bin")).unwrap();
+    symlink(
+        "../Cellar/go/1.22.1/bin/go",
+        ctx.root.join("opt/homebrew/bin/go"),
+    )
+    .unwrap();
+    // What path_helper gives a shell that never ran `brew shellenv`: /etc/paths.d's entry after
+    // the rest, and no /opt/homebrew/bin (prune looks there anyway).
+    ctx.path = format!(
+        "{}:{}/bin",
+        ctx.home.join("shims").display(),
+        local_go.display()
+    );
+    let before = snapshot(&ctx.dir);
+
+    let out = ctx.gover(&["prune", "--system", "--yes"]);
+    assert!(out.status.success(), "{}", ctx.clean(&out.stderr));
+    assert_eq!(ctx.clean(&out.stdout), MACOS_PLAN);
+    // Nothing changed but gover's own lock file.
+    let mut after = snapshot(&ctx.dir);
+    after.retain(|l| !l.contains("/gover/locks/"));
+    assert_eq!(after, before);
+}
+
+const MACOS_PLAN: &str = "\
+report system-sdk <tmp>/root/usr/local/go: a Go SDK gover did not install (never removed by gover); <tmp>/root/usr/local/go/bin is on PATH after gover's shims
+  to remove it: rm -rf <tmp>/root/usr/local/go
+  mentioned in <tmp>/user/.zprofile:2: export GOROOT=<tmp>/root/usr/local/go
+  mentioned in <tmp>/root/etc/paths.d/go:1: <tmp>/root/usr/local/go/bin
+report system-sdk <tmp>/root/opt/homebrew/bin/go: installed by the Homebrew formula go (never removed by gover); <tmp>/root/opt/homebrew/bin is not on PATH
+  to remove it: brew uninstall go
+";

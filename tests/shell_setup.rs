@@ -279,3 +279,63 @@ fn backups(sb: &TestContext) -> Vec<String> {
     names.sort();
     names
 }
+
+/// See: issue 26 item 3. On macOS `/etc/zprofile` runs path_helper, which puts `/etc/paths` and
+/// `/etc/paths.d` entries (the official installer's `/usr/local/go/bin`) in front of PATH in every
+/// login zsh; a login zsh that is not interactive (`zsh -l -c`, what editors run) then reads
+/// `~/.zprofile` and never `~/.zshrc`. Here Debian's `/etc/zsh/zprofile` (a login zsh's on
+/// Linux) is replaced by a path_helper stand-in, and real zsh runs the files gover's setup
+/// writes for each platform: with macOS's (the block in `~/.zprofile` too) the shims come first,
+/// with Linux's path_helper's order stays.
+#[test]
+fn on_macos_setup_also_writes_zprofile_so_a_login_zsh_puts_the_shims_before_path_helper() {
+    use gover::shell::{Platform, Shell, UserDirs, setup};
+    if !have("zsh") {
+        return;
+    }
+    for (platform, shims_first) in [(Platform::MacOs, true), (Platform::Linux, false)] {
+        let ctx = TestContext::new();
+        let Some(mut system) = common::mount_ns::SystemFiles::new(&ctx) else {
+            return;
+        };
+        let sdk = ctx.root.join("usr-local-go/bin");
+        std::fs::create_dir_all(&sdk).unwrap();
+        system.replace_file(
+            "/etc/zsh/zprofile",
+            &format!(
+                "# path_helper: /etc/paths.d entries first, then the rest\n\
+                 export PATH={}:$PATH\n",
+                sdk.display()
+            ),
+        );
+        let dirs = UserDirs {
+            home: ctx.home.clone(),
+            config: ctx.home.join(".config"),
+            platform,
+        };
+        let home = gover::home::Home::at(&ctx.gover_home);
+        let targets = setup::targets(&home, &dirs, &[Shell::Zsh], false);
+        setup::apply(&targets, &dirs).unwrap();
+        assert_eq!(ctx.home.join(".zprofile").is_file(), shims_first);
+
+        let out = system
+            .run_mode(
+                &ctx,
+                "zsh",
+                &["-l", "-c"],
+                "print -r -- $PATH",
+                "/usr/bin:/bin",
+            )
+            .assert_success()
+            .stdout
+            .clone();
+        let first = out.trim().split(':').next().unwrap().to_owned();
+        let shims = ctx.shims_dir().display().to_string();
+        let expected = if shims_first {
+            shims
+        } else {
+            sdk.display().to_string()
+        };
+        assert_eq!(first, expected, "{platform:?}: PATH={out}");
+    }
+}

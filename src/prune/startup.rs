@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use super::StartupLine;
 
-/// The startup files bash, zsh, sh and fish read, under `home` (the user's) and `etc`.
+/// The startup files bash, zsh, sh and fish read, under `home` (the user's) and `etc`, and the
+/// files macOS's `path_helper` builds PATH from (`/etc/paths`, `/etc/paths.d/*`: Go's official
+/// macOS installer writes `/etc/paths.d/go`; `/etc/profile` and `/etc/zprofile` run it).
 pub fn files(home: Option<&Path>, etc: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     if let Some(home) = home {
@@ -27,6 +29,13 @@ pub fn files(home: Option<&Path>, etc: &Path) -> Vec<PathBuf> {
     }
     files.push(etc.join("profile"));
     files.extend(with_suffix(&etc.join("profile.d"), ".sh"));
+    // zsh's own: macOS keeps them in /etc, Debian in /etc/zsh.
+    for name in ["zshenv", "zprofile", "zshrc", "zlogin"] {
+        files.push(etc.join(name));
+        files.push(etc.join("zsh").join(name));
+    }
+    files.push(etc.join("paths"));
+    files.extend(with_suffix(&etc.join("paths.d"), ""));
     files.retain(|f| f.is_file());
     files
 }

@@ -1,7 +1,8 @@
 //! `gover prune --system`: Go links and SDK dirs outside `$GOVER_HOME` that shadow or collide
 //! with the gover shims, found on PATH and in the usual places:
-//! `/usr/local/go`, `/usr/local/go*/`, `/usr/local/bin/go`, `/usr/bin/go`, `~/go/bin/go`
-//! (and `gofmt` beside each `go`).
+//! `/usr/local/go`, `/usr/local/go*/`, `/usr/local/bin/go`, `/opt/homebrew/bin/go` (Homebrew on
+//! Apple Silicon; on Intel Macs it is `/usr/local/bin`), `/usr/bin/go`, `~/go/bin/go` (and
+//! `gofmt` beside each `go`).
 //!
 //! Dangling links and links into a Go SDK gover does not manage are planned for removal (the
 //! command asks for consent). Real directories and files are never removed: they are reported
@@ -118,7 +119,11 @@ fn candidates(env: &SystemEnv) -> Vec<(PathBuf, bool)> {
         names.sort();
         out.extend(names.into_iter().map(|n| (local.join(n), false)));
     }
-    let mut bins = vec![local.join("bin"), env.root.join("usr/bin")];
+    let mut bins = vec![
+        local.join("bin"),
+        env.root.join("opt/homebrew/bin"),
+        env.root.join("usr/bin"),
+    ];
     if let Some(home) = &env.home_dir {
         bins.push(home.join("go/bin"));
     }

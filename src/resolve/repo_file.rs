@@ -28,15 +28,22 @@ pub enum Opened {
 /// A directory handle for the walk (`O_PATH`: it only names the directory).
 pub struct Dir(OwnedFd);
 
+/// How a walk handle is opened: `O_PATH` on Linux; macOS has no `O_PATH`, so a plain read-only
+/// open there (a directory that can be searched but not read cannot be a walk step on macOS).
+#[cfg(target_os = "linux")]
+const HANDLE: libc::c_int = libc::O_PATH | libc::O_DIRECTORY;
+#[cfg(not(target_os = "linux"))]
+const HANDLE: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY;
+
 impl Dir {
     pub fn open(path: &Path) -> io::Result<Dir> {
         let path = c_path(path.as_os_str().as_bytes())?;
-        open_raw(libc::AT_FDCWD, &path, libc::O_PATH | libc::O_DIRECTORY).map(Dir)
+        open_raw(libc::AT_FDCWD, &path, HANDLE).map(Dir)
     }
 
     /// The parent directory (`..`), one component lookup whatever the depth.
     pub fn parent(&self) -> io::Result<Dir> {
-        open_raw(self.0.as_raw_fd(), c"..", libc::O_PATH | libc::O_DIRECTORY).map(Dir)
+        open_raw(self.0.as_raw_fd(), c"..", HANDLE).map(Dir)
     }
 
     /// Open `name` in this directory without blocking, and say what it is.

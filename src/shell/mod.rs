@@ -97,11 +97,33 @@ pub fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Whose conventions the startup files follow: they differ between Linux and macOS (see
+/// [`zsh`]). A value rather than a `cfg`, so the macOS choices are tested on Linux too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Linux,
+    /// macOS: `/etc/zprofile` runs `path_helper`, which moves `/etc/paths` and `/etc/paths.d`
+    /// entries in front of what PATH held, in every login zsh (Terminal's shells included).
+    MacOs,
+}
+
+impl Platform {
+    /// The platform gover was built for (every Unix that is not macOS counts as Linux here).
+    pub const fn current() -> Platform {
+        if cfg!(target_os = "macos") {
+            Platform::MacOs
+        } else {
+            Platform::Linux
+        }
+    }
+}
+
 /// The user's home and config dirs, from `$HOME` and `$XDG_CONFIG_HOME` (default `~/.config`).
 #[derive(Debug, Clone)]
 pub struct UserDirs {
     pub home: PathBuf,
     pub config: PathBuf,
+    pub platform: Platform,
 }
 
 impl UserDirs {
@@ -114,7 +136,11 @@ impl UserDirs {
             .map(PathBuf::from)
             .filter(|c| c.is_absolute())
             .unwrap_or_else(|| home.join(".config"));
-        Ok(UserDirs { home, config })
+        Ok(UserDirs {
+            home,
+            config,
+            platform: Platform::current(),
+        })
     }
 
     /// `~/.config/environment.d/99-gover.conf`, read by systemd user services and most

@@ -1,7 +1,11 @@
 //! zsh: every zsh reads `~/.zshenv`; interactive ones then read `~/.zshrc` (after
-//! `/etc/zprofile`, where macOS's path_helper reorders PATH), so the block goes in both.
+//! `/etc/zprofile`, where macOS's path_helper reorders PATH), so the block goes in both. On
+//! macOS it also goes in `~/.zprofile`: a login zsh that is not interactive (`zsh -l -c`, what
+//! editors and IDEs run to learn the user's environment) reads `/etc/zprofile` and then
+//! `~/.zprofile` but never `~/.zshrc`, so without it path_helper's order (`/usr/local/go/bin`
+//! from `/etc/paths.d/go` before the shims) would be the last word.
 
-use super::{Front, Integration, StartupFile, UserDirs, posix};
+use super::{Front, Integration, Platform, StartupFile, UserDirs, posix};
 
 pub struct Zsh;
 
@@ -46,15 +50,52 @@ export PATH
             .map(std::path::PathBuf::from)
             .filter(|d| d.is_absolute())
             .unwrap_or_else(|| dirs.home.clone());
-        vec![
-            StartupFile {
-                path: zdot.join(".zshenv"),
-                read_by: "every zsh",
-            },
-            StartupFile {
-                path: zdot.join(".zshrc"),
-                read_by: "interactive zsh",
-            },
-        ]
+        let mut files = vec![StartupFile {
+            path: zdot.join(".zshenv"),
+            read_by: "every zsh",
+        }];
+        if dirs.platform == Platform::MacOs {
+            files.push(StartupFile {
+                path: zdot.join(".zprofile"),
+                read_by: "login zsh, after macOS's path_helper",
+            });
+        }
+        files.push(StartupFile {
+            path: zdot.join(".zshrc"),
+            read_by: "interactive zsh",
+        });
+        files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn files(platform: Platform) -> Vec<PathBuf> {
+        let dirs = UserDirs {
+            home: PathBuf::from("/h"),
+            config: PathBuf::from("/h/.config"),
+            platform,
+        };
+        // Only the names: ZDOTDIR, if the caller has one, moves the dir.
+        Zsh.startup_files(&dirs)
+            .into_iter()
+            .map(|f| f.path)
+            .map(|p| PathBuf::from("/h").join(p.file_name().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn on_macos_the_block_also_goes_where_a_login_zsh_reads_after_path_helper() {
+        assert_eq!(
+            files(Platform::MacOs),
+            ["/h/.zshenv", "/h/.zprofile", "/h/.zshrc"].map(PathBuf::from)
+        );
+        assert_eq!(
+            files(Platform::Linux),
+            ["/h/.zshenv", "/h/.zshrc"].map(PathBuf::from)
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! - [`release`]: fake releases (tar.gz with scripted `go`/`gofmt`), hostile archive entries, and the
 //!   go.dev-format index.
 //! - [`toolchain`]: real toolchains from `/usr/lib/go-1.NN` repackaged as official archives, cached.
+//! - [`cross`]: gover cross-built for aarch64 Linux and run under qemu-user, and Debian's linux-arm64 Go trees.
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
 //! - [`goproxy`]: a loopback GOPROXY serving `golang.org/toolchain` module zips (fake, or real Debian
 //!   toolchains packed like golang/build's dl2mod) and a checksum database with its own key.
@@ -30,6 +31,7 @@
 #![allow(dead_code)]
 
 pub mod context;
+pub mod cross;
 pub mod docs;
 pub mod goproxy;
 pub mod gover_release;

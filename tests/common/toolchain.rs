@@ -13,7 +13,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
-use super::release::{archive_name, hex};
+use super::release::{hex, host_platform};
 
 /// Bump when the packing changes, so stale cached archives are not reused.
 const FORMAT: &str = "v1";
@@ -27,6 +27,9 @@ pub struct RealToolchain {
     pub archive: PathBuf,
     pub sha256: String,
     pub size: u64,
+    /// Go's names for the platform the archive is for (`linux`, `amd64`).
+    pub os: String,
+    pub arch: String,
 }
 
 /// Where Debian's `golang-1.NN-go` package puts the GOROOT for `minor` (`"1.22"`).
@@ -79,13 +82,24 @@ pub fn goroot_version(goroot: &Path) -> io::Result<String> {
     Ok(version)
 }
 
-/// The archive for `goroot`, built into `cache` unless a finished one is already there.
+/// The archive for `goroot` (a toolchain for this host), built into `cache` unless a finished one is already
+/// there.
+pub fn repackage(goroot: &Path, cache: &Path) -> io::Result<RealToolchain> {
+    repackage_for(goroot, cache, host_platform())
+}
+
+/// The archive for `goroot`, a toolchain for `platform` (Go's `(os, arch)`, e.g. `("linux", "arm64")`), named
+/// for that platform, built into `cache` unless a finished one is already there.
 ///
 /// Built under a temporary name and renamed into place, with its digest written the same way afterwards: an
 /// interrupted or concurrent build never leaves a truncated archive that a later run would trust.
-pub fn repackage(goroot: &Path, cache: &Path) -> io::Result<RealToolchain> {
+pub fn repackage_for(
+    goroot: &Path,
+    cache: &Path,
+    (os, arch): (&str, &str),
+) -> io::Result<RealToolchain> {
     let version = goroot_version(goroot)?;
-    let filename = archive_name(&version);
+    let filename = format!("go{version}.{os}-{arch}.tar.gz");
     let archive = cache.join(&filename);
     let digest_file = cache.join(format!("{filename}.sha256"));
     if let Some(cached) = cached(&digest_file, &archive) {
@@ -96,6 +110,8 @@ pub fn repackage(goroot: &Path, cache: &Path) -> io::Result<RealToolchain> {
             archive,
             sha256,
             size,
+            os: os.to_owned(),
+            arch: arch.to_owned(),
         });
     }
     std::fs::create_dir_all(cache)?;
@@ -126,6 +142,8 @@ pub fn repackage(goroot: &Path, cache: &Path) -> io::Result<RealToolchain> {
         archive,
         sha256,
         size,
+        os: os.to_owned(),
+        arch: arch.to_owned(),
     })
 }
 
@@ -159,7 +177,7 @@ impl<W: Write> Write for HashingWriter<W> {
 impl RealToolchain {
     /// The index entry for this archive (go.dev format).
     pub fn index_entry(&self) -> serde_json::Value {
-        let (os, arch) = super::release::host_platform();
+        let (os, arch) = (&self.os, &self.arch);
         serde_json::json!({
             "version": format!("go{}", self.version),
             "stable": true,
