@@ -45,7 +45,15 @@ fn many_files_release(version: &str) -> (Release, Vec<(String, Vec<u8>)>) {
     }
     extra.push(Entry::file("go/pkg/tool/big", noise(400_000, 99), 0o755));
     entries.extend(with_parents(extra));
-    let files = entries
+    (
+        Release::from_archive(version, targz(&entries)),
+        files_of(&entries),
+    )
+}
+
+/// Every regular file of `entries`: its path below the version dir, and its bytes.
+fn files_of(entries: &[Entry]) -> Vec<(String, Vec<u8>)> {
+    entries
         .iter()
         .filter_map(|e| match e {
             Entry::File { path, data, .. } => {
@@ -53,8 +61,7 @@ fn many_files_release(version: &str) -> (Release, Vec<(String, Vec<u8>)>) {
             }
             _ => None,
         })
-        .collect();
-    (Release::from_archive(version, targz(&entries)), files)
+        .collect()
 }
 
 fn assert_complete(dir: &Path, files: &[(String, Vec<u8>)]) {
@@ -143,16 +150,10 @@ fn shared_files_release(version: &str) -> (Release, Vec<(String, Vec<u8>)>) {
     entries.extend(with_parents((0..200u64).map(|i| {
         Entry::file(&format!("go/src/shared/f{i}.go"), noise(6000, i), 0o644)
     })));
-    let files = entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::File { path, data, .. } => {
-                Some((path.strip_prefix("go/").unwrap().to_owned(), data.clone()))
-            }
-            _ => None,
-        })
-        .collect();
-    (Release::from_archive(version, targz(&entries)), files)
+    (
+        Release::from_archive(version, targz(&entries)),
+        files_of(&entries),
+    )
 }
 
 /// Issue 22 item 1, as a power cut does it with no attacker: an install is cut off after its

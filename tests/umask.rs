@@ -21,6 +21,22 @@ fn gover_umask_000(ctx: &TestContext, args: &[&str]) -> common::Outcome {
         .run()
 }
 
+/// Every file or dir under `dir` (links aside) that group or others may write, with its mode.
+fn group_or_world_writable(dir: &std::path::Path) -> Vec<String> {
+    let mut too_open = Vec::new();
+    for path in walk(dir) {
+        let meta = fs::symlink_metadata(&path).unwrap();
+        if meta.file_type().is_symlink() {
+            continue;
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o022 != 0 {
+            too_open.push(format!("{:o} {}", mode, path.display()));
+        }
+    }
+    too_open
+}
+
 #[test]
 fn nothing_gover_creates_is_group_or_world_writable_under_umask_000() {
     let ctx = TestContext::new();
@@ -37,17 +53,7 @@ fn nothing_gover_creates_is_group_or_world_writable_under_umask_000() {
 
     let home_mode = fs::metadata(&ctx.gover_home).unwrap().permissions().mode() & 0o7777;
     assert_eq!(home_mode, 0o700, "GOVER_HOME created by gover");
-    let mut too_open = Vec::new();
-    for path in walk(&ctx.gover_home) {
-        let meta = fs::symlink_metadata(&path).unwrap();
-        if meta.file_type().is_symlink() {
-            continue;
-        }
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o022 != 0 {
-            too_open.push(format!("{:o} {}", mode, path.display()));
-        }
-    }
+    let too_open = group_or_world_writable(&ctx.gover_home);
     assert!(too_open.is_empty(), "group/world-writable: {too_open:#?}");
     let version = ctx.version_dir("1.22.5");
     let mode = |rel: &str| {
@@ -95,17 +101,7 @@ fn a_proxy_install_under_umask_000_leaves_nothing_group_or_world_writable() {
     let proxy = common::goproxy::Goproxy::start(vec![zip]);
     proxy.configure(&mut ctx);
     gover_umask_000(&ctx, &["install", "1.22.5"]).assert_success();
-    let mut too_open = Vec::new();
-    for path in walk(&ctx.gover_home) {
-        let meta = fs::symlink_metadata(&path).unwrap();
-        if meta.file_type().is_symlink() {
-            continue;
-        }
-        let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o022 != 0 {
-            too_open.push(format!("{:o} {}", mode, path.display()));
-        }
-    }
+    let too_open = group_or_world_writable(&ctx.gover_home);
     assert!(too_open.is_empty(), "group/world-writable: {too_open:#?}");
     assert!(
         walk(&ctx.gover_home.join("sumdb"))
