@@ -2,13 +2,14 @@
 //! loader that resolves the version exactly as `gover` does, passes argv and the environment through byte for
 //! byte, hands every other case to `gover __shim`, and makes only the system calls it must.
 //!
-//! Only Linux/x86_64 builds the freestanding shim (build.rs); elsewhere `gover-shim` runs the std code that
-//! tests/cli.rs already covers, and the ELF, `/proc` and strace checks here mean nothing there.
+//! Only Linux/x86_64 builds the freestanding shim (build.rs sets the `gover_freestanding_shim` cfg), and not
+//! with `GOVER_PORTABLE_SHIM=1`; elsewhere `gover-shim` runs the std code that tests/cli.rs already covers,
+//! and the ELF, `/proc` and strace checks here mean nothing there, so this file compiles to nothing.
 //!
 //! Many tests run a *lone* copy of the shim ([`lone_shim`]): with no `gover` beside it, any call the
 //! freestanding code hands over fails with one line, so a success proves the fast path did the work itself.
 
-#![cfg(all(target_os = "linux", target_arch = "x86_64"))]
+#![cfg(gover_freestanding_shim)]
 
 mod common;
 

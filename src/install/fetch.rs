@@ -54,7 +54,12 @@ pub fn fetch(
     for local in locals {
         let is_ours = *local == cached;
         crate::verbose!(
-            "download cache: {} {}",
+            "{}: {} {}",
+            if is_ours {
+                "download cache"
+            } else {
+                "Go's module cache"
+            },
             local.display(),
             if local.is_file() {
                 "is there; verifying it"
