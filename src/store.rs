@@ -140,15 +140,9 @@ impl Store {
     /// replaced by the verified copy. Spread over `threads` threads (one hard link per file).
     /// Best effort: a file that cannot be shared keeps its own inode, which only costs space.
     pub fn adopt_all(&self, files: Vec<NewFile>, threads: usize) {
-        if files.is_empty() {
-            return;
-        }
-        let threads = threads.clamp(1, files.len());
-        let chunk = files.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            for part in files.chunks(chunk) {
-                scope.spawn(move || part.iter().for_each(|f| self.adopt(f)));
-            }
+        in_parallel(&files, threads, |part| {
+            part.iter().for_each(|f| self.adopt(f));
+            Vec::<()>::new()
         });
     }
 
@@ -196,29 +190,12 @@ impl Store {
     /// Every entry whose bytes no longer hash to its name (`doctor --store`): reads the whole
     /// store, on `threads` threads.
     pub fn damaged(&self, threads: usize) -> Vec<Entry> {
-        let entries = self.entries();
-        if entries.is_empty() {
-            return Vec::new();
-        }
-        let chunk = entries.len().div_ceil(threads.clamp(1, entries.len()));
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = entries
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter(|e| {
-                                !crate::digest::sha256_file(&e.path)
-                                    .is_ok_and(|actual| actual == e.digest)
-                            })
-                            .cloned()
-                            .collect::<Vec<_>>()
-                    })
+        in_parallel(&self.entries(), threads, |part| {
+            part.iter()
+                .filter(|e| {
+                    !crate::digest::sha256_file(&e.path).is_ok_and(|actual| actual == e.digest)
                 })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                .cloned()
                 .collect()
         })
     }
@@ -297,6 +274,29 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// `work` run on `items` split into `threads` parts at once; what the parts return, joined.
+fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    work: impl Fn(&[T]) -> Vec<R> + Sync,
+) -> Vec<R> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    let chunk = items.len().div_ceil(threads.clamp(1, items.len()));
+    let work = &work;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || work(part)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// A file of a version tree written afresh by an install (not linked to a proven entry),

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -108,26 +107,10 @@ fn kill_during(point: &str) {
     ctx.gover(["install", A]).assert_success();
     let current_before = ctx.current_link().expect("A became the default");
 
-    let Spawned { mut child, .. } = ctx
-        .gover_cmd(["install", B])
+    ctx.gover_cmd(["install", B])
         .env("GOVER_TEST_PAUSE_AT", point)
-        .spawn();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let marker = format!("gover-test: paused at {point}");
-    let mut seen = String::new();
-    loop {
-        let mut line = String::new();
-        assert!(
-            stderr.read_line(&mut line).unwrap() > 0,
-            "install ended before pausing at {point}:\n{seen}"
-        );
-        seen.push_str(&line);
-        if line.trim() == marker {
-            break;
-        }
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+        .spawn()
+        .kill_when_paused_at(point); // SIGKILL
 
     // No half version listed or used; the default untouched.
     assert_eq!(ctx.installed(), [A], "after kill -9 at {point}");

@@ -166,9 +166,15 @@ fn self_update_replaces_nothing_when_the_tarball_does_not_match_its_sha256() {
 
     out.assert_fails(6, "checksum mismatch");
     out.assert_stderr_contains("hint: ");
-    assert!(is_old(&bin), "nothing replaced\n{out}");
+    assert_nothing_replaced(&bin, &out);
+}
+
+/// Both old binaries are still there, and no temporary file is left beside them.
+#[track_caller]
+fn assert_nothing_replaced(bin: &std::path::Path, out: &common::Outcome) {
+    assert!(is_old(bin), "nothing replaced\n{out}");
     assert_eq!(
-        names(&bin),
+        names(bin),
         ["gover", "gover-shim"],
         "no temporary files left"
     );
@@ -186,12 +192,7 @@ fn self_update_refuses_a_tarball_without_both_binaries() {
     let out = self_update(&ctx, &bin, "");
 
     out.assert_fails(6, "gover-shim");
-    assert!(is_old(&bin), "nothing replaced\n{out}");
-    assert_eq!(
-        names(&bin),
-        ["gover", "gover-shim"],
-        "no temporary files left"
-    );
+    assert_nothing_replaced(&bin, &out);
 }
 
 #[test]

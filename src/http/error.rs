@@ -155,40 +155,35 @@ impl HttpError {
     }
 }
 
+/// `err` and every error behind it. `io::Error`s are opened rather than followed by `source()`,
+/// which skips the error they wrap (rustls and the connector nest theirs inside them).
+fn causes(err: &reqwest::Error) -> impl Iterator<Item = &(dyn std::error::Error + 'static)> {
+    let first: &(dyn std::error::Error + 'static) = err;
+    std::iter::successors(Some(first), |e| {
+        match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        }
+    })
+}
+
 /// Whether the connection was refused (an `ECONNREFUSED` somewhere in the chain).
 fn is_refused(err: &reqwest::Error) -> bool {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        let io = e.downcast_ref::<io::Error>();
-        if io.is_some_and(|io| io.kind() == io::ErrorKind::ConnectionRefused) {
-            return true;
-        }
-        next = match io.and_then(io::Error::get_ref) {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
-    }
-    false
+    causes(err).any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::ConnectionRefused)
+    })
 }
 
 /// Whether `err` failed because the server's certificate did not verify (unknown issuer, wrong
-/// name, expired, …). rustls reports it inside `io::Error`s (nested: one from tokio-rustls, one
-/// from the connector), whose `source()` skips the error they wrap, so those are opened instead.
+/// name, expired, …).
 fn is_certificate_error(err: &reqwest::Error) -> bool {
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
-        if matches!(
+    causes(err).any(|e| {
+        matches!(
             e.downcast_ref::<rustls::Error>(),
             Some(rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented)
-        ) {
-            return true;
-        }
-        next = match e.downcast_ref::<io::Error>().and_then(io::Error::get_ref) {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
-    }
-    false
+        )
+    })
 }
 
 /// Why a request failed, in one line naming the host, when the cause is one a person knows
@@ -206,8 +201,7 @@ pub(super) fn classify(err: &reqwest::Error, url: &Url) -> Option<String> {
         None => host.to_string(),
     };
     let mut io_kind = None;
-    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = next {
+    for e in causes(err) {
         match e.downcast_ref::<rustls::Error>() {
             Some(
                 tls @ (rustls::Error::InvalidCertificate(_)
@@ -220,14 +214,9 @@ pub(super) fn classify(err: &reqwest::Error, url: &Url) -> Option<String> {
             Some(tls) => return Some(format!("the TLS handshake with {host_port} failed ({tls})")),
             None => {}
         }
-        let io = e.downcast_ref::<io::Error>();
-        if let Some(io) = io {
+        if let Some(io) = e.downcast_ref::<io::Error>() {
             io_kind = io_kind.or(Some(io.kind()));
         }
-        next = match io.and_then(io::Error::get_ref) {
-            Some(inner) => Some(inner),
-            None => e.source(),
-        };
     }
     let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
     match io_kind {

@@ -65,8 +65,8 @@ pub enum Check {
 
 /// Run `attempt` on each candidate in turn until one succeeds: the one loop over mirrors and
 /// proxies, for installs and for `mirror sync`. A failure moves on to the next candidate when
-/// its rule allows ([`FallBack`]); a fault (not a plain "not found") is reported on stderr
-/// first. When every candidate said "not found", `not_found` names the error (the source's own
+/// its rule allows ([`FallBack`]), and is reported on stderr first unless it is the
+/// not-found a `,` falls through on. When every candidate said "not found", `not_found` names the error (the source's own
 /// words), if given; otherwise the last failure is returned.
 pub fn try_each<T>(
     candidates: &[Candidate],
@@ -88,9 +88,9 @@ pub fn try_each<T>(
             last = Some(e);
             break;
         };
-        // A proxy without the file is the normal case of a `GOPROXY` list (Go says nothing);
-        // a mirror of go.dev without it is broken, and said so.
-        if !(missing && not_found.is_some()) {
+        // A not-found is what `,` falls through on (Go says nothing); anything else, a go.dev
+        // mirror without the file included, is said before the next candidate is tried.
+        if !(missing && candidate.fall_back == FallBack::OnNotFound) {
             match std::error::Error::source(&e) {
                 Some(cause) => crate::output::warn(format_args!("{e}\n  caused by: {cause}")),
                 None => crate::output::warn(&e),
