@@ -18,12 +18,11 @@ use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
-use crate::download::{self, DownloadError, Size};
+use crate::download::{self, DownloadError};
 use crate::error::Error;
 use crate::home::Home;
-use crate::install::unpack::bounds::UNVERIFIED_ARCHIVE;
+use crate::source;
 use crate::source::dist::{self, Access, ArchiveFile, Index, Platform, Release};
-use crate::source::{self, Candidate, FallBack};
 use crate::version::{GoVersion, VersionRequest};
 
 /// Go's GOOS names (`go tool dist list`).
@@ -254,18 +253,8 @@ fn fetch(home: &Home, dir: &Path, file: &ArchiveFile, access: &Access) -> Result
                 hint: "sync once while online".into(),
             });
         }
-        let candidates: Vec<Candidate> = access
-            .mirrors
-            .iter()
-            .map(|base| Candidate {
-                url: dist::archive_url(base, name),
-                fall_back: FallBack::OnAnyFault,
-            })
-            .collect();
-        let size = match file.size {
-            0 => Size::AtMost(UNVERIFIED_ARCHIVE),
-            n => Size::Declared(n),
-        };
+        let candidates = dist::candidates(&access.mirrors, name);
+        let size = dist::size_of(file);
         source::try_each(&candidates, None, |url| {
             crate::note!("Downloading {url}");
             let result = download::receive(url, &partial, size)

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::home::Home;
 use crate::install::unpack::bounds::UNVERIFIED_ARCHIVE;
 use crate::source::dist::{self, Access, ArchiveFile, IndexError, Platform, cache};
-use crate::source::{Archive, Candidate, Check, FallBack, Format, Source};
+use crate::source::{Archive, Check, Format, Source};
 use crate::version::{GoVersion, VersionRequest};
 
 /// go.dev's distribution (or a mirror of it).
@@ -62,10 +62,7 @@ impl Source for Dist<'_> {
     fn archive(&self, _: &GoVersion, resolved: Resolved) -> Result<Archive, Error> {
         let (name, check, size) = match resolved {
             Resolved::Verified(file) => {
-                let size = match file.size {
-                    0 => Size::AtMost(UNVERIFIED_ARCHIVE),
-                    n => Size::Declared(n),
-                };
+                let size = dist::size_of(&file);
                 (file.filename, Check::Sha256(file.sha256), size)
             }
             Resolved::Unverified { filename, why } => (
@@ -74,15 +71,7 @@ impl Source for Dist<'_> {
                 Size::AtMost(UNVERIFIED_ARCHIVE),
             ),
         };
-        let candidates = self
-            .access
-            .mirrors
-            .iter()
-            .map(|base| Candidate {
-                url: dist::archive_url(base, &name),
-                fall_back: FallBack::OnAnyFault,
-            })
-            .collect();
+        let candidates = dist::candidates(&self.access.mirrors, &name);
         Ok(Archive {
             format: Format::TarGz,
             check,

@@ -8,8 +8,11 @@ pub mod platform;
 pub use index::{ArchiveFile, Index, IndexError, Release};
 pub use platform::Platform;
 
+use crate::download::Size;
 use crate::env;
 use crate::error::Error;
+use crate::install::unpack::bounds::UNVERIFIED_ARCHIVE;
+use crate::source::candidate::{Candidate, FallBack};
 
 /// The index URL in force: `GOVER_INDEX_URL`, else go.dev's full index.
 pub fn index_url() -> String {
@@ -107,34 +110,24 @@ pub fn dist_urls(flags: &[String]) -> Vec<String> {
     }
 }
 
-/// Run `attempt` on `<base>/<filename>` for each mirror in turn until one succeeds. A failure
-/// that another mirror could fix (HTTP error, dropped connection, bytes that do not match the
-/// index) is reported on stderr and the next mirror is tried; the last failure is returned.
-/// Any other failure (a full disk) stops at once.
-pub fn try_mirrors<T>(
-    mirrors: &[String],
-    filename: &str,
-    mut attempt: impl FnMut(&str) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let mut bases = mirrors.iter().peekable();
-    loop {
-        let Some(base) = bases.next() else {
-            unreachable!("dist_urls always yields at least one mirror");
-        };
-        match attempt(&archive_url(base, filename)) {
-            Ok(value) => return Ok(value),
-            Err(e) if e.is_mirror_fault() && bases.peek().is_some() => {
-                match std::error::Error::source(&e) {
-                    Some(cause) => crate::output::warn(format_args!("{e}\n  caused by: {cause}")),
-                    None => crate::output::warn(&e),
-                }
-                crate::note!(
-                    "trying the next mirror: {}",
-                    archive_url(bases.peek().expect("peeked"), filename)
-                );
-            }
-            Err(e) => return Err(e),
-        }
+/// Where `filename` may be fetched: `<base>/<filename>` on each mirror in turn, the next one
+/// tried after any fault of the one before (see [`crate::source::try_each`]).
+pub fn candidates(mirrors: &[String], filename: &str) -> Vec<Candidate> {
+    mirrors
+        .iter()
+        .map(|base| Candidate {
+            url: archive_url(base, filename),
+            fall_back: FallBack::OnAnyFault,
+        })
+        .collect()
+}
+
+/// How long the archive `file` may be: the index's size, or (for an entry that lists none)
+/// the bound on an archive nothing vouches for.
+pub fn size_of(file: &ArchiveFile) -> Size {
+    match file.size {
+        0 => Size::AtMost(UNVERIFIED_ARCHIVE),
+        n => Size::Declared(n),
     }
 }
 
