@@ -16,6 +16,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::cross::{self, Aarch64, GO_PLATFORM, debian_arm64_goroot, is_aarch64_elf};
+use common::toolchain::timed;
 use common::toolchain::{RealToolchain, cache_dir, repackage_for};
 use common::{Run, TestContext};
 
@@ -75,14 +76,6 @@ fn write_module(dir: &Path, greeting: &str) {
         format!("package main\n\nfunc main() {{\n\tprintln({greeting:?})\n}}\n"),
     )
     .unwrap();
-}
-
-/// Runs `step`, printing how long it took (nextest shows it for failures and with `--no-capture`).
-fn timed<T>(step: &str, run: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let result = run();
-    eprintln!("{step}: {:.1?}", started.elapsed());
-    result
 }
 
 #[test]

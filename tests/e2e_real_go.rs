@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use common::TestContext;
 use common::release::host_platform;
+use common::toolchain::timed;
 use common::toolchain::{RealToolchain, cache_dir, debian_goroot, have_debian_go, repackage};
 
 /// Compiling the standard library on a small CI machine takes a while; this only guards against hangs.
@@ -86,14 +87,6 @@ fn write_hello_module(dir: &Path, greeting: &str) {
 fn version_line(toolchain: &RealToolchain) -> String {
     let (os, arch) = host_platform();
     format!("go version go{} {os}/{arch}\n", toolchain.version)
-}
-
-/// Runs `step`, printing how long it took (nextest shows it for failures and with `--no-capture`).
-fn timed<T>(step: &str, run: impl FnOnce() -> T) -> T {
-    let started = Instant::now();
-    let result = run();
-    eprintln!("{step}: {:.1?}", started.elapsed());
-    result
 }
 
 #[test]

@@ -188,3 +188,11 @@ impl RealToolchain {
         })
     }
 }
+
+/// Runs `step`, printing how long it took (nextest shows it for failures and with `--no-capture`).
+pub fn timed<T>(step: &str, run: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let result = run();
+    eprintln!("{step}: {:.1?}", started.elapsed());
+    result
+}
