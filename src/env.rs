@@ -3,7 +3,7 @@
 
 pub use gover_core::env::{
     GOROOT, GOTOOLCHAIN, GOTOOLCHAIN_LOCAL, GOVER_AUTO_INSTALL, GOVER_GOMOD, GOVER_HOME,
-    GOVER_SHIM_DEPTH, GOVER_VERSION, GOWORK,
+    GOVER_SHIM_DEPTH, GOVER_SOURCE, GOVER_VERSION, GOWORK,
 };
 
 /// The go.dev-format JSON release index. Default: [`DEFAULT_INDEX_URL`].
@@ -11,11 +11,6 @@ pub const GOVER_INDEX_URL: &str = "GOVER_INDEX_URL";
 
 /// Base URL archives are fetched from, as `<base>/<filename>`. Default: [`DEFAULT_DIST_URL`].
 pub const GOVER_DIST_URL: &str = "GOVER_DIST_URL";
-
-/// Where releases come from: `dist` (go.dev's index and archives, or [`GOVER_DIST_URL`]; the
-/// default) or `proxy` (the `golang.org/toolchain` module from Go's `GOPROXY`, verified by the
-/// checksum database named by `GOSUMDB`). `--source` overrides it.
-pub const GOVER_SOURCE: &str = "GOVER_SOURCE";
 
 /// How many threads write files while an archive is unpacked (default 8, at most 64).
 /// Creating inodes dominates install time on slow disks, and it parallelizes.

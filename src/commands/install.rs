@@ -26,7 +26,8 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
         ));
     }
     if args.specs.is_empty() {
-        if let Some(request) = requested_here(&home)? {
+        let custom_builds = access.source()? == crate::source::dist::SourceKind::Proxy;
+        if let Some(request) = requested_here(&home, custom_builds)? {
             install::install_with(&home, &request, &access, args.force).map_err(for_install)?;
         }
         return Ok(());
@@ -54,8 +55,10 @@ fn for_install(err: Error) -> Error {
 /// it (`GOVER_VERSION`, a version file, a go.work/go.mod, the default). A `go` line minimum that
 /// an installed release already satisfies names that release; otherwise the exact release the
 /// line names. `None` when only the default decides and it is already installed: nothing to do.
-fn requested_here(home: &Home) -> Result<Option<VersionRequest>, Error> {
-    let active = resolve::active_here(home)?;
+/// With the proxy source (`custom_builds`), a custom build a go.mod names is asked for exactly.
+fn requested_here(home: &Home, custom_builds: bool) -> Result<Option<VersionRequest>, Error> {
+    let cwd = resolve::current_dir().map_err(resolve::ResolveError::Cwd)?;
+    let active = resolve::active_with(home, &cwd, custom_builds)?;
     let named_by = match &active.source {
         Reason::GoMod { path, line } => format!("{}:{line}", path.display()),
         Reason::VersionFile(path) => path.display().to_string(),

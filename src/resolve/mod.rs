@@ -6,7 +6,9 @@
 //!    directory or a parent;
 //! 3. when there is none anywhere up the tree, the module file Go itself would use (unless
 //!    `GOVER_GOMOD=0`): the one `GOWORK` names, else the nearest `go.work`, else the nearest
-//!    `go.mod`; its `toolchain` line exactly, else its `go` line as a minimum;
+//!    `go.mod`; its `toolchain` line exactly, else its `go` line as a minimum (a custom build,
+//!    `toolchain go1.21.1-bigcorp`, exactly with the proxy source, else its version as a
+//!    minimum);
 //! 4. the `current` link (the global default).
 //!
 //! 2 and 3 are one walk up the tree, defined once in [`gover_core::walk`]. A version file in a
@@ -122,8 +124,18 @@ impl ResolveError {
     }
 }
 
-/// The active request for a process running in `cwd`.
+/// The active request for a process running in `cwd`, with the source `GOVER_SOURCE` names.
 pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
+    active_with(home, cwd, custom_builds_from_env())
+}
+
+/// Whether `GOVER_SOURCE` picks the proxy source, the one that can install a custom build.
+pub fn custom_builds_from_env() -> bool {
+    gover_core::env::is_proxy_source(env::var(env::GOVER_SOURCE).as_deref())
+}
+
+/// [`active`] with the source given (`custom_builds`: the proxy source, for `--source proxy`).
+pub fn active_with(home: &Home, cwd: &Path, custom_builds: bool) -> Result<Active, ResolveError> {
     if let Some(value) = env::var(env::GOVER_VERSION) {
         let request = VersionRequest::parse(&value).map_err(|_| ResolveError::BadEnv { value })?;
         return Ok(Active {
@@ -132,7 +144,7 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
             notes: Vec::new(),
         });
     }
-    if let Some(pinned) = pinned(cwd)? {
+    if let Some(pinned) = pinned_with(cwd, custom_builds)? {
         // One symlink(2) call; what `gover prune --unused` uses to keep this version.
         match &pinned.source {
             Reason::VersionFile(path) | Reason::GoMod { path, .. } => seen::record(home, path),
@@ -153,6 +165,10 @@ pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
 /// Steps 2 and 3 of the precedence: the nearest version file that names a version, else the
 /// module file Go would use. `None` when neither says anything.
 pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
+    pinned_with(cwd, custom_builds_from_env())
+}
+
+fn pinned_with(cwd: &Path, custom_builds: bool) -> Result<Option<Active>, ResolveError> {
     let modules = env::flag(env::GOVER_GOMOD).unwrap_or(true);
     let gowork_var = std::env::var_os(env::GOWORK);
     let gowork = GoWork::from_env(gowork_var.as_deref().map(|v| v.as_bytes()));
@@ -232,11 +248,16 @@ pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
     let Some(parsed) = gomod::read_opened(file, path)? else {
         return Ok(None);
     };
-    Ok(parsed.requirement().map(|requirement| {
+    Ok(parsed.requirement(custom_builds).map(|requirement| {
         if requirement.suffixed {
+            let why = if custom_builds {
+                "by that name (its suffix must be `-` then lowercase letters, digits, `.` and `-`)"
+            } else {
+                "from the dist source (only the proxy source serves one: GOVER_SOURCE=proxy)"
+            };
             notes.push(format!(
-                "{}:{} names a custom toolchain build gover cannot install; its version is used \
-                 as a minimum",
+                "{}:{} names a custom toolchain build gover cannot install {why}; its version is \
+                 used as a minimum",
                 parsed.path.display(),
                 requirement.line
             ));

@@ -19,6 +19,18 @@ pub const GOWORK: &str = "GOWORK";
 /// `1`: a shim whose version is not installed runs `gover install` for it first.
 pub const GOVER_AUTO_INSTALL: &str = "GOVER_AUTO_INSTALL";
 
+/// Where releases come from: `dist` (go.dev's index and archives, or `GOVER_DIST_URL`; the
+/// default) or `proxy` (the `golang.org/toolchain` module from Go's `GOPROXY`, verified by the
+/// checksum database named by `GOSUMDB`). `--source` overrides it. The shim reads it too: only
+/// the proxy source serves a company's own builds (`toolchain go1.21.1-bigcorp`).
+pub const GOVER_SOURCE: &str = "GOVER_SOURCE";
+
+/// Whether a `GOVER_SOURCE` value picks the proxy source, which alone can install a custom
+/// toolchain build (see [`crate::gomod::requirement`]).
+pub fn is_proxy_source(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim() == "proxy")
+}
+
 /// Set by the shim and by `gover exec` to the root of the version being run.
 pub const GOROOT: &str = "GOROOT";
 

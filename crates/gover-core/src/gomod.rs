@@ -7,7 +7,8 @@
 //! - `toolchain go1.22.5`: a preferred toolchain; it only ever raises the requirement (Go
 //!   ignores one lower than the `go` line, and so does gover). `toolchain default` says nothing.
 //!   A toolchain with a custom suffix (`go1.21.1-bigcorp`, `go1.2rc1-gccgo`) is valid, as for
-//!   Go; gover cannot install such a build, so it asks for the version in the name as a minimum.
+//!   Go. It names a company's own build, which only a GOPROXY serves: with the proxy source
+//!   (`custom_builds`) it is asked for exactly; otherwise its version is asked for as a minimum.
 //!
 //! Validity is x/mod's: a `go` argument matches `MAJOR.MINOR[.PATCH][WORD N]` with no leading
 //! zeros and no quotes (`go 1.098.2` and `go "1.98.2"` are errors); a `toolchain` argument is
@@ -30,6 +31,9 @@ pub struct Directive {
     pub line: usize,
     /// A `toolchain` name with a custom suffix (`go1.21.1-bigcorp`): not a go.dev release.
     pub suffixed: bool,
+    /// That custom build, named as written (`version` is its release), when its suffix is one
+    /// gover can fetch ([`crate::version::Custom`]).
+    pub custom: Option<GoVersion>,
 }
 
 /// The `go` line (already a release name: `go 1.22` → `1.22.0`) and the `toolchain` line
@@ -146,6 +150,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
                 version: release_name(version),
                 line,
                 suffixed: false,
+                custom: None,
             });
         } else {
             if toolchain.is_some() {
@@ -160,6 +165,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
                 version: version.canonical(),
                 line,
                 suffixed: !suffix.is_empty(),
+                custom: GoVersion::parse(arg).ok().filter(|v| !v.is_release()),
             });
         }
     }
@@ -167,8 +173,14 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
 }
 
 /// The version a module file with these directives asks for: the `toolchain` release if it is
-/// at least the `go` line, else the `go` line as a minimum. `None` when it has neither.
-pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Option<Requirement> {
+/// at least the `go` line, else the `go` line as a minimum. `None` when it has neither. A
+/// custom build is asked for exactly when `custom_builds` (the proxy source, which can serve
+/// one) and its name is one gover can fetch; otherwise its release, as a minimum.
+pub fn requirement(
+    go: Option<&Directive>,
+    toolchain: Option<&Directive>,
+    custom_builds: bool,
+) -> Option<Requirement> {
     let minimum = |d: &Directive| Requirement {
         request: VersionRequest::AtLeast(d.version.clone()),
         line: d.line,
@@ -176,7 +188,16 @@ pub fn requirement(go: Option<&Directive>, toolchain: Option<&Directive>) -> Opt
     };
     match (go, toolchain) {
         (Some(go), Some(tc)) if tc.version < go.version => Some(minimum(go)),
-        // A custom build gover cannot install: its version, as a minimum.
+        (_, Some(Directive {
+            custom: Some(custom),
+            line,
+            ..
+        })) if custom_builds => Some(Requirement {
+            request: VersionRequest::Exact(custom.clone()),
+            line: *line,
+            suffixed: false,
+        }),
+        // A custom build this source cannot install: its version, as a minimum.
         (_, Some(tc)) if tc.suffixed => Some(minimum(tc)),
         (_, Some(tc)) => Some(Requirement {
             request: VersionRequest::Exact(tc.version.clone()),
@@ -212,6 +233,7 @@ mod tests {
             version: v(version),
             line,
             suffixed: false,
+            custom: None,
         })
     }
 
@@ -316,16 +338,16 @@ mod tests {
 
     #[test]
     fn requirement_prefers_a_toolchain_that_raises_the_minimum() {
-        let req = requirement(dir("1.22.0", 3).as_ref(), dir("1.22.5", 4).as_ref()).unwrap();
+        let req = requirement(dir("1.22.0", 3).as_ref(), dir("1.22.5", 4).as_ref(), false).unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.22.5")));
         assert_eq!(req.line, 4);
         // A toolchain below the go line is ignored, as Go does.
-        let req = requirement(dir("1.22.3", 3).as_ref(), dir("1.21.0", 4).as_ref()).unwrap();
+        let req = requirement(dir("1.22.3", 3).as_ref(), dir("1.21.0", 4).as_ref(), false).unwrap();
         assert_eq!(req.request, VersionRequest::AtLeast(v("1.22.3")));
         assert_eq!(req.line, 3);
-        let req = requirement(None, dir("1.21.0", 4).as_ref()).unwrap();
+        let req = requirement(None, dir("1.21.0", 4).as_ref(), false).unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.21.0")));
-        assert_eq!(requirement(None, None), None);
+        assert_eq!(requirement(None, None, true), None);
     }
 
     #[test]
@@ -334,15 +356,36 @@ mod tests {
         let (go, tc) = parse(b"go 1.21.0\ntoolchain go1.21.1-bigcorp\n").unwrap();
         let tc = tc.unwrap();
         assert_eq!((tc.version.clone(), tc.suffixed), (v("1.21.1"), true));
-        let req = requirement(go.as_ref(), Some(&tc)).unwrap();
+        let req = requirement(go.as_ref(), Some(&tc), false).unwrap();
         assert_eq!(req.request, VersionRequest::AtLeast(v("1.21.1")));
         assert!(req.suffixed);
         let (_, tc) = parse(b"toolchain go1.2rc1-gccgo\n").unwrap();
         assert_eq!(tc.unwrap().version, v("1.2rc1"));
         // `go 1.999` with a lower suffixed toolchain: the go line decides, as in Go.
         let (go, tc) = parse(b"go 1.999\ntoolchain go1.21.1-bigcorp\n").unwrap();
-        let req = requirement(go.as_ref(), tc.as_ref()).unwrap();
-        assert_eq!(req.request, VersionRequest::AtLeast(v("1.999.0")));
-        assert!(!req.suffixed);
+        for custom_builds in [false, true] {
+            let req = requirement(go.as_ref(), tc.as_ref(), custom_builds).unwrap();
+            assert_eq!(req.request, VersionRequest::AtLeast(v("1.999.0")));
+            assert!(!req.suffixed);
+        }
+    }
+
+    /// See: issue 25 item 3. The proxy source can serve a company's own build.
+    #[test]
+    fn with_custom_builds_a_suffixed_toolchain_is_asked_for_exactly() {
+        let (go, tc) = parse(b"go 1.21.0\ntoolchain go1.21.13-bigcorp\n").unwrap();
+        let req = requirement(go.as_ref(), tc.as_ref(), true).unwrap();
+        assert_eq!(req.request, VersionRequest::Exact(v("1.21.13-bigcorp")));
+        assert_eq!((req.line, req.suffixed), (2, false));
+        // A suffix gover cannot fetch (uppercase; a `..`): its version, as a minimum.
+        for text in [
+            &b"go 1.21.0\ntoolchain go1.21.13-BigCorp\n"[..],
+            b"go 1.21.0\ntoolchain go1.21.13-..\n",
+        ] {
+            let (go, tc) = parse(text).unwrap();
+            let req = requirement(go.as_ref(), tc.as_ref(), true).unwrap();
+            assert_eq!(req.request, VersionRequest::AtLeast(v("1.21.13")));
+            assert!(req.suffixed);
+        }
     }
 }

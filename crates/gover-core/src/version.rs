@@ -52,9 +52,70 @@ impl PreKind {
     }
 }
 
+/// The suffix of a custom toolchain build: `-bigcorp` in `go1.21.1-bigcorp`, the name a company
+/// gives its own build of Go 1.21.1 and publishes as `golang.org/toolchain@v0.0.1-go1.21.1-bigcorp.<os>-<arch>`
+/// on its GOPROXY. Empty for Go's own releases. Stored inline, NUL-padded.
+///
+/// The suffix becomes part of a module version and of a directory name under `versions/`, so
+/// it is checked as a semver pre-release tail (what a module version must be): `-` then
+/// lowercase letters, digits, `-` and `.`, no empty dot-separated part (so no `..` and no
+/// trailing `.`), no all-digit part with a leading zero. Uppercase (which module paths escape
+/// as `!x` and case-insensitive filesystems fold) and anything else, `/`, control characters
+/// and spaces included, is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Custom([u8; Custom::MAX_LEN]);
+
+impl Custom {
+    /// Longer suffixes are not accepted.
+    pub const MAX_LEN: usize = 32;
+    /// Go's own releases.
+    pub const NONE: Custom = Custom([0; Custom::MAX_LEN]);
+
+    /// A suffix as written after the version (`-bigcorp`), if it is one gover accepts.
+    pub fn new(suffix: &str) -> Option<Custom> {
+        let tail = suffix.strip_prefix('-')?;
+        let ok = !tail.is_empty()
+            && suffix.len() <= Custom::MAX_LEN
+            && suffix
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            // The first part continues the version's last identifier (`1-bigcorp`); every
+            // part after a `.` is an identifier of its own.
+            && tail.split('.').skip(1).all(|part| {
+                !part.is_empty()
+                    && !(part.len() > 1
+                        && part.starts_with('0')
+                        && part.bytes().all(|b| b.is_ascii_digit()))
+            })
+            && !tail.starts_with('.');
+        if !ok {
+            return None;
+        }
+        let mut bytes = [0u8; Custom::MAX_LEN];
+        bytes[..suffix.len()].copy_from_slice(suffix.as_bytes());
+        Some(Custom(bytes))
+    }
+
+    /// The suffix with its `-` (`-bigcorp`), empty for Go's own releases.
+    pub fn as_str(&self) -> &str {
+        let len = self
+            .0
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(Custom::MAX_LEN);
+        core::str::from_utf8(&self.0[..len]).unwrap_or("")
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.0[0] == 0
+    }
+}
+
 /// A Go release name without the `go` prefix, e.g. `1.22.5` or `1.23rc1`, as written (it
-/// displays as parsed). Equality and hashing follow Go's order, so `1.19 == 1.19.0`; see
-/// [`GoVersion::canonical`] for the release's own name.
+/// displays as parsed), or a custom build's name (`1.21.1-bigcorp`). Equality and hashing
+/// follow Go's order, so `1.19 == 1.19.0`; see [`GoVersion::canonical`] for the release's own
+/// name. A custom build is a toolchain of its own: it sorts right after the release it is
+/// built from (`1.21.1 < 1.21.1-bigcorp < 1.21.2`) and equals only itself.
 #[derive(Debug, Clone)]
 pub struct GoVersion {
     pub major: u64,
@@ -64,6 +125,8 @@ pub struct GoVersion {
     pub patch: Option<u64>,
     /// The pre-release word and its number (`rc1`; Go allows a word without one).
     pub pre: Option<(PreKind, Option<u64>)>,
+    /// A custom build's suffix ([`Custom::NONE`] for Go's own releases).
+    pub custom: Custom,
 }
 
 /// The input is not a Go release name (the caller knows which input it gave).
@@ -77,13 +140,20 @@ impl fmt::Display for InvalidVersion {
 }
 
 impl GoVersion {
-    /// Parse a release name, with or without the `go` prefix.
+    /// Parse a release name or a custom build's name (`1.21.1-bigcorp`, see [`Custom`]), with
+    /// or without the `go` prefix.
     pub fn parse(input: &str) -> Result<GoVersion, InvalidVersion> {
-        GoVersion::parse_bare(input.strip_prefix("go").unwrap_or(input))
+        let bare = input.strip_prefix("go").unwrap_or(input);
+        let Some(dash) = bare.find('-') else {
+            return GoVersion::parse_bare(bare);
+        };
+        let mut v = GoVersion::parse_bare(&bare[..dash])?;
+        v.custom = Custom::new(&bare[dash..]).ok_or(InvalidVersion)?;
+        Ok(v)
     }
 
-    /// Parse a name without the `go` prefix, by Go's grammar:
-    /// `MAJOR.MINOR[.PATCH][WORD[N]]`.
+    /// Parse a release name without the `go` prefix (and without a custom suffix), by Go's
+    /// grammar: `MAJOR.MINOR[.PATCH][WORD[N]]`.
     pub fn parse_bare(s: &str) -> Result<GoVersion, InvalidVersion> {
         let err = || InvalidVersion;
         let (major, rest) = cut_num(s).ok_or_else(err)?;
@@ -117,14 +187,16 @@ impl GoVersion {
             minor,
             patch,
             pre,
+            custom: Custom::NONE,
         })
     }
 
     /// The release's own name: before 1.21 the first release of a line has no `.0` (`1.13.0`
     /// is the release `go1.13`), so a `.0` written there is dropped. Equal to `self`; what
     /// requests and directives use, so the name matches go.dev's and the `versions/` dir.
+    /// A custom build's name is kept as written: it names a module version exactly.
     pub fn canonical(mut self) -> GoVersion {
-        if self.patch == Some(0) && self.pre.is_none() && self.minor < 21 {
+        if self.patch == Some(0) && self.pre.is_none() && self.minor < 21 && self.is_release() {
             self.patch = None;
         }
         self
@@ -150,6 +222,20 @@ impl GoVersion {
         self.pre.is_some()
     }
 
+    /// Go's own release, not a custom build (see [`Custom`]).
+    pub fn is_release(&self) -> bool {
+        self.custom.is_none()
+    }
+
+    /// The release a custom build is built from (`1.21.1` for `1.21.1-bigcorp`): its language
+    /// and toolchain version as Go compares them. A release is its own base.
+    pub fn base(&self) -> GoVersion {
+        GoVersion {
+            custom: Custom::NONE,
+            ..self.clone()
+        }
+    }
+
     /// Go's `IsLang`: a language version such as `1.22` (from 1.21 on), not a release.
     pub fn is_lang(&self) -> bool {
         self.patch.is_none() && self.pre.is_none() && self.minor >= 21
@@ -168,9 +254,10 @@ impl GoVersion {
     /// Go's order: major, minor, then the patch (before 1.21 a missing one is 0; from 1.21 on
     /// a missing one sorts below any), then the pre-release: none sorts first when there is no
     /// patch (the language version `1.21` < `1.21rc1`) and last when there is (`1.9.2rc2` <
-    /// `1.9.2`); words compare as strings, a missing number below any.
+    /// `1.9.2`); words compare as strings, a missing number below any. Last, a custom build
+    /// sorts after its release (Go compares the two equal; gover keeps them apart).
     #[allow(clippy::type_complexity)]
-    fn sort_key(&self) -> (u64, u64, Option<u64>, u8, Option<PreKind>, Option<u64>) {
+    fn sort_key(&self) -> (u64, u64, Option<u64>, u8, Option<PreKind>, Option<u64>, Custom) {
         let patch = match self.patch {
             None if self.pre.is_none() && self.minor < 21 => Some(0),
             other => other,
@@ -180,7 +267,7 @@ impl GoVersion {
             (None, None) => (0, None, None),
             (None, Some(_)) => (2, None, None),
         };
-        (self.major, self.minor, patch, stage, kind, n)
+        (self.major, self.minor, patch, stage, kind, n, self.custom)
     }
 }
 
@@ -233,7 +320,7 @@ impl fmt::Display for GoVersion {
                 write!(f, "{n}")?;
             }
         }
-        Ok(())
+        f.write_str(self.custom.as_str())
     }
 }
 
@@ -287,22 +374,27 @@ impl VersionRequest {
             return Ok(VersionRequest::Latest);
         }
         // `1.13.0` names the release `1.13` exactly; only a name with no patch at all is a line.
+        // A custom build is always named exactly.
         let has_patch = s.matches('.').count() >= 2;
         match GoVersion::parse(s) {
-            Ok(v) if !has_patch && v.pre.is_none() => Ok(VersionRequest::Minor(v.major, v.minor)),
+            Ok(v) if !has_patch && v.pre.is_none() && v.is_release() => {
+                Ok(VersionRequest::Minor(v.major, v.minor))
+            }
             Ok(v) => Ok(VersionRequest::Exact(v.canonical())),
             Err(_) => Err(InvalidRequest),
         }
     }
 
-    /// Whether `v` satisfies this request. `Latest` and `Minor` only match stable releases.
+    /// Whether `v` satisfies this request. `Latest` and `Minor` only match stable releases; a
+    /// custom build only matches a request that names it exactly.
     pub fn matches(&self, v: &GoVersion) -> bool {
         match self {
+            VersionRequest::Exact(want) => want == v,
+            _ if !v.is_release() => false,
             VersionRequest::Latest => !v.is_prerelease(),
             VersionRequest::Minor(major, minor) => {
                 !v.is_prerelease() && v.major == *major && v.minor == *minor
             }
-            VersionRequest::Exact(want) => want == v,
             VersionRequest::AtLeast(min) => v.minor_line() == min.minor_line() && v >= min,
         }
     }
@@ -356,7 +448,8 @@ mod tests {
                 major: 1,
                 minor: 22,
                 patch: Some(5),
-                pre: None
+                pre: None,
+                custom: Custom::NONE,
             }
         );
         assert_eq!(v("go1.20").patch, None);
@@ -396,7 +489,6 @@ mod tests {
             "1.2.3.4",
             "1.22rc1x",
             "1.22RC1",
-            "1.22-rc1",
             "1.098.2",
             "01.2",
             "1.2.03",
@@ -457,6 +549,68 @@ mod tests {
                 assert_eq!(v(a).cmp(&v(b)), i.cmp(&j), "{a} vs {b}");
             }
         }
+    }
+
+    /// See: issue 25 item 3. The suffix becomes a module version and a directory name.
+    #[test]
+    fn custom_builds_parse_display_and_keep_apart_from_their_release() {
+        let corp = v("go1.21.13-bigcorp");
+        assert_eq!(corp.to_string(), "1.21.13-bigcorp");
+        assert_eq!(corp.go_name().to_string(), "go1.21.13-bigcorp");
+        assert_eq!(corp.custom.as_str(), "-bigcorp");
+        assert!(!corp.is_release());
+        assert_eq!(corp.base(), v("1.21.13"));
+        assert_ne!(corp, v("1.21.13"));
+        assert!(v("1.21.13") < corp && corp < v("1.21.14"));
+        assert!(corp < v("1.21.13-bigcorp2"));
+        // Kept as written: `1.13.0-x` names a module version, not the release `1.13`.
+        assert_eq!(v("1.13.0-x").canonical().to_string(), "1.13.0-x");
+        for ok in [
+            "1.21.1-bigcorp",
+            "1.22-rc1",
+            "1.21.1-big-corp.2",
+            "1.21.1-b.0",
+            "1.23rc1-x9",
+            "1.21.1-0",
+        ] {
+            assert_eq!(v(ok).to_string(), ok);
+        }
+        for bad in [
+            "1.21.1-",
+            "1.21.1-BigCorp",
+            "1.21.1-a/b",
+            "1.21.1-..",
+            "1.21.1-a..b",
+            "1.21.1-a.",
+            "1.21.1-.a",
+            "1.21.1-a.01",
+            "1.21.1-a\\b",
+            "1.21.1-a b",
+            "1.21.1-a\tb",
+            "1.21.1-a\nb",
+            "1.21.1-a\0",
+            "1.21.1-é",
+            "1.21.1+bigcorp",
+            "1.21.1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "x-bigcorp",
+        ] {
+            assert!(GoVersion::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+        assert!(GoVersion::parse_bare("1.21.1-bigcorp").is_err());
+    }
+
+    #[test]
+    fn only_an_exact_request_matches_a_custom_build() {
+        let corp = v("1.21.13-bigcorp");
+        let all = [v("1.21.12"), corp.clone(), v("1.21.13")];
+        let req = |s| VersionRequest::parse(s).unwrap();
+        assert_eq!(req("go1.21.13-bigcorp"), VersionRequest::Exact(corp.clone()));
+        assert_eq!(req("1.21-x"), VersionRequest::Exact(v("1.21-x")));
+        assert_eq!(req("1.21.13-bigcorp").best_match(&all), Some(&corp));
+        assert_eq!(req("1.21").best_match(&all), Some(&v("1.21.13")));
+        assert_eq!(req("latest").best_match(&all), Some(&v("1.21.13")));
+        assert!(!VersionRequest::AtLeast(v("1.21.13")).matches(&corp));
+        assert!(!req("1.21.13").matches(&corp));
     }
 
     #[test]

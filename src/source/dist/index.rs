@@ -152,7 +152,8 @@ impl Index {
                 check_name(&release.version)
                     .map_err(|r| unsafe_name("a release version".into(), &release.version, r))?;
             }
-            if GoVersion::parse(&release.version).is_err() {
+            // A custom build's name (`go1.21.1-bigcorp`) is no go.dev release either.
+            if !GoVersion::parse(&release.version).is_ok_and(|v| v.is_release()) {
                 skipped.push(release.version);
                 continue;
             }

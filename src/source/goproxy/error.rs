@@ -61,6 +61,14 @@ pub enum GoproxyError {
     },
     #[error("--layout goproxy mirrors byte-identical module zips, which only a module proxy has")]
     LayoutNeedsProxy,
+    #[error("no proxy lists the custom toolchain go{name} ({MODULE}@{module_version}): {url}")]
+    NotListed {
+        name: String,
+        module_version: String,
+        url: String,
+    },
+    #[error("Go {name} is a custom toolchain build, which only a module proxy serves")]
+    CustomNeedsProxy { name: String },
 }
 
 impl GoproxyError {
@@ -69,7 +77,10 @@ impl GoproxyError {
         match self {
             GoproxyError::NoProxy { .. } | GoproxyError::BadSumdb { .. } => USAGE,
             GoproxyError::Http { .. } | GoproxyError::TooLarge { .. } => NETWORK,
-            GoproxyError::NotFound { .. } | GoproxyError::NoMatch { .. } => NO_MATCH,
+            GoproxyError::NotFound { .. }
+            | GoproxyError::NoMatch { .. }
+            | GoproxyError::NotListed { .. }
+            | GoproxyError::CustomNeedsProxy { .. } => NO_MATCH,
             GoproxyError::Sumdb { source, .. } => match **source {
                 gover_sumdb::SumdbError::Fetch { .. } => NETWORK,
                 gover_sumdb::SumdbError::NotFound { .. } => NO_MATCH,
@@ -120,6 +131,13 @@ impl GoproxyError {
             }
             GoproxyError::Mirrored { .. } => "the proxy served other bytes than the checksum \
                 database vouches for; nothing was added to the mirror"
+                .into(),
+            GoproxyError::NotListed { .. } => "check the name (the `toolchain` line of go.mod), \
+                and that GOPROXY names the proxy that publishes your builds; `gover list --remote \
+                --source proxy` shows what it lists"
+                .into(),
+            GoproxyError::CustomNeedsProxy { .. } => "install it from the GOPROXY that \
+                publishes it: --source proxy (or GOVER_SOURCE=proxy)"
                 .into(),
             GoproxyError::LayoutNeedsProxy => "drop --source dist (`--layout goproxy` always \
                 fetches from GOPROXY)"

@@ -133,7 +133,9 @@ impl Source for Goproxy<'_> {
 }
 
 /// The newest release satisfying `request` that the proxies list for `platform`. An exact
-/// release needs no listing (as with `go`, the download says whether it exists).
+/// release needs no listing (as with `go`, the download says whether it exists); a custom
+/// build must be listed: a name the proxy does not know is more likely a typo or the wrong
+/// GOPROXY than a hidden build, and saying so beats a checksum database's not-found.
 pub fn resolve(
     proxies: &Proxies,
     request: &VersionRequest,
@@ -141,6 +143,17 @@ pub fn resolve(
     platform: Platform,
 ) -> Result<GoVersion, Error> {
     if let VersionRequest::Exact(v) = request {
+        if !v.is_release() && !access.offline {
+            let (versions, url) = proxies.list(platform)?;
+            if !versions.contains(v) {
+                return Err(GoproxyError::NotListed {
+                    name: v.to_string(),
+                    module_version: goproxy::module_version(v, platform),
+                    url,
+                }
+                .into());
+            }
+        }
         return Ok(v.clone());
     }
     if access.offline {

@@ -407,4 +407,31 @@ mod tests {
         };
         assert_eq!(module_version(&v, arm), "v0.0.1-go1.22.5.linux-arm");
     }
+
+    /// See: issue 25 item 3.
+    #[test]
+    fn custom_builds_are_module_versions_of_their_own() {
+        let p = Platform {
+            os: "linux",
+            arch: "amd64",
+        };
+        let corp = GoVersion::parse("1.21.13-bigcorp").unwrap();
+        assert_eq!(
+            module_version(&corp, p),
+            "v0.0.1-go1.21.13-bigcorp.linux-amd64"
+        );
+        assert_eq!(
+            release_of("v0.0.1-go1.21.13-bigcorp.linux-amd64", p),
+            Some(corp)
+        );
+        assert_eq!(release_of("v0.0.1-go1.21.13-bigcorp.linux-arm64", p), None);
+        for hostile in [
+            "v0.0.1-go1.21.13-../../x.linux-amd64",
+            "v0.0.1-go1.21.13-a/b.linux-amd64",
+            "v0.0.1-go1.21.13-Big.linux-amd64",
+            "v0.0.1-go1.21.13-a\u{7}.linux-amd64",
+        ] {
+            assert_eq!(release_of(hostile, p), None, "{hostile}");
+        }
+    }
 }
