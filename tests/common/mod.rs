@@ -5,6 +5,8 @@
 //! - [`release`]: fake releases (tar.gz with scripted `go`/`gofmt`), hostile archive entries, and the
 //!   go.dev-format index.
 //! - [`toolchain`]: real toolchains from `/usr/lib/go-1.NN` repackaged as official archives, cached.
+//! - [`custom_build`]: a real custom Go build (`go1.21.13-bigcorp`) made by `make.bash` from Debian's Go
+//!   source tree, cached.
 //! - [`cross`]: gover cross-built for aarch64 Linux and run under qemu-user, and Debian's linux-arm64 Go trees.
 //! - [`context`]: `TestContext`, which runs `gover` and the shims in a sandbox and asserts on the outcome.
 //! - [`goproxy`]: a loopback GOPROXY serving `golang.org/toolchain` module zips (fake, or real Debian
@@ -32,6 +34,7 @@
 
 pub mod context;
 pub mod cross;
+pub mod custom_build;
 pub mod docs;
 pub mod goproxy;
 pub mod gover_release;

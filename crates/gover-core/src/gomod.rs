@@ -188,11 +188,14 @@ pub fn requirement(
     };
     match (go, toolchain) {
         (Some(go), Some(tc)) if tc.version < go.version => Some(minimum(go)),
-        (_, Some(Directive {
-            custom: Some(custom),
-            line,
-            ..
-        })) if custom_builds => Some(Requirement {
+        (
+            _,
+            Some(Directive {
+                custom: Some(custom),
+                line,
+                ..
+            }),
+        ) if custom_builds => Some(Requirement {
             request: VersionRequest::Exact(custom.clone()),
             line: *line,
             suffixed: false,

@@ -257,7 +257,17 @@ impl GoVersion {
     /// `1.9.2`); words compare as strings, a missing number below any. Last, a custom build
     /// sorts after its release (Go compares the two equal; gover keeps them apart).
     #[allow(clippy::type_complexity)]
-    fn sort_key(&self) -> (u64, u64, Option<u64>, u8, Option<PreKind>, Option<u64>, Custom) {
+    fn sort_key(
+        &self,
+    ) -> (
+        u64,
+        u64,
+        Option<u64>,
+        u8,
+        Option<PreKind>,
+        Option<u64>,
+        Custom,
+    ) {
         let patch = match self.patch {
             None if self.pre.is_none() && self.minor < 21 => Some(0),
             other => other,
@@ -604,7 +614,10 @@ mod tests {
         let corp = v("1.21.13-bigcorp");
         let all = [v("1.21.12"), corp.clone(), v("1.21.13")];
         let req = |s| VersionRequest::parse(s).unwrap();
-        assert_eq!(req("go1.21.13-bigcorp"), VersionRequest::Exact(corp.clone()));
+        assert_eq!(
+            req("go1.21.13-bigcorp"),
+            VersionRequest::Exact(corp.clone())
+        );
         assert_eq!(req("1.21-x"), VersionRequest::Exact(v("1.21-x")));
         assert_eq!(req("1.21.13-bigcorp").best_match(&all), Some(&corp));
         assert_eq!(req("1.21").best_match(&all), Some(&v("1.21.13")));
