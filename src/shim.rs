@@ -90,10 +90,10 @@ pub fn run(tool: &str, args: impl Iterator<Item = OsString>) -> (String, u8) {
             let hint = e.hint().unwrap_or_default();
             let message = format!("{e}; {hint}");
             let message = match &e {
-                resolve::ResolveError::NotInstalled {
-                    request: crate::version::VersionRequest::Exact(v),
-                    ..
-                } => with_drift(&home, v, message),
+                resolve::ResolveError::NotInstalled { request, .. } => match &**request {
+                    crate::version::VersionRequest::Exact(v) => with_drift(&home, v, message),
+                    _ => message,
+                },
                 _ => message,
             };
             return (message, exit::NOT_FOUND);

@@ -119,10 +119,11 @@ fn a_real_custom_build_is_installed_run_and_chosen_as_the_real_go_chooses_it() {
 
     // The release it is built from, installed too, stays a version of its own.
     ctx.gover(["install", "1.21.13"]).assert_success();
+    // Both listed, each under its own name; the custom build (installed first) is the default and,
+    // through the go.mod, the active one.
     ctx.gover(["list"])
         .assert_success()
-        .assert_stdout_contains(&format!("  {CORP}\n"))
-        .assert_stdout_contains("1.21.13 (default)\n");
+        .assert_stdout(&format!("  1.21.13\n* {CORP} (default)\n"));
     ctx.gover(["current"])
         .assert_success()
         .assert_stdout(&format!("{CORP} (set by {}:5)\n", go_mod.display()));

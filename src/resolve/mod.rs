@@ -94,7 +94,8 @@ pub enum ResolveError {
     Cwd(#[source] io::Error),
     #[error("Go {request} is not installed ({origin})")]
     NotInstalled {
-        request: VersionRequest,
+        /// Boxed: a request (a custom build's name inline) would make every error large.
+        request: Box<VersionRequest>,
         origin: Reason,
     },
 }
@@ -342,7 +343,7 @@ impl Active {
             request => request.best_match(&inventory::installed(home)).cloned(),
         };
         found.ok_or_else(|| ResolveError::NotInstalled {
-            request: self.request.clone(),
+            request: Box::new(self.request.clone()),
             origin: self.source.clone(),
         })
     }

@@ -82,10 +82,10 @@ impl Custom {
             // The first part continues the version's last identifier (`1-bigcorp`); every
             // part after a `.` is an identifier of its own.
             && tail.split('.').skip(1).all(|part| {
-                !part.is_empty()
-                    && !(part.len() > 1
-                        && part.starts_with('0')
-                        && part.bytes().all(|b| b.is_ascii_digit()))
+                let leading_zero = part.len() > 1
+                    && part.starts_with('0')
+                    && part.bytes().all(|b| b.is_ascii_digit());
+                !part.is_empty() && !leading_zero
             })
             && !tail.starts_with('.');
         if !ok {
