@@ -229,7 +229,7 @@ fn with_the_dist_source_the_base_version_is_used_and_said() {
 #[test]
 fn hostile_custom_names_are_refused_and_never_listed() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut proxy = fake_proxy(tmp.path(), &[CORP, "1.22.5"]);
+    let mut proxy = fake_proxy(tmp.path(), &[CORP, "1.22.5", "1.23.1", "1.24.0"]);
     for hostile in [
         "1.21.13-../../x",
         "1.21.13-a/b",
@@ -242,7 +242,11 @@ fn hostile_custom_names_are_refused_and_never_listed() {
     let ctx = proxy_context(&proxy);
     ctx.gover(["list", "--remote", "--all"])
         .assert_success()
-        .assert_stdout(&format!("1.22.5\n{CORP}\n"));
+        .assert_stdout(&format!("1.24.0\n1.23.1\n1.22.5\n{CORP}\n"));
+    // Without --all: the two newest lines, and every custom build (the proxy owner's own).
+    ctx.gover(["list", "--remote"])
+        .assert_success()
+        .assert_stdout(&format!("1.24.0\n1.23.1\n{CORP}\n"));
     for bad in [
         "go1.21.13-../../x",
         "go1.21.13-a/b",

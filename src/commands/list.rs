@@ -144,15 +144,17 @@ fn remote_proxy(home: &Home, access: &Access, all: bool, json: bool) -> Result<(
     let (mut versions, _) = proxies.list(Platform::current())?;
     versions.reverse();
     if !all {
-        // Like the dist listing: the stable releases of the two newest minor lines.
+        // Like the dist listing: the stable releases of the two newest minor lines. A custom
+        // build (`1.21.13-bigcorp`) is the proxy owner's own and always shown.
         let mut lines: Vec<(u64, u64)> = versions
             .iter()
-            .filter(|v| !v.is_prerelease())
+            .filter(|v| !v.is_prerelease() && v.is_release())
             .map(|v| v.minor_line())
             .collect();
         lines.dedup();
         lines.truncate(2);
-        versions.retain(|v| !v.is_prerelease() && lines.contains(&v.minor_line()));
+        versions
+            .retain(|v| !v.is_release() || (!v.is_prerelease() && lines.contains(&v.minor_line())));
     }
     let rows: Vec<Remote> = versions
         .into_iter()
