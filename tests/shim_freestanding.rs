@@ -396,6 +396,18 @@ const LAYOUTS: &[Layout] = &[
         env: &[],
         runs: "1.21.5",
     },
+    // See: issue 25 item 3. With the proxy source the custom build itself, installed as a version of
+    // its own; the minimum above never picks it.
+    Layout {
+        name: "suffixed-toolchain-with-the-proxy-source-is-that-build",
+        files: &[(
+            "go.mod",
+            "module m\ngo 1.21.0\ntoolchain go1.21.4-bigcorp\n",
+        )],
+        cwd: ".",
+        env: &[("GOVER_SOURCE", Some(" proxy"))],
+        runs: "1.21.4-bigcorp",
+    },
     // See: issue 12 item 7.
     Layout {
         name: "tool-versions-asdf-golang-line",
@@ -552,6 +564,15 @@ fn clutter_versions(ctx: &TestContext) {
 #[test]
 fn shim_runs_what_gover_which_names_in_every_layout() {
     let ctx = installed(&["1.22.0", "1.21.4", "1.21.5", "1.22.3", "1.23rc1"]);
+    // A custom build, as a proxy install leaves it: a version dir of its own.
+    let versions = ctx.gover_home.join("versions");
+    let copied = std::process::Command::new("cp")
+        .arg("-a")
+        .arg(versions.join("1.21.4"))
+        .arg(versions.join("1.21.4-bigcorp"))
+        .status()
+        .unwrap();
+    assert!(copied.success());
     clutter_versions(&ctx);
     let lone = lone_shim(&ctx);
     for layout in LAYOUTS {
