@@ -285,3 +285,29 @@ fn an_unvouched_custom_build_installs_only_unverified_and_says_so() {
         .assert_stderr_contains("UNVERIFIED");
     assert_eq!(ctx.installed(), [CORP]);
 }
+
+/// `gover use` names a custom build like any version, and `prune --unused` keeps the one a recorded go.mod
+/// names (whichever source is in force when it prunes) while the release it was built from goes.
+#[test]
+fn use_and_prune_treat_a_custom_build_as_a_version_of_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &[CORP, "1.21.13", "1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    for v in ["1.22.5", "1.21.13", CORP] {
+        ctx.gover(["install", v]).assert_success();
+    }
+    ctx.gover(["use", CORP]).assert_success();
+    ctx.assert_default(CORP);
+    ctx.gover(["use", "1.22.5"]).assert_success();
+    // The shim runs the build the go.mod names, and records the go.mod.
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains(&format!("go{CORP}"));
+    // Outside the project (where nothing is active but the default), with the dist source.
+    ctx.remove_env("GOVER_SOURCE");
+    ctx.gover_cmd(["prune", "--unused"])
+        .cwd(&ctx.root)
+        .run()
+        .assert_success();
+    assert_eq!(ctx.installed(), [CORP, "1.22.5"]);
+}
