@@ -311,3 +311,19 @@ fn use_and_prune_treat_a_custom_build_as_a_version_of_its_own() {
         .assert_success();
     assert_eq!(ctx.installed(), [CORP, "1.22.5"]);
 }
+
+/// A shim with GOVER_AUTO_INSTALL=1 installs the custom build a go.mod names from the proxy, then runs it.
+#[test]
+fn auto_install_from_a_shim_fetches_the_custom_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &[CORP, "1.21.13", "1.22.5"]);
+    let mut ctx = proxy_context(&proxy);
+    ctx.set_env("GOVER_AUTO_INSTALL", "1");
+    // The first install sets up the shims.
+    ctx.gover(["install", "1.22.5"]).assert_success();
+    ctx.shim("go", ["version"])
+        .assert_success()
+        .assert_stdout_contains(&format!("go{CORP}"));
+    assert_eq!(ctx.installed(), [CORP, "1.22.5"]);
+    assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.21.13")), 0);
+}
