@@ -47,7 +47,7 @@ pub fn install_with(
     {
         return already_installed(home, v);
     }
-    match access.source()? {
+    match access.source() {
         SourceKind::Dist => install_from(
             home,
             request,
@@ -101,7 +101,7 @@ fn install_from<S: Source>(
         "Go {version}: fetched, verified and unpacked in {:.1}s",
         started.elapsed().as_secs_f64()
     );
-    publish::publish(home, &version, staging, fetched, access.keep_archive)?;
+    publish::publish(home, &version, staging, fetched, access)?;
     Ok(version)
 }
 
@@ -127,7 +127,7 @@ pub fn resolve_remote(
     request: &VersionRequest,
     access: &Access,
 ) -> Result<GoVersion, Error> {
-    match access.source()? {
+    match access.source() {
         SourceKind::Dist => Ok(fetch_index(home, access)?.resolve(request)?.0),
         SourceKind::Proxy => {
             let proxies = crate::source::goproxy::Proxies::from_env(
