@@ -99,4 +99,47 @@ mod tests {
             Err(Error::BadEnv { name, .. }) if name == env::GOVER_SOURCE
         ));
     }
+
+    fn settings() -> Settings {
+        Settings {
+            index_url: "https://mirror.example/index.json".into(),
+            dist_urls: vec!["https://a.example/".into(), "https://b.example/".into()],
+            source: SourceKind::Proxy,
+            offline: false,
+            keep_archives: true,
+            index_ttl: Duration::from_secs(60),
+            unpack_threads: 3,
+            http: crate::http::Config::default(),
+        }
+    }
+
+    #[test]
+    fn access_carries_the_settings_and_the_flags() {
+        let access = settings().access(false, true);
+        assert!(!access.offline && access.allow_insecure && !access.allow_unverified);
+        assert_eq!(access.index_url, "https://mirror.example/index.json");
+        assert_eq!(access.mirrors, ["https://a.example/", "https://b.example/"]);
+        assert_eq!(access.index_ttl, Duration::from_secs(60));
+        assert_eq!((access.unpack_threads, access.keep_archive), (3, true));
+        assert_eq!(access.source(), SourceKind::Proxy);
+        // `--offline` or GOVER_OFFLINE; `--source` over GOVER_SOURCE; `--mirror` over GOVER_DIST_URL.
+        assert!(settings().access(true, false).offline);
+        let flagged = access
+            .with_source(Some(SourceKind::Dist))
+            .with_mirrors(&["https://c.example/, https://d.example/".into()]);
+        assert_eq!(flagged.source(), SourceKind::Dist);
+        assert_eq!(
+            flagged.mirrors,
+            ["https://c.example/", "https://d.example/"]
+        );
+        let unflagged = settings()
+            .access(false, false)
+            .with_source(None)
+            .with_mirrors(&[]);
+        assert_eq!(unflagged.source(), SourceKind::Proxy);
+        assert_eq!(
+            unflagged.mirrors,
+            ["https://a.example/", "https://b.example/"]
+        );
+    }
 }
