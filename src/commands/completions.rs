@@ -11,7 +11,7 @@ use crate::cli::{Cli, CompletionShell, CompletionsArgs};
 use crate::error::Error;
 use crate::home::Home;
 use crate::home::inventory;
-use crate::source::dist::{Access, cache};
+use crate::source::dist::cache;
 
 pub fn run(args: CompletionsArgs) -> Result<(), Error> {
     super::print(&script(args.shell))
@@ -90,13 +90,11 @@ pub fn candidates(what: Option<std::ffi::OsString>) -> u8 {
             lines
         }
         What::Remote => {
-            let offline = Access {
-                offline: true,
-                ..Access::from_env(true, false)
-            };
-            // Offline: the cached index or nothing; its note goes to stderr, which the scripts drop.
-            match cache::load(&home, &offline, false) {
-                Ok(Some(loaded)) => std::iter::once("latest".to_string())
+            // Offline: the cached index or nothing; its note goes to stderr, which the scripts
+            // drop. A bad setting offers no versions (the command itself would say why).
+            let settings = crate::settings::Settings::from_env().ok();
+            match settings.map(|s| cache::load(&home, &s.access(true, false), false)) {
+                Some(Ok(Some(loaded))) => std::iter::once("latest".to_string())
                     .chain(loaded.index.listed(true).iter().map(|(v, _)| v.to_string()))
                     .collect(),
                 _ => vec!["latest".to_string()],

@@ -26,7 +26,7 @@ pub fn run(args: InstallArgs, access: Access) -> Result<(), Error> {
         ));
     }
     if args.specs.is_empty() {
-        let custom_builds = access.source()? == crate::source::dist::SourceKind::Proxy;
+        let custom_builds = access.source() == crate::source::dist::SourceKind::Proxy;
         if let Some(request) = requested_here(&home, custom_builds)? {
             install::install_with(&home, &request, &access, args.force).map_err(for_install)?;
         }

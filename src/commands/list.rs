@@ -38,7 +38,7 @@ struct Remote {
 pub fn run(args: ListArgs, access: Access) -> Result<(), Error> {
     let home = Home::from_env()?;
     let access = access.with_source(super::source_of(args.source));
-    if args.remote && access.source()? == SourceKind::Proxy {
+    if args.remote && access.source() == SourceKind::Proxy {
         remote_proxy(&home, &access, args.all, args.json)
     } else if args.remote {
         remote(&home, &access, args.all, args.json)

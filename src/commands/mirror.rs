@@ -35,7 +35,7 @@ fn sync(args: MirrorSyncArgs, access: Access) -> Result<(), Error> {
     if args.layout == LayoutArg::Goproxy {
         return sync_goproxy(&home, &args, &requests, &platforms, &access);
     }
-    if access.source()? == SourceKind::Proxy {
+    if access.source() == SourceKind::Proxy {
         crate::note!(
             "note: a go.dev-layout mirror is built from go.dev's index and archives; \
              `--layout goproxy` builds one from GOPROXY"

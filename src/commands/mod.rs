@@ -23,11 +23,12 @@ use std::io::Write;
 
 use crate::cli::{Cli, Command, MirrorCommand, NetworkArgs};
 use crate::error::Error;
-use crate::source::dist::Access;
+use crate::settings::Settings;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
-    crate::settings::check()?;
-    let access = |n: NetworkArgs| Access::from_env(n.offline, n.allow_insecure);
+    let settings = Settings::from_env()?;
+    crate::http::configure(settings.http);
+    let access = |n: NetworkArgs| settings.access(n.offline, n.allow_insecure);
     match cli.command {
         Command::Install(args) => {
             let access = access(args.network);

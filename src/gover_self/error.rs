@@ -49,29 +49,9 @@ pub enum SelfError {
     NeedsConsent,
     #[error("refusing to remove GOVER_HOME {}: {why}", path.display())]
     UnsafeHome { path: PathBuf, why: &'static str },
-    #[error("{action} {}", path.display())]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
 }
 
 impl SelfError {
-    /// An I/O failure on a path, e.g. `SelfSelfError::io("cannot remove", path)(e)`.
-    pub fn io(
-        action: &'static str,
-        path: impl Into<PathBuf>,
-    ) -> impl FnOnce(io::Error) -> SelfError {
-        let path = path.into();
-        move |source| SelfError::Io {
-            action,
-            path,
-            source,
-        }
-    }
-
     pub fn exit_code(&self) -> u8 {
         use crate::exit::*;
         match self {
@@ -84,7 +64,6 @@ impl SelfError {
             | SelfError::MissingEntry { .. }
             | SelfError::Unpack { .. } => VERIFY,
             SelfError::NoTarget { .. } | SelfError::UnsafeHome { .. } => FAILURE,
-            SelfError::Io { .. } => FILESYSTEM,
         }
     }
 
@@ -114,10 +93,6 @@ impl SelfError {
             SelfError::UnsafeHome { .. } => {
                 "set GOVER_HOME to gover's own directory, or remove it by hand".into()
             }
-            SelfError::Io { path, .. } => format!(
-                "check that {} is writable (gover's binaries are replaced where they are)",
-                path.display()
-            ),
         })
     }
 }

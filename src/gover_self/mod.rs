@@ -17,7 +17,9 @@ pub use error::SelfError;
 use urls::RELEASES_URL;
 pub use urls::{DEFAULT_INSTALL_URL, GOVER_INSTALL_URL};
 
+use crate::error::Error;
 use crate::home::Home;
+use crate::http::HttpError;
 use crate::shell::UserDirs;
 use crate::shell::setup;
 
@@ -27,14 +29,14 @@ const MAX_TARBALL: u64 = 512 << 20;
 const MAX_SMALL: u64 = 4096;
 
 /// The running `gover` and the `gover-shim` beside it.
-pub fn binaries() -> Result<(PathBuf, PathBuf), SelfError> {
-    let gover = std::env::current_exe().map_err(SelfError::io("cannot locate", "gover"))?;
+pub fn binaries() -> Result<(PathBuf, PathBuf), Error> {
+    let gover = std::env::current_exe().map_err(Error::io("cannot locate", "gover"))?;
     let shim = gover.with_file_name(crate::home::shims::SHIM_EXE);
     Ok((gover, shim))
 }
 
 /// Rust's name for this machine, as `scripts/install.sh` computes it.
-pub fn target() -> Result<String, SelfError> {
+pub fn target() -> Result<String, Error> {
     let (os, arch) = (std::env::consts::OS, std::env::consts::ARCH);
     let triple = match (os, arch) {
         ("linux", "x86_64" | "aarch64") => format!("{arch}-unknown-linux-gnu"),
@@ -43,7 +45,8 @@ pub fn target() -> Result<String, SelfError> {
             return Err(SelfError::NoTarget {
                 os: os.into(),
                 arch: arch.into(),
-            });
+            }
+            .into());
         }
     };
     Ok(triple)
@@ -51,7 +54,7 @@ pub fn target() -> Result<String, SelfError> {
 
 /// The release directory URL: `GOVER_INSTALL_URL`, else GitHub's (the latest release, or the
 /// named one). https only, except plain http on loopback (tests, a local mirror).
-pub fn base_url(version: Option<&str>) -> Result<String, SelfError> {
+pub fn base_url(version: Option<&str>) -> Result<String, Error> {
     let url = match (crate::env::var(GOVER_INSTALL_URL), version) {
         (Some(url), _) => url.trim_end_matches('/').to_string(),
         (None, Some(v)) => format!("{RELEASES_URL}/v{v}"),
@@ -66,12 +69,12 @@ pub fn base_url(version: Option<&str>) -> Result<String, SelfError> {
     if url.starts_with("https://") || loopback {
         Ok(url)
     } else {
-        Err(SelfError::InsecureUrl { url })
+        Err(SelfError::InsecureUrl { url }.into())
     }
 }
 
 /// A version is part of a file name and a URL: plain version characters only.
-fn check_version(version: &str, url: &str) -> Result<(), SelfError> {
+fn check_version(version: &str, url: &str) -> Result<(), Error> {
     let ok = !version.is_empty()
         && version.len() <= 64
         && version
@@ -83,33 +86,25 @@ fn check_version(version: &str, url: &str) -> Result<(), SelfError> {
         Err(SelfError::BadVersion {
             version: version.to_string(),
             url: url.to_string(),
-        })
+        }
+        .into())
     }
 }
 
-fn fetch_small(url: &str) -> Result<String, SelfError> {
-    let body = crate::http::get(url).map_err(|source| SelfError::Fetch {
-        url: url.to_string(),
-        source,
-    })?;
-    let mut bytes = Vec::new();
-    body.take(MAX_SMALL + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| SelfError::Read {
+fn fetch_small(url: &str) -> Result<String, Error> {
+    let bytes = crate::http::get_whole(url, MAX_SMALL).map_err(|source| match source {
+        HttpError::TooLarge { url, limit } => SelfError::TooLarge { url, max: limit },
+        HttpError::Body { url, source } => SelfError::Read { url, source },
+        source => SelfError::Fetch {
             url: url.to_string(),
             source,
-        })?;
-    if bytes.len() as u64 > MAX_SMALL {
-        return Err(SelfError::TooLarge {
-            url: url.to_string(),
-            max: MAX_SMALL,
-        });
-    }
+        },
+    })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// The release `update` would install: the one asked for, else the one `VERSION` names.
-pub fn wanted_version(base: &str, version: Option<&str>) -> Result<String, SelfError> {
+pub fn wanted_version(base: &str, version: Option<&str>) -> Result<String, Error> {
     let (version, from) = match version {
         Some(v) => (v.to_string(), "--version".to_string()),
         None => {
@@ -139,7 +134,7 @@ impl Drop for Staged {
 /// Download `version`'s tarball into `dir`, check it against its `.sha256`, and put both
 /// binaries in place of `gover` and `shim` by rename (the shim first, so a gover never sits
 /// next to an older shim), each written and flushed before its rename, then the dir flushed.
-pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<(), SelfError> {
+pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<(), Error> {
     let dir = gover.parent().unwrap_or(Path::new("/"));
     let name = format!("gover-{version}-{}", target()?);
     let url = format!("{base}/{name}.tar.gz");
@@ -148,7 +143,7 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
     // The tarball, hashed while it is written to a private temp file beside the binaries.
     let (mut file, tmp) =
         crate::fsutil::create_private(dir, Path::new(".gover-update.tar.gz"), 0o600)
-            .map_err(SelfError::io("cannot write in", dir))?;
+            .map_err(Error::io("cannot write in", dir))?;
     staged.files.push(tmp.clone());
     let body = crate::http::get(&url).map_err(|source| SelfError::Fetch {
         url: url.clone(),
@@ -171,11 +166,12 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
             return Err(SelfError::TooLarge {
                 url,
                 max: MAX_TARBALL,
-            });
+            }
+            .into());
         }
         hasher.update(&buf[..n]);
         file.write_all(&buf[..n])
-            .map_err(SelfError::io("cannot write", &tmp))?;
+            .map_err(Error::io("cannot write", &tmp))?;
     }
     drop(file);
     let actual = crate::digest::hex(&hasher.finalize());
@@ -188,14 +184,15 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
         .unwrap_or_default()
         .to_ascii_lowercase();
     if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(SelfError::BadChecksumFile { url: sums_url });
+        return Err(SelfError::BadChecksumFile { url: sums_url }.into());
     }
     if expected != actual {
         return Err(SelfError::Checksum {
             url,
             expected,
             actual,
-        });
+        }
+        .into());
     }
 
     // Only the two regular files `<name>/gover` and `<name>/gover-shim` are taken out; the
@@ -204,7 +201,7 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
         url: url.clone(),
         source,
     };
-    let tarball = std::fs::File::open(&tmp).map_err(SelfError::io("cannot read", &tmp))?;
+    let tarball = std::fs::File::open(&tmp).map_err(Error::io("cannot read", &tmp))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball));
     let mut found: Vec<(PathBuf, PathBuf)> = Vec::new();
     for entry in archive.entries().map_err(unpack)? {
@@ -224,11 +221,10 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
             continue;
         }
         let (mut out, new) = crate::fsutil::create_private(dir, &final_path, 0o755)
-            .map_err(SelfError::io("cannot write in", dir))?;
+            .map_err(Error::io("cannot write in", dir))?;
         staged.files.push(new.clone());
         io::copy(&mut (&mut entry).take(MAX_TARBALL), &mut out).map_err(unpack)?;
-        out.sync_all()
-            .map_err(SelfError::io("cannot write", &new))?;
+        out.sync_all().map_err(Error::io("cannot write", &new))?;
         found.push((final_path, new));
     }
     for (path, exe) in [(shim, crate::home::shims::SHIM_EXE), (gover, "gover")] {
@@ -236,11 +232,12 @@ pub fn update(base: &str, version: &str, gover: &Path, shim: &Path) -> Result<()
             return Err(SelfError::MissingEntry {
                 url,
                 entry: format!("{name}/{exe}"),
-            });
+            }
+            .into());
         };
-        std::fs::rename(new, path).map_err(SelfError::io("cannot replace", path))?;
+        std::fs::rename(new, path).map_err(Error::io("cannot replace", path))?;
     }
-    crate::fsutil::sync_dir(dir).map_err(SelfError::io("cannot flush to disk", dir))?;
+    crate::fsutil::sync_dir(dir).map_err(Error::io("cannot flush to disk", dir))?;
     Ok(())
 }
 
@@ -257,19 +254,19 @@ pub struct Plan {
 
 /// Remove each binary of `plan` (a missing one is fine), then GOVER_HOME (its links are
 /// removed as links, never followed).
-pub fn remove_files(plan: &Plan) -> Result<(), SelfError> {
+pub fn remove_files(plan: &Plan) -> Result<(), Error> {
     for bin in &plan.binaries {
         match std::fs::remove_file(bin) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(SelfError::io("cannot remove", bin)(e)),
+            Err(e) => return Err(Error::io("cannot remove", bin)(e)),
         }
     }
     if let Some(root) = &plan.home {
         match std::fs::remove_dir_all(root) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(SelfError::io("cannot remove", root)(e)),
+            Err(e) => return Err(Error::io("cannot remove", root)(e)),
         }
     }
     Ok(())
@@ -277,7 +274,7 @@ pub fn remove_files(plan: &Plan) -> Result<(), SelfError> {
 
 /// Look at what is there; refuse a GOVER_HOME that is not gover's to delete (the root, the
 /// home directory or one above it, or a non-empty dir with none of gover's entries).
-pub fn uninstall_plan(home: &Home, dirs: &UserDirs) -> Result<Plan, SelfError> {
+pub fn uninstall_plan(home: &Home, dirs: &UserDirs) -> Result<Plan, Error> {
     let files = setup::all_paths(dirs)
         .into_iter()
         .filter(|p| {
@@ -296,7 +293,7 @@ pub fn uninstall_plan(home: &Home, dirs: &UserDirs) -> Result<Plan, SelfError> {
                 why,
             };
             if root.parent().is_none() || dirs.home.starts_with(&root) {
-                return Err(unsafe_home("it holds your home directory"));
+                return Err(unsafe_home("it holds your home directory").into());
             }
             let names: Vec<String> = std::fs::read_dir(&root)
                 .map(|d| {
@@ -312,9 +309,9 @@ pub fn uninstall_plan(home: &Home, dirs: &UserDirs) -> Result<Plan, SelfError> {
                 "bin",
             ];
             if !names.is_empty() && !names.iter().any(|n| ours.contains(&n.as_str())) {
-                return Err(unsafe_home(
-                    "it holds none of gover's files (versions/, shims/)",
-                ));
+                return Err(
+                    unsafe_home("it holds none of gover's files (versions/, shims/)").into(),
+                );
             }
             Some(root)
         }

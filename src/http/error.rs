@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::{StatusCode, Url};
 
-use super::policy::{DEFAULT_TIMEOUT_SECS, is_too_slow, timeout};
+use super::policy::is_too_slow;
 use crate::env;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,7 @@ pub enum HttpError {
         #[source]
         source: io::Error,
     },
-    #[error("the release index at {url} is larger than {limit} bytes")]
+    #[error("{url} is larger than {limit} bytes")]
     TooLarge { url: String, limit: u64 },
     #[error("reading {url} failed")]
     Body {
@@ -218,7 +218,7 @@ pub(super) fn classify(err: &reqwest::Error, url: &Url) -> Option<String> {
             io_kind = io_kind.or(Some(io.kind()));
         }
     }
-    let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+    let stall = super::policy::config().timeout;
     match io_kind {
         Some(io::ErrorKind::ConnectionRefused) => {
             return Some(format!("connection refused by {host_port}"));

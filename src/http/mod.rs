@@ -31,8 +31,8 @@ mod policy;
 mod retry;
 
 pub use error::HttpError;
-pub use policy::{low_speed, timeout, trusted_for_index};
-pub use retry::{Retry, retry_base};
+pub use policy::{Config, configure, trusted_for_index};
+pub use retry::Retry;
 
 use error::classify;
 use policy::{LowSpeedReader, client};
@@ -110,30 +110,35 @@ pub fn get_index(url: &str, allow_insecure: bool) -> Result<Vec<u8>, HttpError> 
     fetch_whole(url, strict, MAX_INDEX_BYTES)
 }
 
+/// A small body (a list, a checksum file, a signed note) read whole, retrying transient
+/// failures; more than `limit` bytes is [`HttpError::TooLarge`].
+pub fn get_whole(url: &str, limit: u64) -> Result<Vec<u8>, HttpError> {
+    fetch_whole(url, false, limit)
+}
+
 /// `url` read whole, up to `limit` bytes: a longer body is an error that no retry can fix
 /// (an endless body must not grow memory until the allocator gives up).
 fn fetch_whole(url: &str, strict: bool, limit: u64) -> Result<Vec<u8>, HttpError> {
     let mut retry = Retry::new();
+    let shown = without_credentials(url);
+    let too_large = || HttpError::TooLarge {
+        url: shown.clone(),
+        limit,
+    };
     loop {
         let attempt = open_with(url, 0, strict).and_then(|(body, _)| {
             if body.len.is_some_and(|len| len > limit) {
-                return Err(HttpError::TooLarge {
-                    url: url.to_string(),
-                    limit,
-                });
+                return Err(too_large());
             }
             let mut bytes = Vec::new();
             body.take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|source| HttpError::Body {
-                    url: url.to_string(),
+                    url: shown.clone(),
                     source,
                 })?;
             if bytes.len() as u64 > limit {
-                return Err(HttpError::TooLarge {
-                    url: url.to_string(),
-                    limit,
-                });
+                return Err(too_large());
             }
             Ok(bytes)
         });
@@ -265,8 +270,8 @@ fn open_http(url: &str, parsed: Url, from: u64, strict: bool) -> Result<(Body, A
         }
     };
     let len = response.content_length();
-    // Checked when the command starts (`crate::settings::check`), whatever the source.
-    let inner: Box<dyn Read + Send> = match low_speed().ok().flatten() {
+    // Read when the command starts (`crate::settings`), whatever the source.
+    let inner: Box<dyn Read + Send> = match policy::config().low_speed {
         Some(limit) => Box::new(LowSpeedReader::new(response, limit)),
         None => Box::new(response),
     };

@@ -18,8 +18,54 @@ pub(super) const MAX_REDIRECTS: usize = 10;
 /// The hosts a plain-http request never reaches through a proxy, added to the user's `NO_PROXY`.
 pub(super) const LOOPBACK_NO_PROXY: &str = "localhost,127.0.0.0/8,::1";
 
-/// The stall timeout in force (`GOVER_HTTP_TIMEOUT`, seconds).
-pub fn timeout() -> Result<Duration, env::BadSetting> {
+/// The transport settings of a run, read once when the command starts
+/// ([`crate::settings::Settings`]) and handed to [`configure`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How long a connect, or a read mid-transfer, may stall (`GOVER_HTTP_TIMEOUT`).
+    pub timeout: Duration,
+    /// The low-speed limit (`GOVER_HTTP_LOW_SPEED`); `None` when turned off.
+    pub low_speed: Option<LowSpeed>,
+    /// The first retry delay (`GOVER_RETRY_BASE_MS`).
+    pub retry_base: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
+            low_speed: Some(DEFAULT_LOW_SPEED),
+            retry_base: Duration::from_millis(super::retry::DEFAULT_RETRY_BASE_MS),
+        }
+    }
+}
+
+impl Config {
+    /// Read and check the three settings.
+    pub fn from_env() -> Result<Config, env::BadSetting> {
+        Ok(Config {
+            timeout: timeout()?,
+            low_speed: low_speed()?,
+            retry_base: super::retry::retry_base()?,
+        })
+    }
+}
+
+static CONFIG: OnceLock<Config> = OnceLock::new();
+
+/// Set this run's transport settings, once, before the first request (later calls are
+/// ignored: the client is built from the first).
+pub fn configure(config: Config) {
+    let _ = CONFIG.set(config);
+}
+
+/// The transport settings in force: what [`configure`] set, else the defaults.
+pub(super) fn config() -> &'static Config {
+    CONFIG.get_or_init(Config::default)
+}
+
+/// `GOVER_HTTP_TIMEOUT`, seconds.
+fn timeout() -> Result<Duration, env::BadSetting> {
     let secs = env::number(
         env::GOVER_HTTP_TIMEOUT,
         1..=86_400,
@@ -43,12 +89,16 @@ pub const DEFAULT_LOW_SPEED: LowSpeed = LowSpeed {
     window: Duration::from_secs(30),
 };
 
-/// The low-speed limit in force (`GOVER_HTTP_LOW_SPEED`); `Ok(None)` when turned off (`0`),
-/// `Err(value)` when the setting is not valid.
-pub fn low_speed() -> Result<Option<LowSpeed>, String> {
+/// `GOVER_HTTP_LOW_SPEED`; `Ok(None)` when turned off (`0`).
+fn low_speed() -> Result<Option<LowSpeed>, env::BadSetting> {
     match env::var(env::GOVER_HTTP_LOW_SPEED) {
         None => Ok(Some(DEFAULT_LOW_SPEED)),
-        Some(value) => parse_low_speed(&value).ok_or(value),
+        Some(value) => parse_low_speed(&value).ok_or_else(|| env::BadSetting {
+            name: env::GOVER_HTTP_LOW_SPEED,
+            value: crate::output::text::printable(&value),
+            expected: "BYTES/SECONDS, e.g. 30720/30 (fail a transfer that delivers fewer bytes \
+                       in that many seconds), or 0 for no limit",
+        }),
     }
 }
 
@@ -213,8 +263,7 @@ pub fn client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
 }
 
 fn build_client(strict: bool) -> reqwest::Result<reqwest::blocking::Client> {
-    // Checked when the command starts ([`crate::settings::check`]).
-    let stall = timeout().unwrap_or(Duration::from_secs(DEFAULT_TIMEOUT_SECS));
+    let stall = config().timeout;
     let mut builder = reqwest::blocking::Client::builder().no_proxy();
     for proxy in proxies()? {
         builder = builder.proxy(proxy);

@@ -38,8 +38,7 @@ impl Retry {
         Retry {
             failures: 0,
             interruptions: 0,
-            // Checked when the command starts ([`crate::settings::check`]).
-            base: retry_base().unwrap_or(Duration::from_millis(DEFAULT_RETRY_BASE_MS)),
+            base: super::policy::config().retry_base,
         }
     }
 
@@ -82,8 +81,8 @@ impl Retry {
     }
 }
 
-/// The first retry delay in force (`GOVER_RETRY_BASE_MS`).
-pub fn retry_base() -> Result<Duration, env::BadSetting> {
+/// `GOVER_RETRY_BASE_MS`.
+pub(super) fn retry_base() -> Result<Duration, env::BadSetting> {
     let ms = env::number(
         env::GOVER_RETRY_BASE_MS,
         0..=60_000,

@@ -70,7 +70,13 @@ pub fn fetch(
         if !local.is_file() {
             continue;
         }
-        match attempt(version, archive, &Origin::File(local.clone()), staging) {
+        match attempt(
+            version,
+            archive,
+            &Origin::File(local.clone()),
+            staging,
+            access,
+        ) {
             Ok(new_files) => {
                 match is_ours {
                     true => crate::note!("Used the cached download {}", local.display()),
@@ -108,7 +114,7 @@ pub fn fetch(
             partial: partial.clone(),
         };
         let had_partial = partial.is_file();
-        let mut result = attempt(version, archive, &origin, staging);
+        let mut result = attempt(version, archive, &origin, staging, access);
         if had_partial && matches!(&result, Err(e) if e.exit_code() == exit::VERIFY) {
             // The partial an earlier run left may hold other bytes than this server has.
             crate::output::warn(format_args!(
@@ -116,7 +122,7 @@ pub fn fetch(
             ));
             let _ = fs::remove_file(&partial);
             staging.empty()?;
-            result = attempt(version, archive, &origin, staging);
+            result = attempt(version, archive, &origin, staging, access);
         }
         if result.is_err() {
             let _ = fs::remove_file(&partial);
@@ -145,7 +151,9 @@ fn attempt(
     archive: &Archive,
     origin: &Origin,
     staging: &Staging,
+    access: &Access,
 ) -> Result<Vec<NewFile>, Error> {
+    let options = |size| unpack::Options::new(size, access.unpack_threads, staging.store());
     let show = !crate::output::is_quiet();
     let progress = InstallProgress::new(&version.to_string(), archive.size.declared(), show);
     let bytes_bar = progress.bytes.clone();
@@ -171,7 +179,7 @@ fn attempt(
     };
     let result = match &archive.format {
         Format::TarGz => {
-            let options = unpack::Options::for_install(archive.size.declared(), staging.store())?;
+            let options = options(archive.size.declared());
             match unpack::unpack(&mut stream, staging.path(), &options, on_file) {
                 Ok(new_files) => stream
                     .finish()
@@ -186,7 +194,7 @@ fn attempt(
                 Origin::File(path) => path.clone(),
                 Origin::Remote { partial, .. } => partial.clone(),
             };
-            let options = unpack::Options::for_install(Some(received.len), staging.store())?;
+            let options = options(Some(received.len));
             let unzip_err = |source| Error::Unpack {
                 from: zip.display().to_string(),
                 source,

@@ -47,7 +47,7 @@ pub fn install_with(
     {
         return already_installed(home, v);
     }
-    match access.source()? {
+    match access.source() {
         SourceKind::Dist if matches!(request, VersionRequest::Exact(v) if !v.is_release()) => {
             Err(crate::source::goproxy::GoproxyError::CustomNeedsProxy {
                 name: request.to_string(),
@@ -107,7 +107,7 @@ fn install_from<S: Source>(
         "Go {version}: fetched, verified and unpacked in {:.1}s",
         started.elapsed().as_secs_f64()
     );
-    publish::publish(home, &version, staging, fetched, access.keep_archive)?;
+    publish::publish(home, &version, staging, fetched, access)?;
     Ok(version)
 }
 
@@ -133,7 +133,7 @@ pub fn resolve_remote(
     request: &VersionRequest,
     access: &Access,
 ) -> Result<GoVersion, Error> {
-    match access.source()? {
+    match access.source() {
         SourceKind::Dist => Ok(fetch_index(home, access)?.resolve(request)?.0),
         SourceKind::Proxy => {
             let proxies = crate::source::goproxy::Proxies::from_env(

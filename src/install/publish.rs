@@ -19,20 +19,20 @@ use crate::install::fetch::Fetched;
 use crate::install::staging::{Staging, test_pause};
 use crate::link;
 use crate::resolve;
+use crate::source::dist::Access;
 use crate::store::Store;
 use crate::version::GoVersion;
 
-/// Publish `staging` (verified) as `version`; keep the archive only if asked.
+/// Publish `staging` (verified) as `version`; keep the archive only if `access` asks.
 pub fn publish(
     home: &Home,
     version: &GoVersion,
     staging: Staging,
     fetched: Fetched,
-    keep_archive: bool,
+    access: &Access,
 ) -> Result<(), Error> {
     let started = std::time::Instant::now();
-    let threads = crate::install::unpack::writer_threads()?;
-    Store::new(home.store_dir()).adopt_all(fetched.new_files, threads);
+    Store::new(home.store_dir()).adopt_all(fetched.new_files, access.unpack_threads);
     test_pause("adopted");
     // Before the home lock: writeback of a whole release takes a while and blocks no one.
     fsutil::sync_filesystem(staging.path())
@@ -70,7 +70,9 @@ pub fn publish(
         set_default(home, version)?;
         crate::note!("Go {version} is now the default (no default was set)");
     }
-    if !keep_archive && let Some(archive) = fetched.cached {
+    if !access.keep_archive
+        && let Some(archive) = fetched.cached
+    {
         drop_archive(&archive);
     }
     Ok(())

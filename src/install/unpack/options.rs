@@ -31,15 +31,6 @@ impl Options {
             store: Arc::new(Store::new(store_dir)),
         }
     }
-
-    /// What an install unpacks with: the bounds for `size`, `GOVER_UNPACK_THREADS` writers and
-    /// the store at `store_dir`, whatever the archive's format.
-    pub fn for_install(
-        size: Option<u64>,
-        store_dir: PathBuf,
-    ) -> Result<Options, crate::env::BadSetting> {
-        Ok(Options::new(size, writer_threads()?, store_dir))
-    }
 }
 
 /// Writer threads: `GOVER_UNPACK_THREADS` (checked: 1 to [`MAX_WRITERS`]), else

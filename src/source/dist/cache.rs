@@ -99,7 +99,7 @@ impl Provenance {
 /// index at all. With `refresh`, a fresh cache is not enough (a release newer than the cached
 /// copy was asked for).
 pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded>, Error> {
-    let url = super::index_url();
+    let url = access.index_url.clone();
     if access.offline {
         return match read(home) {
             Some((index, meta_url, age)) if meta_url == url => {
@@ -131,7 +131,7 @@ pub fn load(home: &Home, access: &Access, refresh: bool) -> Result<Option<Loaded
             }
         };
     }
-    let ttl = ttl()?;
+    let ttl = access.index_ttl;
     if !refresh
         && let Some((index, meta_url, age)) = read(home)
         && meta_url == url
@@ -226,22 +226,21 @@ struct Listing {
 /// from the bytes the metadata describes. It is parsed by [`Index::parse`], so every name
 /// check applies to what is used. Otherwise, [`load`] as usual.
 pub fn load_listing(home: &Home, access: &Access) -> Result<Option<Loaded>, Error> {
-    if !access.offline {
-        let ttl = ttl()?;
-        if let Some(loaded) = fresh_listing(home, ttl) {
-            return Ok(Some(loaded));
-        }
+    if !access.offline
+        && let Some(loaded) = fresh_listing(home, access)
+    {
+        return Ok(Some(loaded));
     }
     load(home, access, false)
 }
 
-fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
-    let url = super::index_url();
+fn fresh_listing(home: &Home, access: &Access) -> Option<Loaded> {
+    let (url, ttl) = (&access.index_url, access.index_ttl);
     let meta: Meta = serde_json::from_slice(&std::fs::read(home.index_meta()).ok()?).ok()?;
     let age = SystemTime::now()
         .duration_since(UNIX_EPOCH + Duration::from_secs(meta.fetched_at))
         .unwrap_or_default();
-    if meta.url != url || age >= ttl {
+    if meta.url != *url || age >= ttl {
         return None;
     }
     let bytes = std::fs::read(home.index_listing()).ok()?;
@@ -250,7 +249,7 @@ fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
         return None;
     }
     let releases = serde_json::to_vec(&listing.releases).ok()?;
-    let index = Index::parse(&releases, &url).ok()?;
+    let index = Index::parse(&releases, url).ok()?;
     crate::verbose!(
         "using the cached release listing {} (fetched {})",
         home.index_listing().display(),
@@ -260,7 +259,7 @@ fn fresh_listing(home: &Home, ttl: Duration) -> Option<Loaded> {
         index,
         origin: Provenance::Cached {
             age,
-            url,
+            url: url.clone(),
             why: CacheUse::Fresh,
         },
     })
@@ -359,9 +358,9 @@ fn write(home: &Home, url: &str, bytes: &[u8]) -> std::io::Result<()> {
     crate::fsutil::write_atomic(&home.index_meta(), &meta)
 }
 
-/// The cache TTL in force.
-pub fn ttl() -> Result<Duration, Error> {
-    match env::var(env::GOVER_INDEX_TTL) {
+/// The cache TTL `value` sets (`GOVER_INDEX_TTL`; unset: one hour).
+pub fn ttl(value: Option<String>) -> Result<Duration, Error> {
+    match value {
         None => Ok(DEFAULT_TTL),
         Some(value) => parse_ttl(&value).ok_or_else(|| Error::BadEnv {
             name: env::GOVER_INDEX_TTL,

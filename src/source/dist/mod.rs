@@ -9,17 +9,11 @@ pub use index::{ArchiveFile, Index, IndexError, Release};
 pub use platform::Platform;
 
 use crate::download::Size;
-use crate::env;
-use crate::error::Error;
 use crate::install::unpack::bounds::UNVERIFIED_ARCHIVE;
 use crate::source::candidate::{Candidate, FallBack};
 
-/// The index URL in force: `GOVER_INDEX_URL`, else go.dev's full index.
-pub fn index_url() -> String {
-    env::var(env::GOVER_INDEX_URL).unwrap_or_else(|| env::DEFAULT_INDEX_URL.to_string())
-}
-
-/// How a command may reach Go's distribution.
+/// How a command may reach Go's releases: the run's [`crate::settings::Settings`] with the
+/// command's flags (built by [`crate::settings::Settings::access`]).
 #[derive(Debug, Clone)]
 pub struct Access {
     /// Only the cached index and the download cache (`--offline`, `GOVER_OFFLINE=1`).
@@ -28,13 +22,21 @@ pub struct Access {
     pub allow_unverified: bool,
     /// Accept a plain-`http` index from a non-loopback host (`--allow-insecure`).
     pub allow_insecure: bool,
-    /// Archive base URLs, tried in order.
+    /// The release index (`GOVER_INDEX_URL`, else go.dev's).
+    pub index_url: String,
+    /// How long a cached index is used before it is fetched again (`GOVER_INDEX_TTL`).
+    pub index_ttl: std::time::Duration,
+    /// Archive base URLs, tried in order (`--mirror`, else `GOVER_DIST_URL`, else go.dev).
     pub mirrors: Vec<String>,
-    /// `--source`, if given; else `GOVER_SOURCE` decides (see [`Access::source`]).
+    /// `--source`, if given.
     pub source_flag: Option<SourceKind>,
+    /// `GOVER_SOURCE` (`dist` when unset).
+    pub source_setting: SourceKind,
     /// Keep the verified archive in the download cache after the install (`--keep-archive`,
     /// `GOVER_KEEP_ARCHIVES=1`); by default it is deleted once the version is in place.
     pub keep_archive: bool,
+    /// Writer threads for unpacking and for the store (`GOVER_UNPACK_THREADS`).
+    pub unpack_threads: usize,
 }
 
 /// Where releases come from (`--source`, `GOVER_SOURCE`).
@@ -47,32 +49,9 @@ pub enum SourceKind {
 }
 
 impl Access {
-    /// `offline_flag` or `GOVER_OFFLINE`; the mirrors of [`dist_urls`] with no `--mirror`.
-    pub fn from_env(offline_flag: bool, allow_insecure: bool) -> Access {
-        Access {
-            offline: offline_flag || env::flag(env::GOVER_OFFLINE).unwrap_or(false),
-            allow_unverified: false,
-            allow_insecure,
-            mirrors: dist_urls(&[]),
-            source_flag: None,
-            keep_archive: env::flag(env::GOVER_KEEP_ARCHIVES).unwrap_or(false),
-        }
-    }
-
-    /// The source in force: `--source`, else `GOVER_SOURCE` (`dist` or `proxy`), else `dist`.
-    pub fn source(&self) -> Result<SourceKind, Error> {
-        if let Some(kind) = self.source_flag {
-            return Ok(kind);
-        }
-        match env::var(env::GOVER_SOURCE).as_deref().map(str::trim) {
-            None | Some("dist") => Ok(SourceKind::Dist),
-            Some("proxy") => Ok(SourceKind::Proxy),
-            Some(other) => Err(Error::BadEnv {
-                name: env::GOVER_SOURCE,
-                value: other.to_string(),
-                expected: "`dist` (go.dev's archives) or `proxy` (GOPROXY's golang.org/toolchain)",
-            }),
-        }
+    /// The source in force: `--source`, else `GOVER_SOURCE`, else `dist`.
+    pub fn source(&self) -> SourceKind {
+        self.source_flag.unwrap_or(self.source_setting)
     }
 
     /// The same access with `--source`, if it was given.
@@ -83,30 +62,29 @@ impl Access {
         self
     }
 
-    /// The same access with `--mirror` URLs, if any were given.
+    /// The same access with `--mirror` URLs, if any were given (comma-separated lists too).
     pub fn with_mirrors(mut self, flags: &[String]) -> Access {
-        self.mirrors = dist_urls(flags);
+        let urls = dist_urls(flags, "");
+        if !urls.is_empty() {
+            self.mirrors = urls;
+        }
         self
     }
 }
 
-/// The archive base URLs in force, in the order they are tried: the `--mirror` URLs, else the
-/// comma-separated `GOVER_DIST_URL`, else go.dev. Blank entries are dropped.
-pub fn dist_urls(flags: &[String]) -> Vec<String> {
-    let split = |text: &str| -> Vec<String> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let from_flags: Vec<String> = flags.iter().flat_map(|f| split(f)).collect();
-    if !from_flags.is_empty() {
-        return from_flags;
-    }
-    match env::var(env::GOVER_DIST_URL).map(|v| split(&v)) {
-        Some(urls) if !urls.is_empty() => urls,
-        _ => vec![env::DEFAULT_DIST_URL.to_string()],
+/// The archive base URLs in `lists` (each comma-separated; blank entries dropped), in order;
+/// `[default]` when there are none (nothing when `default` is empty).
+pub fn dist_urls(lists: &[String], default: &str) -> Vec<String> {
+    let urls: Vec<String> = lists
+        .iter()
+        .flat_map(|list| list.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    match urls.is_empty() && !default.is_empty() {
+        true => vec![default.to_string()],
+        false => urls,
     }
 }
 
@@ -147,7 +125,15 @@ mod tests {
             "".to_string(),
             "http://c".into(),
         ];
-        assert_eq!(dist_urls(&flags), ["http://a/", "http://b/", "http://c"]);
+        assert_eq!(
+            dist_urls(&flags, "https://go.dev/dl/"),
+            ["http://a/", "http://b/", "http://c"]
+        );
+        assert_eq!(
+            dist_urls(&[" , ".into()], "https://go.dev/dl/"),
+            ["https://go.dev/dl/"]
+        );
+        assert!(dist_urls(&[], "").is_empty());
     }
 
     #[test]

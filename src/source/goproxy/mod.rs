@@ -11,8 +11,6 @@ pub mod fetch;
 
 pub use error::GoproxyError;
 
-use std::io::Read;
-
 use crate::home::Home;
 use crate::http::{self, HttpError};
 use crate::source::dist::platform::Platform;
@@ -52,29 +50,13 @@ fn module_platform(platform: Platform) -> String {
 
 /// Read a whole small body, refusing more than `limit` bytes.
 fn get_small(url: &str, limit: u64) -> Result<Vec<u8>, GoproxyError> {
-    let request = with_netrc(url);
-    let url = &http::without_credentials(url);
-    let http_err = |source| GoproxyError::Http {
-        url: url.to_string(),
-        source,
-    };
-    let body = http::get(&request).map_err(http_err)?;
-    let mut bytes = Vec::new();
-    body.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| {
-            http_err(HttpError::Body {
-                url: url.to_string(),
-                source,
-            })
-        })?;
-    if bytes.len() as u64 > limit {
-        return Err(GoproxyError::TooLarge {
-            url: url.to_string(),
-            limit,
-        });
-    }
-    Ok(bytes)
+    http::get_whole(&with_netrc(url), limit).map_err(|source| match source {
+        HttpError::TooLarge { url, limit } => GoproxyError::TooLarge { url, limit },
+        source => GoproxyError::Http {
+            url: http::without_credentials(url),
+            source,
+        },
+    })
 }
 
 /// `url` with netrc credentials for its host, as `go` sends them (basic auth, and only over

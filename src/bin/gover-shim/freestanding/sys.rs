@@ -90,20 +90,21 @@ fn check(ret: isize) -> Result<usize> {
     }
 }
 
+/// `nr(AT_FDCWD, path, a, b)`: the `*at` calls, each on a path relative to the current
+/// directory (gover's paths are absolute, so the directory never matters).
+///
+/// # Safety
+/// `path` is NUL-terminated (a `CStr`); `a` and `b` must be what call `nr` expects there (a
+/// buffer the kernel may fill must be valid for the length passed).
+#[inline(always)]
+unsafe fn at_cwd(nr: usize, path: &CStr, a: usize, b: usize) -> Result<usize> {
+    // SAFETY: as the caller promises.
+    check(unsafe { syscall(nr, AT_FDCWD, path.as_ptr() as usize, a, b, 0, 0) })
+}
+
 fn open_with(path: &CStr, flags: usize) -> Result<Fd> {
-    // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    let ret = unsafe {
-        syscall(
-            OPENAT,
-            AT_FDCWD,
-            path.as_ptr() as usize,
-            flags | O_CLOEXEC,
-            0,
-            0,
-            0,
-        )
-    };
-    check(ret).map(|fd| Fd(fd as i32))
+    // SAFETY: openat takes flags and a mode.
+    unsafe { at_cwd(OPENAT, path, flags | O_CLOEXEC, 0) }.map(|fd| Fd(fd as i32))
 }
 
 pub fn open_dir(path: &CStr) -> Result<Fd> {
@@ -169,18 +170,8 @@ pub fn identity(path: &CStr) -> Result<(u64, u64)> {
 /// `st_ino` are its first two words, `st_mode` (u32) sits at offset 24).
 fn stat(path: &CStr) -> Result<[u64; 18]> {
     let mut stat = [0u64; 18];
-    // SAFETY: `path` is NUL-terminated; `stat` has room for the kernel's struct stat.
-    check(unsafe {
-        syscall(
-            NEWFSTATAT,
-            AT_FDCWD,
-            path.as_ptr() as usize,
-            stat.as_mut_ptr() as usize,
-            0,
-            0,
-            0,
-        )
-    })?;
+    // SAFETY: `stat` has room for the kernel's struct stat; no flags.
+    unsafe { at_cwd(NEWFSTATAT, path, stat.as_mut_ptr() as usize, 0) }?;
     Ok(stat)
 }
 
@@ -195,19 +186,8 @@ pub fn open_nonblocking(path: &CStr) -> Result<Fd> {
 /// calls. The descriptor is NOT close-on-exec, so the program this process execs holds the lock
 /// for its whole run, and so do its children that inherit it.
 pub fn lock_shared_across_exec(path: &CStr) -> Result<Fd> {
-    // SAFETY: `path` is a NUL-terminated string that outlives the call.
-    let ret = unsafe {
-        syscall(
-            OPENAT,
-            AT_FDCWD,
-            path.as_ptr() as usize,
-            O_RDONLY | O_CREAT | O_NOFOLLOW,
-            0o644,
-            0,
-            0,
-        )
-    };
-    let fd = Fd(check(ret)? as i32);
+    // SAFETY: openat takes flags and a mode.
+    let fd = Fd(unsafe { at_cwd(OPENAT, path, O_RDONLY | O_CREAT | O_NOFOLLOW, 0o644) }? as i32);
     loop {
         // SAFETY: passes only a descriptor `fd` owns.
         match check(unsafe { syscall(FLOCK, fd.0 as usize, LOCK_SH, 0, 0, 0, 0) }) {
@@ -266,18 +246,8 @@ pub fn getcwd(buf: &mut [u8]) -> Result<usize> {
 
 /// A link's target into `buf` (not NUL-terminated); returns its length.
 pub fn readlink(path: &CStr, buf: &mut [u8]) -> Result<usize> {
-    // SAFETY: `path` is NUL-terminated; the kernel writes at most `buf.len()` bytes.
-    check(unsafe {
-        syscall(
-            READLINKAT,
-            AT_FDCWD,
-            path.as_ptr() as usize,
-            buf.as_mut_ptr() as usize,
-            buf.len(),
-            0,
-            0,
-        )
-    })
+    // SAFETY: the kernel writes at most `buf.len()` bytes into `buf`.
+    unsafe { at_cwd(READLINKAT, path, buf.as_mut_ptr() as usize, buf.len()) }
 }
 
 /// Whether `path` is a regular file, following links (what `Path::is_file` answers).
@@ -303,8 +273,8 @@ pub fn symlink(target: &CStr, link: &CStr) -> Result<()> {
 }
 
 pub fn mkdir(path: &CStr) -> Result<()> {
-    // SAFETY: `path` is NUL-terminated.
-    check(unsafe { syscall(MKDIRAT, AT_FDCWD, path.as_ptr() as usize, 0o777, 0, 0, 0) }).map(drop)
+    // SAFETY: mkdirat takes a mode.
+    unsafe { at_cwd(MKDIRAT, path, 0o777, 0) }.map(drop)
 }
 
 /// Anonymous read-write memory of `len` bytes, zeroed; never unmapped (exec discards it).
