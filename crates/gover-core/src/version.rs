@@ -7,6 +7,10 @@
 //! `1.9 < 1.10`, a patch pre-release sorts below its release (`1.9.2rc2 < 1.9.2`), and numbers
 //! have no leading zeros (`1.098.2` is not a version). Two deliberate limits: a number must fit
 //! in 64 bits, and a major-only name (`1`, which Go reads as `1.0.0`) is not accepted.
+//!
+//! A company's own build carries a suffix (`1.21.1-bigcorp`, see [`Custom`]). Go compares it
+//! equal to `1.21.1`; gover keeps it a version of its own (its own `versions/` dir), sorted
+//! right after its release, matched only by a request that names it exactly.
 
 use core::cmp::Ordering;
 use core::fmt;
