@@ -105,7 +105,8 @@ fn cause2_path_overwritten_without_dollar_path() {
     assert_eq!(findings(&after, "startup-overwrites-path").len(), 1);
 }
 
-/// Cause 3: several SDKs on PATH in the wrong order, and a stale /usr/local/go-style link.
+/// Cause 3: several SDKs on PATH in the wrong order, a /usr/local/go-style link to another SDK
+/// and a stale (dangling) one.
 #[test]
 fn cause3_several_sdks_and_stale_links() {
     let sb = shells::sandbox();
@@ -155,19 +156,21 @@ fn cause3_several_sdks_and_stale_links() {
         sdks.contains(&format!("{}/bin/go (go1.21.0)", link.display())),
         "{sdks}"
     );
+    // See: issue 24, item 10: a link to an SDK that exists is another Go, not a stale link;
+    // only the dangling one is stale.
+    let other = evidence(&report, "sdk-link");
+    let to_go121 = format!(
+        "{} -> {}",
+        link.display(),
+        sb.sdk().join("go1.21").display()
+    );
+    assert!(other.contains(&to_go121), "{other}");
+    assert!(
+        other.contains(&format!("it holds go1.21.0; gover runs {MANAGED}")),
+        "{other}"
+    );
     let stale = evidence(&report, "stale-link");
-    assert!(
-        stale.contains(&format!(
-            "{} -> {}",
-            link.display(),
-            sb.sdk().join("go1.21").display()
-        )),
-        "{stale}"
-    );
-    assert!(
-        stale.contains(&format!("it holds go1.21.0; gover runs {MANAGED}")),
-        "{stale}"
-    );
+    assert!(!stale.contains(&to_go121), "{stale}");
     assert!(
         stale.contains(&format!(
             "{} -> {}",
@@ -176,13 +179,54 @@ fn cause3_several_sdks_and_stale_links() {
         )),
         "{stale}"
     );
-
-    let out = sb.gover_with_path(&["doctor", "--fix"], &path).run();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "this shell's PATH is still wrong until a new shell starts"
+    // prune agrees: only the dangling link is one; the working one is reported as the Go it
+    // leads to.
+    let root = sb.root.join("empty-root");
+    std::fs::create_dir_all(&root).unwrap();
+    let plan = sb
+        .gover_with_path(&["prune", "--system"], &path)
+        .env("GOVER_SYSTEM_ROOT", &root)
+        .run();
+    assert!(
+        plan.stdout.contains(&format!(
+            "remove system-link {}: dangling link",
+            gone.display()
+        )),
+        "{plan}"
     );
+    assert!(
+        plan.stdout.contains(&format!(
+            "report system-sdk {}/bin/go: a Go executable gover did not install",
+            link.display()
+        )),
+        "{plan}"
+    );
+    assert!(
+        !plan
+            .stdout
+            .contains(&format!("{}: dangling", link.display())),
+        "{plan}"
+    );
+
+    // See: issue 24, item 11: `--fix && …` went no further because this shell's PATH (which
+    // no fix can reach) still had go1.22 first. It is still reported, as a warning.
+    let out = sb
+        .gover_with_path(&["doctor", "--fix", "--json"], &path)
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{out}");
+    let after: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let shadowed = findings(&after, "path-go-shadowed");
+    assert_eq!(shadowed.len(), 1, "{after:#}");
+    assert_eq!(shadowed[0]["severity"], "warning");
+    assert!(
+        evidence(&after, "path-go-shadowed").contains("only this one keeps its PATH"),
+        "{after:#}"
+    );
+    // Again: nothing left to fix, still 0. Without --fix, this shell's PATH is an error.
+    let again = sb.gover_with_path(&["doctor", "--fix"], &path).run();
+    assert_eq!(again.status.code(), Some(0), "{again}");
+    let (code, _) = sb.doctor(&[], &path);
+    assert_eq!(code, 1);
     sb.assert_every_mode_runs_managed_go(&path);
 }
 
@@ -512,5 +556,68 @@ fn the_fix_for_an_overridden_block_names_the_line_that_runs_last() {
         mode(&after, "bash -ic").unwrap()["gover"],
         true,
         "{after:#}"
+    );
+}
+
+/// A GOROOT exported in `~/.profile` (read by login shells) and `~/.zshrc` (interactive zsh) is
+/// reported whichever shell doctor runs from, `bash -ic` (which reads neither) included.
+// See: issue 24, item 11.
+#[test]
+fn a_goroot_in_a_startup_file_is_found_from_every_shell() {
+    let sb = shells::sandbox();
+    let gone = sb.root.join("no-such-go");
+    let profile = sb.write_home(".profile", &format!("export GOROOT='{}'\n", gone.display()));
+    let zshrc = sb.write_home(".zshrc", &format!("export GOROOT='{}'\n", gone.display()));
+    let gover = common::gover_exe().display().to_string();
+    let from = |shell: &str, flags: &[&str]| -> serde_json::Value {
+        let out = sb.run_mode(
+            shell,
+            flags,
+            &format!("'{gover}' doctor --json"),
+            shells::BASE_PATH,
+        );
+        serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{shell} {flags:?}: no JSON ({e})\n{out}"))
+    };
+    let mut runs = vec![("bash -ic", from("bash", &["-i", "-c"]))];
+    runs.push(("bash -lc", from("bash", &["-l", "-c"])));
+    if common::shells::have("zsh") {
+        runs.push(("zsh -lic", from("zsh", &["-l", "-i", "-c"])));
+    }
+    for (label, report) in &runs {
+        let ev = evidence(report, "goroot-mismatch");
+        assert!(
+            ev.contains(&format!(
+                "{}:1 sets GOROOT={}",
+                profile.display(),
+                gone.display()
+            )),
+            "from {label}: {report:#}"
+        );
+        if common::shells::have("zsh") {
+            assert!(
+                ev.contains(&format!(
+                    "{}:1 sets GOROOT={}",
+                    zshrc.display(),
+                    gone.display()
+                )),
+                "from {label}: {report:#}"
+            );
+        }
+        assert!(ev.contains("(no go there)"), "from {label}: {ev}");
+    }
+    // From `bash -ic`, the modes that read the files are named, with the command that fixes it.
+    let report = &runs[0].1;
+    let ev = evidence(report, "goroot-mismatch");
+    assert!(ev.contains("`bash -lc`"), "{ev}");
+    assert!(ev.contains("`sh -lc`"), "{ev}");
+    assert!(!ev.contains("`bash -ic`"), "{ev}");
+    let commands: Vec<&str> = findings(report, "goroot-mismatch")
+        .iter()
+        .filter_map(|f| f["fix"]["command"].as_str())
+        .collect();
+    assert!(
+        commands.contains(&format!("sed -i.bak '1s/^/# /' '{}'", profile.display()).as_str()),
+        "{commands:?}"
     );
 }

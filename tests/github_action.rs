@@ -428,6 +428,59 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
     }
 }
 
+// See: issue 24, item 10: GitLab and Jenkins set CI but have no GITHUB_PATH; setup used to do
+// nothing there without a word on how later commands find `go`.
+#[test]
+fn setup_on_a_runner_without_github_path_prints_the_line_to_add() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    ctx.install("1.22.5");
+
+    let out = ctx
+        .gover_cmd(["setup"])
+        .env("CI", "true")
+        .env_remove("GITHUB_PATH")
+        .env_remove("GITHUB_ACTIONS")
+        .run();
+    out.assert_success()
+        .assert_stderr_contains("without GITHUB_PATH: no shell startup files changed");
+    let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    home.sort();
+    assert_eq!(home, [".gover"], "no dotfiles\n{out}");
+    let line = out
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("export PATH="))
+        .unwrap_or_else(|| panic!("no line to add:\n{out}"))
+        .to_owned();
+    assert!(
+        line.starts_with(&format!("export PATH='{}", ctx.shims_dir().display())),
+        "{line}"
+    );
+    // The printed line, run as a job's script runs it (one sh for all the lines): the next
+    // command finds gover's go, and gover itself.
+    let job = ctx
+        .command("sh")
+        .args([
+            "-c",
+            &format!("{line}\ncommand -v go\ngo version\ncommand -v gover"),
+        ])
+        .env("PATH", "/usr/bin:/bin")
+        .run();
+    job.assert_success();
+    let found: Vec<&str> = job.stdout.lines().collect();
+    assert_eq!(
+        found[0],
+        ctx.shims_dir().join("go").display().to_string(),
+        "{job}"
+    );
+    assert!(found[1].contains("go1.22.5"), "{job}");
+    assert_eq!(found[2], common::gover_exe().display().to_string(), "{job}");
+}
+
 #[test]
 fn setup_off_a_runner_still_writes_the_dotfiles() {
     let ctx = TestContext::with_releases(&["1.22.5"]);

@@ -72,7 +72,18 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
             file.display()
         );
     }
-    if on_ci {
+    if on_ci && crate::env::var(crate::env::GITHUB_PATH).is_none() {
+        // See: issue 24, item 10. GitLab, Jenkins and the like have no GITHUB_PATH: nothing
+        // would carry PATH to the job's next commands, so say the one line that does.
+        let front = setup::front(&home, &dirs);
+        crate::output::warn(format_args!(
+            "CI runner (CI or GITHUB_ACTIONS is set) without GITHUB_PATH: no shell startup \
+             files changed and no later command finds `go`; add this line to the job before \
+             it runs go:\n  {}`gover setup --shell bash` (or zsh, fish, sh) writes the startup \
+             files anyway",
+            crate::shell::posix::ci_line(&front.entries())
+        ));
+    } else if on_ci {
         crate::note!(
             "CI runner (CI or GITHUB_ACTIONS is set): no shell startup files changed; \
              `gover setup --shell bash` (or zsh, fish, sh) writes them anyway"

@@ -102,7 +102,7 @@ impl Context {
         // shell probes, so the slowest one (not their sum) sets how long doctor takes.
         let path = std::env::var("PATH").unwrap_or_default();
         let mut gos = other_gos(&path, &shims);
-        // `stale-link` looks at /usr/local/go even off PATH; `goroot-mismatch` at $GOROOT.
+        // `stale-link` and `sdk-link` look at /usr/local/go even off PATH; `goroot-mismatch` at $GOROOT.
         let roots = crate::env::var(crate::env::GOROOT)
             .into_iter()
             .map(PathBuf::from);

@@ -73,6 +73,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
             });
         }
     }
+    out.extend(goroot_in_modes(ctx, &expected, &describe));
     if let (Some(file), Some(s)) = (&ctx.goenv_file, go_env_file::get(&ctx.goenv, "GOROOT"))
         && !same_dir(Path::new(&s.value), &expected)
     {
@@ -101,6 +102,88 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
                     file: file.clone(),
                     key: "GOROOT".into(),
                 },
+            ),
+        });
+    }
+    out
+}
+
+/// A GOROOT that shell modes' startup files set (what the probes saw), other than this
+/// process's own (reported above) and gover's: one finding per value, naming the modes that
+/// get it and the lines that set it in the files those modes read, whichever shell doctor runs
+/// in (`bash -ic` does not read `~/.profile`, yet a login shell does). See: issue 24, item 11.
+fn goroot_in_modes(
+    ctx: &Context,
+    expected: &Path,
+    describe: &dyn Fn(&Path) -> String,
+) -> Vec<Finding> {
+    let own = crate::env::var(crate::env::GOROOT);
+    let mut values: Vec<(String, Vec<&super::probe::Probe>)> = Vec::new();
+    for probe in &ctx.probes {
+        let super::probe::Outcome::Ran {
+            goroot: Some(root), ..
+        } = &probe.outcome
+        else {
+            continue;
+        };
+        if own.as_deref() == Some(root.as_str()) || same_dir(Path::new(root), expected) {
+            continue;
+        }
+        match values.iter_mut().find(|(v, _)| v == root) {
+            Some((_, modes)) => modes.push(probe),
+            None => values.push((root.clone(), vec![probe])),
+        }
+    }
+    let mut out = Vec::new();
+    for (root, probes) in values {
+        let labels: Vec<String> = probes
+            .iter()
+            .map(|p| format!("`{}`", p.mode.label))
+            .collect();
+        let reads: Vec<PathBuf> = probes
+            .iter()
+            .flat_map(|p| p.mode.reads(&ctx.dirs))
+            .collect();
+        let lines: Vec<_> = ctx
+            .scan
+            .vars
+            .iter()
+            .filter(|v| v.name == "GOROOT" && reads.contains(&v.file))
+            .collect();
+        let mut evidence = vec![
+            format!(
+                "{} get{} GOROOT={}",
+                labels.join(", "),
+                if labels.len() == 1 { "s" } else { "" },
+                describe(Path::new(&root))
+            ),
+            format!(
+                "gover runs {} from {}",
+                ctx.active_label(),
+                expected.display()
+            ),
+        ];
+        for v in &lines {
+            evidence.push(format!(
+                "{} sets GOROOT={}",
+                Scan::file_line(&v.file, v.line),
+                v.value
+            ));
+        }
+        let command = Scan::comment_out_one(lines.iter().map(|v| (v.file.as_path(), v.line)));
+        out.push(Finding {
+            id: "goroot-mismatch",
+            severity: Severity::Warning,
+            title: format!(
+                "GOROOT in {} shell mode{} names a different Go release than gover runs",
+                labels.len(),
+                if labels.len() == 1 { "" } else { "s" }
+            ),
+            evidence,
+            fix: Fix::manual(
+                "stop exporting GOROOT there (the shim sets it for each `go` it runs; other tools \
+                 that read $GOROOT see the wrong one)",
+                command,
             ),
         });
     }

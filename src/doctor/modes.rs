@@ -18,7 +18,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let label = probe.mode.label;
         let (go, path) = match &probe.outcome {
             Outcome::Ran { go: Some(go), .. } if ctx.is_shim(Path::new(go)) => continue,
-            Outcome::Ran { go, path } => (go.clone(), path.clone()),
+            Outcome::Ran { go, path, .. } => (go.clone(), path.clone()),
             Outcome::TimedOut | Outcome::Failed(_) => {
                 let why = match &probe.outcome {
                     Outcome::Failed(e) => e.clone(),

@@ -12,6 +12,12 @@ pub fn env_snippet(entries: &[String]) -> String {
     format!("export PATH={}\n", quote(&entries.join(":")))
 }
 
+/// The one line a CI job without `GITHUB_PATH` adds to put `entries` (the shims, and gover's
+/// own dir when it needs one) first on PATH for its later commands.
+pub fn ci_line(entries: &[String]) -> String {
+    format!("export PATH={}:\"$PATH\"\n", quote(&entries.join(":")))
+}
+
 /// The setup block body. It splits PATH on `:` with globbing off (restoring the caller's
 /// `IFS` and `-f` afterwards), keeps the first occurrence of each dir, drops empty and `.`
 /// entries (they mean "the current directory"), puts the shims first, and appends each of
