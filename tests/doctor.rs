@@ -621,3 +621,45 @@ fn a_goroot_in_a_startup_file_is_found_from_every_shell() {
         "{commands:?}"
     );
 }
+
+/// A line above gover's block that runs `go` prints `go: command not found` at every start
+/// (no Go is on PATH yet there); doctor names it and the modes that run it early. A line
+/// below the block finds gover's go and is not reported.
+// See: issue 24, item 11.
+#[test]
+fn a_line_running_go_above_the_block_is_reported() {
+    let sb = shells::sandbox();
+    let bashrc = sb.write_home(".bashrc", "export GOPATH=$(go env GOPATH)\n");
+    assert!(sb.gover(["setup"]).status.success());
+    let mut text = std::fs::read_to_string(&bashrc).unwrap();
+    text.push_str("export GOFLAGS=\"$(go env GOFLAGS)\"\n");
+    std::fs::write(&bashrc, &text).unwrap();
+    // The symptom, as a user meets it.
+    let shell = sb.run_mode("bash", &["-i", "-c"], "true", shells::BASE_PATH);
+    assert!(shell.stderr.contains("go: command not found"), "{shell}");
+
+    let (_, report) = sb.doctor(&[], shells::BASE_PATH);
+    let early = findings(&report, "startup-go-before-block");
+    assert_eq!(early.len(), 1, "{report:#}");
+    assert_eq!(
+        early[0]["title"],
+        format!(
+            "{}:1 runs `go` before gover's block puts it on PATH",
+            bashrc.display()
+        )
+        .as_str()
+    );
+    let ev = evidence(&report, "startup-go-before-block");
+    assert!(ev.contains("`bash -ic`"), "{ev}");
+    assert!(
+        ev.contains(&format!("gover's block at {}:2", bashrc.display())),
+        "{ev}"
+    );
+    assert!(
+        early[0]["fix"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("move the line below gover's block"),
+        "{report:#}"
+    );
+}
