@@ -178,6 +178,46 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
     }
 }
 
+/// Each setup/remove cycle used to leave two more backups per file. One is kept, the oldest
+/// (the file before gover first changed it), and later messages name it.
+// See: issue 24, item 11.
+#[test]
+fn setup_remove_cycles_keep_one_backup_per_file_the_oldest() {
+    let sb = shells::sandbox();
+    let bashrc = "# mine\nalias ll='ls -l'\n";
+    let profile = "export LANG=C.UTF-8\n";
+    sb.write_home(".bashrc", bashrc);
+    sb.write_home(".profile", profile);
+    let mut first = Vec::new();
+    for cycle in 0..3 {
+        let set = sb.gover(["setup"]);
+        assert!(set.status.success(), "{set}");
+        let removed = sb.gover(["setup", "--remove"]);
+        assert!(removed.status.success(), "{removed}");
+        let now = backups(&sb);
+        assert_eq!(now.len(), 2, "cycle {cycle}: {now:?}");
+        if cycle == 0 {
+            first = now;
+        } else {
+            assert_eq!(now, first, "cycle {cycle}");
+            let b = sb.home.join(&first[0]);
+            assert!(
+                set.stderr.contains(&format!(
+                    "backup: {} (from before gover first changed it; one is kept per file)",
+                    b.display()
+                )),
+                "{set}"
+            );
+        }
+    }
+    assert_eq!(sb.read_home(".bashrc"), bashrc);
+    assert_eq!(sb.read_home(".profile"), profile);
+    let bashrc_backup = first.iter().find(|b| b.starts_with(".bashrc.")).unwrap();
+    assert_eq!(sb.read_home(bashrc_backup), bashrc);
+    let profile_backup = first.iter().find(|b| b.starts_with(".profile.")).unwrap();
+    assert_eq!(sb.read_home(profile_backup), profile);
+}
+
 #[test]
 fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() {
     let sb = shells::sandbox();

@@ -120,8 +120,8 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
             );
             for e in setup::apply(&targets, &ctx.dirs)? {
                 let backup = e
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
+                    .backup_note()
+                    .map(|b| format!(" ({b})"))
                     .unwrap_or_default();
                 out.push(format!(
                     "wrote the gover block to {}{backup}",
@@ -132,8 +132,8 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
         Repair::GoEnvUnset { file, key } => {
             if let Some(e) = goenv::unset(file, key).map_err(Error::io("cannot edit", file))? {
                 let backup = e
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
+                    .backup_note()
+                    .map(|b| format!(" ({b})"))
                     .unwrap_or_default();
                 out.push(format!(
                     "go env -u {key}: removed it from {}{backup}",

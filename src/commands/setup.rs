@@ -1,8 +1,6 @@
 //! `gover setup [--shell SHELL]… [--systemd] [--remove]`: write (or take out) gover's PATH
 //! block in the startup files of the user's shells.
 
-use std::path::Path;
-
 use crate::cli::SetupArgs;
 use crate::edit::Edited;
 use crate::error::Error;
@@ -105,12 +103,8 @@ fn describe(e: &Edited, action: &str) -> String {
     if e.deleted {
         line = format!("deleted {} (gover had created it)", e.path.display());
     }
-    if let Some(b) = &e.backup {
-        line.push_str(&format!("; backup: {}", short(b)));
+    if let Some(b) = e.backup_note() {
+        line.push_str(&format!("; {b}"));
     }
     line
-}
-
-fn short(p: &Path) -> String {
-    p.display().to_string()
 }
