@@ -663,3 +663,63 @@ fn a_line_running_go_above_the_block_is_reported() {
         "{report:#}"
     );
 }
+
+/// `path-duplicates` names only lines that add to PATH (a line setting it afresh, like
+/// Debian's `/etc/profile` and `/etc/zsh/zshenv`, cannot repeat a dir), points at
+/// `startup-duplicate-append` only when that is reported, and a suggested `sed` that comments
+/// out a line also adding other dirs says so.
+// See: issue 24, item 11.
+#[test]
+fn duplicates_name_their_real_sources_and_fixes_say_what_else_they_drop() {
+    let sb = shells::sandbox();
+    let go = "/usr/local/go/bin";
+    let bashrc = sb.write_home(
+        ".bashrc",
+        &format!("export PATH=$PATH:{go}\nexport PATH=$PATH:{go}:$HOME/bin\n"),
+    );
+    let path = format!("/usr/bin:/bin:/usr/bin:{go}:{go}");
+    let (_, report) = sb.doctor(&[], &path);
+    let dups = evidence(&report, "path-duplicates");
+    assert!(dups.contains("`/usr/bin` appears 2 times"), "{dups}");
+    assert!(
+        !dups.contains("/etc/profile") && !dups.contains("/etc/zsh/zshenv"),
+        "{dups}"
+    );
+    assert!(
+        dups.contains(&format!("{}:2 adds it", bashrc.display())),
+        "{dups}"
+    );
+    let fix = &findings(&report, "path-duplicates")[0]["fix"]["description"];
+    assert!(
+        fix.as_str()
+            .unwrap()
+            .contains("see startup-duplicate-append"),
+        "{report:#}"
+    );
+    let repeat = findings(&report, "startup-duplicate-append");
+    assert_eq!(repeat.len(), 1, "{report:#}");
+    assert_eq!(
+        repeat[0]["fix"]["command"],
+        format!("sed -i.bak '2s/^/# /' '{}'", bashrc.display()).as_str()
+    );
+    let description = repeat[0]["fix"]["description"].as_str().unwrap();
+    assert!(
+        description.contains(&format!(
+            "{}:2 also adds {}: commenting it out drops that too",
+            bashrc.display(),
+            sb.home.join("bin").display()
+        )),
+        "{description}"
+    );
+
+    // Only /usr/bin repeated (inherited, no startup line appends it twice): no pointer to a
+    // finding that is not there.
+    sb.write_home(".bashrc", "alias ll='ls -l'\n");
+    let (_, report) = sb.doctor(&[], "/usr/bin:/bin:/usr/bin");
+    assert!(findings(&report, "startup-duplicate-append").is_empty());
+    let fix = &findings(&report, "path-duplicates")[0]["fix"]["description"];
+    assert!(
+        !fix.as_str().unwrap().contains("startup-duplicate-append"),
+        "{report:#}"
+    );
+}

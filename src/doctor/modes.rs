@@ -179,13 +179,18 @@ fn overridden(ctx: &Context, probe: &Probe, found: &str, go: Option<&str>, path:
         evidence.push(format!("{}: {}", Scan::file_line(&e.file, e.line), e.text));
     }
     let command = winner.map(|w| Scan::comment_out(&w.file, w.line));
+    let also = winner
+        .zip(winner_dir.as_deref())
+        .and_then(|(w, d)| Scan::also_adds(w, d))
+        .map(|n| format!("; {n}"))
+        .unwrap_or_default();
     Finding {
         id: "startup-mode",
         severity: Severity::Warning,
         title: format!("`{label}`: a file read after gover's block puts another dir first"),
         evidence,
         fix: Fix::manual(
-            "comment out that line, or move gover's block below it",
+            format!("comment out that line, or move gover's block below it{also}"),
             command,
         ),
     }

@@ -110,6 +110,24 @@ impl Scan {
         ))
     }
 
+    /// When commenting out `edit` (for what it does to `dir`) would also drop other dirs it
+    /// adds: a note saying so, for the fix's description. See: issue 24, item 11.
+    pub fn also_adds(edit: &PathEdit, dir: &str) -> Option<String> {
+        let others: Vec<&str> = edit
+            .dirs
+            .iter()
+            .map(String::as_str)
+            .filter(|d| *d != dir)
+            .collect();
+        (!others.is_empty()).then(|| {
+            format!(
+                "{} also adds {}: commenting it out drops that too, so edit out only `{dir}` there if you need the rest",
+                Scan::file_line(&edit.file, edit.line),
+                others.join(", ")
+            )
+        })
+    }
+
     /// The lines that add `dir`.
     pub fn adding<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a PathEdit> + 'a {
         self.edits

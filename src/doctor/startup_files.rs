@@ -59,16 +59,36 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
                     .iter()
                     .map(|e| format!("{}: {}", Scan::file_line(&e.file, e.line), e.text))
                     .collect(),
-                fix: Fix::manual(
-                    if ours {
+                fix: {
+                    let base = if ours {
                         "gover's setup block adds this dir already: remove these lines"
                     } else {
                         "keep one (none for a Go SDK dir: gover's shims replace it)"
-                    },
-                    Scan::comment_out_repeats(
+                    };
+                    let command = Scan::comment_out_repeats(
                         lines.iter().skip(1).map(|e| (e.file.as_path(), e.line)),
-                    ),
-                ),
+                    );
+                    // The lines the command comments out: say which also add other dirs.
+                    let notes: Vec<String> = lines
+                        .iter()
+                        .skip(1)
+                        .filter(|e| {
+                            command.as_deref().is_some_and(|c| {
+                                c.contains(&format!("'{}s/^/# /'", e.line))
+                                    && c.contains(&crate::shell::posix::quote(
+                                        &e.file.display().to_string(),
+                                    ))
+                            })
+                        })
+                        .filter_map(|e| Scan::also_adds(e, dir))
+                        .collect();
+                    let description = if notes.is_empty() {
+                        base.to_string()
+                    } else {
+                        format!("{base}; {}", notes.join("; "))
+                    };
+                    Fix::manual(description, command)
+                },
             })
         })
         .collect()
