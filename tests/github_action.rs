@@ -378,6 +378,16 @@ fn a_missing_version_file_fails_the_action_before_anything_is_installed() {
     assert!(runner.ctx.installed().is_empty());
 }
 
+/// The names in HOME, sorted.
+fn home_entries(ctx: &TestContext) -> Vec<String> {
+    let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    home.sort();
+    home
+}
+
 #[test]
 fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
     for var in ["CI", "GITHUB_ACTIONS"] {
@@ -408,12 +418,11 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
 
         out.assert_success()
             .assert_stderr_contains("no shell startup files changed");
-        let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        home.sort();
-        assert_eq!(home, [".gover"], "{var}=true: no dotfiles\n{out}");
+        assert_eq!(
+            home_entries(&ctx),
+            [".gover"],
+            "{var}=true: no dotfiles\n{out}"
+        );
         assert_eq!(
             std::fs::read_to_string(&github_path).unwrap(),
             format!("{}\n", ctx.shims_dir().display())
@@ -443,12 +452,7 @@ fn setup_on_a_runner_without_github_path_prints_the_line_to_add() {
         .run();
     out.assert_success()
         .assert_stderr_contains("without GITHUB_PATH: no shell startup files changed");
-    let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    home.sort();
-    assert_eq!(home, [".gover"], "no dotfiles\n{out}");
+    assert_eq!(home_entries(&ctx), [".gover"], "no dotfiles\n{out}");
     let line = out
         .stderr
         .lines()

@@ -40,6 +40,15 @@ fn process_group(pid: u32) -> u32 {
     after.split(' ').nth(2).unwrap().parse().unwrap()
 }
 
+/// SIGINT to `target` (a pid, or `-PGID` for a process group).
+fn interrupt(target: &str) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", target])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
@@ -76,12 +85,11 @@ fn ctrl_c_clears_the_bars_says_what_is_kept_and_the_rerun_resumes() {
         .env("TERM", "xterm-256color")
         .spawn();
     wait_for("the stalled download", || len(&partial(&ctx)) >= STALL_AT);
-    let pid = gover_pid(&ctx).expect("gover is running");
-    let status = std::process::Command::new("kill")
-        .args(["-INT", "--", &format!("-{}", process_group(pid))])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // As the terminal sends it: to the foreground process group.
+    interrupt(&format!(
+        "-{}",
+        process_group(gover_pid(&ctx).expect("gover is running"))
+    ));
     let out = running.wait();
     gate.open();
 
@@ -296,12 +304,7 @@ fn a_resumed_download_fits_the_terminal_and_counts_only_this_runs_bytes() {
         wait_for("the stalled download", || {
             len(&partial(&ctx)) >= size - LEFT
         });
-        let pid = gover_pid(&ctx).expect("gover is running");
-        let status = std::process::Command::new("kill")
-            .args(["-INT", &pid.to_string()])
-            .status()
-            .unwrap();
-        assert!(status.success());
+        interrupt(&gover_pid(&ctx).expect("gover is running").to_string());
         let out = first.wait();
         gate.open();
         assert_eq!(out.code(), Some(130), "{out}");
