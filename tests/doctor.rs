@@ -723,3 +723,41 @@ fn duplicates_name_their_real_sources_and_fixes_say_what_else_they_drop() {
         "{report:#}"
     );
 }
+
+/// Run from an interactive shell (which forks for each command, so doctor's parent is that
+/// shell), `path-duplicates` names lines from the files that shell reads, not another shell's.
+// See: issue 24, item 11.
+#[test]
+fn duplicates_name_only_files_the_shell_doctor_runs_in_reads() {
+    let sb = shells::sandbox();
+    let dup = sb.sdk_bin("go1.21");
+    let bashrc = sb.write_home(".bashrc", &format!("export PATH=$PATH:{dup}\n"));
+    let zshrc = sb.write_home(".zshrc", &format!("export PATH=$PATH:{dup}\n"));
+    let gover = common::gover_exe().display().to_string();
+    let path = format!("/usr/bin:/bin:{dup}");
+    let mut runs = vec![("bash", bashrc.clone(), zshrc.clone())];
+    if common::shells::have("zsh") {
+        runs.push(("zsh", zshrc.clone(), bashrc.clone()));
+    }
+    for (shell, own, other) in runs {
+        // `; true`: a second command, so the shell forks doctor rather than exec it.
+        let out = sb.run_mode(
+            shell,
+            &["-i", "-c"],
+            &format!("'{gover}' doctor --json; true"),
+            &path,
+        );
+        let report: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{shell}: no JSON ({e})\n{out}"));
+        let ev = evidence(&report, "path-duplicates");
+        assert!(
+            ev.contains(&format!("`{dup}` appears 2 times")),
+            "{shell}: {ev}"
+        );
+        assert!(
+            ev.contains(&format!("{}:1 adds it", own.display())),
+            "{shell}: {ev}"
+        );
+        assert!(!ev.contains(&other.display().to_string()), "{shell}: {ev}");
+    }
+}

@@ -42,13 +42,14 @@ pub fn duplicates(ctx: &Context) -> Vec<Finding> {
             .map(|(d, n)| format!("`{d}` appears {n} times"))
             .collect();
         // Only lines that add to PATH can repeat a dir in it; a line that sets PATH afresh
-        // (Debian's /etc/profile, /etc/zsh/zshenv) is not a source of the repeat.
+        // (Debian's /etc/profile, /etc/zsh/zshenv) is not a source of the repeat, nor is a
+        // file the shell doctor runs in never reads.
         // See: issue 24, item 11.
         for (d, _) in &dups {
             evidence.extend(
                 ctx.scan
                     .adding(d)
-                    .filter(|e| e.keeps_path)
+                    .filter(|e| e.keeps_path && ctx.may_have_shaped_path(&e.file))
                     .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text)),
             );
         }
