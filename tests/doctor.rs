@@ -566,7 +566,13 @@ fn the_fix_for_an_overridden_block_names_the_line_that_runs_last() {
 fn a_goroot_in_a_startup_file_is_found_from_every_shell() {
     let sb = shells::sandbox();
     let gone = sb.root.join("no-such-go");
-    let profile = sb.write_home(".profile", &format!("export GOROOT='{}'\n", gone.display()));
+    let profile = sb.write_home(
+        ".profile",
+        &format!(
+            "export GOROOT='{}'\nexport GOTOOLCHAIN=auto\n",
+            gone.display()
+        ),
+    );
     let zshrc = sb.write_home(".zshrc", &format!("export GOROOT='{}'\n", gone.display()));
     let gover = common::gover_exe().display().to_string();
     let from = |shell: &str, flags: &[&str]| -> serde_json::Value {
@@ -606,8 +612,15 @@ fn a_goroot_in_a_startup_file_is_found_from_every_shell() {
         }
         assert!(ev.contains("(no go there)"), "from {label}: {ev}");
     }
-    // From `bash -ic`, the modes that read the files are named, with the command that fixes it.
+    // From `bash -ic`, the modes that read the files are named, with the command that fixes it;
+    // the GOTOOLCHAIN exported there too.
     let report = &runs[0].1;
+    let toolchain = evidence(report, "gotoolchain-env");
+    assert!(
+        toolchain.contains(&format!("{}:2 sets GOTOOLCHAIN=auto", profile.display())),
+        "{report:#}"
+    );
+    assert!(toolchain.contains("`sh -lc`"), "{toolchain}");
     let ev = evidence(report, "goroot-mismatch");
     assert!(ev.contains("`bash -lc`"), "{ev}");
     assert!(ev.contains("`sh -lc`"), "{ev}");

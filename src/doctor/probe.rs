@@ -178,11 +178,13 @@ pub struct Probe {
 #[derive(Debug, Clone)]
 pub enum Outcome {
     /// The shell started and answered: `go` is what `command -v go` printed (None: not found),
-    /// `goroot` the GOROOT its startup files left (None: unset or empty).
+    /// `goroot` and `gotoolchain` what its startup files left in GOROOT and GOTOOLCHAIN
+    /// (None: unset or empty).
     Ran {
         go: Option<String>,
         path: String,
         goroot: Option<String>,
+        gotoolchain: Option<String>,
     },
     TimedOut,
     Failed(String),
@@ -220,13 +222,17 @@ pub fn run_all(shims: &Path) -> Vec<Probe> {
 fn run_one(program: &Path, mode: &Mode, path: &str) -> Outcome {
     // printf, not echo: the same line works in every shell, fish included. GOROOT as fish
     // spells it, else in the form `set -u` in a startup file does not trip on.
-    let goroot = if mode.shell == Shell::Fish {
-        "$GOROOT"
-    } else {
-        "${GOROOT-}"
+    let var = |name: &str| {
+        if mode.shell == Shell::Fish {
+            format!("\"${name}\"")
+        } else {
+            format!("\"${{{name}-}}\"")
+        }
     };
     let script = format!(
-        "printf '\\n{MARK}%s\\n%s\\n' \"$PATH\" \"{goroot}\"; command -v go; printf '{END}\\n'"
+        "printf '\\n{MARK}%s\\n%s\\n%s\\n' \"$PATH\" {} {}; command -v go; printf '{END}\\n'",
+        var("GOROOT"),
+        var("GOTOOLCHAIN")
     );
     let mut cmd = Command::new(program);
     cmd.args(mode.flags).arg(&script).env("PATH", path);
@@ -243,16 +249,25 @@ fn parse(stdout: &str) -> Outcome {
     };
     let mut lines = after.lines();
     let path = lines.next().unwrap_or_default().to_string();
-    let goroot = lines
-        .next()
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .map(str::to_string);
+    let mut value = || {
+        lines
+            .next()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+    };
+    let goroot = value();
+    let gotoolchain = value();
     let go = lines
         .take_while(|l| *l != END)
         .find(|l| !l.trim().is_empty())
         .map(|l| l.trim().to_string());
-    Outcome::Ran { go, path, goroot }
+    Outcome::Ran {
+        go,
+        path,
+        goroot,
+        gotoolchain,
+    }
 }
 
 #[cfg(test)]
@@ -261,16 +276,22 @@ mod tests {
 
     #[test]
     fn the_answer_is_found_after_startup_noise() {
-        let out = format!("welcome!\n{MARK}/a:/b\n/r\n/a/go\n{END}\n");
+        let out = format!("welcome!\n{MARK}/a:/b\n/r\nauto\n/a/go\n{END}\n");
         match parse(&out) {
-            Outcome::Ran { go, path, goroot } => {
+            Outcome::Ran {
+                go,
+                path,
+                goroot,
+                gotoolchain,
+            } => {
                 assert_eq!(go.as_deref(), Some("/a/go"));
                 assert_eq!(path, "/a:/b");
                 assert_eq!(goroot.as_deref(), Some("/r"));
+                assert_eq!(gotoolchain.as_deref(), Some("auto"));
             }
             other => panic!("{other:?}"),
         }
-        match parse(&format!("{MARK}/a\n\n{END}\n")) {
+        match parse(&format!("{MARK}/a\n\n\n{END}\n")) {
             Outcome::Ran { go, goroot, .. } => assert_eq!((go, goroot), (None, None)),
             other => panic!("{other:?}"),
         }
