@@ -941,7 +941,7 @@ _gover_versions() {
     case "$cmd" in
         install) what=remote ;;
         uninstall) what=installed ;;
-        use | exec) [[ $nargs -eq 0 ]] && what=installed ;;
+        use | local | exec) [[ $nargs -eq 0 ]] && what=installed ;;
         upgrade) what=lines ;;
         which) [[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "go gofmt" -- "$cur")) ;;
     esac

@@ -222,6 +222,7 @@ complete -c gover -n "__fish_gover_using_subcommand help; and __fish_seen_subcom
 # Versions, from gover itself (hand-written in src/commands/completions.rs).
 complete -c gover -n "__fish_gover_using_subcommand install" -f -k -a "(gover __complete remote 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand use" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand local" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand exec; and not contains -- -- (commandline -opc)" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -f -k -a "(gover __complete lines 2>/dev/null)"

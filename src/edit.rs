@@ -5,6 +5,9 @@
 //!
 //! A backup is `<file>.gover-backup-<unix seconds>` next to the file (a `-N` suffix is added if
 //! that name is taken). Files that did not exist get no backup, and neither does a deletion.
+//! One backup per file: when one is there already, the oldest (the file as it was before
+//! gover first changed it) is kept and no new one is made, so setup/remove cycles do not pile
+//! them up (issue 24, item 11).
 
 use std::fs;
 use std::io::{self, Write};
@@ -17,6 +20,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct Edited {
     pub path: PathBuf,
     pub backup: Option<PathBuf>,
+    /// The backup is one an earlier edit made (kept instead of making another).
+    pub backup_is_earlier: bool,
     pub created: bool,
     pub deleted: bool,
 }
@@ -41,9 +46,12 @@ pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     }
     // Only `gover setup --remove` deletes, and only a file setup created that holds nothing but
     // gover's block: a backup of that would be gover's own litter left behind.
-    let backup = match (&old, new) {
-        (Some(_), Some(_)) => Some(backup(&real)?),
-        _ => None,
+    let (backup, backup_is_earlier) = match (&old, new) {
+        (Some(_), Some(_)) => match earliest_backup(&real) {
+            Some(b) => (Some(b), true),
+            None => (Some(backup(&real)?), false),
+        },
+        _ => (None, false),
     };
     let deleted = new.is_none();
     match new {
@@ -56,9 +64,52 @@ pub fn write(path: &Path, new: Option<&str>) -> io::Result<Option<Edited>> {
     Ok(Some(Edited {
         path: path.to_path_buf(),
         backup,
+        backup_is_earlier,
         created: old.is_none(),
         deleted,
     }))
+}
+
+impl Edited {
+    /// `backup: <path>` for the messages, saying when it is an earlier edit's.
+    pub fn backup_note(&self) -> Option<String> {
+        let b = self.backup.as_ref()?;
+        Some(if self.backup_is_earlier {
+            format!(
+                "backup: {} (from before gover first changed it; one is kept per file)",
+                b.display()
+            )
+        } else {
+            format!("backup: {}", b.display())
+        })
+    }
+}
+
+/// The oldest `<path>.gover-backup-<secs>[-N]` beside `path` that is a regular file (a link of
+/// that name is not gover's and is ignored).
+pub fn earliest_backup(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let prefix = format!("{name}.gover-backup-");
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter_map(|e| {
+            let n = e.file_name().into_string().ok()?;
+            let (secs, suffix) = match n.strip_prefix(&prefix)?.split_once('-') {
+                Some((s, k)) => (s.parse::<u64>().ok()?, k.parse::<u32>().ok()?),
+                None => (n.strip_prefix(&prefix)?.parse::<u64>().ok()?, 0),
+            };
+            e.file_type()
+                .ok()?
+                .is_file()
+                .then_some(((secs, suffix), e.path()))
+        })
+        .min_by_key(|(k, _)| *k)
+        .map(|(_, p)| p)
 }
 
 fn resolve_link(path: &Path) -> PathBuf {
@@ -124,6 +175,12 @@ mod tests {
             0o600
         );
         assert!(write(&file, Some("new\n")).unwrap().is_none());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
+        // A later change keeps the first backup and makes no other.
+        let again = write(&file, Some("newer\n")).unwrap().unwrap();
+        assert_eq!(again.backup.as_deref(), Some(backup.as_path()));
+        assert!(again.backup_is_earlier);
+        assert_eq!(fs::read_to_string(&backup).unwrap(), "old\n");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 2);
     }
 

@@ -1,4 +1,4 @@
-//! Completion of versions in real shells: `use`, `uninstall`, `exec` complete installed
+//! Completion of versions in real shells: `use`, `local`, `uninstall`, `exec` complete installed
 //! versions, `upgrade` installed minor lines, `install` the releases of the cached index (never
 //! the network), `which` the tools. The checked-in scripts under `completions/` are the ones
 //! run. See: issue 15, item 7.
@@ -83,6 +83,10 @@ fn bash_completes_versions_where_versions_go() {
     let fetches = ctx.mirror.requests_for("/index.json").len();
 
     assert_eq!(bash(&ctx, "gover use "), ["1.22.5", "1.21.13"]);
+    // See: issue 24, item 10: `local` completed only flags.
+    assert_eq!(bash(&ctx, "gover local "), ["1.22.5", "1.21.13"]);
+    assert_eq!(bash(&ctx, "gover local 1.21"), ["1.21.13"]);
+    assert!(!bash(&ctx, "gover local 1.22.5 ").contains(&"1.21.13".to_string()));
     assert_eq!(
         bash(&ctx, "gover uninstall 1.21.13 "),
         ["1.22.5", "1.21.13"]
@@ -122,6 +126,7 @@ fn fish_completes_versions_where_versions_go() {
     let fetches = ctx.mirror.requests_for("/index.json").len();
 
     assert_eq!(fish(&ctx, "gover use "), ["1.22.5", "1.21.13"]);
+    assert_eq!(fish(&ctx, "gover local "), ["1.22.5", "1.21.13"]);
     assert_eq!(fish(&ctx, "gover uninstall "), ["1.22.5", "1.21.13"]);
     assert_eq!(fish(&ctx, "gover exec "), ["1.22.5", "1.21.13"]);
     assert_eq!(fish(&ctx, "gover upgrade "), ["1.22", "1.21"]);
@@ -181,6 +186,7 @@ source '{}'; {function}",
     for (case, function) in [
         ("(install)", "_gover_remote_versions"),
         ("(use)", "_gover_installed_versions"),
+        ("(local)", "_gover_installed_versions"),
         ("(uninstall)", "_gover_installed_versions"),
         ("(exec)", "_gover_installed_versions"),
         ("(upgrade)", "_gover_installed_lines"),

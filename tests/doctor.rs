@@ -105,7 +105,8 @@ fn cause2_path_overwritten_without_dollar_path() {
     assert_eq!(findings(&after, "startup-overwrites-path").len(), 1);
 }
 
-/// Cause 3: several SDKs on PATH in the wrong order, and a stale /usr/local/go-style link.
+/// Cause 3: several SDKs on PATH in the wrong order, a /usr/local/go-style link to another SDK
+/// and a stale (dangling) one.
 #[test]
 fn cause3_several_sdks_and_stale_links() {
     let sb = shells::sandbox();
@@ -155,19 +156,21 @@ fn cause3_several_sdks_and_stale_links() {
         sdks.contains(&format!("{}/bin/go (go1.21.0)", link.display())),
         "{sdks}"
     );
+    // See: issue 24, item 10: a link to an SDK that exists is another Go, not a stale link;
+    // only the dangling one is stale.
+    let other = evidence(&report, "sdk-link");
+    let to_go121 = format!(
+        "{} -> {}",
+        link.display(),
+        sb.sdk().join("go1.21").display()
+    );
+    assert!(other.contains(&to_go121), "{other}");
+    assert!(
+        other.contains(&format!("it holds go1.21.0; gover runs {MANAGED}")),
+        "{other}"
+    );
     let stale = evidence(&report, "stale-link");
-    assert!(
-        stale.contains(&format!(
-            "{} -> {}",
-            link.display(),
-            sb.sdk().join("go1.21").display()
-        )),
-        "{stale}"
-    );
-    assert!(
-        stale.contains(&format!("it holds go1.21.0; gover runs {MANAGED}")),
-        "{stale}"
-    );
+    assert!(!stale.contains(&to_go121), "{stale}");
     assert!(
         stale.contains(&format!(
             "{} -> {}",
@@ -176,13 +179,54 @@ fn cause3_several_sdks_and_stale_links() {
         )),
         "{stale}"
     );
-
-    let out = sb.gover_with_path(&["doctor", "--fix"], &path).run();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "this shell's PATH is still wrong until a new shell starts"
+    // prune agrees: only the dangling link is one; the working one is reported as the Go it
+    // leads to.
+    let root = sb.root.join("empty-root");
+    std::fs::create_dir_all(&root).unwrap();
+    let plan = sb
+        .gover_with_path(&["prune", "--system"], &path)
+        .env("GOVER_SYSTEM_ROOT", &root)
+        .run();
+    assert!(
+        plan.stdout.contains(&format!(
+            "remove system-link {}: dangling link",
+            gone.display()
+        )),
+        "{plan}"
     );
+    assert!(
+        plan.stdout.contains(&format!(
+            "report system-sdk {}/bin/go: a Go executable gover did not install",
+            link.display()
+        )),
+        "{plan}"
+    );
+    assert!(
+        !plan
+            .stdout
+            .contains(&format!("{}: dangling", link.display())),
+        "{plan}"
+    );
+
+    // See: issue 24, item 11: `--fix && …` went no further because this shell's PATH (which
+    // no fix can reach) still had go1.22 first. It is still reported, as a warning.
+    let out = sb
+        .gover_with_path(&["doctor", "--fix", "--json"], &path)
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{out}");
+    let after: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let shadowed = findings(&after, "path-go-shadowed");
+    assert_eq!(shadowed.len(), 1, "{after:#}");
+    assert_eq!(shadowed[0]["severity"], "warning");
+    assert!(
+        evidence(&after, "path-go-shadowed").contains("only this one keeps its PATH"),
+        "{after:#}"
+    );
+    // Again: nothing left to fix, still 0. Without --fix, this shell's PATH is an error.
+    let again = sb.gover_with_path(&["doctor", "--fix"], &path).run();
+    assert_eq!(again.status.code(), Some(0), "{again}");
+    let (code, _) = sb.doctor(&[], &path);
+    assert_eq!(code, 1);
     sb.assert_every_mode_runs_managed_go(&path);
 }
 
@@ -513,4 +557,220 @@ fn the_fix_for_an_overridden_block_names_the_line_that_runs_last() {
         true,
         "{after:#}"
     );
+}
+
+/// A GOROOT exported in `~/.profile` (read by login shells) and `~/.zshrc` (interactive zsh) is
+/// reported whichever shell doctor runs from, `bash -ic` (which reads neither) included.
+// See: issue 24, item 11.
+#[test]
+fn a_goroot_in_a_startup_file_is_found_from_every_shell() {
+    let sb = shells::sandbox();
+    let gone = sb.root.join("no-such-go");
+    let profile = sb.write_home(
+        ".profile",
+        &format!(
+            "export GOROOT='{}'\nexport GOTOOLCHAIN=auto\n",
+            gone.display()
+        ),
+    );
+    let zshrc = sb.write_home(".zshrc", &format!("export GOROOT='{}'\n", gone.display()));
+    let gover = common::gover_exe().display().to_string();
+    let from = |shell: &str, flags: &[&str]| -> serde_json::Value {
+        let out = sb.run_mode(
+            shell,
+            flags,
+            &format!("'{gover}' doctor --json"),
+            shells::BASE_PATH,
+        );
+        serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{shell} {flags:?}: no JSON ({e})\n{out}"))
+    };
+    let mut runs = vec![("bash -ic", from("bash", &["-i", "-c"]))];
+    runs.push(("bash -lc", from("bash", &["-l", "-c"])));
+    if common::shells::have("zsh") {
+        runs.push(("zsh -lic", from("zsh", &["-l", "-i", "-c"])));
+    }
+    for (label, report) in &runs {
+        let ev = evidence(report, "goroot-mismatch");
+        assert!(
+            ev.contains(&format!(
+                "{}:1 sets GOROOT={}",
+                profile.display(),
+                gone.display()
+            )),
+            "from {label}: {report:#}"
+        );
+        if common::shells::have("zsh") {
+            assert!(
+                ev.contains(&format!(
+                    "{}:1 sets GOROOT={}",
+                    zshrc.display(),
+                    gone.display()
+                )),
+                "from {label}: {report:#}"
+            );
+        }
+        assert!(ev.contains("(no go there)"), "from {label}: {ev}");
+    }
+    // From `bash -ic`, the modes that read the files are named, with the command that fixes it;
+    // the GOTOOLCHAIN exported there too.
+    let report = &runs[0].1;
+    let toolchain = evidence(report, "gotoolchain-env");
+    assert!(
+        toolchain.contains(&format!("{}:2 sets GOTOOLCHAIN=auto", profile.display())),
+        "{report:#}"
+    );
+    assert!(toolchain.contains("`sh -lc`"), "{toolchain}");
+    let ev = evidence(report, "goroot-mismatch");
+    assert!(ev.contains("`bash -lc`"), "{ev}");
+    assert!(ev.contains("`sh -lc`"), "{ev}");
+    assert!(!ev.contains("`bash -ic`"), "{ev}");
+    let commands: Vec<&str> = findings(report, "goroot-mismatch")
+        .iter()
+        .filter_map(|f| f["fix"]["command"].as_str())
+        .collect();
+    assert!(
+        commands.contains(&format!("sed -i.bak '1s/^/# /' '{}'", profile.display()).as_str()),
+        "{commands:?}"
+    );
+}
+
+/// A line above gover's block that runs `go` prints `go: command not found` at every start
+/// (no Go is on PATH yet there); doctor names it and the modes that run it early. A line
+/// below the block finds gover's go and is not reported.
+// See: issue 24, item 11.
+#[test]
+fn a_line_running_go_above_the_block_is_reported() {
+    let sb = shells::sandbox();
+    let bashrc = sb.write_home(".bashrc", "export GOPATH=$(go env GOPATH)\n");
+    assert!(sb.gover(["setup"]).status.success());
+    let mut text = std::fs::read_to_string(&bashrc).unwrap();
+    text.push_str("export GOFLAGS=\"$(go env GOFLAGS)\"\n");
+    std::fs::write(&bashrc, &text).unwrap();
+    // The symptom, as a user meets it.
+    let shell = sb.run_mode("bash", &["-i", "-c"], "true", shells::BASE_PATH);
+    assert!(shell.stderr.contains("go: command not found"), "{shell}");
+
+    let (_, report) = sb.doctor(&[], shells::BASE_PATH);
+    let early = findings(&report, "startup-go-before-block");
+    assert_eq!(early.len(), 1, "{report:#}");
+    assert_eq!(
+        early[0]["title"],
+        format!(
+            "{}:1 runs `go` before gover's block puts it on PATH",
+            bashrc.display()
+        )
+        .as_str()
+    );
+    let ev = evidence(&report, "startup-go-before-block");
+    assert!(ev.contains("`bash -ic`"), "{ev}");
+    assert!(
+        ev.contains(&format!("gover's block at {}:2", bashrc.display())),
+        "{ev}"
+    );
+    assert!(
+        early[0]["fix"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("move the line below gover's block"),
+        "{report:#}"
+    );
+}
+
+/// `path-duplicates` names only lines that add to PATH (a line setting it afresh, like
+/// Debian's `/etc/profile` and `/etc/zsh/zshenv`, cannot repeat a dir), points at
+/// `startup-duplicate-append` only when that is reported, and a suggested `sed` that comments
+/// out a line also adding other dirs says so.
+// See: issue 24, item 11.
+#[test]
+fn duplicates_name_their_real_sources_and_fixes_say_what_else_they_drop() {
+    let sb = shells::sandbox();
+    let go = "/usr/local/go/bin";
+    let bashrc = sb.write_home(
+        ".bashrc",
+        &format!("export PATH=$PATH:{go}\nexport PATH=$PATH:{go}:$HOME/bin\n"),
+    );
+    let path = format!("/usr/bin:/bin:/usr/bin:{go}:{go}");
+    let (_, report) = sb.doctor(&[], &path);
+    let dups = evidence(&report, "path-duplicates");
+    assert!(dups.contains("`/usr/bin` appears 2 times"), "{dups}");
+    assert!(
+        !dups.contains("/etc/profile") && !dups.contains("/etc/zsh/zshenv"),
+        "{dups}"
+    );
+    assert!(
+        dups.contains(&format!("{}:2 adds it", bashrc.display())),
+        "{dups}"
+    );
+    let fix = &findings(&report, "path-duplicates")[0]["fix"]["description"];
+    assert!(
+        fix.as_str()
+            .unwrap()
+            .contains("see startup-duplicate-append"),
+        "{report:#}"
+    );
+    let repeat = findings(&report, "startup-duplicate-append");
+    assert_eq!(repeat.len(), 1, "{report:#}");
+    assert_eq!(
+        repeat[0]["fix"]["command"],
+        format!("sed -i.bak '2s/^/# /' '{}'", bashrc.display()).as_str()
+    );
+    let description = repeat[0]["fix"]["description"].as_str().unwrap();
+    assert!(
+        description.contains(&format!(
+            "{}:2 also adds {}: commenting it out drops that too",
+            bashrc.display(),
+            sb.home.join("bin").display()
+        )),
+        "{description}"
+    );
+
+    // Only /usr/bin repeated (inherited, no startup line appends it twice): no pointer to a
+    // finding that is not there.
+    sb.write_home(".bashrc", "alias ll='ls -l'\n");
+    let (_, report) = sb.doctor(&[], "/usr/bin:/bin:/usr/bin");
+    assert!(findings(&report, "startup-duplicate-append").is_empty());
+    let fix = &findings(&report, "path-duplicates")[0]["fix"]["description"];
+    assert!(
+        !fix.as_str().unwrap().contains("startup-duplicate-append"),
+        "{report:#}"
+    );
+}
+
+/// Run from an interactive shell (which forks for each command, so doctor's parent is that
+/// shell), `path-duplicates` names lines from the files that shell reads, not another shell's.
+// See: issue 24, item 11.
+#[test]
+fn duplicates_name_only_files_the_shell_doctor_runs_in_reads() {
+    let sb = shells::sandbox();
+    let dup = sb.sdk_bin("go1.21");
+    let bashrc = sb.write_home(".bashrc", &format!("export PATH=$PATH:{dup}\n"));
+    let zshrc = sb.write_home(".zshrc", &format!("export PATH=$PATH:{dup}\n"));
+    let gover = common::gover_exe().display().to_string();
+    let path = format!("/usr/bin:/bin:{dup}");
+    let mut runs = vec![("bash", bashrc.clone(), zshrc.clone())];
+    if common::shells::have("zsh") {
+        runs.push(("zsh", zshrc.clone(), bashrc.clone()));
+    }
+    for (shell, own, other) in runs {
+        // `; true`: a second command, so the shell forks doctor rather than exec it.
+        let out = sb.run_mode(
+            shell,
+            &["-i", "-c"],
+            &format!("'{gover}' doctor --json; true"),
+            &path,
+        );
+        let report: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{shell}: no JSON ({e})\n{out}"));
+        let ev = evidence(&report, "path-duplicates");
+        assert!(
+            ev.contains(&format!("`{dup}` appears 2 times")),
+            "{shell}: {ev}"
+        );
+        assert!(
+            ev.contains(&format!("{}:1 adds it", own.display())),
+            "{shell}: {ev}"
+        );
+        assert!(!ev.contains(&other.display().to_string()), "{shell}: {ev}");
+    }
 }

@@ -378,6 +378,16 @@ fn a_missing_version_file_fails_the_action_before_anything_is_installed() {
     assert!(runner.ctx.installed().is_empty());
 }
 
+/// The names in HOME, sorted.
+fn home_entries(ctx: &TestContext) -> Vec<String> {
+    let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    home.sort();
+    home
+}
+
 #[test]
 fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
     for var in ["CI", "GITHUB_ACTIONS"] {
@@ -408,12 +418,11 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
 
         out.assert_success()
             .assert_stderr_contains("no shell startup files changed");
-        let mut home: Vec<String> = std::fs::read_dir(&ctx.home)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        home.sort();
-        assert_eq!(home, [".gover"], "{var}=true: no dotfiles\n{out}");
+        assert_eq!(
+            home_entries(&ctx),
+            [".gover"],
+            "{var}=true: no dotfiles\n{out}"
+        );
         assert_eq!(
             std::fs::read_to_string(&github_path).unwrap(),
             format!("{}\n", ctx.shims_dir().display())
@@ -426,6 +435,54 @@ fn setup_on_a_runner_writes_github_path_and_no_dotfiles() {
             .assert_success();
         assert!(ctx.read_home(".bashrc").contains("# >>> gover >>>"));
     }
+}
+
+// See: issue 24, item 10: GitLab and Jenkins set CI but have no GITHUB_PATH; setup used to do
+// nothing there without a word on how later commands find `go`.
+#[test]
+fn setup_on_a_runner_without_github_path_prints_the_line_to_add() {
+    let ctx = TestContext::with_releases(&["1.22.5"]);
+    ctx.install("1.22.5");
+
+    let out = ctx
+        .gover_cmd(["setup"])
+        .env("CI", "true")
+        .env_remove("GITHUB_PATH")
+        .env_remove("GITHUB_ACTIONS")
+        .run();
+    out.assert_success()
+        .assert_stderr_contains("without GITHUB_PATH: no shell startup files changed");
+    assert_eq!(home_entries(&ctx), [".gover"], "no dotfiles\n{out}");
+    let line = out
+        .stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("export PATH="))
+        .unwrap_or_else(|| panic!("no line to add:\n{out}"))
+        .to_owned();
+    assert!(
+        line.starts_with(&format!("export PATH='{}", ctx.shims_dir().display())),
+        "{line}"
+    );
+    // The printed line, run as a job's script runs it (one sh for all the lines): the next
+    // command finds gover's go, and gover itself.
+    let job = ctx
+        .command("sh")
+        .args([
+            "-c",
+            &format!("{line}\ncommand -v go\ngo version\ncommand -v gover"),
+        ])
+        .env("PATH", "/usr/bin:/bin")
+        .run();
+    job.assert_success();
+    let found: Vec<&str> = job.stdout.lines().collect();
+    assert_eq!(
+        found[0],
+        ctx.shims_dir().join("go").display().to_string(),
+        "{job}"
+    );
+    assert!(found[1].contains("go1.22.5"), "{job}");
+    assert_eq!(found[2], common::gover_exe().display().to_string(), "{job}");
 }
 
 #[test]

@@ -40,6 +40,15 @@ fn process_group(pid: u32) -> u32 {
     after.split(' ').nth(2).unwrap().parse().unwrap()
 }
 
+/// SIGINT to `target` (a pid, or `-PGID` for a process group).
+fn interrupt(target: &str) {
+    let status = std::process::Command::new("kill")
+        .args(["-INT", "--", target])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
 fn wait_for(what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
@@ -76,12 +85,11 @@ fn ctrl_c_clears_the_bars_says_what_is_kept_and_the_rerun_resumes() {
         .env("TERM", "xterm-256color")
         .spawn();
     wait_for("the stalled download", || len(&partial(&ctx)) >= STALL_AT);
-    let pid = gover_pid(&ctx).expect("gover is running");
-    let status = std::process::Command::new("kill")
-        .args(["-INT", "--", &format!("-{}", process_group(pid))])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // As the terminal sends it: to the foreground process group.
+    interrupt(&format!(
+        "-{}",
+        process_group(gover_pid(&ctx).expect("gover is running"))
+    ));
     let out = running.wait();
     gate.open();
 
@@ -220,4 +228,140 @@ fn a_retry_warning_reaches_the_terminal_whole_above_the_bars() {
     assert!(warning.len() > 60, "{warning}");
     assert!(warning.contains(&ctx.archive_url("1.22.5")), "{warning}");
     assert_eq!(ctx.installed(), ["1.22.5"]);
+}
+
+/// What each run of text written without a line break, carriage return or cursor movement
+/// looks like on a terminal `cols` wide: its rows, as the terminal wraps it (indicatif pads
+/// each line to the end of its row and lets the terminal wrap onto the next).
+fn drawn_rows(raw: &str, cols: usize) -> Vec<Vec<String>> {
+    let mut runs = vec![String::new()];
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' if chars.peek() == Some(&'[') => {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+                runs.push(String::new());
+            }
+            '\r' | '\n' => runs.push(String::new()),
+            c => runs.last_mut().unwrap().push(c),
+        }
+    }
+    runs.into_iter()
+        .filter(|r| !r.trim().is_empty())
+        .map(|run| {
+            let chars: Vec<char> = run.chars().collect();
+            chars
+                .chunks(cols)
+                .map(|row| row.iter().collect::<String>())
+                .collect()
+        })
+        .collect()
+}
+
+/// Every `N.NN UNIT/s` rate in `row`, in bytes per second.
+fn rates(row: &str) -> Vec<f64> {
+    let words: Vec<&str> = row.split_whitespace().collect();
+    words
+        .windows(2)
+        .filter_map(|w| {
+            let unit = w[1].strip_suffix("/s")?;
+            let scale = match unit {
+                "B" => 1.0,
+                "KiB" => 1024.0,
+                "MiB" => 1024.0 * 1024.0,
+                "GiB" => 1024.0 * 1024.0 * 1024.0,
+                _ => return None,
+            };
+            Some(w[0].parse::<f64>().ok()? * scale)
+        })
+        .collect()
+}
+
+/// A resumed download on a real terminal, 80 and 100 columns wide: the bar's rows fit the
+/// width, and the rate counts only the bytes this run fetches, not the ones already on disk.
+/// The first run is stopped with most of the archive on disk; the rerun's server sends the
+/// rest one byte per millisecond at most, so an honest rate stays near 1 KB/s while one
+/// counting the bytes on disk would show hundreds of KiB/s.
+// See: issue 24, item 9.
+#[test]
+fn a_resumed_download_fits_the_terminal_and_counts_only_this_runs_bytes() {
+    const LEFT: u64 = 2500;
+    for cols in [80, 100] {
+        let ctx = TestContext::new();
+        let release = Release::padded("1.22.5", 1024 * 1024);
+        let size = release.archive.len() as u64;
+        ctx.publish(release);
+        let archive = ctx.archive_path("1.22.5");
+        let gate = Gate::new();
+        ctx.mirror
+            .inject(&archive, Fault::StallUntil(size - LEFT, gate.clone()));
+        let first = ctx.gover_cmd(["install", "1.22.5"]).spawn();
+        wait_for("the stalled download", || {
+            len(&partial(&ctx)) >= size - LEFT
+        });
+        interrupt(&gover_pid(&ctx).expect("gover is running").to_string());
+        let out = first.wait();
+        gate.open();
+        assert_eq!(out.code(), Some(130), "{out}");
+        ctx.mirror.heal(&archive);
+        ctx.mirror
+            .script(&archive, [Fault::Trickle(0, Duration::from_millis(1))]);
+
+        let line = format!(
+            "stty cols {cols} rows 24 && exec {}",
+            common::terminal::command_line(&gover_exe(), &["install", "1.22.5"])
+        );
+        let out = ctx
+            .command("/usr/bin/script")
+            .args(["-q", "-e", "-c", &line, "/dev/null"])
+            .env("SHELL", "/bin/sh")
+            .env("PATH", "/usr/bin:/bin")
+            .env("TERM", "xterm-256color")
+            .run();
+        assert_eq!(out.code(), Some(0), "{out}");
+        assert!(
+            plain(&out.stdout).contains(&format!("from byte {}", size - LEFT)),
+            "{out}"
+        );
+        // Each bar starts a row and ends in it: the row after the download bar is the
+        // unpacking bar, never the rest of the download bar's line.
+        let mut bars: Vec<String> = Vec::new();
+        for rows in drawn_rows(&out.stdout, cols) {
+            for (i, row) in rows.iter().enumerate() {
+                if !row.contains("go1.22.5 [") {
+                    continue;
+                }
+                assert!(
+                    row.trim_start().starts_with("go1.22.5 ["),
+                    "the bar starts mid-row at {cols} columns: {rows:#?}"
+                );
+                if let Some(next) = rows.get(i + 1) {
+                    assert!(
+                        next.trim_start().starts_with("unpacking"),
+                        "the bar's line wraps at {cols} columns: {rows:#?}"
+                    );
+                }
+                bars.push(row.clone());
+            }
+        }
+        assert!(!bars.is_empty(), "no bar drawn at {cols} columns:\n{out}");
+        let shown: Vec<f64> = bars.iter().flat_map(|r| rates(r)).collect();
+        assert!(
+            bars.iter().any(|r| r.contains("(resumed)")),
+            "the bar says it resumed: {bars:#?}"
+        );
+        assert!(!shown.is_empty(), "a rate is shown: {bars:#?}");
+        // 1 byte per millisecond at most, so 1,000 B/s; 50 KiB/s leaves a wide margin, and the
+        // 1 MiB already on disk over a run of a few seconds would be far above it.
+        assert!(
+            shown.iter().all(|r| *r < 50.0 * 1024.0),
+            "rates {shown:?} at {cols} columns: {bars:#?}"
+        );
+        assert_eq!(ctx.installed(), ["1.22.5"]);
+    }
 }

@@ -178,6 +178,46 @@ fn setup_is_idempotent_backs_up_and_remove_restores_every_byte() {
     }
 }
 
+/// Each setup/remove cycle used to leave two more backups per file. One is kept, the oldest
+/// (the file before gover first changed it), and later messages name it.
+// See: issue 24, item 11.
+#[test]
+fn setup_remove_cycles_keep_one_backup_per_file_the_oldest() {
+    let sb = shells::sandbox();
+    let bashrc = "# mine\nalias ll='ls -l'\n";
+    let profile = "export LANG=C.UTF-8\n";
+    sb.write_home(".bashrc", bashrc);
+    sb.write_home(".profile", profile);
+    let mut first = Vec::new();
+    for cycle in 0..3 {
+        let set = sb.gover(["setup"]);
+        assert!(set.status.success(), "{set}");
+        let removed = sb.gover(["setup", "--remove"]);
+        assert!(removed.status.success(), "{removed}");
+        let now = backups(&sb);
+        assert_eq!(now.len(), 2, "cycle {cycle}: {now:?}");
+        if cycle == 0 {
+            first = now;
+        } else {
+            assert_eq!(now, first, "cycle {cycle}");
+            let b = sb.home.join(&first[0]);
+            assert!(
+                set.stderr.contains(&format!(
+                    "backup: {} (from before gover first changed it; one is kept per file)",
+                    b.display()
+                )),
+                "{set}"
+            );
+        }
+    }
+    assert_eq!(sb.read_home(".bashrc"), bashrc);
+    assert_eq!(sb.read_home(".profile"), profile);
+    let bashrc_backup = first.iter().find(|b| b.starts_with(".bashrc.")).unwrap();
+    assert_eq!(sb.read_home(bashrc_backup), bashrc);
+    let profile_backup = first.iter().find(|b| b.starts_with(".profile.")).unwrap();
+    assert_eq!(sb.read_home(profile_backup), profile);
+}
+
 #[test]
 fn the_setup_block_puts_shims_first_once_in_every_mode_without_spawning_gover() {
     let sb = shells::sandbox();
@@ -338,4 +378,92 @@ fn on_macos_setup_also_writes_zprofile_so_a_login_zsh_puts_the_shims_before_path
         };
         assert_eq!(first, expected, "{platform:?}: PATH={out}");
     }
+}
+
+/// Where `path` (colon-separated) has `dir`, every time.
+fn positions(path: &str, dir: &str) -> Vec<usize> {
+    path.split(':')
+        .enumerate()
+        .filter(|(_, d)| *d == dir)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The user's own lines add the Go user bin dir after another Go dir: the blocks (the
+/// `.zshenv` one runs before `.zshrc`; fish's `conf.d` before `config.fish`) must not put it in
+/// ahead of that dir, nor a second time. See: issue 24, item 11.
+#[test]
+fn the_block_keeps_the_users_order_and_adds_no_go_bin_they_add_themselves() {
+    let sb = shells::sandbox();
+    let sdk = sb.sdk_bin("go1.21");
+    let gobin = sb.home.join("go/bin").display().to_string();
+    sb.write_home(".zshrc", &format!("export PATH=$PATH:{sdk}:$HOME/go/bin\n"));
+    sb.write_home(".config/fish/config.fish", "set -gxp PATH ~/go/bin\n");
+    assert!(sb.gover(["setup"]).status.success());
+    for f in [".zshenv", ".zshrc", ".config/fish/conf.d/gover.fish"] {
+        if sb.home.join(f).exists() {
+            let text = sb.read_home(f);
+            let block = &text[text.find("# >>> gover >>>").unwrap()..];
+            assert!(!block.contains("GOBIN"), "{f}: {text}");
+        }
+    }
+    if have("zsh") {
+        let path = sb
+            .run_mode("zsh", &["-i", "-c"], "print -r -- $PATH", shells::BASE_PATH)
+            .stdout;
+        let path = path.trim();
+        assert_eq!(positions(path, &gobin).len(), 1, "{path}");
+        assert!(
+            positions(path, &sdk)[0] < positions(path, &gobin)[0],
+            "the user's order: {sdk} before {gobin}: {path}"
+        );
+    }
+    if have("fish") {
+        let out = sb.run_mode("fish", &["-c"], "string join : $PATH", shells::BASE_PATH);
+        let path = out.stdout.trim();
+        assert_eq!(positions(path, &gobin), [0], "{path}");
+        // And doctor, run with that PATH, finds no duplicate to blame anyone for.
+        let (_, report) = sb.doctor(&[], path);
+        assert!(
+            !shells::evidence(&report, "path-duplicates").contains(&gobin),
+            "{report:#}"
+        );
+    }
+}
+
+/// `go env -w GOPATH=~/.go`: the block's Go user bin dir is `~/.go/bin`, as `go env GOPATH`
+/// says, not `~/go/bin`; a GOPATH or GOBIN set at shell start still wins.
+// See: issue 24, item 11.
+#[test]
+fn the_blocks_go_bin_follows_the_go_env_file() {
+    let sb = shells::sandbox();
+    let gopath = sb.home.join(".go");
+    sb.write_home(".config/go/env", &format!("GOPATH={}\n", gopath.display()));
+    assert!(sb.gover(["setup"]).status.success());
+    let want = gopath.join("bin").display().to_string();
+    let default = sb.home.join("go/bin").display().to_string();
+    let mut checked = 0;
+    for (shell, flags, label) in MODES {
+        if !have(shell) || *label == "bash -c" {
+            continue;
+        }
+        let script = if *shell == "fish" {
+            "string join : $PATH"
+        } else {
+            "printf %s \"$PATH\""
+        };
+        let path = sb.run_mode(shell, flags, script, shells::BASE_PATH).stdout;
+        let path = path.trim();
+        assert_eq!(positions(path, &want).len(), 1, "{label}: {path}");
+        assert!(positions(path, &default).is_empty(), "{label}: {path}");
+        checked += 1;
+    }
+    assert!(checked >= 3);
+    let out = sb.run_mode(
+        "sh",
+        &["-c"],
+        "GOPATH=/gp1:/gp2; export GOPATH; . ~/.profile; printf %s \"$PATH\"",
+        shells::BASE_PATH,
+    );
+    assert_eq!(out.stdout.split(':').next_back(), Some("/gp1/bin"), "{out}");
 }

@@ -1,5 +1,5 @@
 //! `gover completions SHELL`: completion scripts generated from the clap definition, plus
-//! version completion: `use`, `uninstall`, `exec` complete installed versions, `upgrade`
+//! version completion: `use`, `local`, `uninstall`, `exec` complete installed versions, `upgrade`
 //! installed minor lines, `install` the releases in the cached index, `which` the tools. The
 //! scripts get those from the hidden `gover __complete installed|lines|remote`, which never
 //! touches the network.
@@ -143,6 +143,7 @@ fn zsh_action(text: &str, command: &str, arg: &str, function: &str) -> String {
 const ZSH_ARGS: &[(&str, &str, &str)] = &[
     ("install", "specs", "_gover_remote_versions"),
     ("use", "spec", "_gover_installed_versions"),
+    ("local", "spec", "_gover_installed_versions"),
     ("uninstall", "targets", "_gover_installed_versions"),
     ("exec", "spec", "_gover_installed_versions"),
     ("upgrade", "minors", "_gover_installed_lines"),
@@ -169,7 +170,7 @@ _gover_versions() {
     case "$cmd" in
         install) what=remote ;;
         uninstall) what=installed ;;
-        use | exec) [[ $nargs -eq 0 ]] && what=installed ;;
+        use | local | exec) [[ $nargs -eq 0 ]] && what=installed ;;
         upgrade) what=lines ;;
         which) [[ $nargs -eq 0 ]] && COMPREPLY=($(compgen -W "go gofmt" -- "$cur")) ;;
     esac
@@ -210,6 +211,7 @@ const FISH: &str = r#"
 # Versions, from gover itself (hand-written in src/commands/completions.rs).
 complete -c gover -n "__fish_gover_using_subcommand install" -f -k -a "(gover __complete remote 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand use" -f -k -a "(gover __complete installed 2>/dev/null)"
+complete -c gover -n "__fish_gover_using_subcommand local" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand uninstall" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand exec; and not contains -- -- (commandline -opc)" -f -k -a "(gover __complete installed 2>/dev/null)"
 complete -c gover -n "__fish_gover_using_subcommand upgrade" -f -k -a "(gover __complete lines 2>/dev/null)"

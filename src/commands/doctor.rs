@@ -37,6 +37,7 @@ pub fn run(args: DoctorArgs) -> Result<(), Error> {
             ctx = Context::gather(true, args.store)?;
             findings = doctor::run(&ctx);
         }
+        this_shell_only(&ctx, &mut findings);
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
@@ -68,6 +69,28 @@ pub fn run(args: DoctorArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// With `--fix`, once every block is in place: what is wrong only with this process's PATH (the shims not on
+/// it, or another `go` before them) is fixed for every new shell once the block is in place,
+/// and no fix can reach the shell doctor runs in. Such findings stay reported, as warnings, so
+/// `gover doctor --fix && …` goes on. See: issue 24, item 11.
+fn this_shell_only(ctx: &Context, findings: &mut [doctor::Finding]) {
+    if !ctx.setup_is_current() {
+        return;
+    }
+    for f in findings
+        .iter_mut()
+        .filter(|f| matches!(f.id, "shims-not-on-path" | "path-go-shadowed"))
+        .filter(|f| f.severity == Severity::Error)
+    {
+        f.severity = Severity::Warning;
+        f.evidence.push(
+            "new shells get the shims first (gover's block is in place); only this one keeps its PATH"
+                .into(),
+        );
+    }
+    findings.sort_by_key(|f| f.severity);
+}
+
 /// The terminal's width in columns (stdout's), else `$COLUMNS`, else 80.
 fn terminal_width() -> usize {
     // SAFETY: `winsize` is four integers; all zeroes is a valid value.
@@ -97,8 +120,8 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
             );
             for e in setup::apply(&targets, &ctx.dirs)? {
                 let backup = e
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
+                    .backup_note()
+                    .map(|b| format!(" ({b})"))
                     .unwrap_or_default();
                 out.push(format!(
                     "wrote the gover block to {}{backup}",
@@ -109,8 +132,8 @@ fn apply(ctx: &Context, repair: &Repair) -> Result<Vec<String>, Error> {
         Repair::GoEnvUnset { file, key } => {
             if let Some(e) = goenv::unset(file, key).map_err(Error::io("cannot edit", file))? {
                 let backup = e
-                    .backup
-                    .map(|b| format!(" (backup: {})", b.display()))
+                    .backup_note()
+                    .map(|b| format!(" ({b})"))
                     .unwrap_or_default();
                 out.push(format!(
                     "go env -u {key}: removed it from {}{backup}",

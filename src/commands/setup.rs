@@ -1,8 +1,6 @@
 //! `gover setup [--shell SHELL]… [--systemd] [--remove]`: write (or take out) gover's PATH
 //! block in the startup files of the user's shells.
 
-use std::path::Path;
-
 use crate::cli::SetupArgs;
 use crate::edit::Edited;
 use crate::error::Error;
@@ -72,7 +70,18 @@ pub fn run(args: SetupArgs) -> Result<(), Error> {
             file.display()
         );
     }
-    if on_ci {
+    if on_ci && crate::env::var(crate::env::GITHUB_PATH).is_none() {
+        // See: issue 24, item 10. GitLab, Jenkins and the like have no GITHUB_PATH: nothing
+        // would carry PATH to the job's next commands, so say the one line that does.
+        let front = setup::front(&home, &dirs);
+        crate::output::warn(format_args!(
+            "CI runner (CI or GITHUB_ACTIONS is set) without GITHUB_PATH: no shell startup \
+             files changed and no later command finds `go`; add this line to the job before \
+             it runs go:\n  {}`gover setup --shell bash` (or zsh, fish, sh) writes the startup \
+             files anyway",
+            crate::shell::posix::ci_line(&front.entries())
+        ));
+    } else if on_ci {
         crate::note!(
             "CI runner (CI or GITHUB_ACTIONS is set): no shell startup files changed; \
              `gover setup --shell bash` (or zsh, fish, sh) writes them anyway"
@@ -94,12 +103,8 @@ fn describe(e: &Edited, action: &str) -> String {
     if e.deleted {
         line = format!("deleted {} (gover had created it)", e.path.display());
     }
-    if let Some(b) = &e.backup {
-        line.push_str(&format!("; backup: {}", short(b)));
+    if let Some(b) = e.backup_note() {
+        line.push_str(&format!("; {b}"));
     }
     line
-}
-
-fn short(p: &Path) -> String {
-    p.display().to_string()
 }

@@ -17,6 +17,7 @@ pub const CHECKS: &[Check] = &[
     super::modes::check,
     super::startup_files::overwrites_path,
     super::startup_files::duplicate_appends,
+    super::startup_files::go_before_block,
     super::setup_block::check,
     super::goenv_checks::goroot,
     super::goenv_checks::gotoolchain,

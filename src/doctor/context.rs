@@ -41,6 +41,9 @@ pub struct Context {
     /// With `--store`, the stored files whose content no longer hashes to their name: usually
     /// none. Found while the probes run.
     pub store_suspects: Vec<store::Entry>,
+    /// The shell doctor was started from, when its parent process is one (an interactive
+    /// shell forks for each command; `bash -c 'gover doctor'` execs it, and then it is unknown).
+    pub parent_shell: Option<Shell>,
     versions: RefCell<HashMap<PathBuf, Answer>>,
 }
 
@@ -102,7 +105,7 @@ impl Context {
         // shell probes, so the slowest one (not their sum) sets how long doctor takes.
         let path = std::env::var("PATH").unwrap_or_default();
         let mut gos = other_gos(&path, &shims);
-        // `stale-link` looks at /usr/local/go even off PATH; `goroot-mismatch` at $GOROOT.
+        // `stale-link` and `sdk-link` look at /usr/local/go even off PATH; `goroot-mismatch` at $GOROOT.
         let roots = crate::env::var(crate::env::GOROOT)
             .into_iter()
             .map(PathBuf::from);
@@ -154,6 +157,7 @@ impl Context {
             setup_shells,
             scan,
             store_suspects,
+            parent_shell: parent_shell(),
             versions: RefCell::new(versions),
         })
     }
@@ -259,6 +263,20 @@ impl Context {
         format!("{} ({why})", exe.display())
     }
 
+    /// Whether the shell doctor runs in may have got its PATH from `file`: any file when that
+    /// shell is not known; else the files that shell's modes read, and the POSIX login files
+    /// (`/etc/profile`, `~/.profile`, which set up the session every terminal inherits). A zsh
+    /// file is never where a bash's PATH came from. See: issue 24, item 11.
+    pub fn may_have_shaped_path(&self, file: &Path) -> bool {
+        let Some(own) = self.parent_shell else {
+            return true;
+        };
+        probe::MODES
+            .iter()
+            .filter(|m| m.shell == own || m.label == "sh -lc")
+            .any(|m| m.reads(&self.dirs).iter().any(|f| f == file))
+    }
+
     /// file:line of each startup line that adds `dir` to PATH.
     pub fn lines_adding(&self, dir: &str) -> Vec<String> {
         self.scan
@@ -266,6 +284,17 @@ impl Context {
             .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text))
             .collect()
     }
+}
+
+/// The shell this process's parent runs, from `/proc/PPID/cmdline`'s first word.
+fn parent_shell() -> Option<Shell> {
+    let cmdline = std::fs::read(format!(
+        "/proc/{}/cmdline",
+        std::os::unix::process::parent_id()
+    ))
+    .ok()?;
+    let argv0 = cmdline.split(|b| *b == 0).next()?;
+    Shell::from_program(std::str::from_utf8(argv0).ok()?)
 }
 
 /// The `go` in each absolute PATH entry other than the shims, once each.

@@ -73,6 +73,7 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
             });
         }
     }
+    out.extend(goroot_in_modes(ctx, &expected, &describe));
     if let (Some(file), Some(s)) = (&ctx.goenv_file, go_env_file::get(&ctx.goenv, "GOROOT"))
         && !same_dir(Path::new(&s.value), &expected)
     {
@@ -101,6 +102,114 @@ pub fn goroot(ctx: &Context) -> Vec<Finding> {
                     file: file.clone(),
                     key: "GOROOT".into(),
                 },
+            ),
+        });
+    }
+    out
+}
+
+/// The values of `name` the shell modes' startup files left (what the probes saw), but those
+/// `skip` accepts: each value with the modes that get it (as `` `bash -lc` ``) and the lines
+/// setting `name` in the files those modes read.
+fn by_mode<'a>(
+    ctx: &'a Context,
+    name: &str,
+    skip: impl Fn(&str) -> bool,
+) -> Vec<(String, Vec<String>, Vec<&'a super::scan::VarSet>)> {
+    let mut values: Vec<(String, Vec<&super::probe::Probe>)> = Vec::new();
+    for probe in &ctx.probes {
+        let super::probe::Outcome::Ran {
+            goroot,
+            gotoolchain,
+            ..
+        } = &probe.outcome
+        else {
+            continue;
+        };
+        let value = if name == "GOROOT" {
+            goroot
+        } else {
+            gotoolchain
+        };
+        let Some(value) = value.as_deref().filter(|v| !skip(v)) else {
+            continue;
+        };
+        match values.iter_mut().find(|(v, _)| v == value) {
+            Some((_, modes)) => modes.push(probe),
+            None => values.push((value.to_string(), vec![probe])),
+        }
+    }
+    values
+        .into_iter()
+        .map(|(value, probes)| {
+            let reads: Vec<PathBuf> = probes
+                .iter()
+                .flat_map(|p| p.mode.reads(&ctx.dirs))
+                .collect();
+            let lines = ctx
+                .scan
+                .vars
+                .iter()
+                .filter(|v| v.name == name && reads.contains(&v.file))
+                .collect();
+            let labels = probes
+                .iter()
+                .map(|p| format!("`{}`", p.mode.label))
+                .collect();
+            (value, labels, lines)
+        })
+        .collect()
+}
+
+/// A GOROOT that shell modes' startup files set (what the probes saw), other than this
+/// process's own (reported above) and gover's: one finding per value, naming the modes that
+/// get it and the lines that set it in the files those modes read, whichever shell doctor runs
+/// in (`bash -ic` does not read `~/.profile`, yet a login shell does). See: issue 24, item 11.
+fn goroot_in_modes(
+    ctx: &Context,
+    expected: &Path,
+    describe: &dyn Fn(&Path) -> String,
+) -> Vec<Finding> {
+    let own = crate::env::var(crate::env::GOROOT);
+    let mut out = Vec::new();
+    let values = by_mode(ctx, "GOROOT", |root| {
+        own.as_deref() == Some(root) || same_dir(Path::new(root), expected)
+    });
+    for (root, labels, lines) in values {
+        let mut evidence = vec![
+            format!(
+                "{} get{} GOROOT={}",
+                labels.join(", "),
+                if labels.len() == 1 { "s" } else { "" },
+                describe(Path::new(&root))
+            ),
+            format!(
+                "gover runs {} from {}",
+                ctx.active_label(),
+                expected.display()
+            ),
+        ];
+        for v in &lines {
+            evidence.push(format!(
+                "{} sets GOROOT={}",
+                Scan::file_line(&v.file, v.line),
+                v.value
+            ));
+        }
+        let command = Scan::comment_out_one(lines.iter().map(|v| (v.file.as_path(), v.line)));
+        out.push(Finding {
+            id: "goroot-mismatch",
+            severity: Severity::Warning,
+            title: format!(
+                "GOROOT in {} shell mode{} names a different Go release than gover runs",
+                labels.len(),
+                if labels.len() == 1 { "" } else { "s" }
+            ),
+            evidence,
+            fix: Fix::manual(
+                "stop exporting GOROOT there (the shim sets it for each `go` it runs; other tools \
+                 that read $GOROOT see the wrong one)",
+                command,
             ),
         });
     }
@@ -136,9 +245,43 @@ pub fn gotoolchain(ctx: &Context) -> Vec<Finding> {
             ),
         });
     }
-    if let Some(value) =
-        crate::env::var(crate::env::GOTOOLCHAIN).filter(|v| v != crate::env::GOTOOLCHAIN_LOCAL)
-    {
+    let own = crate::env::var(crate::env::GOTOOLCHAIN);
+    // What the shell modes' startup files export, whichever shell doctor runs in.
+    // See: issue 24, item 11.
+    for (value, labels, lines) in by_mode(ctx, "GOTOOLCHAIN", |v| {
+        v == crate::env::GOTOOLCHAIN_LOCAL || own.as_deref() == Some(v)
+    }) {
+        let mut evidence = vec![
+            format!(
+                "{} get{} GOTOOLCHAIN={value}",
+                labels.join(", "),
+                if labels.len() == 1 { "s" } else { "" }
+            ),
+            "the shims respect it, so `go` may switch away from the version gover chose".into(),
+        ];
+        evidence.extend(lines.iter().map(|v| {
+            format!(
+                "{} sets GOTOOLCHAIN={}",
+                Scan::file_line(&v.file, v.line),
+                v.value
+            )
+        }));
+        out.push(Finding {
+            id: "gotoolchain-env",
+            severity: Severity::Info,
+            title: format!(
+                "GOTOOLCHAIN={value} is exported in {} shell mode{}",
+                labels.len(),
+                if labels.len() == 1 { "" } else { "s" }
+            ),
+            evidence,
+            fix: Fix::manual(
+                "stop exporting it there unless you mean it",
+                Scan::comment_out_one(lines.iter().map(|v| (v.file.as_path(), v.line))),
+            ),
+        });
+    }
+    if let Some(value) = own.filter(|v| v != crate::env::GOTOOLCHAIN_LOCAL) {
         out.push(Finding {
             id: "gotoolchain-env",
             severity: Severity::Info,

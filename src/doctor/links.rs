@@ -1,6 +1,7 @@
 //! `stale-link`: gover's own shims and `current` pointing nowhere, and SDK links such as
-//! `/usr/local/go` (or any Go dir on PATH reached through a link) that point at a missing
-//! release or a different one than gover runs.
+//! `/usr/local/go` (or any Go dir on PATH reached through a link) that dangle. `sdk-link`: such
+//! a link to an SDK that exists but holds a different release than gover runs (not stale: it
+//! works, it is just another Go).
 
 use std::path::{Path, PathBuf};
 
@@ -117,8 +118,9 @@ fn sdk_links(ctx: &Context, out: &mut Vec<Finding>) {
                 version.unwrap_or_default(),
                 ctx.active_label()
             ));
+            // See: issue 24, item 10: a working link is not stale.
             out.push(Finding {
-                id: "stale-link",
+                id: "sdk-link",
                 severity: Severity::Warning,
                 title: format!(
                     "{} links to a different Go release than gover runs",

@@ -18,7 +18,7 @@ pub fn check(ctx: &Context) -> Vec<Finding> {
         let label = probe.mode.label;
         let (go, path) = match &probe.outcome {
             Outcome::Ran { go: Some(go), .. } if ctx.is_shim(Path::new(go)) => continue,
-            Outcome::Ran { go, path } => (go.clone(), path.clone()),
+            Outcome::Ran { go, path, .. } => (go.clone(), path.clone()),
             Outcome::TimedOut | Outcome::Failed(_) => {
                 let why = match &probe.outcome {
                     Outcome::Failed(e) => e.clone(),
@@ -179,13 +179,18 @@ fn overridden(ctx: &Context, probe: &Probe, found: &str, go: Option<&str>, path:
         evidence.push(format!("{}: {}", Scan::file_line(&e.file, e.line), e.text));
     }
     let command = winner.map(|w| Scan::comment_out(&w.file, w.line));
+    let also = winner
+        .zip(winner_dir.as_deref())
+        .and_then(|(w, d)| Scan::also_adds(w, d))
+        .map(|n| format!("; {n}"))
+        .unwrap_or_default();
     Finding {
         id: "startup-mode",
         severity: Severity::Warning,
         title: format!("`{label}`: a file read after gover's block puts another dir first"),
         evidence,
         fix: Fix::manual(
-            "comment out that line, or move gover's block below it",
+            format!("comment out that line, or move gover's block below it{also}"),
             command,
         ),
     }

@@ -22,18 +22,36 @@ pub fn duplicates(ctx: &Context) -> Vec<Finding> {
     }
     let dups: Vec<_> = counted.into_iter().filter(|(_, n)| *n > 1).collect();
     let mut out = Vec::new();
+    // Point at `startup-duplicate-append` only when it is reported for one of these dirs.
+    let repeated = super::startup_files::duplicate_appends(ctx);
+    let see = dups.iter().any(|(d, _)| {
+        repeated
+            .iter()
+            .any(|f| f.title.starts_with(&format!("`{d}` ")))
+    });
     let fix = || {
-        ctx.new_shell_fix(
-            "remove the repeated lines that add them (see startup-duplicate-append), ",
-        )
+        ctx.new_shell_fix(if see {
+            "remove the repeated lines that add them (see startup-duplicate-append), "
+        } else {
+            "remove the repeated lines that add them, "
+        })
     };
     if !dups.is_empty() {
         let mut evidence: Vec<String> = dups
             .iter()
             .map(|(d, n)| format!("`{d}` appears {n} times"))
             .collect();
+        // Only lines that add to PATH can repeat a dir in it; a line that sets PATH afresh
+        // (Debian's /etc/profile, /etc/zsh/zshenv) is not a source of the repeat, nor is a
+        // file the shell doctor runs in never reads.
+        // See: issue 24, item 11.
         for (d, _) in &dups {
-            evidence.extend(ctx.lines_adding(d));
+            evidence.extend(
+                ctx.scan
+                    .adding(d)
+                    .filter(|e| e.keeps_path && ctx.may_have_shaped_path(&e.file))
+                    .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text)),
+            );
         }
         out.push(Finding {
             id: "path-duplicates",

@@ -177,10 +177,14 @@ pub struct Probe {
 
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// The shell started and answered: `go` is what `command -v go` printed (None: not found).
+    /// The shell started and answered: `go` is what `command -v go` printed (None: not found),
+    /// `goroot` and `gotoolchain` what its startup files left in GOROOT and GOTOOLCHAIN
+    /// (None: unset or empty).
     Ran {
         go: Option<String>,
         path: String,
+        goroot: Option<String>,
+        gotoolchain: Option<String>,
     },
     TimedOut,
     Failed(String),
@@ -216,8 +220,20 @@ pub fn run_all(shims: &Path) -> Vec<Probe> {
 }
 
 fn run_one(program: &Path, mode: &Mode, path: &str) -> Outcome {
-    // printf, not echo: the same line works in every shell, fish included.
-    let script = format!("printf '\\n{MARK}%s\\n' \"$PATH\"; command -v go; printf '{END}\\n'");
+    // printf, not echo: the same line works in every shell, fish included. GOROOT as fish
+    // spells it, else in the form `set -u` in a startup file does not trip on.
+    let var = |name: &str| {
+        if mode.shell == Shell::Fish {
+            format!("\"${name}\"")
+        } else {
+            format!("\"${{{name}-}}\"")
+        }
+    };
+    let script = format!(
+        "printf '\\n{MARK}%s\\n%s\\n%s\\n' \"$PATH\" {} {}; command -v go; printf '{END}\\n'",
+        var("GOROOT"),
+        var("GOTOOLCHAIN")
+    );
     let mut cmd = Command::new(program);
     cmd.args(mode.flags).arg(&script).env("PATH", path);
     match output_with_timeout(cmd, TIMEOUT) {
@@ -233,11 +249,25 @@ fn parse(stdout: &str) -> Outcome {
     };
     let mut lines = after.lines();
     let path = lines.next().unwrap_or_default().to_string();
+    let mut value = || {
+        lines
+            .next()
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+    };
+    let goroot = value();
+    let gotoolchain = value();
     let go = lines
         .take_while(|l| *l != END)
         .find(|l| !l.trim().is_empty())
         .map(|l| l.trim().to_string());
-    Outcome::Ran { go, path }
+    Outcome::Ran {
+        go,
+        path,
+        goroot,
+        gotoolchain,
+    }
 }
 
 #[cfg(test)]
@@ -246,16 +276,23 @@ mod tests {
 
     #[test]
     fn the_answer_is_found_after_startup_noise() {
-        let out = format!("welcome!\n{MARK}/a:/b\n/a/go\n{END}\n");
+        let out = format!("welcome!\n{MARK}/a:/b\n/r\nauto\n/a/go\n{END}\n");
         match parse(&out) {
-            Outcome::Ran { go, path } => {
+            Outcome::Ran {
+                go,
+                path,
+                goroot,
+                gotoolchain,
+            } => {
                 assert_eq!(go.as_deref(), Some("/a/go"));
                 assert_eq!(path, "/a:/b");
+                assert_eq!(goroot.as_deref(), Some("/r"));
+                assert_eq!(gotoolchain.as_deref(), Some("auto"));
             }
             other => panic!("{other:?}"),
         }
-        match parse(&format!("{MARK}/a\n{END}\n")) {
-            Outcome::Ran { go, .. } => assert_eq!(go, None),
+        match parse(&format!("{MARK}/a\n\n\n{END}\n")) {
+            Outcome::Ran { go, goroot, .. } => assert_eq!((go, goroot), (None, None)),
             other => panic!("{other:?}"),
         }
     }

@@ -27,10 +27,20 @@ pub struct VarSet {
     pub value: String,
 }
 
+/// A line that runs `go` (`export GOPATH=$(go env GOPATH)`): before gover's block puts the
+/// shims on PATH there may be no `go` to run.
+#[derive(Debug, Clone)]
+pub struct RunsGo {
+    pub file: PathBuf,
+    pub line: usize,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Scan {
     pub edits: Vec<PathEdit>,
     pub vars: Vec<VarSet>,
+    pub runs_go: Vec<RunsGo>,
 }
 
 impl Scan {
@@ -100,6 +110,24 @@ impl Scan {
         ))
     }
 
+    /// When commenting out `edit` (for what it does to `dir`) would also drop other dirs it
+    /// adds: a note saying so, for the fix's description. See: issue 24, item 11.
+    pub fn also_adds(edit: &PathEdit, dir: &str) -> Option<String> {
+        let others: Vec<&str> = edit
+            .dirs
+            .iter()
+            .map(String::as_str)
+            .filter(|d| *d != dir)
+            .collect();
+        (!others.is_empty()).then(|| {
+            format!(
+                "{} also adds {}: commenting it out drops that too, so edit out only `{dir}` there if you need the rest",
+                Scan::file_line(&edit.file, edit.line),
+                others.join(", ")
+            )
+        })
+    }
+
     /// The lines that add `dir`.
     pub fn adding<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a PathEdit> + 'a {
         self.edits
@@ -145,6 +173,13 @@ pub fn scan(files: &[PathBuf], home: &Path) -> Scan {
                     dirs,
                 });
             }
+            if runs_go(line) {
+                out.runs_go.push(RunsGo {
+                    file: file.clone(),
+                    line: line_no,
+                    text: line.to_string(),
+                });
+            }
             for name in WATCHED_VARS {
                 if let Some(value) = var_value(line, name, fish) {
                     out.vars.push(VarSet {
@@ -158,6 +193,33 @@ pub fn scan(files: &[PathBuf], home: &Path) -> Scan {
         }
     }
     out
+}
+
+/// Whether `line` runs `go` unguarded: `go` in command position (at the start, or after
+/// `$(`, `(` (fish), a backquote, `;`, `&&`, `||` or `|`), on a line that does not first ask
+/// whether there is one (`command -v go`, `type go`, `which go`).
+fn runs_go(line: &str) -> bool {
+    if ["command -v go", "type go", "which go", "type -q go"]
+        .iter()
+        .any(|g| line.contains(g))
+    {
+        return false;
+    }
+    let bytes = line.as_bytes();
+    line.match_indices("go").any(|(at, _)| {
+        let after = bytes.get(at + 2).copied();
+        if !matches!(after, None | Some(b' ' | b'\t' | b')' | b';' | b'`')) {
+            return false;
+        }
+        let before = line[..at].trim_end();
+        before.is_empty()
+            || before.ends_with(['(', '`', ';', '&', '|'])
+            || ["then", "do", "else", "eval"].iter().any(|k| {
+                before
+                    .strip_suffix(k)
+                    .is_some_and(|rest| !rest.ends_with(|c: char| is_ident(c) || c == '-'))
+            })
+    })
 }
 
 fn is_ident(c: char) -> bool {
@@ -340,6 +402,31 @@ mod tests {
             edits("path=(/opt/go/bin $path)"),
             [(true, vec!["/opt/go/bin".to_string()])]
         );
+    }
+
+    #[test]
+    fn lines_that_run_go_are_told_apart_from_lines_that_name_it() {
+        for yes in [
+            "export GOPATH=$(go env GOPATH)",
+            "export GOPATH=\"$(go env GOPATH)\"",
+            "PATH=$PATH:`go env GOPATH`/bin",
+            "set -gx GOPATH (go env GOPATH)",
+            "go version",
+            "true && go env -w GOFLAGS=-mod=mod",
+        ] {
+            assert!(runs_go(yes), "{yes}");
+        }
+        for no in [
+            "export PATH=$PATH:/usr/local/go/bin",
+            "export GOPATH=$HOME/go",
+            "alias gob='go build'",
+            "command -v go >/dev/null && export GOPATH=$(go env GOPATH)",
+            "echo let us go",
+            "cd ~/go",
+            "mygo version",
+        ] {
+            assert!(!runs_go(no), "{no}");
+        }
     }
 
     #[test]

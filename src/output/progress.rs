@@ -115,8 +115,23 @@ impl InstallProgress {
     /// The download continues a partial file of `from` bytes: the bar starts there, and the
     /// rate and ETA count only the bytes this run fetches.
     pub fn resumed(&self, from: u64) {
+        // `set_position` draws at once, with a rate that counts the jump to `from` as bytes
+        // fetched this instant (19 MB/s from a 1 KB/s server); the estimate is reset only after.
+        // So that frame is drawn without the rate and ETA, and the style comes back after the
+        // reset. See: issue 24, item 9.
+        let style = self.bytes.style();
+        self.bytes.set_style(
+            ProgressStyle::with_template(if self.bytes.length().is_some() {
+                "{prefix:>10} [{wide_bar}] {bytes}/{total_bytes} {msg}"
+            } else {
+                "{prefix:>10} {spinner} {bytes} {msg}"
+            })
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
         self.bytes.set_position(from);
         self.bytes.reset_eta();
+        self.bytes.set_style(style);
         self.bytes.set_message("(resumed)");
     }
 

@@ -1,6 +1,6 @@
 //! fish: every fish sources `~/.config/fish/conf.d/*.fish`, so gover gets a file of its own.
 
-use super::{Front, Integration, StartupFile, UserDirs};
+use super::{Front, GoBin, Integration, StartupFile, UserDirs};
 
 pub struct Fish;
 
@@ -30,17 +30,32 @@ impl Integration for Fish {
         };
         let system: Vec<String> = system.iter().map(|d| quote(d)).collect();
         let system = system.join(" ");
-        format!(
-            r#"begin
-    set -l shims {shims}{self_set}
-    set -l bin $HOME/go/bin
+        let (bin_set, bin_word) = match &front.go_bin {
+            GoBin::Theirs => (String::new(), ""),
+            other => {
+                let fallback = match other {
+                    GoBin::Fixed(dir) => quote(&dir.display().to_string()),
+                    _ => "$HOME/go/bin".to_string(),
+                };
+                (
+                    format!(
+                        r#"
+    set -l bin {fallback}
     if test -n "$GOBIN"
         set bin $GOBIN
     else if test -n "$GOPATH[1]"
         set bin $GOPATH[1]/bin
-    end
+    end"#
+                    ),
+                    " $bin",
+                )
+            }
+        };
+        format!(
+            r#"begin
+    set -l shims {shims}{self_set}{bin_set}
     set -l rest
-    for d in $PATH {system} $bin
+    for d in $PATH {system}{bin_word}
         if test -n "$d" -a "$d" != .; and not contains -- $d $shims{self_var} $rest
             set -a rest $d
         end

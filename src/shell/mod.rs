@@ -190,6 +190,22 @@ pub trait Integration: Sync {
 pub struct Front {
     pub shims: PathBuf,
     pub gover_dir: Option<PathBuf>,
+    /// Whether (and from where) the block appends the Go user bin dir PATH lacks.
+    pub go_bin: GoBin,
+}
+
+/// The Go user bin dir the block appends when PATH lacks it (see [`setup::go_bin`]): `$GOBIN`
+/// when set at shell start, else the first `$GOPATH` entry's `bin`, else what `go env GOPATH`
+/// answered when setup ran (the go env file's, else Go's default `$HOME/go`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoBin {
+    /// Go's default, `$HOME/go/bin`, as the shell expands `$HOME`.
+    Default,
+    /// A dir the go env file names (`GOBIN`, or `GOPATH`'s first entry + `/bin`).
+    Fixed(PathBuf),
+    /// The user's own startup lines add it (in the order they chose): the block adds none,
+    /// so it never goes in ahead of their other dirs or twice.
+    Theirs,
 }
 
 impl Front {

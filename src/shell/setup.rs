@@ -60,12 +60,91 @@ pub fn gover_dir(dirs: &UserDirs) -> Option<PathBuf> {
     Some(dir)
 }
 
-/// What the block puts first on PATH: the shims, then [`gover_dir`].
+/// What the block puts first on PATH: the shims, then [`gover_dir`]; and [`go_bin`].
 pub fn front(home: &Home, dirs: &UserDirs) -> shell::Front {
     shell::Front {
         shims: home.shims_dir(),
         gover_dir: gover_dir(dirs),
+        go_bin: go_bin(dirs),
     }
+}
+
+/// Which Go user bin dir the block appends, as `go env GOPATH` decides it: `GOBIN`, else
+/// `GOPATH`'s first entry + `/bin`, from the environment (at shell start) or else the go env
+/// file (`go env -w`, read now), else Go's default `$HOME/go/bin`. None at all when the user's
+/// own startup lines already add it: the block would otherwise put it in ahead of the dirs
+/// those lines add before it (a `.zshenv` block runs before `.zshrc`), or twice.
+/// See: issue 24, item 11.
+pub fn go_bin(dirs: &UserDirs) -> shell::GoBin {
+    let settings = crate::go_env_file::file(&dirs.config)
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .map(|t| crate::go_env_file::parse(&t))
+        .unwrap_or_default();
+    let setting = |key: &str| {
+        crate::go_env_file::get(&settings, key)
+            .map(|s| s.value.clone())
+            .filter(|v| Path::new(v).is_absolute())
+    };
+    let bin = setting("GOBIN").map(PathBuf::from).or_else(|| {
+        setting("GOPATH")
+            .map(|p| PathBuf::from(p.split(':').next().unwrap_or_default()).join("bin"))
+    });
+    let default = dirs.home.join("go").join("bin");
+    let shown = bin.clone().unwrap_or_else(|| default.clone());
+    if users_lines_add(dirs, &shown) {
+        return shell::GoBin::Theirs;
+    }
+    match bin {
+        Some(b) if b != default => shell::GoBin::Fixed(b),
+        _ => shell::GoBin::Default,
+    }
+}
+
+/// Whether a line of the user's own startup files (outside gover's block) adds `bin` to PATH:
+/// it sets PATH (or zsh's `path`, or calls `fish_add_path`) and names `bin` (as written, or
+/// under `$HOME`/`~`), `$GOPATH`, `$GOBIN` or `go env GOPATH`.
+fn users_lines_add(dirs: &UserDirs, bin: &Path) -> bool {
+    let mut files = all_paths(dirs);
+    let zdot = std::env::var_os("ZDOTDIR")
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute())
+        .unwrap_or_else(|| dirs.home.clone());
+    files.extend([".zprofile", ".zlogin"].map(|n| zdot.join(n)));
+    files.push(dirs.config.join("fish").join("config.fish"));
+    let conf_d = dirs.config.join("fish").join("conf.d");
+    if let Ok(entries) = std::fs::read_dir(&conf_d) {
+        files.extend(entries.flatten().map(|e| e.path()));
+    }
+    let bin = bin.display().to_string();
+    let mut names = vec![bin.clone()];
+    if let Some(rest) = bin.strip_prefix(&dirs.home.display().to_string()) {
+        names.extend(["$HOME", "${HOME}", "~"].map(|h| format!("{h}{rest}")));
+    }
+    names.extend(["GOPATH", "GOBIN", "go env"].map(String::from));
+    let sets_path = |line: &str| {
+        line.contains("fish_add_path")
+            || line.contains("path=(")
+            || line.contains("path+=(")
+            || line.match_indices("PATH").any(|(at, _)| {
+                !line[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+    };
+    files.iter().filter(|f| f.is_file()).any(|f| {
+        let Ok(text) = std::fs::read_to_string(f) else {
+            return false;
+        };
+        let own = match block::find(&text) {
+            Some(b) => format!("{}{}", &text[..b.start], &text[b.end..]),
+            None => text,
+        };
+        own.lines()
+            .map(str::trim)
+            .filter(|l| !l.starts_with('#'))
+            .any(|l| sets_path(l) && names.iter().any(|n| l.contains(n.as_str())))
+    })
 }
 
 /// The files to write for `shells` (and systemd), each once.

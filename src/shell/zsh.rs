@@ -5,7 +5,7 @@
 //! `~/.zprofile` but never `~/.zshrc`, so without it path_helper's order (`/usr/local/go/bin`
 //! from `/etc/paths.d/go` before the shims) would be the last word.
 
-use super::{Front, Integration, Platform, StartupFile, UserDirs, posix};
+use super::{Front, GoBin, Integration, Platform, StartupFile, UserDirs, posix};
 
 pub struct Zsh;
 
@@ -28,13 +28,26 @@ impl Integration for Zsh {
         };
         let system: Vec<String> = system.iter().map(|d| posix::quote(d)).collect();
         let system = system.join(" ");
+        let (bin_set, bin_word) = match &front.go_bin {
+            GoBin::Default => (
+                "  if [[ -n ${GOBIN-} ]]; then bin=$GOBIN; else bin=${${GOPATH:-$HOME/go}%%:*}/bin; fi\n".to_string(),
+                " \"$bin\"",
+            ),
+            GoBin::Fixed(dir) => (
+                format!(
+                    "  if [[ -n ${{GOBIN-}} ]]; then bin=$GOBIN; elif [[ -n ${{GOPATH-}} ]]; then bin=${{GOPATH%%:*}}/bin; else bin={}; fi\n",
+                    posix::quote(&dir.display().to_string())
+                ),
+                " \"$bin\"",
+            ),
+            GoBin::Theirs => (String::new(), ""),
+        };
         format!(
             r#"() {{
   emulate -L zsh
   local shims={shims}{self_set} bin d
   local -a rest
-  if [[ -n ${{GOBIN-}} ]]; then bin=$GOBIN; else bin=${{${{GOPATH:-$HOME/go}}%%:*}}/bin; fi
-  for d in "${{path[@]}}" {system} "$bin"; do
+{bin_set}  for d in "${{path[@]}}" {system}{bin_word}; do
     [[ -z $d || $d == . || $d == "$shims"{self_skip} ]] && continue
     (( ${{rest[(Ie)$d]}} )) || rest+=("$d")
   done
