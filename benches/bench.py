@@ -24,6 +24,13 @@ Rows:
            SDKs on PATH vs the floor: starting the shells doctor probes and those `go version`s
            all at once (`... & ... & wait`)
   memory   peak RSS of `gover install` (from the install row)
+  zip      `gover install --source proxy` vs `gover install` of the same release from its
+           tarball, both into a GOVER_HOME on tmpfs (--tmpfs)
+  tarball  `gover install` on tmpfs vs `curl -s URL | tar -xz` on tmpfs and vs `gzip -dc` of the
+           archive alone (the inflate floor); and on disk vs `curl -s URL | tar -xz && sync`
+  small    `gover current`, `which go`, `env` and `list` against the cheapest program printing
+           the same from the same files: `readlink $GOVER_HOME/current`, `readlink -f` of
+           `current/bin/go`, `printenv PATH`, `ls $GOVER_HOME/versions`; timed run by run
 """
 
 import argparse
@@ -401,7 +408,10 @@ def main():
     parser.add_argument("--rounds", type=int, default=6, help="interleaved rounds per row")
     parser.add_argument("--runs", type=int, default=40, help="timed runs per command per round (hyperfine, or benches/alternate.c for the shim rows)")
     parser.add_argument("--work", type=Path, default=ROOT / "target" / "bench")
-    parser.add_argument("--rows", default="shim,install,proxy,store,use,shell,doctor,list")
+    parser.add_argument("--rows", default="shim,install,proxy,store,use,shell,doctor,list,zip,tarball,small",
+                        help="comma-separated rows to run (see the list above)")
+    parser.add_argument("--tmpfs", type=Path, default=Path("/dev/shm"),
+                        help="a tmpfs dir for the zip and tarball rows (default /dev/shm)")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
@@ -553,8 +563,9 @@ def main():
         shutil.rmtree(inst_home, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
 
-    if "proxy" in rows:
-        log("proxy rows ...")
+    def proxy_env():
+        """The loopback GOPROXY and checksum database serving the release as a module zip (made
+        once): gover's environment for it, the zip's URL and its path."""
         proxy_dir = args.work / "goproxy"
         mv, zip_path, zip_h1, mod_h1 = module_zip(args.go_dir, version, proxy_dir)
         db_name = "sum.bench.test"
@@ -564,12 +575,16 @@ def main():
              MODULE, mv, zip_h1, mod_h1],
             check=True, capture_output=True, text=True).stdout.strip()
         proxy_base = serve(proxy_dir)
-        zip_url = f"{proxy_base}/{MODULE}/@v/{mv}.zip"
-        inst_home = scratch / "pinst"
-        out = scratch / "pout"
         modcache = scratch / "empty-modcache"
         penv = dict(env, GOVER_SOURCE="proxy", GOPROXY=proxy_base, GOSUMDB=vkey,
                     GOMODCACHE=str(modcache), GOENV="off")
+        return penv, f"{proxy_base}/{MODULE}/@v/{mv}.zip", zip_path
+
+    if "proxy" in rows:
+        log("proxy rows ...")
+        penv, zip_url, zip_path = proxy_env()
+        inst_home = scratch / "pinst"
+        out = scratch / "pout"
 
         def proxy_install():
             shutil.rmtree(inst_home, ignore_errors=True)
@@ -588,6 +603,74 @@ def main():
             a, b, r, "<= the tarball row's ratio")
         shutil.rmtree(inst_home, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
+
+    # Issue 25: the rows on tmpfs (no disk in the way: what is left is CPU work and how it is
+    # spread over the cores), each against its floor in the same run.
+    tmpfs = Path(tempfile.mkdtemp(prefix="gover-bench-", dir=args.tmpfs)) if rows & {"zip", "tarball"} else None
+
+    def install_into(home: Path, e):
+        def go():
+            shutil.rmtree(home, ignore_errors=True)
+            return timed([str(gover), "install", version], dict(e, GOVER_HOME=str(home)))
+        return go
+
+    if "zip" in rows:
+        log("zip rows ...")
+        penv, _, zip_path = proxy_env()
+        size = zip_path.stat().st_size // 1_000_000
+        a, b, r = interleaved(args.rounds, install_into(tmpfs / "zip", penv), install_into(tmpfs / "tgz", env))
+        row(f"`gover install --source proxy` ({size} MB zip), tmpfs", "`gover install` of the same release (tarball), tmpfs",
+            a, b, r, "<= 0.5x")
+        shutil.rmtree(tmpfs / "zip", ignore_errors=True)
+        shutil.rmtree(tmpfs / "tgz", ignore_errors=True)
+
+    if "tarball" in rows:
+        log("tarball rows ...")
+
+        def curl_tar_into(out: Path, then: str = ""):
+            def go():
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir()
+                os.sync()
+                return timed(["sh", "-c", f"curl -s {url} | tar -xz -C {out}{then}"], env)
+            return go
+
+        def gzip_only():
+            return timed(["sh", "-c", f"gzip -dc < {archive} > /dev/null"], env)
+
+        a, b, r = interleaved(args.rounds, install_into(tmpfs / "tgz", env), curl_tar_into(tmpfs / "out"))
+        row("`gover install` (70 MB, verified), tmpfs", "`curl -s URL \\| tar -xz`, tmpfs", a, b, r, "<= 0.5x")
+        a, b, r = interleaved(args.rounds, install_into(tmpfs / "tgz", env), gzip_only)
+        row("`gover install` (70 MB, verified), tmpfs", "`gzip -dc` of the archive alone", a, b, r, "—")
+        disk_home, disk_out = scratch / "disk-inst", scratch / "disk-out"
+
+        def disk_install():
+            shutil.rmtree(disk_home, ignore_errors=True)
+            os.sync()
+            return install_into(disk_home, env)()
+
+        a, b, r = interleaved(args.rounds, disk_install, curl_tar_into(disk_out, " && sync"))
+        row("`gover install` (70 MB, verified, synced), disk", "`curl -s URL \\| tar -xz && sync`, disk",
+            a, b, r, "<= 1x")
+        for d in (tmpfs / "tgz", tmpfs / "out", disk_home, disk_out):
+            shutil.rmtree(d, ignore_errors=True)
+
+    if "small" in rows:
+        log("small command rows ...")
+        # Each command against the cheapest program that prints the same thing from the same
+        # files: its floor (run by run, as the shim rows).
+        gh = Path(env["GOVER_HOME"])
+        pairs = [
+            ("`gover current`", f"{gover} current", "`readlink $GOVER_HOME/current`",
+             f"readlink {gh / 'current'}", "<= 1.3x"),
+            ("`gover which go`", f"{gover} which go", "`readlink -f $GOVER_HOME/current/bin/go`",
+             f"readlink -f {gh / 'current' / 'bin' / 'go'}", "<= 1.3x"),
+            ("`gover env`", f"{gover} env", "`printenv PATH`", "printenv PATH", "<= 1.3x"),
+            ("`gover list`", f"{gover} list", "`ls $GOVER_HOME/versions`", f"ls {gh / 'versions'}", "<= 1.3x"),
+        ]
+        for name, cmd, base_name, base, target in pairs:
+            a, b = alternate_group(driver, args.rounds, args.runs, [cmd, base], env, scratch)
+            row(name, base_name, a, b, [x / y for x, y in zip(a, b)], target)
 
     if "store" in rows:
         log("store rows ...")
@@ -674,12 +757,14 @@ def main():
         doctor_row(gover, env, scratch, args, row, driver)
 
     shutil.rmtree(scratch, ignore_errors=True)
+    if tmpfs:
+        shutil.rmtree(tmpfs, ignore_errors=True)
 
     cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"],
                          capture_output=True, text=True).stdout.strip()
     print(f"gover benchmark, {time.strftime('%Y-%m-%d')}, Go {version} ({archive.stat().st_size // 1_000_000} MB), "
           f"{os.cpu_count()} cores ({cpu}), {args.rounds} interleaved rounds"
-          + (f" x {args.runs} runs per command" if rows & {'shim', 'use', 'shell'} else ""))
+          + (f" x {args.runs} runs per command" if rows & {'shim', 'use', 'shell', 'small'} else ""))
     print()
     print("| what | baseline | gover min / median / max | baseline min / median / max | median ratio | target |")
     print("|---|---|---|---|---|---|")

@@ -1505,3 +1505,78 @@ fn completions_are_valid_scripts_for_each_shell() {
             .assert_success();
     }
 }
+
+/// `gover` and a raw `Command` over the sandbox's home, for what `Run` cannot express (a
+/// closed stdout, a pipe nobody reads).
+fn raw_gover(ctx: &TestContext, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(common::gover_exe());
+    command
+        .args(args)
+        .env_clear()
+        .env("HOME", &ctx.home)
+        .env("GOVER_HOME", &ctx.gover_home)
+        .env("PATH", "/usr/bin:/bin")
+        .stderr(std::process::Stdio::piped());
+    command
+}
+
+/// gover starts without std's own start-up (src/main.rs): a write to a pipe whose reader is
+/// gone must still be an error it exits 0 on (SIGPIPE ignored), not a death by SIGPIPE.
+#[test]
+fn a_result_written_to_a_closed_pipe_exits_0_quietly() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    let ctx = installed(&["1.22.5", "1.21.13"]);
+    for args in [&["list"][..], &["current"], &["which", "go"], &["env"]] {
+        let mut fds = [0; 2];
+        // SAFETY: a valid two-int array for pipe(2).
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: both descriptors were just made by pipe(2) and are owned here only.
+        let (reader, writer) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        drop(reader);
+        let out = raw_gover(&ctx, args)
+            .stdout(std::process::Stdio::from(writer))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.signal(), None, "{args:?}: killed by a signal");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+/// With stdout closed, fd 1 is opened on /dev/null before anything else (as std's start-up
+/// did): results vanish, nothing fails, and no file gover opens can take fd 1.
+#[test]
+fn a_closed_stdout_is_dev_null() {
+    use std::os::unix::process::CommandExt;
+    let ctx = installed(&["1.22.5"]);
+    for args in [&["current"][..], &["list"], &["local", "1.22.5"]] {
+        let mut command = raw_gover(&ctx, args);
+        command.current_dir(&ctx.project);
+        // SAFETY: close(2) only, between fork and exec.
+        unsafe {
+            command.pre_exec(|| {
+                libc::close(1);
+                Ok(())
+            });
+        }
+        let out = command.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // What `local` wrote is only the version: nothing meant for stdout went into it.
+    assert_eq!(
+        std::fs::read_to_string(ctx.project.join(".go-version")).unwrap(),
+        "1.22.5\n"
+    );
+}

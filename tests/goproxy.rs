@@ -215,6 +215,45 @@ fn a_zip_one_byte_off_is_refused_with_the_expected_and_actual_h1() {
     ctx.assert_nothing_installed();
 }
 
+/// Zip entries are inflated on several threads at once: a damaged one is named whichever thread
+/// meets it, the others stop, and nothing of the release is left (no version, no staging dir,
+/// nothing in the store or the download cache).
+#[test]
+fn a_zip_with_one_damaged_entry_among_many_names_it_and_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: Vec<(String, Vec<u8>)> = (0..400)
+        .map(|i| {
+            let data = format!("package p{i}\n// {}\n", "pad ".repeat(50 + i));
+            (format!("src/p{}/f{i}.go", i % 20), data.into_bytes())
+        })
+        .collect();
+    let extra: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let good = fake_toolchain_zip("1.22.5", tmp.path(), &extra);
+    let victim = format!("{}src/p13/f313.go", common::goproxy::zip_prefix("1.22.5"));
+    let mut bytes = std::fs::read(&good.zip).unwrap();
+    let (start, len) = {
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&good.zip).unwrap()).unwrap();
+        let entry = archive.by_name(&victim).unwrap();
+        (
+            entry.data_start().unwrap() as usize,
+            entry.compressed_size() as usize,
+        )
+    };
+    for b in &mut bytes[start + len / 3..start + len / 2] {
+        *b ^= 0x5a;
+    }
+    let proxy = Goproxy::start(vec![good]);
+    proxy.mirror.serve_bytes(&proxy.zip_path("1.22.5"), bytes);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["install", "1.22.5"])
+        .assert_fails(6, &victim)
+        .assert_stderr_contains("is not valid");
+    ctx.assert_nothing_installed();
+}
+
 #[test]
 fn a_wrong_sumdb_key_is_refused() {
     let tmp = tempfile::tempdir().unwrap();

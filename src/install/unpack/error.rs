@@ -15,6 +15,13 @@ pub enum UnpackError {
     CorruptZip(#[source] ::zip::result::ZipError),
     #[error("reading the zip failed")]
     Read(#[source] io::Error),
+    /// One entry of a zip did not inflate (bad data, a wrong CRC, a header that lies).
+    #[error("the zip entry `{entry}` is not valid")]
+    CorruptEntry {
+        entry: String,
+        #[source]
+        source: ::zip::result::ZipError,
+    },
     #[error("the archive entry `{entry}` is unsafe: {reason}")]
     Unsafe { entry: String, reason: &'static str },
     #[error("the archive is not a Go release: {0}")]

@@ -8,6 +8,7 @@ pub mod bounds;
 pub mod error;
 pub mod files;
 pub mod options;
+pub mod pipe;
 pub mod tar;
 pub mod zip;
 

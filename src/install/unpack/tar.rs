@@ -26,58 +26,60 @@ use super::bounds::{Budget, Capped};
 use super::error::UnpackError;
 use super::files::{self, SMALL_FILE};
 use super::options::Options;
+use super::pipe::{self, ReadAhead, Spare, SpareTaker};
 use crate::store::{NewFile, Store};
 
 /// The one top-level dir of every official archive.
 const TOP_DIR: &str = "go";
 
-/// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool; larger ones
-/// (the few tool binaries) are streamed to disk by the reading thread. With the channel bound
-/// below, at most `CHANNEL_DEPTH * SMALL_FILE` bytes wait in memory.
+/// Files up to [`SMALL_FILE`] are read into memory and handed to the writer pool whole; larger
+/// ones (the few tool binaries) go to a writer in [`files::WRITE_CHUNK`] pieces. With the
+/// bounds below, at most `CHANNEL_DEPTH * SMALL_FILE + LARGE_PIECES * WRITE_CHUNK` bytes (12
+/// MiB) wait in memory.
 const CHANNEL_DEPTH: usize = 64;
+/// Pieces of large files in memory at once.
+const LARGE_PIECES: usize = 4;
 
 /// Unpack the gzip'd tar in `reader` into `dest` (which must exist and be empty); the files
 /// written afresh, to adopt into the store once the archive is verified.
 /// `on_file` is called as each entry is handed out for writing (for progress).
 ///
-/// Creating an inode is the dominant cost on slow disks (~0.5 ms each, ~13,000 files in a
-/// release), and it is mostly kernel time that parallelizes, so small files are written by a
-/// pool of threads while this thread decompresses, validates and creates directories.
+/// Three stages overlap, each on its own thread: `reader` is read ahead (the download, its
+/// sha256 and its copy into the cache), this thread inflates, validates and creates
+/// directories, and a pool of writers creates the files, hashing each for the store (creating
+/// an inode is the dominant cost on slow disks, ~0.5 ms each, ~13,000 files in a release, and
+/// it is mostly kernel time that parallelizes).
 /// Directories and symlinks are made here, in archive order, before any file below them is
 /// handed out, so the "no writes through a link" check still sees every link. Hard links wait
 /// until every file is written and every symlink is checked.
 pub fn unpack(
-    reader: impl Read,
+    reader: impl Read + Send,
     dest: &Path,
     options: &Options,
     on_file: impl FnMut(),
 ) -> Result<Vec<NewFile>, UnpackError> {
-    let capped = Capped::new(GzDecoder::new(reader), options.limits.unpacked_bytes);
-    let tripwire = capped.tripwire();
-    let pool = WriterPool::start(options.threads.max(1), options.store.clone());
-    let mut links = Links::default();
-    let mut new_files = Vec::new();
-    let read = read_entries(
-        capped,
-        dest,
-        options,
-        &pool,
-        &mut links,
-        &mut new_files,
-        on_file,
-    );
-    let written = pool.finish();
-    // A read error after the byte cap was hit is the cap's doing.
-    if let Err(UnpackError::CorruptTar(_)) = &read {
-        tripwire.check()?;
-    }
-    read?;
-    new_files.extend(written?);
-    links.finish(dest)?;
-    if !dest.join("bin/go").is_file() {
-        return Err(UnpackError::NoGoBinary("go/bin/go".into()));
-    }
-    Ok(new_files)
+    thread::scope(|scope| {
+        // The download (socket, sha256, the copy into the cache) runs on its own thread, so
+        // this one only inflates and parses.
+        let input = ReadAhead::start(scope, reader);
+        let capped = Capped::new(GzDecoder::new(input), options.limits.unpacked_bytes);
+        let tripwire = capped.tripwire();
+        let pool = WriterPool::start(options.threads.max(1), options.store.clone());
+        let mut links = Links::default();
+        let read = read_entries(capped, dest, options, &pool, &mut links, on_file);
+        let written = pool.finish();
+        // A read error after the byte cap was hit is the cap's doing.
+        if let Err(UnpackError::CorruptTar(_)) = &read {
+            tripwire.check()?;
+        }
+        read?;
+        let new_files = written?;
+        links.finish(dest)?;
+        if !dest.join("bin/go").is_file() {
+            return Err(UnpackError::NoGoBinary("go/bin/go".into()));
+        }
+        Ok(new_files)
+    })
 }
 
 /// Extension headers waiting for the entry they describe.
@@ -93,10 +95,9 @@ fn read_entries(
     options: &Options,
     pool: &WriterPool,
     links: &mut Links,
-    new_files: &mut Vec<NewFile>,
     mut on_file: impl FnMut(),
 ) -> Result<(), UnpackError> {
-    let (limits, store) = (options.limits, &*options.store);
+    let limits = options.limits;
     let mut archive = ::tar::Archive::new(reader);
     let mut budget = Budget::new(limits);
     let mut made_dirs: HashSet<PathBuf> = HashSet::new();
@@ -104,7 +105,6 @@ fn read_entries(
     // Every non-dir path written so far: a second entry for one is refused rather than raced.
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut pending = Pending::default();
-    let mut buffer = Vec::new();
     let entries = archive
         .entries()
         .map_err(UnpackError::CorruptTar)?
@@ -138,11 +138,11 @@ fn read_entries(
         };
         let target = dest.join(&rel);
         if kind.is_dir() {
-            make_dirs(&target, &mut made_dirs)?;
+            make_dirs(&target, &mut made_dirs, &taken)?;
             continue;
         }
         if let Some(parent) = target.parent() {
-            make_dirs(parent, &mut made_dirs)?;
+            make_dirs(parent, &mut made_dirs, &taken)?;
         }
         if made_dirs.contains(&target) || !taken.insert(target.clone()) {
             return Err(unsafe_entry(&raw_path, "duplicate entry"));
@@ -157,7 +157,7 @@ fn read_entries(
                         .map_err(UnpackError::CorruptTar)?;
                     pool.write(target, mode, data);
                 } else {
-                    write_large(&mut entry, &target, mode, store, &mut buffer, new_files)?;
+                    pool.write_large(&mut entry, target, mode)?;
                 }
             }
             EntryType::Symlink => {
@@ -357,19 +357,38 @@ impl Links {
     }
 }
 
-struct Job {
-    path: PathBuf,
-    mode: u32,
-    data: Vec<u8>,
+enum Job {
+    /// A small file, whole.
+    Whole {
+        path: PathBuf,
+        mode: u32,
+        data: Vec<u8>,
+    },
+    /// A large file, in pieces as they are inflated; [`Piece::End`] closes it. A channel that
+    /// closes without it means the archive broke off (the reader reports that).
+    Streamed {
+        path: PathBuf,
+        mode: u32,
+        pieces: mpsc::Receiver<Piece>,
+    },
 }
 
-/// A fixed pool of threads creating small files. The first failure is kept; after it, the
-/// remaining jobs are drained without writing so the reader never blocks on a full channel.
+enum Piece {
+    Data(Vec<u8>),
+    End,
+}
+
+/// A fixed pool of threads creating files: small ones whole, large ones piece by piece (hashed
+/// and written there, not on the inflating thread). The first failure is kept; after it, the
+/// remaining jobs are drained without writing so the reader never blocks on a full channel or
+/// on a buffer that never comes back.
 struct WriterPool {
     sender: Option<mpsc::SyncSender<Job>>,
     threads: Vec<thread::JoinHandle<Vec<NewFile>>>,
     error: Arc<Mutex<Option<UnpackError>>>,
     failed: Arc<AtomicBool>,
+    spare: Spare,
+    taker: SpareTaker,
 }
 
 impl WriterPool {
@@ -378,27 +397,37 @@ impl WriterPool {
         let receiver = Arc::new(Mutex::new(receiver));
         let error = Arc::new(Mutex::new(None));
         let failed = Arc::new(AtomicBool::new(false));
+        let (spare, taker) = pipe::spare(LARGE_PIECES);
         let threads = (0..n)
             .map(|_| {
                 let receiver = Arc::clone(&receiver);
                 let error = Arc::clone(&error);
                 let failed = Arc::clone(&failed);
                 let store = store.clone();
+                let spare = spare.clone();
                 thread::spawn(move || {
                     let mut new_files = Vec::new();
                     loop {
                         let job = receiver.lock().expect("writer lock").recv();
                         let Ok(job) = job else { return new_files };
-                        if failed.load(Ordering::Relaxed) {
-                            continue;
-                        }
-                        let written =
-                            files::whole(&store, &job.data, job.mode, &job.path, &mut new_files)
-                                .map(drop)
-                                .map_err(|source| UnpackError::Write {
-                                    path: job.path.clone(),
-                                    source,
-                                });
+                        let written = match job {
+                            Job::Whole { .. } if failed.load(Ordering::Relaxed) => Ok(()),
+                            Job::Whole { path, mode, data } => {
+                                files::whole(&store, &data, mode, &path, &mut new_files)
+                                    .map(drop)
+                                    .map_err(|source| UnpackError::Write { path, source })
+                            }
+                            Job::Streamed { path, mode, pieces } => write_streamed(
+                                &store,
+                                &path,
+                                mode,
+                                &pieces,
+                                &spare,
+                                &failed,
+                                &mut new_files,
+                            )
+                            .map_err(|source| UnpackError::Write { path, source }),
+                        };
                         if let Err(e) = written {
                             failed.store(true, Ordering::Relaxed);
                             error.lock().expect("error lock").get_or_insert(e);
@@ -412,13 +441,51 @@ impl WriterPool {
             threads,
             error,
             failed,
+            spare,
+            taker,
+        }
+    }
+
+    fn send(&self, job: Job) {
+        if let Some(sender) = &self.sender {
+            // A send only fails once every worker is gone, which `finish` reports.
+            let _ = sender.send(job);
         }
     }
 
     fn write(&self, path: PathBuf, mode: u32, data: Vec<u8>) {
-        if let Some(sender) = &self.sender {
-            // A send only fails once every worker is gone, which `finish` reports.
-            let _ = sender.send(Job { path, mode, data });
+        self.send(Job::Whole { path, mode, data });
+    }
+
+    /// Hand `entry` to a writer in [`files::WRITE_CHUNK`] pieces as it is inflated; at most
+    /// [`LARGE_PIECES`] of them are in memory at once.
+    fn write_large(
+        &self,
+        entry: &mut impl Read,
+        path: PathBuf,
+        mode: u32,
+    ) -> Result<(), UnpackError> {
+        let (send, pieces) = mpsc::channel();
+        self.send(Job::Streamed { path, mode, pieces });
+        loop {
+            let mut piece = self.taker.take();
+            piece.resize(files::WRITE_CHUNK, 0);
+            let filled = match files::fill(entry, &mut piece) {
+                Ok(n) => n,
+                Err(e) => {
+                    self.spare.give(piece);
+                    return Err(UnpackError::CorruptTar(e));
+                }
+            };
+            piece.truncate(filled);
+            let last = filled < files::WRITE_CHUNK;
+            if filled > 0 && send.send(Piece::Data(piece)).is_err() {
+                return Ok(()); // the writers are gone; `finish` says why
+            }
+            if last {
+                let _ = send.send(Piece::End);
+                return Ok(());
+            }
         }
     }
 
@@ -444,6 +511,51 @@ impl WriterPool {
         match self.error.lock().expect("error lock").take() {
             Some(e) => Err(e),
             None => Ok(new_files),
+        }
+    }
+}
+
+/// Write the pieces of one large file as they come, each buffer given back once written. Once
+/// anything failed (here or in another writer), the rest is only drained, so the inflating
+/// thread never waits for a buffer; a channel closed before [`Piece::End`] leaves the file
+/// unfinished and unlisted (the archive broke off, which the reader reports).
+fn write_streamed(
+    store: &Store,
+    path: &Path,
+    mode: u32,
+    pieces: &mpsc::Receiver<Piece>,
+    spare: &Spare,
+    failed: &AtomicBool,
+    new_files: &mut Vec<NewFile>,
+) -> io::Result<()> {
+    let drain = || {
+        while let Ok(Piece::Data(piece)) = pieces.recv() {
+            spare.give(piece);
+        }
+    };
+    if failed.load(Ordering::Relaxed) {
+        drain();
+        return Ok(());
+    }
+    let mut file = match files::Large::create(store, mode, path) {
+        Ok(file) => file,
+        Err(e) => {
+            drain();
+            return Err(e);
+        }
+    };
+    loop {
+        match pieces.recv() {
+            Ok(Piece::Data(piece)) => {
+                let written = file.write_all(&piece);
+                spare.give(piece);
+                if let Err(e) = written {
+                    drain();
+                    return Err(e);
+                }
+            }
+            Ok(Piece::End) => return file.finish(new_files).map(drop),
+            Err(_) => return Ok(()),
         }
     }
 }
@@ -504,32 +616,21 @@ fn file_mode(archive_mode: u32) -> u32 {
     (archive_mode & 0o755) | 0o600
 }
 
-/// Write a large entry in [`files::WRITE_CHUNK`] pieces through `buffer` (kept across entries),
-/// listed in `new_files` for the store.
-fn write_large(
-    entry: &mut impl Read,
-    target: &Path,
-    mode: u32,
-    store: &Store,
-    buffer: &mut Vec<u8>,
-    new_files: &mut Vec<NewFile>,
+/// Make `dir` and its missing parents. `taken` holds the files handed out so far: a writer may
+/// not have created one yet, so a dir where one will be is refused here, not left to a race.
+fn make_dirs(
+    dir: &Path,
+    made: &mut HashSet<PathBuf>,
+    taken: &HashSet<PathBuf>,
 ) -> Result<(), UnpackError> {
-    let write_err = |source| UnpackError::Write {
-        path: target.to_path_buf(),
-        source,
-    };
-    let mut file = files::Large::create(store, mode, target).map_err(write_err)?;
-    match file.copy_from(entry, buffer) {
-        Err(files::CopyError::Read(e)) => return Err(UnpackError::CorruptTar(e)),
-        Err(files::CopyError::Write(e)) => return Err(write_err(e)),
-        Ok(()) => {}
-    }
-    file.finish(new_files).map(drop).map_err(write_err)
-}
-
-fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), UnpackError> {
     if made.contains(dir) {
         return Ok(());
+    }
+    if taken.contains(dir) {
+        return Err(UnpackError::Unsafe {
+            entry: printable(dir),
+            reason: "a path component is a link or file",
+        });
     }
     // create_dir_all would follow a symlinked parent; an existing link here means an
     // archive tried to route writes through it.
@@ -543,7 +644,7 @@ fn make_dirs(dir: &Path, made: &mut HashSet<PathBuf>) -> Result<(), UnpackError>
         }
         Err(_) => {
             if let Some(parent) = dir.parent() {
-                make_dirs(parent, made)?;
+                make_dirs(parent, made, taken)?;
             }
             fs::DirBuilder::new()
                 .mode(crate::fsutil::DIR_MODE)
@@ -916,6 +1017,83 @@ mod tests {
         let (tmp, r) = unpack_into(&[E::File("go/bin/go", &big, 0o755)]);
         r.unwrap();
         assert_eq!(fs::read(tmp.path().join("stage/bin/go")).unwrap(), big);
+    }
+
+    #[test]
+    fn large_files_stream_through_one_writer_among_small_ones() {
+        // More pieces than LARGE_PIECES in each, and more files than one writer holds at once:
+        // the inflating thread must wait for buffers, never deadlock.
+        let big = |seed: usize| -> Vec<u8> {
+            (0..2 * files::WRITE_CHUNK + 1000 * seed)
+                .map(|i| ((i + seed) % 247) as u8)
+                .collect()
+        };
+        let (a, b, c) = (big(1), big(2), big(3));
+        let entries = [
+            E::File("go/bin/go", &a, 0o755),
+            E::File("go/VERSION", b"go1.22.5\n", 0o644),
+            E::File("go/pkg/tool/compile", &b, 0o755),
+            E::File("go/src/a.go", b"package a\n", 0o644),
+            E::File("go/pkg/tool/link", &c, 0o755),
+        ];
+        let tmp = tempfile::tempdir().unwrap();
+        let dest = tmp.path().join("stage");
+        fs::create_dir(&dest).unwrap();
+        let options = Options::new(None, 1, tmp.path().join("store"));
+        let new_files = unpack(&targz(&entries)[..], &dest, &options, || {}).unwrap();
+        assert_eq!(
+            new_files.len(),
+            5,
+            "every file is listed once, for adoption"
+        );
+        assert_eq!(fs::read(dest.join("bin/go")).unwrap(), a);
+        assert_eq!(fs::read(dest.join("pkg/tool/compile")).unwrap(), b);
+        assert_eq!(fs::read(dest.join("pkg/tool/link")).unwrap(), c);
+        assert_eq!(fs::read(dest.join("src/a.go")).unwrap(), b"package a\n");
+    }
+
+    #[test]
+    fn an_archive_that_breaks_off_in_a_large_file_is_corrupt() {
+        let big: Vec<u8> = (0..3 * files::WRITE_CHUNK)
+            .map(|i| (i % 239) as u8)
+            .collect();
+        let whole = targz(&[GO_BIN, E::File("go/pkg/tool/compile", &big, 0o755)]);
+        // Cut inside the large file's data, as a dropped connection would.
+        let cut = {
+            let mut raw = Vec::new();
+            flate2::read::GzDecoder::new(&whole[..])
+                .read_to_end(&mut raw)
+                .unwrap();
+            raw.truncate(raw.len() / 2);
+            gz(&raw)
+        };
+        for threads in [1, 4] {
+            let tmp = tempfile::tempdir().unwrap();
+            let dest = tmp.path().join("stage");
+            fs::create_dir(&dest).unwrap();
+            let options = Options::new(None, threads, tmp.path().join("store"));
+            let r = unpack(&cut[..], &dest, &options, || {});
+            assert!(matches!(r, Err(UnpackError::CorruptTar(_))), "{r:?}");
+            assert_only_stage(tmp.path());
+        }
+    }
+
+    #[test]
+    fn a_dir_where_a_file_was_handed_out_is_refused() {
+        // The file may not be on disk yet (a writer makes it): the refusal must not depend on
+        // which thread is first.
+        assert_unsafe(
+            &[GO_BIN, E::File("go/a", b"x", 0o644), E::Dir("go/a/")],
+            "link or file",
+        );
+        assert_unsafe(
+            &[
+                GO_BIN,
+                E::File("go/a", b"x", 0o644),
+                E::File("go/a/b", b"y", 0o644),
+            ],
+            "link or file",
+        );
     }
 
     #[test]

@@ -19,16 +19,17 @@
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use super::bounds::{BoundError, Budget};
 use super::error::UnpackError;
 use super::files::{self, SMALL_FILE};
 use super::options::Options;
 use crate::store::{NewFile, Store};
+use ::zip::result::ZipError;
 
 /// The name and sha256 of every file of the zip (names as in the zip, prefix included), for
 /// the `h1:` hash.
@@ -113,36 +114,45 @@ pub fn unpack(
             .create(&path)
             .map_err(|source| UnpackError::Write { path, source })?;
     }
-    drop(archive);
 
-    // Inflate, hash and write in parallel: each thread takes the next entry index.
+    // Inflate, hash and write in parallel: each thread takes the next entry index, reading
+    // through its own copy of the parsed directory (shared, not parsed again) and its own
+    // position in the file. The first failure stops the others, at once even inside an entry.
     let next = AtomicUsize::new(0);
     let written = AtomicU64::new(0);
     let failed = AtomicBool::new(false);
     let first_error: Mutex<Option<UnpackError>> = Mutex::new(None);
     let hashes: Mutex<Vec<Option<[u8; 32]>>> = Mutex::new(vec![None; names.len()]);
     let new_files: Mutex<Vec<NewFile>> = Mutex::new(Vec::new());
+    let entries = &names;
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
-            scope.spawn(|| {
+            let mut archive = archive.clone();
+            let (next, written, failed) = (&next, &written, &failed);
+            let (first_error, hashes, new_files) = (&first_error, &hashes, &new_files);
+            scope.spawn(move || {
+                let mut buffer = Vec::new();
+                let mut mine = Vec::new();
                 let result = (|| -> Result<(), UnpackError> {
-                    let mut archive = open(zip_path)?;
-                    let mut buffer = Vec::new();
-                    let mut mine = Vec::new();
                     loop {
                         if failed.load(Ordering::Relaxed) {
                             break;
                         }
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((_, rel)) = names.get(i) else {
+                        let Some((name, rel)) = entries.get(i) else {
                             break;
                         };
-                        let entry = archive.by_index(i).map_err(UnpackError::CorruptZip)?;
+                        let in_entry = |source| UnpackError::CorruptEntry {
+                            entry: crate::output::text::printable(name),
+                            source,
+                        };
+                        let entry = archive.by_index(i).map_err(in_entry)?;
                         let declared = entry.size();
                         let mut entry = Counted {
                             inner: entry,
-                            written: &written,
+                            written,
                             limit: max_bytes,
+                            failed,
                         };
                         let digest = write_entry(
                             &mut entry,
@@ -152,16 +162,23 @@ pub fn unpack(
                             store,
                             &mut buffer,
                             &mut mine,
-                        )?;
+                        )
+                        .map_err(|e| match e {
+                            UnpackError::Read(e) => in_entry(ZipError::Io(e)),
+                            other => other,
+                        })?;
                         hashes.lock().expect("hash lock")[i] = Some(digest);
                         on_file();
                     }
-                    new_files.lock().expect("file lock").append(&mut mine);
                     Ok(())
                 })();
+                new_files.lock().expect("file lock").append(&mut mine);
                 if let Err(e) = result {
+                    // A worker stopped by another's failure reports nothing of its own.
+                    if !is_stopped(&e) {
+                        first_error.lock().expect("error lock").get_or_insert(e);
+                    }
                     failed.store(true, Ordering::Relaxed);
-                    first_error.lock().expect("error lock").get_or_insert(e);
                 }
             });
         }
@@ -182,9 +199,41 @@ pub fn unpack(
     Ok((hashes, new_files.into_inner().expect("file lock")))
 }
 
-fn open(zip_path: &Path) -> Result<::zip::ZipArchive<io::BufReader<File>>, UnpackError> {
+fn open(zip_path: &Path) -> Result<::zip::ZipArchive<At>, UnpackError> {
     let file = File::open(zip_path).map_err(UnpackError::Read)?;
-    ::zip::ZipArchive::new(io::BufReader::new(file)).map_err(UnpackError::CorruptZip)
+    ::zip::ZipArchive::new(At {
+        file: Arc::new(file),
+        at: 0,
+    })
+    .map_err(UnpackError::CorruptZip)
+}
+
+/// The zip file read at a position of its own (`pread`), so every thread reads the one open
+/// file independently, and a parsed directory (which holds one) can be cloned cheaply.
+#[derive(Clone)]
+struct At {
+    file: Arc<File>,
+    at: u64,
+}
+
+impl Read for At {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = std::os::unix::fs::FileExt::read_at(&*self.file, buf, self.at)?;
+        self.at += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for At {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let at = match to {
+            SeekFrom::Start(at) => Some(at),
+            SeekFrom::Current(by) => self.at.checked_add_signed(by),
+            SeekFrom::End(by) => self.file.metadata()?.len().checked_add_signed(by),
+        };
+        self.at = at.ok_or_else(|| io::Error::from(io::ErrorKind::InvalidInput))?;
+        Ok(self.at)
+    }
 }
 
 /// Write one entry to `path`; its sha256. A file the zip says is small is read whole (one
@@ -225,15 +274,19 @@ fn write_entry(
 }
 
 /// An entry's reader that counts what it inflates against the bound on the whole zip (shared
-/// by every writer thread), and fails once it is broken.
+/// by every writer thread), and fails once it is broken, or once another thread failed.
 struct Counted<'a, R> {
     inner: R,
     written: &'a AtomicU64,
     limit: u64,
+    failed: &'a AtomicBool,
 }
 
 impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(io::Error::other(Stopped));
+        }
         let n = self.inner.read(buf)?;
         if self.written.fetch_add(n as u64, Ordering::Relaxed) + n as u64 > self.limit {
             return Err(io::Error::other(BoundError::UnpackedBytes {
@@ -242,6 +295,16 @@ impl<R: Read> Read for Counted<'_, R> {
         }
         Ok(n)
     }
+}
+
+/// Why a worker gave up an entry halfway: another one failed.
+#[derive(Debug, thiserror::Error)]
+#[error("stopped: another entry failed")]
+struct Stopped;
+
+fn is_stopped(e: &UnpackError) -> bool {
+    matches!(e, UnpackError::CorruptEntry { source: ZipError::Io(io), .. }
+        if io.get_ref().is_some_and(|inner| inner.is::<Stopped>()))
 }
 
 /// A read error of an entry: a broken bound (from [`Counted`]) or a bad zip.
@@ -451,8 +514,12 @@ mod tests {
             err.to_string().contains(part) || format!("{err:?}").contains(part),
             "{err:?}"
         );
-        // Nothing escaped the staging dir.
-        let mut names: Vec<_> = fs::read_dir(tmp.path())
+        assert_only_stage(tmp.path());
+    }
+
+    /// Nothing escaped the staging dir, and nothing entered the store (no file was adopted).
+    fn assert_only_stage(dir: &Path) {
+        let mut names: Vec<_> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
@@ -534,6 +601,138 @@ mod tests {
             matches!(err, UnpackError::Bound(BoundError::Entries { .. })),
             "{err:?}"
         );
+    }
+
+    /// A release-shaped zip: `bin/go`, `big` (streamed), and `n` small files.
+    fn many_entries(n: usize, big: &[u8]) -> Vec<(String, Vec<u8>)> {
+        let mut entries = vec![
+            (format!("{P}VERSION"), b"go1.22.5\n".to_vec()),
+            (go_bin(), b"#!/bin/sh\n".to_vec()),
+            (format!("{P}pkg/tool/linux_amd64/compile"), big.to_vec()),
+        ];
+        for i in 0..n {
+            let data = format!("package p{i}\n// {}\n", "x".repeat(i % 300)).into_bytes();
+            entries.push((format!("{P}src/p{}/f{i}.go", i % 40), data));
+        }
+        entries
+    }
+
+    fn borrowed(entries: &[(String, Vec<u8>)]) -> Vec<(&str, &[u8])> {
+        entries
+            .iter()
+            .map(|(n, d)| (n.as_str(), d.as_slice()))
+            .collect()
+    }
+
+    fn big_file() -> Vec<u8> {
+        (0..3 * files::WRITE_CHUNK + 77)
+            .map(|i| (i * 31 % 251) as u8)
+            .collect()
+    }
+
+    #[test]
+    fn many_entries_and_a_large_file_unpack_on_every_thread_count() {
+        let entries = many_entries(2000, &big_file());
+        let (tmp, zip) = make_zip(&borrowed(&entries));
+        for threads in [1, 2, 3, 8] {
+            let dest = tmp.path().join(format!("stage{threads}"));
+            fs::create_dir(&dest).unwrap();
+            let options = Options::new(
+                Some(fs::metadata(&zip).unwrap().len()),
+                threads,
+                tmp.path().join(format!("store{threads}")),
+            );
+            let (hashes, new_files) = unpack(&zip, P, &dest, &options, &|| {}).unwrap();
+            assert_eq!(new_files.len(), entries.len(), "{threads} threads");
+            // The hashes come in the zip's order, each the sha256 of its own file.
+            assert_eq!(hashes.len(), entries.len());
+            for ((name, data), (hashed, digest)) in entries.iter().zip(&hashes) {
+                assert_eq!(name, hashed);
+                assert_eq!(*digest, <[u8; 32]>::from(Sha256::digest(data)), "{name}");
+                let rel = name.strip_prefix(P).unwrap();
+                assert_eq!(&fs::read(dest.join(rel)).unwrap(), data, "{rel}");
+            }
+        }
+    }
+
+    /// The zip of `entries` with the compressed data of `victim` damaged.
+    fn damaged(entries: &[(String, Vec<u8>)], victim: &str) -> (tempfile::TempDir, PathBuf) {
+        let (tmp, zip) = make_zip(&borrowed(entries));
+        let mut archive = ::zip::ZipArchive::new(File::open(&zip).unwrap()).unwrap();
+        let entry = archive.by_name(victim).unwrap();
+        let (start, len) = (entry.data_start().unwrap(), entry.compressed_size());
+        drop(entry);
+        let mut bytes = fs::read(&zip).unwrap();
+        for b in &mut bytes[(start + len / 3) as usize..(start + len / 2) as usize] {
+            *b ^= 0x5a;
+        }
+        fs::write(&zip, bytes).unwrap();
+        (tmp, zip)
+    }
+
+    #[test]
+    fn a_damaged_entry_is_named_whichever_worker_meets_it() {
+        let entries = many_entries(600, &big_file());
+        for victim in [
+            format!("{P}src/p7/f407.go"),
+            format!("{P}pkg/tool/linux_amd64/compile"),
+        ] {
+            let (tmp, zip) = damaged(&entries, &victim);
+            for threads in [1, 4] {
+                let err = unpack_with_threads(&zip, &tmp, threads).unwrap_err();
+                match &err {
+                    UnpackError::CorruptEntry { entry, .. } => assert_eq!(*entry, victim),
+                    other => panic!("{other:?}"),
+                }
+                assert!(err.to_string().contains(&victim), "{err}");
+            }
+        }
+    }
+
+    /// Unpack into a fresh `stage-N` dir of `tmp` with `threads` workers.
+    fn unpack_with_threads(
+        zip: &Path,
+        tmp: &tempfile::TempDir,
+        threads: usize,
+    ) -> Result<FileHashes, UnpackError> {
+        let dest = tmp.path().join(format!("stage-{threads}"));
+        fs::create_dir(&dest).unwrap();
+        let options = Options::new(
+            Some(fs::metadata(zip).unwrap().len()),
+            threads,
+            tmp.path().join("store"),
+        );
+        unpack(zip, P, &dest, &options, &|| {}).map(|(hashes, _)| hashes)
+    }
+
+    #[test]
+    fn a_failed_write_is_named_and_stops_the_other_workers() {
+        // The first entry a worker takes cannot be created (a dir is in its place); the
+        // others stop at their next entry rather than unpack the remaining thousands.
+        let entries = many_entries(5000, &big_file());
+        let (tmp, zip) = make_zip(&borrowed(&entries));
+        let dest = tmp.path().join("stage");
+        fs::create_dir_all(dest.join("VERSION")).unwrap();
+        let written = AtomicUsize::new(0);
+        let options = Options::new(
+            Some(fs::metadata(&zip).unwrap().len()),
+            4,
+            tmp.path().join("store"),
+        );
+        let err = unpack(&zip, P, &dest, &options, &|| {
+            written.fetch_add(1, Ordering::Relaxed);
+        })
+        .unwrap_err();
+        match &err {
+            UnpackError::Write { path, .. } => assert_eq!(*path, dest.join("VERSION")),
+            other => panic!("{other:?}"),
+        }
+        let written = written.into_inner();
+        assert!(
+            written < entries.len() / 2,
+            "{written} files after the failure"
+        );
+        assert_only_stage(tmp.path());
     }
 
     #[test]
