@@ -83,6 +83,11 @@ impl Exec {
             path: path.to_path_buf(),
             source,
         };
+        // gover ignores SIGPIPE for itself (`gover list | head` exits 0); the program it becomes
+        // gets the default back, as every child `std::process::Command` starts does: `go list |
+        // head` must end quietly, not write on into a closed pipe.
+        // SAFETY: setting a signal's disposition; no handler runs.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
         let argv = match cstrings(std::iter::once(&self.program).chain(&self.args).cloned()) {
             Ok(argv) => argv,
             Err(e) => return fail(Path::new(&self.program), e),

@@ -1043,6 +1043,34 @@ fn exec_runs_the_command_with_that_versions_toolchain_and_environment() {
 }
 
 #[test]
+fn exec_gives_the_command_the_default_sigpipe_gover_ignores_for_itself() {
+    let ctx = installed(&["1.22.5"]);
+
+    // The command gover becomes reports its own ignored signals (a hex mask; SIGPIPE is 13).
+    let out = ctx.gover([
+        "exec",
+        "1.22.5",
+        "--",
+        "grep",
+        "SigIgn",
+        "/proc/self/status",
+    ]);
+
+    out.assert_success();
+    let text = &out.stdout;
+    let mask = text
+        .trim()
+        .strip_prefix("SigIgn:")
+        .map(|hex| u64::from_str_radix(hex.trim(), 16).expect("a hex mask"))
+        .unwrap_or_else(|| panic!("no SigIgn line in {text:?}"));
+    assert_eq!(
+        mask & (1 << (13 - 1)),
+        0,
+        "SIGPIPE is still ignored: {text}"
+    );
+}
+
+#[test]
 fn exec_puts_the_versions_bin_first_on_path() {
     let ctx = installed(&["1.22.5"]);
 
