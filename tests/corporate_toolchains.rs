@@ -16,7 +16,9 @@ use std::time::Duration;
 
 use common::TestContext;
 use common::custom_build::{custom_goroot, have_go_source, reported_version};
-use common::goproxy::{Goproxy, fake_toolchain_zip, module_version, real_toolchain_zip};
+use common::goproxy::{
+    Goproxy, assert_in_modcache, fake_toolchain_zip, module_version, real_toolchain_zip,
+};
 use common::toolchain::{have_debian_go, timed};
 
 /// The build (minutes, once) and the switch of the real `go` on a busy machine.
@@ -132,30 +134,17 @@ fn a_real_custom_build_is_installed_run_and_chosen_as_the_real_go_chooses_it() {
     // a go1.22 never switches to an older toolchain, and `go1` as the floor makes it take whatever the
     // go.mod names (Go's own gotoolchain tests use the same form).
     let modcache = ctx.root.join("modcache-real-go");
-    let out = ctx
-        .command("/usr/lib/go-1.22/bin/go")
+    let out = proxy
+        .real_go(&ctx, &modcache)
         .arg("version")
         .cwd(&ctx.project)
         .env("GOTOOLCHAIN", "go1+auto")
-        .env("GOPROXY", proxy.url())
-        .env("GOSUMDB", proxy.gosumdb())
-        .env("GOFLAGS", "-modcacherw")
-        .env("GOMODCACHE", &modcache)
-        .env("GOPATH", ctx.root.join("gopath"))
-        .env("GOCACHE", ctx.root.join("gocache"))
         .deadline(SLOW)
         .run();
     out.assert_success()
         .assert_stderr_contains(&format!("go: downloading go{CORP} "))
         .assert_stdout_contains(&format!("go version go{CORP} "));
-    assert!(
-        modcache
-            .join(format!(
-                "cache/download/golang.org/toolchain/@v/{}.zip",
-                zip.module_version
-            ))
-            .is_file()
-    );
+    assert_in_modcache(&modcache, &zip.module_version);
 }
 
 /// A custom build the proxy does not list is an error that says so and how to look, not a checksum

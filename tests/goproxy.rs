@@ -12,7 +12,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use common::TestContext;
-use common::goproxy::{Goproxy, ToolchainZip, fake_toolchain_zip, real_toolchain_zip};
+use common::goproxy::{
+    Goproxy, ToolchainZip, assert_in_modcache, fake_toolchain_zip, real_toolchain_zip,
+};
 use common::toolchain::{debian_goroot, have_debian_go};
 
 const SLOW: Duration = Duration::from_secs(900);
@@ -49,16 +51,10 @@ fn the_real_go_command_downloads_and_verifies_a_toolchain_from_the_harness() {
     let proxy = Goproxy::start(vec![zip.clone()]);
     let ctx = TestContext::new();
     let modcache = ctx.root.join("modcache");
-    let out = ctx
-        .command("/usr/lib/go-1.22/bin/go")
+    let out = proxy
+        .real_go(&ctx, &modcache)
         .arg("version")
         .env("GOTOOLCHAIN", format!("go{}", zip.version))
-        .env("GOPROXY", proxy.url())
-        .env("GOSUMDB", proxy.gosumdb())
-        .env("GOFLAGS", "-modcacherw")
-        .env("GOMODCACHE", &modcache)
-        .env("GOPATH", ctx.root.join("gopath"))
-        .env("GOCACHE", ctx.root.join("gocache"))
         .deadline(SLOW)
         .run();
     out.assert_success()
@@ -82,14 +78,7 @@ fn the_real_go_command_downloads_and_verifies_a_toolchain_from_the_harness() {
         paths.iter().any(|p| p.starts_with("/db/tile/8/1/")),
         "{paths:?}"
     );
-    assert!(
-        modcache
-            .join(format!(
-                "cache/download/golang.org/toolchain/@v/{}.zip",
-                zip.module_version
-            ))
-            .is_file()
-    );
+    assert_in_modcache(&modcache, &zip.module_version);
 }
 
 /// The same harness, when its database vouches for another hash, makes the real `go` refuse: the harness's
@@ -106,16 +95,10 @@ fn the_real_go_command_refuses_a_zip_the_harness_database_does_not_vouch_for() {
     // Serve the other zip under the same version.
     proxy.zips[0].zip = other.zip.clone();
     proxy.publish();
-    let out = ctx
-        .command("/usr/lib/go-1.22/bin/go")
+    let out = proxy
+        .real_go(&ctx, &ctx.root.join("modcache"))
         .arg("version")
         .env("GOTOOLCHAIN", "go1.21.13")
-        .env("GOPROXY", proxy.url())
-        .env("GOSUMDB", proxy.gosumdb())
-        .env("GOFLAGS", "-modcacherw")
-        .env("GOMODCACHE", ctx.root.join("modcache"))
-        .env("GOPATH", ctx.root.join("gopath"))
-        .env("GOCACHE", ctx.root.join("gocache"))
         .deadline(SLOW)
         .run();
     assert_ne!(
@@ -508,16 +491,11 @@ fn the_real_go_command_accepts_a_goproxy_layout_mirror_and_gover_installs_from_i
     .deadline(SLOW)
     .run()
     .assert_success();
-    let out = ctx
-        .command("/usr/lib/go-1.22/bin/go")
+    let out = proxy
+        .real_go(&ctx, &ctx.root.join("go-modcache"))
         .arg("version")
         .env("GOTOOLCHAIN", format!("go{}", zip.version))
         .env("GOPROXY", format!("file://{}", dir.display()))
-        .env("GOSUMDB", proxy.gosumdb())
-        .env("GOFLAGS", "-modcacherw")
-        .env("GOMODCACHE", ctx.root.join("go-modcache"))
-        .env("GOPATH", ctx.root.join("gopath"))
-        .env("GOCACHE", ctx.root.join("gocache"))
         .deadline(SLOW)
         .run();
     out.assert_success()

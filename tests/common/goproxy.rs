@@ -281,6 +281,19 @@ impl Goproxy {
         format!("{} {}", self.db.verifier_key(), self.db_url())
     }
 
+    /// Debian's go1.22 as this proxy's client (GOTOOLCHAIN is the caller's): `GOPROXY` and
+    /// `GOSUMDB` point here, its module cache is `modcache` (left writable, so the sandbox can
+    /// be removed), GOPATH and GOCACHE are the sandbox's.
+    pub fn real_go(&self, ctx: &TestContext, modcache: &Path) -> super::context::Run {
+        ctx.command("/usr/lib/go-1.22/bin/go")
+            .env("GOPROXY", self.url())
+            .env("GOSUMDB", self.gosumdb())
+            .env("GOFLAGS", "-modcacherw")
+            .env("GOMODCACHE", modcache)
+            .env("GOPATH", ctx.root.join("gopath"))
+            .env("GOCACHE", ctx.root.join("gocache"))
+    }
+
     /// Requests that reached the database directly (`/db/…`) and through the proxy (`/sumdb/…`).
     pub fn db_hits(&self) -> (usize, usize) {
         let requests = self.mirror.requests();
@@ -294,6 +307,14 @@ impl Goproxy {
             .count();
         (direct, proxied)
     }
+}
+
+/// Assert that the real `go` left the toolchain zip of `module_version` in `modcache`.
+pub fn assert_in_modcache(modcache: &Path, module_version: &str) {
+    let zip = modcache.join(format!(
+        "cache/download/golang.org/toolchain/@v/{module_version}.zip"
+    ));
+    assert!(zip.is_file(), "{} is not there", zip.display());
 }
 
 /// A distinct, well-formed `h1:` for padding record `i`.
