@@ -109,13 +109,7 @@ fn gover_and_the_real_go_verify_from_the_mirror_alone_with_the_upstream_gone() {
     drop(proxy);
 
     let user = mirror_client(&dir, &key);
-    user.gover_cmd(["install", &zip.version])
-        .deadline(SLOW)
-        .run()
-        .assert_success();
-    user.shim("go", ["version"])
-        .assert_success()
-        .assert_stdout_contains(&format!("go version go{} ", zip.version));
+    user.install_and_run(&zip.version, SLOW);
     assert!(
         user.gover_home
             .join("sumdb")

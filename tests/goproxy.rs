@@ -503,13 +503,7 @@ fn the_real_go_command_accepts_a_goproxy_layout_mirror_and_gover_installs_from_i
 
     let mut user = proxy_context(&proxy);
     user.set_env("GOPROXY", format!("file://{}", dir.display()));
-    user.gover_cmd(["install", &zip.version])
-        .deadline(SLOW)
-        .run()
-        .assert_success();
-    user.shim("go", ["version"])
-        .assert_success()
-        .assert_stdout_contains(&format!("go version go{} ", zip.version));
+    user.install_and_run(&zip.version, SLOW);
     use std::os::unix::fs::PermissionsExt;
     let root = user.version_dir(&zip.version);
     let (os, arch) = common::release::host_platform();

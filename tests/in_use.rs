@@ -7,15 +7,13 @@
 
 mod common;
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::mirror::{Fault, Gate};
 use common::procs::{finish, flocks_on, wait_for};
 use common::release::version_key;
 use common::toolchain::{cache_dir, debian_goroot, have_debian_go, repackage};
-use common::{Mirror, Spawned, TestContext};
+use common::{Mirror, Spawned, TestContext, mkfifo};
 
 const OLD: &str = "1.21.0";
 const USED: &str = "1.22.5";
@@ -237,17 +235,6 @@ fn finish_go(go: RunningGo) {
     finish(go.child, "go mod edit")
         .assert_success()
         .assert_stdout_contains("\"Path\": \"example.com/blocked\"");
-}
-
-fn mkfifo(path: &Path) {
-    let c = CString::new(path.as_os_str().as_bytes()).unwrap();
-    // SAFETY: a NUL-terminated path.
-    assert_eq!(
-        unsafe { libc::mkfifo(c.as_ptr(), 0o666) },
-        0,
-        "{}",
-        path.display()
-    );
 }
 
 #[test]

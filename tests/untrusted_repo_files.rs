@@ -6,12 +6,10 @@
 
 mod common;
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{Outcome, Run, TestContext};
+use common::{Outcome, Run, TestContext, mkfifo};
 
 /// Far above what a call takes, far below forever.
 const HANG_GUARD: Duration = Duration::from_secs(20);
@@ -25,17 +23,6 @@ fn installed(versions: &[&str]) -> TestContext {
         ctx.install(version);
     }
     ctx
-}
-
-fn mkfifo(path: &Path) {
-    let c = CString::new(path.as_os_str().as_bytes()).unwrap();
-    // SAFETY: a NUL-terminated path.
-    assert_eq!(
-        unsafe { libc::mkfifo(c.as_ptr(), 0o666) },
-        0,
-        "{}",
-        path.display()
-    );
 }
 
 /// What a call in `cwd` answers, with a version on stdin that must never be read as the pin.

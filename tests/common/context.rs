@@ -458,6 +458,18 @@ impl TestContext {
             "{version} should be installed"
         );
     }
+
+    /// `gover install VERSION` (a real toolchain: given up to `deadline`), then `go version`
+    /// through the shim names that release.
+    pub fn install_and_run(&self, version: &str, deadline: Duration) {
+        self.gover_cmd(["install", version])
+            .deadline(deadline)
+            .run()
+            .assert_success();
+        self.shim("go", ["version"])
+            .assert_success()
+            .assert_stdout_contains(&format!("go version go{version} "));
+    }
 }
 
 impl Default for TestContext {

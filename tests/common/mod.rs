@@ -51,6 +51,19 @@ pub mod terminal;
 pub mod tls;
 pub mod toolchain;
 
+/// Make a real FIFO at `path` (what a hostile repository can hold where a file is expected).
+pub fn mkfifo(path: &std::path::Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+    // SAFETY: a NUL-terminated path.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o666) },
+        0,
+        "{}",
+        path.display()
+    );
+}
+
 #[allow(unused_imports)]
 pub use context::{Outcome, Run, Spawned, TestContext, gover_exe, shim_exe, walk};
 #[allow(unused_imports)]
