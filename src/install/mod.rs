@@ -48,12 +48,6 @@ pub fn install_with(
         return already_installed(home, v);
     }
     match access.source() {
-        SourceKind::Dist if matches!(request, VersionRequest::Exact(v) if !v.is_release()) => {
-            Err(crate::source::goproxy::GoproxyError::CustomNeedsProxy {
-                name: request.to_string(),
-            }
-            .into())
-        }
         SourceKind::Dist => install_from(
             home,
             request,

@@ -28,6 +28,15 @@ impl Source for Dist<'_> {
 
     fn resolve(&self, request: &VersionRequest) -> Result<(GoVersion, Resolved), Error> {
         let (home, access) = (self.home, self.access);
+        // go.dev publishes no custom builds (`go1.21.1-bigcorp`): only a GOPROXY serves them.
+        if let VersionRequest::Exact(v) = request
+            && !v.is_release()
+        {
+            return Err(crate::source::goproxy::GoproxyError::CustomNeedsProxy {
+                name: request.to_string(),
+            }
+            .into());
+        }
         let Some(mut loaded) = cache::load(home, access, false)? else {
             return resolve_unverified(request);
         };
