@@ -412,12 +412,16 @@ def main():
                         help="comma-separated rows to run (see the list above)")
     parser.add_argument("--tmpfs", type=Path, default=Path("/dev/shm"),
                         help="a tmpfs dir for the zip and tarball rows (default /dev/shm)")
+    parser.add_argument("--bin-dir", type=Path, default=RELEASE,
+                        help="where gover and gover-shim are (default target/release; scripts/bench.sh passes "
+                             "the build scripts/release.sh ships: glibc linked statically)")
     parser.add_argument("--threads", default="", help="also time installs with these GOVER_UNPACK_THREADS values, e.g. 1,2,4,8")
     args = parser.parse_args()
     rows = set(args.rows.split(","))
 
-    gover = RELEASE / "gover"
-    for exe in (gover, RELEASE / "gover-shim"):
+    args.bin_dir = args.bin_dir.resolve()
+    gover = args.bin_dir / "gover"
+    for exe in (gover, args.bin_dir / "gover-shim"):
         if not exe.exists():
             sys.exit(f"{exe} is missing: run scripts/bench.sh (it builds the release binaries)")
     for tool in ("hyperfine", "curl", "tar"):
@@ -764,7 +768,8 @@ def main():
                          capture_output=True, text=True).stdout.strip()
     print(f"gover benchmark, {time.strftime('%Y-%m-%d')}, Go {version} ({archive.stat().st_size // 1_000_000} MB), "
           f"{os.cpu_count()} cores ({cpu}), {args.rounds} interleaved rounds"
-          + (f" x {args.runs} runs per command" if rows & {'shim', 'use', 'shell', 'small'} else ""))
+          + (f" x {args.runs} runs per command" if rows & {'shim', 'use', 'shell', 'small'} else "")
+          + f"; gover {'dynamically' if b'ld-linux' in gover.read_bytes()[:4096] else 'statically'} linked")
     print()
     print("| what | baseline | gover min / median / max | baseline min / median / max | median ratio | target |")
     print("|---|---|---|---|---|---|")

@@ -1,8 +1,9 @@
 //! The command line, as clap derive types. No behaviour lives here.
 
 use std::ffi::OsString;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// `gover --version`: the version, the commit it was built from and the target.
 pub const VERSION: &str = concat!(
@@ -48,41 +49,137 @@ pub struct NetworkArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Download, verify and install Go releases
-    Install(InstallArgs),
+    Install(Deferred<InstallArgs>),
     /// Set the global default version (repoints `current`)
-    Use(UseArgs),
+    Use(Deferred<UseArgs>),
     /// Pin a version for this directory by writing .go-version
-    Local(LocalArgs),
+    Local(Deferred<LocalArgs>),
     /// Show the active version and what chose it
-    Current(CurrentArgs),
+    Current(Deferred<CurrentArgs>),
     /// List installed versions, or releases available to install
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Remove installed versions
-    Uninstall(UninstallArgs),
+    Uninstall(Deferred<UninstallArgs>),
     /// Register Go trees already on this machine as installed versions (links, never copies)
-    Import(ImportArgs),
+    Import(Deferred<ImportArgs>),
     /// Move installed minor lines to their newest patch release
-    Upgrade(UpgradeArgs),
+    Upgrade(Deferred<UpgradeArgs>),
     /// Remove stale links, leftovers of interrupted installs and, on request, old versions
-    Prune(PruneArgs),
+    Prune(Deferred<PruneArgs>),
     /// Print the path of the binary a shim would run here
-    Which(WhichArgs),
+    Which(Deferred<WhichArgs>),
     /// Run a command with a given version first on PATH
-    Exec(ExecArgs),
+    Exec(Deferred<ExecArgs>),
     /// Print a shell completion script
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
     /// Build and maintain a fleet mirror (a go.dev- or GOPROXY-layout directory)
     #[command(subcommand)]
-    Mirror(MirrorCommand),
+    Mirror(Deferred<MirrorCommand>),
     /// Print shell code that puts the gover shims first on PATH (for `eval`)
-    Env(EnvArgs),
+    Env(Deferred<EnvArgs>),
     /// Write gover's PATH block into your shells' startup files
-    Setup(SetupArgs),
+    Setup(Deferred<SetupArgs>),
     /// Find and explain what keeps the right `go` from running, and fix what is safe
-    Doctor(DoctorArgs),
+    Doctor(Deferred<DoctorArgs>),
     /// Update gover itself, or take it off this machine
     #[command(name = "self", subcommand)]
-    SelfCmd(SelfCommand),
+    SelfCmd(Deferred<SelfCommand>),
+}
+
+/// A subcommand's arguments (or its own subcommands), built only when the command line names
+/// that subcommand (`Command::defer`). Parsing `gover current` then builds the top level and
+/// `current`'s few arguments, not every command's: building them all was a fifth of what
+/// `gover current` executed, and most of the heap it touched (docs/performance.md, "Small
+/// commands"). Help and errors build what they show, and read the same.
+///
+/// What walks the whole tree without parsing, the completion scripts, takes it from
+/// [`full_command`]: deferred, clap would list each command's own flags after the global ones
+/// and leave `gover help mirror <TAB>` without `sync`.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Deferred)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Deferred)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        match EAGER.load(Ordering::Relaxed) {
+            true => T::augment_args(cmd),
+            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args)),
+        }
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        match EAGER.load(Ordering::Relaxed) {
+            true => T::augment_args_for_update(cmd),
+            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args_for_update)),
+        }
+    }
+}
+
+/// Set by [`full_command`]: build every subcommand at once.
+static EAGER: AtomicBool = AtomicBool::new(false);
+
+/// The whole command tree, built at once, for what walks all of it (the completion scripts).
+pub fn full_command() -> clap::Command {
+    EAGER.store(true, Ordering::Relaxed);
+    let command = Cli::command();
+    EAGER.store(false, Ordering::Relaxed);
+    command
+}
+
+/// Derive sets a variant's doc comment after its arguments, so it wins over the doc comment of
+/// a struct they flatten (`NetworkArgs`); deferred, the arguments come second, so put it back.
+fn keeping_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let mut cmd = augment(cmd);
+    if let Some(about) = about {
+        cmd = cmd.about(about);
+    }
+    if let Some(long_about) = long_about {
+        cmd = cmd.long_about(long_about);
+    }
+    cmd
+}
+
+impl<T: Subcommand> Subcommand for Deferred<T> {
+    fn augment_subcommands(cmd: clap::Command) -> clap::Command {
+        match EAGER.load(Ordering::Relaxed) {
+            true => T::augment_subcommands(cmd),
+            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands)),
+        }
+    }
+
+    fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
+        match EAGER.load(Ordering::Relaxed) {
+            true => T::augment_subcommands_for_update(cmd),
+            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands_for_update)),
+        }
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -373,8 +470,49 @@ pub enum CompletionShell {
 mod tests {
     use clap::CommandFactory;
 
+    use super::{Cli, full_command};
+
     #[test]
     fn the_command_line_definition_is_consistent() {
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+        full_command().debug_assert();
+    }
+
+    /// The deferred tree (what `gover` parses with) and the whole one (what the completion
+    /// scripts are made from) give the same help, the same errors and the same parse.
+    #[test]
+    fn deferred_subcommands_parse_and_explain_as_the_whole_tree_does() {
+        let lines: &[&[&str]] = &[
+            &["--help"],
+            &["help", "mirror", "sync"],
+            &["install", "--help"],
+            &["install", "-h"],
+            &["mirror", "sync", "--help"],
+            &["self", "update", "--help"],
+            &["self"],
+            &["current", "extra"],
+            &["doctor", "--bogus"],
+            &["-q", "-v", "current"],
+            &["current", "--json", "-q"],
+            &["install", "1.22", "--mirror", "a,b", "--offline", "-v"],
+            &["mirror", "sync", "/srv/m", "1.22", "--layout", "goproxy"],
+            &["self", "uninstall", "--yes"],
+            &["list", "--remote", "--offline"],
+            &["exec", "1.22", "--", "go", "version"],
+            &["bogus"],
+        ];
+        for line in lines {
+            let argv = std::iter::once("gover").chain(line.iter().copied());
+            let lazy = Cli::command().try_get_matches_from(argv.clone());
+            let whole = full_command().try_get_matches_from(argv);
+            let show = |r: Result<clap::ArgMatches, clap::Error>| match r {
+                Ok(mut m) => format!(
+                    "{:?}",
+                    <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut m)
+                ),
+                Err(e) => format!("{:?} {}", e.kind(), e.render()),
+            };
+            assert_eq!(show(lazy), show(whole), "gover {}", line.join(" "));
+        }
     }
 }

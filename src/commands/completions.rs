@@ -4,10 +4,9 @@
 //! scripts get those from the hidden `gover __complete installed|lines|remote`, which never
 //! touches the network.
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::{Cli, CompletionShell, CompletionsArgs};
+use crate::cli::{CompletionShell, CompletionsArgs, full_command};
 use crate::error::Error;
 use crate::home::Home;
 use crate::home::inventory;
@@ -25,7 +24,7 @@ pub fn script(shell: CompletionShell) -> String {
         CompletionShell::Fish => (Shell::Fish, FISH),
     };
     let mut out = Vec::new();
-    clap_complete::generate(generator, &mut Cli::command(), "gover", &mut out);
+    clap_complete::generate(generator, &mut full_command(), "gover", &mut out);
     let mut text = String::from_utf8(out).expect("clap_complete writes UTF-8");
     match shell {
         CompletionShell::Bash => {

@@ -21,7 +21,7 @@ mod which;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, MirrorCommand, NetworkArgs};
+use crate::cli::{Cli, Command, Deferred, MirrorCommand, NetworkArgs};
 use crate::error::Error;
 use crate::settings::Settings;
 
@@ -30,43 +30,43 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     crate::http::configure(settings.http);
     let access = |n: NetworkArgs| settings.access(n.offline, n.allow_insecure);
     match cli.command {
-        Command::Install(args) => {
+        Command::Install(Deferred(args)) => {
             let access = access(args.network);
             install::run(args, access)
         }
-        Command::Use(args) => {
+        Command::Use(Deferred(args)) => {
             let access = access(args.network);
             use_::run(args, access)
         }
-        Command::Local(args) => {
+        Command::Local(Deferred(args)) => {
             let access = access(args.network);
             local::run(args, access)
         }
-        Command::Current(args) => current::run(args),
-        Command::List(args) => {
+        Command::Current(Deferred(args)) => current::run(args),
+        Command::List(Deferred(args)) => {
             let access = access(args.network);
             list::run(args, access)
         }
-        Command::Uninstall(args) => uninstall::run(args),
-        Command::Import(args) => import::run(args),
-        Command::Upgrade(args) => {
+        Command::Uninstall(Deferred(args)) => uninstall::run(args),
+        Command::Import(Deferred(args)) => import::run(args),
+        Command::Upgrade(Deferred(args)) => {
             let access = access(args.network);
             upgrade::run(args, access)
         }
-        Command::Prune(args) => prune::run(args),
-        Command::Which(args) => which::run(args),
-        Command::Exec(args) => exec::run(args),
-        Command::Completions(args) => completions::run(args),
-        Command::Mirror(command) => {
+        Command::Prune(Deferred(args)) => prune::run(args),
+        Command::Which(Deferred(args)) => which::run(args),
+        Command::Exec(Deferred(args)) => exec::run(args),
+        Command::Completions(Deferred(args)) => completions::run(args),
+        Command::Mirror(Deferred(command)) => {
             let access = match &command {
                 MirrorCommand::Sync(args) => access(args.network),
             };
             mirror::run(command, access)
         }
-        Command::Env(args) => env::run(args),
-        Command::Setup(args) => setup::run(args),
-        Command::Doctor(args) => doctor::run(args),
-        Command::SelfCmd(command) => self_::run(command),
+        Command::Env(Deferred(args)) => env::run(args),
+        Command::Setup(Deferred(args)) => setup::run(args),
+        Command::Doctor(Deferred(args)) => doctor::run(args),
+        Command::SelfCmd(Deferred(command)) => self_::run(command),
     }
 }
 
