@@ -25,7 +25,8 @@ Rows:
            all at once (`... & ... & wait`)
   memory   peak RSS of `gover install` (from the install row)
   zip      `gover install --source proxy` vs `gover install` of the same release from its
-           tarball, both into a GOVER_HOME on tmpfs (--tmpfs)
+           tarball, both into a GOVER_HOME on tmpfs (--tmpfs); and each of the two on every core
+           vs the same pinned to one core (`taskset -c 0`): what the other cores bring
   tarball  `gover install` on tmpfs vs `curl -s URL | tar -xz` on tmpfs and vs `gzip -dc` of the
            archive alone (the inflate floor); and on disk vs `curl -s URL | tar -xz && sync`
   small    `gover current`, `which go`, `env` and `list` against the cheapest program printing
@@ -612,10 +613,10 @@ def main():
     # spread over the cores), each against its floor in the same run.
     tmpfs = Path(tempfile.mkdtemp(prefix="gover-bench-", dir=args.tmpfs)) if rows & {"zip", "tarball"} else None
 
-    def install_into(home: Path, e):
+    def install_into(home: Path, e, pin=()):
         def go():
             shutil.rmtree(home, ignore_errors=True)
-            return timed([str(gover), "install", version], dict(e, GOVER_HOME=str(home)))
+            return timed([*pin, str(gover), "install", version], dict(e, GOVER_HOME=str(home)))
         return go
 
     if "zip" in rows:
@@ -625,6 +626,13 @@ def main():
         a, b, r = interleaved(args.rounds, install_into(tmpfs / "zip", penv), install_into(tmpfs / "tgz", env))
         row(f"`gover install --source proxy` ({size} MB zip), tmpfs", "`gover install` of the same release (tarball), tmpfs",
             a, b, r, "<= 0.5x")
+        one_core = ("taskset", "-c", "0")
+        a, b, r = interleaved(args.rounds, install_into(tmpfs / "zip", penv), install_into(tmpfs / "zip1", penv, one_core))
+        row(f"`gover install --source proxy` ({size} MB zip), tmpfs, {os.cpu_count()} cores", "the same on one core", a, b, r, "—")
+        a, b, r = interleaved(args.rounds, install_into(tmpfs / "tgz", env), install_into(tmpfs / "tgz1", env, one_core))
+        row(f"`gover install` (tarball), tmpfs, {os.cpu_count()} cores", "the same on one core", a, b, r, "—")
+        shutil.rmtree(tmpfs / "zip1", ignore_errors=True)
+        shutil.rmtree(tmpfs / "tgz1", ignore_errors=True)
         shutil.rmtree(tmpfs / "zip", ignore_errors=True)
         shutil.rmtree(tmpfs / "tgz", ignore_errors=True)
 
