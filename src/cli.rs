@@ -1,7 +1,7 @@
-//! The command line, as clap derive types. No behaviour lives here.
+//! The command line, as clap derive types, and how much of it one parse builds ([`Deferred`]).
 
+use std::cell::Cell;
 use std::ffi::OsString;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
@@ -122,28 +122,30 @@ impl<T: Args> Args for Deferred<T> {
     }
 
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        match EAGER.load(Ordering::Relaxed) {
+        match EAGER.get() {
             true => T::augment_args(cmd),
             false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args)),
         }
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        match EAGER.load(Ordering::Relaxed) {
+        match EAGER.get() {
             true => T::augment_args_for_update(cmd),
             false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args_for_update)),
         }
     }
 }
 
-/// Set by [`full_command`]: build every subcommand at once.
-static EAGER: AtomicBool = AtomicBool::new(false);
+thread_local! {
+    /// Set by [`full_command`] while it builds: every subcommand at once.
+    static EAGER: Cell<bool> = const { Cell::new(false) };
+}
 
 /// The whole command tree, built at once, for what walks all of it (the completion scripts).
 pub fn full_command() -> clap::Command {
-    EAGER.store(true, Ordering::Relaxed);
+    EAGER.set(true);
     let command = Cli::command();
-    EAGER.store(false, Ordering::Relaxed);
+    EAGER.set(false);
     command
 }
 
@@ -164,14 +166,14 @@ fn keeping_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command
 
 impl<T: Subcommand> Subcommand for Deferred<T> {
     fn augment_subcommands(cmd: clap::Command) -> clap::Command {
-        match EAGER.load(Ordering::Relaxed) {
+        match EAGER.get() {
             true => T::augment_subcommands(cmd),
             false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands)),
         }
     }
 
     fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
-        match EAGER.load(Ordering::Relaxed) {
+        match EAGER.get() {
             true => T::augment_subcommands_for_update(cmd),
             false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands_for_update)),
         }
