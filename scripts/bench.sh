@@ -6,7 +6,7 @@
 # gover and gover-shim are built as scripts/release.sh builds what the installer ships: on Linux
 # with glibc linked statically (no dynamic loader binding libc's symbols at every start, which
 # is most of what a small command executes in a plain `cargo build --release`). To time that
-# build instead: `cargo build --release --bins && python3 benches/bench.py`.
+# build instead: `cargo build --release --bins --example static_sumdb && python3 benches/bench.py`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=$(rustc -vV | sed -n 's/^host: //p')

@@ -316,3 +316,103 @@ fn auto_install_from_a_shim_fetches_the_custom_build() {
     assert_eq!(ctx.installed(), [CORP, "1.22.5"]);
     assert_eq!(proxy.mirror.gets(&proxy.zip_path("1.21.13")), 0);
 }
+
+/// A fleet mirror carries a custom build as it carries a release: `mirror sync --layout goproxy` copies
+/// the zip the checksum database vouches for, with the database's files for it, and a machine whose
+/// GOPROXY is the mirror alone (`GOSUMDB` the key only, the company's proxy gone) installs it verified
+/// and runs it, kept apart from the release it was built from.
+#[test]
+fn a_goproxy_mirror_carries_a_custom_build_that_installs_verified_from_it_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &[CORP, "1.21.13"]);
+    let key = proxy.db.verifier_key();
+    let dir = tmp.path().join("mirror");
+    let mut sync = TestContext::new();
+    proxy.configure(&mut sync);
+    sync.gover([
+        "mirror",
+        "sync",
+        dir.to_str().unwrap(),
+        CORP,
+        "--layout",
+        "goproxy",
+    ])
+    .assert_success()
+    .assert_stderr_contains("Checksum database: tree head of");
+    let at = dir.join("golang.org/toolchain/@v");
+    let mv = module_version(CORP);
+    assert_eq!(
+        std::fs::read_to_string(at.join("list")).unwrap(),
+        format!("{mv}\n"),
+        "the custom build only, not the release it was built from"
+    );
+    assert!(
+        dir.join(format!(
+            "sumdb/{}/lookup/golang.org/toolchain@{mv}",
+            proxy.db.name()
+        ))
+        .is_file()
+    );
+    drop(proxy);
+
+    let mut user = TestContext::new();
+    let modcache = user.root.join("modcache").display().to_string();
+    user.set_env("GOVER_SOURCE", "proxy")
+        .set_env("GOPROXY", format!("file://{}", dir.display()))
+        .set_env("GOSUMDB", &key)
+        .set_env("GOMODCACHE", modcache);
+    user.install_and_run(CORP, SLOW);
+    assert_eq!(user.installed(), [CORP]);
+    user.gover(["list", "--remote", "--source", "proxy"])
+        .assert_success()
+        .assert_stdout_contains(CORP);
+}
+
+/// Doctor with a custom build active (the default, and named by the go.mod): the shims run exactly that
+/// build, so nothing about the active Go is reported (only the missing setup block); a GOROOT naming the
+/// release it was built from is a mismatch, as for any other version.
+#[test]
+fn doctor_tells_a_custom_build_from_the_release_it_was_built_from() {
+    use common::shells::Shells;
+    let tmp = tempfile::tempdir().unwrap();
+    let proxy = fake_proxy(tmp.path(), &[CORP, "1.21.13"]);
+    let ctx = proxy_context(&proxy);
+    ctx.gover(["install", CORP, "1.21.13"]).assert_success();
+    ctx.gover(["use", CORP]).assert_success();
+    let path = format!("{}:/usr/bin:/bin", ctx.gover_home.join("shims").display());
+    let (_, report) = ctx.doctor(&[], &path);
+    assert_eq!(report["active"], CORP);
+    let bash_c = report["modes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["mode"] == "bash -c")
+        .expect("bash -c probed");
+    assert_eq!(bash_c["version"], CORP);
+    assert_eq!(bash_c["gover"], true);
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["startup-mode"], "{report:#}");
+
+    let base = ctx.gover_home.join("versions").join("1.21.13");
+    let out = ctx
+        .gover_with_path(&["doctor", "--json"], &path)
+        .env("GOROOT", &base)
+        .run();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mismatch = common::shells::findings(&report, "goroot-mismatch");
+    assert_eq!(mismatch.len(), 1, "{report:#}");
+    let evidence = mismatch[0]["evidence"].to_string();
+    assert!(
+        evidence.contains("(go1.21.13) in the environment"),
+        "{evidence}"
+    );
+    assert!(
+        evidence.contains(&format!("gover runs {CORP}")),
+        "{evidence}"
+    );
+}
