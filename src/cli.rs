@@ -122,17 +122,15 @@ impl<T: Args> Args for Deferred<T> {
     }
 
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        match EAGER.get() {
-            true => T::augment_args(cmd),
-            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args)),
-        }
+        built_when_named(cmd, T::augment_args, |cmd| {
+            keeping_about(cmd, T::augment_args)
+        })
     }
 
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        match EAGER.get() {
-            true => T::augment_args_for_update(cmd),
-            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_args_for_update)),
-        }
+        built_when_named(cmd, T::augment_args_for_update, |cmd| {
+            keeping_about(cmd, T::augment_args_for_update)
+        })
     }
 }
 
@@ -147,6 +145,18 @@ pub fn full_command() -> clap::Command {
     let command = Cli::command();
     EAGER.set(false);
     command
+}
+
+/// `augment` now while [`full_command`] builds, else `later` when the subcommand is named.
+fn built_when_named(
+    cmd: clap::Command,
+    augment: fn(clap::Command) -> clap::Command,
+    later: fn(clap::Command) -> clap::Command,
+) -> clap::Command {
+    match EAGER.get() {
+        true => augment(cmd),
+        false => cmd.defer(later),
+    }
 }
 
 /// Derive sets a variant's doc comment after its arguments, so it wins over the doc comment of
@@ -166,17 +176,15 @@ fn keeping_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command
 
 impl<T: Subcommand> Subcommand for Deferred<T> {
     fn augment_subcommands(cmd: clap::Command) -> clap::Command {
-        match EAGER.get() {
-            true => T::augment_subcommands(cmd),
-            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands)),
-        }
+        built_when_named(cmd, T::augment_subcommands, |cmd| {
+            keeping_about(cmd, T::augment_subcommands)
+        })
     }
 
     fn augment_subcommands_for_update(cmd: clap::Command) -> clap::Command {
-        match EAGER.get() {
-            true => T::augment_subcommands_for_update(cmd),
-            false => cmd.defer(|cmd| keeping_about(cmd, T::augment_subcommands_for_update)),
-        }
+        built_when_named(cmd, T::augment_subcommands_for_update, |cmd| {
+            keeping_about(cmd, T::augment_subcommands_for_update)
+        })
     }
 
     fn has_subcommand(name: &str) -> bool {
