@@ -42,10 +42,7 @@ impl Settings {
         Ok(Settings {
             index_url: env::var(env::GOVER_INDEX_URL)
                 .unwrap_or_else(|| env::DEFAULT_INDEX_URL.to_string()),
-            dist_urls: crate::source::dist::dist_urls(
-                env::var(env::GOVER_DIST_URL).as_slice(),
-                env::DEFAULT_DIST_URL,
-            ),
+            dist_urls: dist_urls(env::var(env::GOVER_DIST_URL)),
             source: source(env::var(env::GOVER_SOURCE).as_deref())?,
             offline: env::flag(env::GOVER_OFFLINE).unwrap_or(false),
             keep_archives: env::flag(env::GOVER_KEEP_ARCHIVES).unwrap_or(false),
@@ -70,6 +67,15 @@ impl Settings {
             keep_archive: self.keep_archives,
             unpack_threads: self.unpack_threads,
         }
+    }
+}
+
+/// `GOVER_DIST_URL`'s base URLs (comma-separated, blanks dropped), else go.dev's.
+fn dist_urls(value: Option<String>) -> Vec<String> {
+    let urls = crate::source::dist::dist_urls(value.as_slice());
+    match urls.is_empty() {
+        true => vec![env::DEFAULT_DIST_URL.to_string()],
+        false => urls,
     }
 }
 
@@ -98,6 +104,16 @@ mod tests {
             source(Some("goproxy")),
             Err(Error::BadEnv { name, .. }) if name == env::GOVER_SOURCE
         ));
+    }
+
+    #[test]
+    fn dist_urls_are_go_dev_unless_the_setting_names_one() {
+        assert_eq!(dist_urls(None), [env::DEFAULT_DIST_URL]);
+        assert_eq!(dist_urls(Some(" , ".into())), [env::DEFAULT_DIST_URL]);
+        assert_eq!(
+            dist_urls(Some("http://a/, http://b/".into())),
+            ["http://a/", "http://b/"]
+        );
     }
 
     fn settings() -> Settings {

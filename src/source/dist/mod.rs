@@ -64,7 +64,7 @@ impl Access {
 
     /// The same access with `--mirror` URLs, if any were given (comma-separated lists too).
     pub fn with_mirrors(mut self, flags: &[String]) -> Access {
-        let urls = dist_urls(flags, "");
+        let urls = dist_urls(flags);
         if !urls.is_empty() {
             self.mirrors = urls;
         }
@@ -72,20 +72,15 @@ impl Access {
     }
 }
 
-/// The archive base URLs in `lists` (each comma-separated; blank entries dropped), in order;
-/// `[default]` when there are none (nothing when `default` is empty).
-pub fn dist_urls(lists: &[String], default: &str) -> Vec<String> {
-    let urls: Vec<String> = lists
+/// The archive base URLs in `lists` (each comma-separated; blank entries dropped), in order.
+pub fn dist_urls(lists: &[String]) -> Vec<String> {
+    lists
         .iter()
         .flat_map(|list| list.split(','))
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-        .collect();
-    match urls.is_empty() && !default.is_empty() {
-        true => vec![default.to_string()],
-        false => urls,
-    }
+        .collect()
 }
 
 /// Where `filename` may be fetched: `<base>/<filename>` on each mirror in turn, the next one
@@ -125,15 +120,9 @@ mod tests {
             "".to_string(),
             "http://c".into(),
         ];
-        assert_eq!(
-            dist_urls(&flags, "https://go.dev/dl/"),
-            ["http://a/", "http://b/", "http://c"]
-        );
-        assert_eq!(
-            dist_urls(&[" , ".into()], "https://go.dev/dl/"),
-            ["https://go.dev/dl/"]
-        );
-        assert!(dist_urls(&[], "").is_empty());
+        assert_eq!(dist_urls(&flags), ["http://a/", "http://b/", "http://c"]);
+        assert!(dist_urls(&[" , ".into()]).is_empty());
+        assert!(dist_urls(&[]).is_empty());
     }
 
     #[test]
