@@ -79,15 +79,24 @@ impl Exec {
 
     /// Replace this process. Returns only on failure.
     pub fn exec(self) -> ExecError {
+        // gover ignores SIGPIPE for itself (`gover list | head` exits 0); the program it becomes
+        // gets the default back, as every child `std::process::Command` starts does: `go list |
+        // head` must end quietly, not write on into a closed pipe. If no exec succeeds, gover
+        // goes on (to report the failure) with its own disposition again.
+        // SAFETY: setting a signal's disposition; no handler runs.
+        let own = unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        let failed = self.replace();
+        // SAFETY: as above, back to what it was.
+        unsafe { libc::signal(libc::SIGPIPE, own) };
+        failed
+    }
+
+    /// The exec itself: the program, or each PATH entry in turn. Returns only on failure.
+    fn replace(self) -> ExecError {
         let fail = |path: &Path, source| ExecError {
             path: path.to_path_buf(),
             source,
         };
-        // gover ignores SIGPIPE for itself (`gover list | head` exits 0); the program it becomes
-        // gets the default back, as every child `std::process::Command` starts does: `go list |
-        // head` must end quietly, not write on into a closed pipe.
-        // SAFETY: setting a signal's disposition; no handler runs.
-        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
         let argv = match cstrings(std::iter::once(&self.program).chain(&self.args).cloned()) {
             Ok(argv) => argv,
             Err(e) => return fail(Path::new(&self.program), e),

@@ -1070,6 +1070,30 @@ fn exec_gives_the_command_the_default_sigpipe_gover_ignores_for_itself() {
     );
 }
 
+/// When the exec fails, gover ignores SIGPIPE again before it reports the failure: its error,
+/// written to a pipe nobody reads, must not get it killed by SIGPIPE instead of exiting 127.
+#[test]
+fn a_failed_exec_reports_with_sigpipe_ignored_again() {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    use std::os::unix::process::ExitStatusExt;
+    let ctx = installed(&["1.22.5"]);
+    let mut fds = [0; 2];
+    // SAFETY: a valid two-int array for pipe(2).
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: both descriptors were just made by pipe(2) and are owned here only.
+    let (reader, writer) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(reader);
+    let out = raw_gover(
+        &ctx,
+        &["exec", "1.22.5", "--", "no-such-command-gover-test"],
+    )
+    .stderr(std::process::Stdio::from(writer))
+    .output()
+    .unwrap();
+    assert_eq!(out.status.signal(), None, "killed by a signal");
+    assert_eq!(out.status.code(), Some(127));
+}
+
 #[test]
 fn exec_puts_the_versions_bin_first_on_path() {
     let ctx = installed(&["1.22.5"]);
