@@ -259,7 +259,8 @@ impl GoVersion {
     /// a missing one sorts below any), then the pre-release: none sorts first when there is no
     /// patch (the language version `1.21` < `1.21rc1`) and last when there is (`1.9.2rc2` <
     /// `1.9.2`); words compare as strings, a missing number below any. Last, a custom build
-    /// sorts after its release (Go compares the two equal; gover keeps them apart).
+    /// sorts after its release (Go compares the two equal; gover keeps them apart), and equals
+    /// only the same name as written.
     #[allow(clippy::type_complexity)]
     fn sort_key(
         &self,
@@ -270,7 +271,7 @@ impl GoVersion {
         u8,
         Option<PreKind>,
         Option<u64>,
-        Custom,
+        (Custom, Option<u64>),
     ) {
         let patch = match self.patch {
             None if self.pre.is_none() && self.minor < 21 => Some(0),
@@ -281,7 +282,18 @@ impl GoVersion {
             (None, None) => (0, None, None),
             (None, Some(_)) => (2, None, None),
         };
-        (self.major, self.minor, patch, stage, kind, n, self.custom)
+        // A custom build is the name it was published under: `1.13-x` and `1.13.0-x` are two
+        // builds (two dirs, two module versions), though releases `1.13` and `1.13.0` are one.
+        let written = self.patch.filter(|_| !self.is_release());
+        (
+            self.major,
+            self.minor,
+            patch,
+            stage,
+            kind,
+            n,
+            (self.custom, written),
+        )
     }
 }
 
@@ -579,6 +591,10 @@ mod tests {
         assert!(corp < v("1.21.13-bigcorp2"));
         // Kept as written: `1.13.0-x` names a module version, not the release `1.13`.
         assert_eq!(v("1.13.0-x").canonical().to_string(), "1.13.0-x");
+        // So it equals only that name, though the releases `1.13` and `1.13.0` are one.
+        assert_ne!(v("1.13-x"), v("1.13.0-x"));
+        assert_eq!(v("1.13"), v("1.13.0"));
+        assert!(v("1.13") < v("1.13-x") && v("1.13") < v("1.13.0-x"));
         for ok in [
             "1.21.1-bigcorp",
             "1.22-rc1",
