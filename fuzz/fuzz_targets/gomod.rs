@@ -12,10 +12,15 @@ fuzz_target!(|data: &[u8]| {
             for directive in go.iter().chain(toolchain.iter()) {
                 assert!((1..=lines).contains(&directive.line));
             }
-            if let Some(requirement) =
-                gover_core::gomod::requirement(go.as_ref(), toolchain.as_ref())
-            {
-                assert!(requirement.request.release_name().is_some());
+            // With either source: the proxy's (custom builds exactly) or the dist one's.
+            for custom_builds in [false, true] {
+                if let Some(requirement) =
+                    gover_core::gomod::requirement(go.as_ref(), toolchain.as_ref(), || {
+                        custom_builds
+                    })
+                {
+                    assert!(requirement.request.release_name().is_some());
+                }
             }
         }
         Err((line, reason)) => {

@@ -58,7 +58,7 @@ fn for_install(err: Error) -> Error {
 /// With the proxy source (`custom_builds`), a custom build a go.mod names is asked for exactly.
 fn requested_here(home: &Home, custom_builds: bool) -> Result<Option<VersionRequest>, Error> {
     let cwd = resolve::current_dir().map_err(resolve::ResolveError::Cwd)?;
-    let active = resolve::active_with(home, &cwd, custom_builds)?;
+    let active = resolve::active_with(home, &cwd, || custom_builds)?;
     let named_by = match &active.source {
         Reason::GoMod { path, line } => format!("{}:{line}", path.display()),
         Reason::VersionFile(path) => path.display().to_string(),

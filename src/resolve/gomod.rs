@@ -69,9 +69,9 @@ pub struct ModFile {
 impl ModFile {
     /// The version this file asks for: the `toolchain` release if it is at least the `go`
     /// line, else the `go` line as a minimum. `None` when the file has neither. A custom
-    /// build (`toolchain go1.21.1-bigcorp`) is asked for exactly only with `custom_builds`
+    /// build (`toolchain go1.21.1-bigcorp`) is asked for exactly only if `custom_builds()`
     /// (the proxy source); see [`gover_core::gomod::requirement`].
-    pub fn requirement(&self, custom_builds: bool) -> Option<Requirement> {
+    pub fn requirement(&self, custom_builds: impl Fn() -> bool) -> Option<Requirement> {
         gover_core::gomod::requirement(self.go.as_ref(), self.toolchain.as_ref(), custom_builds)
     }
 }

@@ -127,7 +127,7 @@ impl ResolveError {
 
 /// The active request for a process running in `cwd`, with the source `GOVER_SOURCE` names.
 pub fn active(home: &Home, cwd: &Path) -> Result<Active, ResolveError> {
-    active_with(home, cwd, custom_builds_from_env())
+    active_with(home, cwd, custom_builds_from_env)
 }
 
 /// Whether `GOVER_SOURCE` picks the proxy source, the one that can install a custom build.
@@ -135,8 +135,13 @@ pub fn custom_builds_from_env() -> bool {
     gover_core::env::is_proxy_source(env::var(env::GOVER_SOURCE).as_deref())
 }
 
-/// [`active`] with the source given (`custom_builds`: the proxy source, for `--source proxy`).
-pub fn active_with(home: &Home, cwd: &Path, custom_builds: bool) -> Result<Active, ResolveError> {
+/// [`active`] with the source given (`custom_builds`: the proxy source, for `--source proxy`;
+/// asked only when a go.mod names a custom build).
+pub fn active_with(
+    home: &Home,
+    cwd: &Path,
+    custom_builds: impl Fn() -> bool,
+) -> Result<Active, ResolveError> {
     if let Some(value) = env::var(env::GOVER_VERSION) {
         let request = VersionRequest::parse(&value).map_err(|_| ResolveError::BadEnv { value })?;
         return Ok(Active {
@@ -166,10 +171,13 @@ pub fn active_with(home: &Home, cwd: &Path, custom_builds: bool) -> Result<Activ
 /// Steps 2 and 3 of the precedence: the nearest version file that names a version, else the
 /// module file Go would use. `None` when neither says anything.
 pub fn pinned(cwd: &Path) -> Result<Option<Active>, ResolveError> {
-    pinned_with(cwd, custom_builds_from_env())
+    pinned_with(cwd, custom_builds_from_env)
 }
 
-fn pinned_with(cwd: &Path, custom_builds: bool) -> Result<Option<Active>, ResolveError> {
+fn pinned_with(
+    cwd: &Path,
+    custom_builds: impl Fn() -> bool,
+) -> Result<Option<Active>, ResolveError> {
     let modules = env::flag(env::GOVER_GOMOD).unwrap_or(true);
     let gowork_var = std::env::var_os(env::GOWORK);
     let gowork = GoWork::from_env(gowork_var.as_deref().map(|v| v.as_bytes()));
@@ -249,9 +257,9 @@ fn pinned_with(cwd: &Path, custom_builds: bool) -> Result<Option<Active>, Resolv
     let Some(parsed) = gomod::read_opened(file, path)? else {
         return Ok(None);
     };
-    Ok(parsed.requirement(custom_builds).map(|requirement| {
+    Ok(parsed.requirement(&custom_builds).map(|requirement| {
         if requirement.suffixed {
-            let why = if custom_builds {
+            let why = if custom_builds() {
                 "by that name (its suffix must be `-` then lowercase letters, digits, `.` and `-`)"
             } else {
                 "from the dist source (only the proxy source serves one: GOVER_SOURCE=proxy)"

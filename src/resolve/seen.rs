@@ -57,9 +57,9 @@ pub fn chosen(file: &Path, installed: &[GoVersion]) -> Option<GoVersion> {
         let parsed = crate::resolve::gomod::read_opened(handle, path).ok()??;
         // A custom build it names is what it uses once installed (from the proxy source),
         // whichever source is in force now.
-        match parsed.requirement(true)?.request {
+        match parsed.requirement(|| true)?.request {
             VersionRequest::Exact(v) if installed.contains(&v) => return Some(v),
-            _ => parsed.requirement(false)?.request,
+            _ => parsed.requirement(|| false)?.request,
         }
     } else {
         crate::resolve::version_file::read(file).ok()?.request

@@ -16,7 +16,7 @@
 
 use core::fmt;
 
-use crate::version::{GoVersion, VersionRequest};
+use crate::version::{Custom, GoVersion, VersionRequest};
 
 pub const GO_WORK: &str = "go.work";
 pub const GO_MOD: &str = "go.mod";
@@ -161,11 +161,16 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
             }
             let (version, suffix) =
                 GoVersion::from_toolchain(arg).ok_or((line, Invalid::BadToolchain(arg)))?;
+            // The name parsed once: a suffix gover can fetch makes it a custom build.
+            let custom = Custom::new(suffix).map(|custom| GoVersion {
+                custom,
+                ..version.clone()
+            });
             toolchain = Some(Directive {
                 version: version.canonical(),
                 line,
                 suffixed: !suffix.is_empty(),
-                custom: GoVersion::parse(arg).ok().filter(|v| !v.is_release()),
+                custom,
             });
         }
     }
@@ -174,12 +179,13 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed, (usize, Invalid<'_>)> {
 
 /// The version a module file with these directives asks for: the `toolchain` release if it is
 /// at least the `go` line, else the `go` line as a minimum. `None` when it has neither. A
-/// custom build is asked for exactly when `custom_builds` (the proxy source, which can serve
-/// one) and its name is one gover can fetch; otherwise its release, as a minimum.
+/// custom build is asked for exactly when its name is one gover can fetch and `custom_builds()`
+/// says the source can serve one (the proxy source; asked only then, so a go.mod without a
+/// custom build never costs the lookup); otherwise its release, as a minimum.
 pub fn requirement(
     go: Option<&Directive>,
     toolchain: Option<&Directive>,
-    custom_builds: bool,
+    custom_builds: impl Fn() -> bool,
 ) -> Option<Requirement> {
     let minimum = |d: &Directive| Requirement {
         request: VersionRequest::AtLeast(d.version.clone()),
@@ -195,7 +201,7 @@ pub fn requirement(
                 line,
                 ..
             }),
-        ) if custom_builds => Some(Requirement {
+        ) if custom_builds() => Some(Requirement {
             request: VersionRequest::Exact(custom.clone()),
             line: *line,
             suffixed: false,
@@ -341,16 +347,22 @@ mod tests {
 
     #[test]
     fn requirement_prefers_a_toolchain_that_raises_the_minimum() {
-        let req = requirement(dir("1.22.0", 3).as_ref(), dir("1.22.5", 4).as_ref(), false).unwrap();
+        let req = requirement(dir("1.22.0", 3).as_ref(), dir("1.22.5", 4).as_ref(), || {
+            false
+        })
+        .unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.22.5")));
         assert_eq!(req.line, 4);
         // A toolchain below the go line is ignored, as Go does.
-        let req = requirement(dir("1.22.3", 3).as_ref(), dir("1.21.0", 4).as_ref(), false).unwrap();
+        let req = requirement(dir("1.22.3", 3).as_ref(), dir("1.21.0", 4).as_ref(), || {
+            false
+        })
+        .unwrap();
         assert_eq!(req.request, VersionRequest::AtLeast(v("1.22.3")));
         assert_eq!(req.line, 3);
-        let req = requirement(None, dir("1.21.0", 4).as_ref(), false).unwrap();
+        let req = requirement(None, dir("1.21.0", 4).as_ref(), || false).unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.21.0")));
-        assert_eq!(requirement(None, None, true), None);
+        assert_eq!(requirement(None, None, || true), None);
     }
 
     #[test]
@@ -359,7 +371,7 @@ mod tests {
         let (go, tc) = parse(b"go 1.21.0\ntoolchain go1.21.1-bigcorp\n").unwrap();
         let tc = tc.unwrap();
         assert_eq!((tc.version.clone(), tc.suffixed), (v("1.21.1"), true));
-        let req = requirement(go.as_ref(), Some(&tc), false).unwrap();
+        let req = requirement(go.as_ref(), Some(&tc), || false).unwrap();
         assert_eq!(req.request, VersionRequest::AtLeast(v("1.21.1")));
         assert!(req.suffixed);
         let (_, tc) = parse(b"toolchain go1.2rc1-gccgo\n").unwrap();
@@ -367,7 +379,7 @@ mod tests {
         // `go 1.999` with a lower suffixed toolchain: the go line decides, as in Go.
         let (go, tc) = parse(b"go 1.999\ntoolchain go1.21.1-bigcorp\n").unwrap();
         for custom_builds in [false, true] {
-            let req = requirement(go.as_ref(), tc.as_ref(), custom_builds).unwrap();
+            let req = requirement(go.as_ref(), tc.as_ref(), || custom_builds).unwrap();
             assert_eq!(req.request, VersionRequest::AtLeast(v("1.999.0")));
             assert!(!req.suffixed);
         }
@@ -377,7 +389,7 @@ mod tests {
     #[test]
     fn with_custom_builds_a_suffixed_toolchain_is_asked_for_exactly() {
         let (go, tc) = parse(b"go 1.21.0\ntoolchain go1.21.13-bigcorp\n").unwrap();
-        let req = requirement(go.as_ref(), tc.as_ref(), true).unwrap();
+        let req = requirement(go.as_ref(), tc.as_ref(), || true).unwrap();
         assert_eq!(req.request, VersionRequest::Exact(v("1.21.13-bigcorp")));
         assert_eq!((req.line, req.suffixed), (2, false));
         // A suffix gover cannot fetch (uppercase; a `..`): its version, as a minimum.
@@ -386,7 +398,7 @@ mod tests {
             b"go 1.21.0\ntoolchain go1.21.13-..\n",
         ] {
             let (go, tc) = parse(text).unwrap();
-            let req = requirement(go.as_ref(), tc.as_ref(), true).unwrap();
+            let req = requirement(go.as_ref(), tc.as_ref(), || true).unwrap();
             assert_eq!(req.request, VersionRequest::AtLeast(v("1.21.13")));
             assert!(req.suffixed);
         }

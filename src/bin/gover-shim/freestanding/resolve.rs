@@ -154,7 +154,8 @@ fn pinned(process: &Process, home: &Buf) -> Result<Option<VersionRequest>, HandO
         return Err(HandOver);
     }
     let (go, toolchain) = gomod::parse(&text[..len]).map_err(|_| HandOver)?;
-    let custom_builds = names::is_proxy_source(process.var(names::GOVER_SOURCE));
+    // GOVER_SOURCE matters only for a go.mod naming a custom build: read only then.
+    let custom_builds = || names::is_proxy_source(process.var(names::GOVER_SOURCE));
     let request =
         gomod::requirement(go.as_ref(), toolchain.as_ref(), custom_builds).map(|r| r.request);
     if request.is_some() {

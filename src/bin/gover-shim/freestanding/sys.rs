@@ -90,8 +90,9 @@ fn check(ret: isize) -> Result<usize> {
     }
 }
 
-/// `nr(AT_FDCWD, path, a, b)`: the `*at` calls, each on a path relative to the current
-/// directory (gover's paths are absolute, so the directory never matters).
+/// `nr(AT_FDCWD, path, a, b)`: the `*at` calls, a relative `path` taken from the current
+/// directory (the walk up looks for `.go-version` and the module files there, after each
+/// `chdir("..")`); an absolute one (gover's own files) from the root.
 ///
 /// # Safety
 /// `path` is NUL-terminated (a `CStr`); `a` and `b` must be what call `nr` expects there (a
