@@ -416,3 +416,20 @@ fn doctor_tells_a_custom_build_from_the_release_it_was_built_from() {
         "{evidence}"
     );
 }
+
+/// GOPROXY lists the company proxy after one that has only Go's releases
+/// (`https://proxy.golang.org,https://goproxy.corp`): the first proxy's list lacks the custom build,
+/// so it is passed over, as a zip fetch passes over a proxy without the zip, and the build comes
+/// from the second, verified by the database GOSUMDB names.
+#[test]
+fn a_custom_build_is_found_on_a_later_proxy_of_the_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let public = fake_proxy(&tmp.path().join("public"), &["1.21.13"]);
+    let corp = fake_proxy(&tmp.path().join("corp"), &[CORP]);
+    let mut ctx = proxy_context(&corp);
+    ctx.set_env("GOPROXY", format!("{},{}", public.url(), corp.url()));
+    ctx.gover(["install"]).assert_success();
+    assert_eq!(ctx.installed(), [CORP]);
+    assert_eq!(public.mirror.gets(&public.zip_path(CORP)), 1, "tried first");
+    assert_eq!(corp.mirror.gets(&corp.zip_path(CORP)), 1);
+}

@@ -148,7 +148,13 @@ impl GoproxyError {
 
 impl GoproxyError {
     /// Whether the proxy does not have the file (404 or 410, or a missing `file://` path).
+    /// What makes `go` try the next proxy of a `,` list: the proxy does not have it (a 404 or
+    /// 410, or a list without the custom build asked for).
     pub fn is_not_found(&self) -> bool {
-        matches!(self, GoproxyError::Http { source, .. } if source.is_not_found())
+        match self {
+            GoproxyError::Http { source, .. } => source.is_not_found(),
+            GoproxyError::NotListed { .. } => true,
+            _ => false,
+        }
     }
 }

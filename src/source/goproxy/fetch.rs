@@ -134,8 +134,8 @@ impl Source for Goproxy<'_> {
 
 /// The newest release satisfying `request` that the proxies list for `platform`. An exact
 /// release needs no listing (as with `go`, the download says whether it exists); a custom
-/// build must be listed: a name the proxy does not know is more likely a typo or the wrong
-/// GOPROXY than a hidden build, and saying so beats a checksum database's not-found.
+/// build must be listed by one of the proxies: a name none knows is more likely a typo or the
+/// wrong GOPROXY than a hidden build, and saying so beats a checksum database's not-found.
 pub fn resolve(
     proxies: &Proxies,
     request: &VersionRequest,
@@ -144,15 +144,7 @@ pub fn resolve(
 ) -> Result<GoVersion, Error> {
     if let VersionRequest::Exact(v) = request {
         if !v.is_release() && !access.offline {
-            let (versions, url) = proxies.list(platform)?;
-            if !versions.contains(v) {
-                return Err(GoproxyError::NotListed {
-                    name: v.to_string(),
-                    module_version: goproxy::module_version(v, platform),
-                    url,
-                }
-                .into());
-            }
+            proxies.lists(v, platform)?;
         }
         return Ok(v.clone());
     }

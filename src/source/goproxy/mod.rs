@@ -97,6 +97,20 @@ fn is_not_found(e: &GoproxyError) -> bool {
     e.is_not_found()
 }
 
+/// The toolchain versions for `platform` that the proxy at `base` lists, and the list's URL.
+fn list_at(base: &str, platform: Platform) -> Result<(Vec<GoVersion>, String), GoproxyError> {
+    let url = format!("{base}/{MODULE}/@v/list");
+    let bytes = get_small(&url, MAX_SMALL_FILE)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut versions: Vec<GoVersion> = text
+        .lines()
+        .filter_map(|line| release_of(line.trim(), platform))
+        .collect();
+    versions.sort();
+    versions.dedup();
+    Ok((versions, url))
+}
+
 /// The proxies of a `GOPROXY` list that can serve toolchains, with the rule for falling
 /// through to the next; `direct` is skipped with a note, `off` ends the list.
 pub struct Proxies {
@@ -175,17 +189,24 @@ impl Proxies {
 
     /// The toolchain versions for `platform` the first answering proxy lists, and its URL.
     pub fn list(&self, platform: Platform) -> Result<(Vec<GoVersion>, String), GoproxyError> {
+        self.try_each(|base| list_at(base, platform))
+    }
+
+    /// Whether a proxy lists the custom build `version` for `platform`. A proxy whose list
+    /// lacks it is passed over as a zip fetch passes over one without the zip (GOPROXY's `,`
+    /// and `|`), so a company proxy after proxy.golang.org is reached; when none lists it,
+    /// [`GoproxyError::NotListed`] names the last list read.
+    pub fn lists(&self, version: &GoVersion, platform: Platform) -> Result<(), GoproxyError> {
         self.try_each(|base| {
-            let url = format!("{base}/{MODULE}/@v/list");
-            let bytes = get_small(&url, MAX_SMALL_FILE)?;
-            let text = String::from_utf8_lossy(&bytes);
-            let mut versions: Vec<GoVersion> = text
-                .lines()
-                .filter_map(|line| release_of(line.trim(), platform))
-                .collect();
-            versions.sort();
-            versions.dedup();
-            Ok((versions, url))
+            let (versions, url) = list_at(base, platform)?;
+            match versions.contains(version) {
+                true => Ok(()),
+                false => Err(GoproxyError::NotListed {
+                    name: version.to_string(),
+                    module_version: module_version(version, platform),
+                    url,
+                }),
+            }
         })
     }
 
