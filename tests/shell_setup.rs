@@ -431,6 +431,18 @@ fn the_block_keeps_the_users_order_and_adds_no_go_bin_they_add_themselves() {
     }
 }
 
+/// A line adding Go's own bin dir through `go env GOROOT` (the classic manual install) is not
+/// one adding the Go user bin dir: the block still adds `~/go/bin`.
+#[test]
+fn a_goroot_bin_line_of_the_users_leaves_the_go_bin_to_the_block() {
+    let sb = shells::sandbox();
+    sb.write_home(".bashrc", "export PATH=$PATH:$(go env GOROOT)/bin\n");
+    assert!(sb.gover(["setup"]).status.success());
+    let gobin = sb.home.join("go/bin").display().to_string();
+    let out = sb.run_mode("bash", &["-i", "-c"], "printf %s \"$PATH\"", shells::BASE_PATH);
+    assert_eq!(positions(out.stdout.trim(), &gobin).len(), 1, "{out}");
+}
+
 /// `go env -w GOPATH=~/.go`: the block's Go user bin dir is `~/.go/bin`, as `go env GOPATH`
 /// says, not `~/go/bin`; a GOPATH or GOBIN set at shell start still wins.
 // See: issue 24, item 11.

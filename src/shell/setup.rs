@@ -102,7 +102,8 @@ pub fn go_bin(dirs: &UserDirs) -> shell::GoBin {
 
 /// Whether a line of the user's own startup files (outside gover's block) adds `bin` to PATH:
 /// it sets PATH (or zsh's `path`, or calls `fish_add_path`) and names `bin` (as written, or
-/// under `$HOME`/`~`), `$GOPATH`, `$GOBIN` or `go env GOPATH`.
+/// under `$HOME`/`~`), `$GOPATH`, `$GOBIN` or `go env GOPATH`. `$(go env GOROOT)/bin` is
+/// Go's own bin dir, not the user's: it does not count.
 fn users_lines_add(dirs: &UserDirs, bin: &Path) -> bool {
     let mut files = all_paths(dirs);
     let zdot = std::env::var_os("ZDOTDIR")
@@ -120,7 +121,8 @@ fn users_lines_add(dirs: &UserDirs, bin: &Path) -> bool {
     if let Some(rest) = bin.strip_prefix(&dirs.home.display().to_string()) {
         names.extend(["$HOME", "${HOME}", "~"].map(|h| format!("{h}{rest}")));
     }
-    names.extend(["GOPATH", "GOBIN", "go env"].map(String::from));
+    // `go env GOPATH` and `go env GOBIN` contain these too.
+    names.extend(["GOPATH", "GOBIN"].map(String::from));
     let sets_path = |line: &str| {
         line.contains("fish_add_path")
             || line.contains("path=(")
