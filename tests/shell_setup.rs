@@ -439,7 +439,12 @@ fn a_goroot_bin_line_of_the_users_leaves_the_go_bin_to_the_block() {
     sb.write_home(".bashrc", "export PATH=$PATH:$(go env GOROOT)/bin\n");
     assert!(sb.gover(["setup"]).status.success());
     let gobin = sb.home.join("go/bin").display().to_string();
-    let out = sb.run_mode("bash", &["-i", "-c"], "printf %s \"$PATH\"", shells::BASE_PATH);
+    let out = sb.run_mode(
+        "bash",
+        &["-i", "-c"],
+        "printf %s \"$PATH\"",
+        shells::BASE_PATH,
+    );
     assert_eq!(positions(out.stdout.trim(), &gobin).len(), 1, "{out}");
 }
 

@@ -47,13 +47,14 @@ impl PreKind {
     }
 
     pub fn as_str(&self) -> &str {
-        let len = self
-            .0
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(PreKind::MAX_LEN);
-        core::str::from_utf8(&self.0[..len]).unwrap_or("")
+        nul_padded(&self.0)
     }
+}
+
+/// The text of a NUL-padded inline name (all of it when it fills the array).
+fn nul_padded(bytes: &[u8]) -> &str {
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    core::str::from_utf8(&bytes[..len]).unwrap_or("")
 }
 
 /// The suffix of a custom toolchain build: `-bigcorp` in `go1.21.1-bigcorp`, the name a company
@@ -102,12 +103,7 @@ impl Custom {
 
     /// The suffix with its `-` (`-bigcorp`), empty for Go's own releases.
     pub fn as_str(&self) -> &str {
-        let len = self
-            .0
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(Custom::MAX_LEN);
-        core::str::from_utf8(&self.0[..len]).unwrap_or("")
+        nul_padded(&self.0)
     }
 
     pub fn is_none(&self) -> bool {

@@ -153,17 +153,20 @@ mod tests {
         }
     }
 
+    /// A read-ahead of `data` arriving in dribs, with an error after it if `fail`.
+    fn ahead_of<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        data: &'scope [u8],
+        fail: bool,
+    ) -> ReadAhead {
+        ReadAhead::start(scope, Trickle { data, fail })
+    }
+
     #[test]
     fn read_ahead_hands_on_every_byte_in_order() {
         let data: Vec<u8> = (0..3 * PIECE + 17).map(|i| (i * 7 % 251) as u8).collect();
         let out = std::thread::scope(|scope| {
-            let mut ahead = ReadAhead::start(
-                scope,
-                Trickle {
-                    data: &data,
-                    fail: false,
-                },
-            );
+            let mut ahead = ahead_of(scope, &data, false);
             let mut out = Vec::new();
             ahead.read_to_end(&mut out).unwrap();
             out
@@ -175,13 +178,7 @@ mod tests {
     fn read_ahead_hands_on_the_error_after_the_bytes_before_it() {
         let data = vec![5u8; PIECE + 3];
         std::thread::scope(|scope| {
-            let mut ahead = ReadAhead::start(
-                scope,
-                Trickle {
-                    data: &data,
-                    fail: true,
-                },
-            );
+            let mut ahead = ahead_of(scope, &data, true);
             let mut out = vec![0u8; data.len()];
             ahead.read_exact(&mut out).unwrap();
             assert_eq!(out, data);
@@ -196,13 +193,7 @@ mod tests {
         // Far more than fits ahead: the scope only ends if the thread stops.
         let data = vec![1u8; 64 * PIECE];
         std::thread::scope(|scope| {
-            let mut ahead = ReadAhead::start(
-                scope,
-                Trickle {
-                    data: &data,
-                    fail: false,
-                },
-            );
+            let mut ahead = ahead_of(scope, &data, false);
             ahead.read_exact(&mut [0u8; 10]).unwrap();
         });
     }

@@ -364,8 +364,9 @@ enum Job {
         mode: u32,
         data: Vec<u8>,
     },
-    /// A large file, in pieces as they are inflated; [`Piece::End`] closes it. A channel that
-    /// closes without it means the archive broke off (the reader reports that).
+    /// A large file, in pieces as they are inflated; [`Piece::End`] closes it (also after a
+    /// short last piece when the archive broke off, which the reader then reports). A channel
+    /// that closes without it means the reader stopped (its error is the one reported).
     Streamed {
         path: PathBuf,
         mode: u32,
@@ -626,22 +627,15 @@ fn make_dirs(
     if made.contains(dir) {
         return Ok(());
     }
+    // create_dir_all would follow a symlinked parent; an existing link here (or one a writer
+    // is about to make) means an archive tried to route writes through it.
+    let not_a_dir = || unsafe_entry(dir, "a path component is a link or file");
     if taken.contains(dir) {
-        return Err(UnpackError::Unsafe {
-            entry: printable(dir),
-            reason: "a path component is a link or file",
-        });
+        return Err(not_a_dir());
     }
-    // create_dir_all would follow a symlinked parent; an existing link here means an
-    // archive tried to route writes through it.
     match fs::symlink_metadata(dir) {
         Ok(m) if m.is_dir() => {}
-        Ok(_) => {
-            return Err(UnpackError::Unsafe {
-                entry: printable(dir),
-                reason: "a path component is a link or file",
-            });
-        }
+        Ok(_) => return Err(not_a_dir()),
         Err(_) => {
             if let Some(parent) = dir.parent() {
                 make_dirs(parent, made, taken)?;
