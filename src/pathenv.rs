@@ -9,10 +9,16 @@ use std::path::{Path, PathBuf};
 /// The Go user bin dir: `$GOBIN`, else the first `$GOPATH` entry + `/bin`, else `~/go/bin`
 /// (the same rule `go install` uses, and the setup blocks compute at shell start).
 pub fn go_user_bin(home_dir: &Path) -> PathBuf {
-    if let Some(gobin) = crate::env::var("GOBIN") {
+    go_user_bin_from(crate::env::var, home_dir)
+}
+
+/// [`go_user_bin`] with `GOBIN` and `GOPATH` looked up by `var` (the environment, or the go
+/// env file).
+pub fn go_user_bin_from(var: impl Fn(&str) -> Option<String>, home_dir: &Path) -> PathBuf {
+    if let Some(gobin) = var("GOBIN") {
         return PathBuf::from(gobin);
     }
-    match crate::env::var("GOPATH") {
+    match var("GOPATH") {
         Some(gopath) => PathBuf::from(gopath.split(':').next().unwrap_or_default()).join("bin"),
         None => home_dir.join("go").join("bin"),
     }

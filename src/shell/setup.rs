@@ -85,18 +85,13 @@ pub fn go_bin(dirs: &UserDirs) -> shell::GoBin {
             .map(|s| s.value.clone())
             .filter(|v| Path::new(v).is_absolute())
     };
-    let bin = setting("GOBIN").map(PathBuf::from).or_else(|| {
-        setting("GOPATH")
-            .map(|p| PathBuf::from(p.split(':').next().unwrap_or_default()).join("bin"))
-    });
-    let default = dirs.home.join("go").join("bin");
-    let shown = bin.clone().unwrap_or_else(|| default.clone());
-    if users_lines_add(dirs, &shown) {
+    let bin = crate::pathenv::go_user_bin_from(setting, &dirs.home);
+    if users_lines_add(dirs, &bin) {
         return shell::GoBin::Theirs;
     }
-    match bin {
-        Some(b) if b != default => shell::GoBin::Fixed(b),
-        _ => shell::GoBin::Default,
+    match bin == dirs.home.join("go").join("bin") {
+        true => shell::GoBin::Default,
+        false => shell::GoBin::Fixed(bin),
     }
 }
 
