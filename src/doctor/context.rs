@@ -8,7 +8,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::probe::{self, Probe};
-use super::scan::{self, Scan};
+use super::scan::{self, PathEdit, Scan};
 use crate::error::Error;
 use crate::go_env_file::{self, Setting};
 use crate::home::Home;
@@ -279,8 +279,14 @@ impl Context {
 
     /// file:line of each startup line that adds `dir` to PATH.
     pub fn lines_adding(&self, dir: &str) -> Vec<String> {
+        self.lines_adding_if(dir, |_| true)
+    }
+
+    /// [`Context::lines_adding`], only the lines `keep` picks.
+    pub fn lines_adding_if(&self, dir: &str, keep: impl Fn(&PathEdit) -> bool) -> Vec<String> {
         self.scan
             .adding(dir)
+            .filter(|e| keep(e))
             .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text))
             .collect()
     }

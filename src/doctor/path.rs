@@ -22,13 +22,11 @@ pub fn duplicates(ctx: &Context) -> Vec<Finding> {
     }
     let dups: Vec<_> = counted.into_iter().filter(|(_, n)| *n > 1).collect();
     let mut out = Vec::new();
-    // Point at `startup-duplicate-append` only when it is reported for one of these dirs.
-    let repeated = super::startup_files::duplicate_appends(ctx);
-    let see = dups.iter().any(|(d, _)| {
-        repeated
-            .iter()
-            .any(|f| f.title.starts_with(&format!("`{d}` ")))
-    });
+    // Point at `startup-duplicate-append` only when it is reported for one of these dirs: when
+    // more than one line that keeps PATH adds it.
+    let see = dups
+        .iter()
+        .any(|(d, _)| ctx.scan.adding(d).filter(|e| e.keeps_path).nth(1).is_some());
     let fix = || {
         ctx.new_shell_fix(if see {
             "remove the repeated lines that add them (see startup-duplicate-append), "
@@ -47,10 +45,7 @@ pub fn duplicates(ctx: &Context) -> Vec<Finding> {
         // See: issue 24, item 11.
         for (d, _) in &dups {
             evidence.extend(
-                ctx.scan
-                    .adding(d)
-                    .filter(|e| e.keeps_path && ctx.may_have_shaped_path(&e.file))
-                    .map(|e| format!("{} adds it: {}", Scan::file_line(&e.file, e.line), e.text)),
+                ctx.lines_adding_if(d, |e| e.keeps_path && ctx.may_have_shaped_path(&e.file)),
             );
         }
         out.push(Finding {
