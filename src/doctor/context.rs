@@ -1,7 +1,7 @@
 //! Everything the checks look at, gathered once: this process's PATH, what gover would run
 //! here, the go env file, the startup files and what they do, and the shell probes.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,6 +45,9 @@ pub struct Context {
     /// shell forks for each command; `bash -c 'gover doctor'` execs it, and then it is unknown).
     pub parent_shell: Option<Shell>,
     versions: RefCell<HashMap<PathBuf, Answer>>,
+    /// [`Context::setup_is_current`], worked out once (it reads every startup file setup
+    /// writes, and the checks ask for it several times).
+    setup_current: OnceCell<bool>,
 }
 
 /// How long another `go` (or a version manager's shim posing as one) may take to print its
@@ -159,19 +162,22 @@ impl Context {
             store_suspects,
             parent_shell: parent_shell(),
             versions: RefCell::new(versions),
+            setup_current: OnceCell::new(),
         })
     }
 
     /// Whether every file `gover setup` would write already holds the current block.
     pub fn setup_is_current(&self) -> bool {
-        setup::targets(
-            &self.home,
-            &self.dirs,
-            &self.setup_shells,
-            setup::systemd_in_use(&self.dirs),
-        )
-        .iter()
-        .all(|t| setup::is_current(&t.path, &t.body))
+        *self.setup_current.get_or_init(|| {
+            setup::targets(
+                &self.home,
+                &self.dirs,
+                &self.setup_shells,
+                setup::systemd_in_use(&self.dirs),
+            )
+            .iter()
+            .all(|t| setup::is_current(&t.path, &t.body))
+        })
     }
 
     /// The fix for "this shell's PATH is wrong": write the block, or if it is already
