@@ -70,13 +70,32 @@ impl Scan {
             .map(|(file, line)| Scan::comment_out(file, *line))
     }
 
-    /// The command that comments out every one of `lines` (file, line) in one file: the user's
-    /// own file holding the most of them (else a system file's), so a repeat spread over one
-    /// file goes in one command.
+    /// The command that comments out every one of `lines` (file, line) in one file, the one
+    /// [`Scan::repeats_file`] picks, so a repeat spread over one file goes in one command.
     pub fn comment_out_repeats<'a>(
         lines: impl IntoIterator<Item = (&'a Path, usize)>,
     ) -> Option<String> {
         let lines: Vec<(&Path, usize)> = lines.into_iter().collect();
+        let file = Scan::repeats_file(&lines)?;
+        let edits: Vec<usize> = lines
+            .iter()
+            .filter(|(f, _)| *f == file)
+            .map(|(_, n)| *n)
+            .collect();
+        if let [only] = edits[..] {
+            return Some(Scan::comment_out(file, only));
+        }
+        let edits: Vec<String> = edits.iter().map(|n| format!("-e '{n}s/^/# /'")).collect();
+        Some(format!(
+            "sed -i.bak {} {}",
+            edits.join(" "),
+            crate::shell::posix::quote(&file.display().to_string())
+        ))
+    }
+
+    /// Of `lines` (file, line), the file whose lines a fix comments out: the user's own file
+    /// holding the most of them (else a system file's; the first such file on a tie).
+    pub fn repeats_file<'a>(lines: &[(&'a Path, usize)]) -> Option<&'a Path> {
         let own: Vec<&(&Path, usize)> = lines
             .iter()
             .filter(|(f, _)| !f.starts_with("/etc"))
@@ -94,20 +113,7 @@ impl Scan {
                 file = f;
             }
         }
-        let edits: Vec<usize> = pool
-            .iter()
-            .filter(|(f, _)| *f == file)
-            .map(|(_, n)| *n)
-            .collect();
-        if let [only] = edits[..] {
-            return Some(Scan::comment_out(file, only));
-        }
-        let edits: Vec<String> = edits.iter().map(|n| format!("-e '{n}s/^/# /'")).collect();
-        Some(format!(
-            "sed -i.bak {} {}",
-            edits.join(" "),
-            crate::shell::posix::quote(&file.display().to_string())
-        ))
+        Some(file)
     }
 
     /// When commenting out `edit` (for what it does to `dir`) would also drop other dirs it

@@ -3,11 +3,13 @@
 //! added by more than one line) and `startup-go-before-block` (a line that runs `go` before
 //! gover's block has put the shims on PATH).
 
+use std::path::Path;
+
 use super::scan::Scan;
 use super::{Context, Finding, Fix, Severity};
 use crate::shell::block;
 
-fn comment_out(file: &std::path::Path, line: usize) -> Option<String> {
+fn comment_out(file: &Path, line: usize) -> Option<String> {
     // System files need root; we print the command either way.
     Some(Scan::comment_out(file, line))
 }
@@ -65,21 +67,19 @@ pub fn duplicate_appends(ctx: &Context) -> Vec<Finding> {
                     } else {
                         "keep one (none for a Go SDK dir: gover's shims replace it)"
                     };
-                    let command = Scan::comment_out_repeats(
-                        lines.iter().skip(1).map(|e| (e.file.as_path(), e.line)),
-                    );
-                    // The lines the command comments out: say which also add other dirs.
+                    let repeats: Vec<(&Path, usize)> = lines
+                        .iter()
+                        .skip(1)
+                        .map(|e| (e.file.as_path(), e.line))
+                        .collect();
+                    let command = Scan::comment_out_repeats(repeats.iter().copied());
+                    // The lines the command comments out (those in the file it edits): say
+                    // which also add other dirs.
+                    let file = Scan::repeats_file(&repeats);
                     let notes: Vec<String> = lines
                         .iter()
                         .skip(1)
-                        .filter(|e| {
-                            command.as_deref().is_some_and(|c| {
-                                c.contains(&format!("'{}s/^/# /'", e.line))
-                                    && c.contains(&crate::shell::posix::quote(
-                                        &e.file.display().to_string(),
-                                    ))
-                            })
-                        })
+                        .filter(|e| file == Some(e.file.as_path()))
                         .filter_map(|e| Scan::also_adds(e, dir))
                         .collect();
                     let description = if notes.is_empty() {
