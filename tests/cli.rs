@@ -1074,20 +1074,13 @@ fn exec_gives_the_command_the_default_sigpipe_gover_ignores_for_itself() {
 /// written to a pipe nobody reads, must not get it killed by SIGPIPE instead of exiting 127.
 #[test]
 fn a_failed_exec_reports_with_sigpipe_ignored_again() {
-    use std::os::fd::{FromRawFd, OwnedFd};
     use std::os::unix::process::ExitStatusExt;
     let ctx = installed(&["1.22.5"]);
-    let mut fds = [0; 2];
-    // SAFETY: a valid two-int array for pipe(2).
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: both descriptors were just made by pipe(2) and are owned here only.
-    let (reader, writer) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    drop(reader);
     let out = raw_gover(
         &ctx,
         &["exec", "1.22.5", "--", "no-such-command-gover-test"],
     )
-    .stderr(std::process::Stdio::from(writer))
+    .stderr(closed_pipe())
     .output()
     .unwrap();
     assert_eq!(out.status.signal(), None, "killed by a signal");
@@ -1572,23 +1565,28 @@ fn raw_gover(ctx: &TestContext, args: &[&str]) -> std::process::Command {
     command
 }
 
+/// The writing end of a pipe whose reader is gone: a write to it fails with EPIPE, or kills a
+/// writer that does not ignore SIGPIPE.
+fn closed_pipe() -> std::process::Stdio {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: a valid two-int array for pipe(2).
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    // SAFETY: both descriptors were just made by pipe(2) and are owned here only.
+    let (reader, writer) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    drop(reader);
+    std::process::Stdio::from(writer)
+}
+
 /// gover starts without std's own start-up (src/main.rs): a write to a pipe whose reader is
 /// gone must still be an error it exits 0 on (SIGPIPE ignored), not a death by SIGPIPE.
 #[test]
 fn a_result_written_to_a_closed_pipe_exits_0_quietly() {
-    use std::os::fd::{FromRawFd, OwnedFd};
     use std::os::unix::process::ExitStatusExt;
     let ctx = installed(&["1.22.5", "1.21.13"]);
     for args in [&["list"][..], &["current"], &["which", "go"], &["env"]] {
-        let mut fds = [0; 2];
-        // SAFETY: a valid two-int array for pipe(2).
-        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-        // SAFETY: both descriptors were just made by pipe(2) and are owned here only.
-        let (reader, writer) =
-            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-        drop(reader);
         let out = raw_gover(&ctx, args)
-            .stdout(std::process::Stdio::from(writer))
+            .stdout(closed_pipe())
             .output()
             .unwrap();
         assert_eq!(out.status.signal(), None, "{args:?}: killed by a signal");
